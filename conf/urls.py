@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from planner import views
+
+admin.site.site_header = "Boardwalk organizer admin"
+admin.site.site_title = "Boardwalk admin"
+admin.site.index_title = "Conferences and programs"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("planner.api.urls")),
+    path("", views.pwa_shell, name="pwa-shell"),
+    # Client-side routes of the PWA (anything that is not an API, admin, feed or file path).
+    re_path(r"^(?!api/|admin/|feeds/|static/|media/|assets/)[\w\-/]+/?$", views.pwa_shell, name="pwa-route"),
+]

@@ -1,0 +1,21 @@
+from rest_framework import serializers
+
+from planner.models import Conference
+
+
+class ConferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Conference
+        fields = [
+            "slug",
+            "name",
+            "timezone",
+            "start_date",
+            "end_date",
+            "venue",
+            "city",
+            "country",
+            "website",
+            "schedule_version",
+        ]
+        read_only_fields = fields

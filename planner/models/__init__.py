@@ -1,0 +1,44 @@
+from planner.models.attendee import Attendee
+from planner.models.conference import Conference, Room, Track
+from planner.models.imports import ImportRun, ScheduleChange
+from planner.models.logs import ConversationPhoto, Meetup, PosterConversation
+from planner.models.plans import PlanItem
+from planner.models.program import (
+    Authorship,
+    Booth,
+    BoothHours,
+    Meal,
+    MenuItem,
+    Oral,
+    Paper,
+    Person,
+    Poster,
+    Session,
+)
+from planner.models.reminders import Notification, PushSubscription, Reminder
+
+__all__ = [
+    "Attendee",
+    "Authorship",
+    "Booth",
+    "BoothHours",
+    "Conference",
+    "ConversationPhoto",
+    "ImportRun",
+    "Meal",
+    "Meetup",
+    "MenuItem",
+    "Notification",
+    "Oral",
+    "Paper",
+    "Person",
+    "PlanItem",
+    "Poster",
+    "PosterConversation",
+    "PushSubscription",
+    "Reminder",
+    "Room",
+    "ScheduleChange",
+    "Session",
+    "Track",
+]

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from planner.enums import Channel, NotificationKind, ReminderState
+from planner.models.attendee import Attendee
+from planner.models.base import TimestampedModel, choices_check
+from planner.models.plans import PlanItem
+
+
+class Reminder(TimestampedModel):
+    """One reminder delivery: (plan item, fire time, channel).
+
+    State machine: pending → sending → sent | failed; pending → cancelled. A dispatcher
+    claims due rows with a conditional update, so a second sweep never sends twice.
+    """
+
+    plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="reminders")
+    fire_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["fire_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan_item", "fire_at", "channel"], name="reminder_unique_delivery"),
+            choices_check("channel", Channel, "reminder_channel_valid"),
+            choices_check("state", ReminderState, "reminder_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=ReminderState.SENT) | Q(sent_at__isnull=False), name="reminder_sent_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReminderState.SENDING) | Q(claimed_at__isnull=False),
+                name="reminder_sending_is_claimed",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["fire_at"], condition=Q(state=ReminderState.PENDING), name="reminder_due_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} at {self.fire_at:%Y-%m-%d %H:%M} UTC ({self.state})"
+
+
+class PushSubscription(TimestampedModel):
+    """A browser's Web Push endpoint and keys, per user and device."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(max_length=300, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(p256dh="") & ~Q(auth=""), name="pushsubscription_keys_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.endpoint[:60]
+
+
+class Notification(TimestampedModel):
+    """An in-app notification. ``dedupe_key`` makes a repeated fan-out a no-op."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attendee", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendee", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_unique_dedupe"
+            ),
+            choices_check("kind", NotificationKind, "notification_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

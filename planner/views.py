@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from planner import health
+
+
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    database = health.check_database()
+    broker = health.check_broker()
+    ok = database.ok and broker.ok
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "database": database.as_dict(),
+        "broker": broker.as_dict(),
+        "worker": health.worker_heartbeat(),
+    }
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+@lru_cache(maxsize=4)
+def _read_shell(path: Path, mtime: float) -> bytes:
+    return path.read_bytes()
+
+
+@require_safe
+def pwa_shell(request: HttpRequest) -> HttpResponse:
+    """The PWA's index.html for `/` and its client-side routes. Never cached by the browser,
+    so a new build (and its service worker) is picked up on the next visit."""
+    index = Path(settings.FRONTEND_DIST) / "index.html"
+    if not index.is_file():
+        return HttpResponse(
+            "The frontend is not built. Run `make frontend` (or `make run`, which builds it).",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(_read_shell(index, index.stat().st_mtime), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
