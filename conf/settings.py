@@ -158,6 +158,8 @@ LOGIN_URL = "/admin/login/"
 
 # --- i18n / time -------------------------------------------------------------------------
 
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" means https://
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"  # storage and default rendering; each conference renders in its own zone
 USE_I18N = True
@@ -167,6 +169,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))

@@ -1,0 +1,225 @@
+"""What every Boardwalk admin shares: conference scoping, conference-zone times, same-conference checks.
+
+Times: the database holds UTC. A change form opens in its conference's zone (taken from the
+object, or from the ``conference`` chosen in the add form), so organizers type and read local
+wall-clock times, and a changelist filtered to one conference shows its zone. List columns
+format times explicitly in each row's conference zone, so they are right even unfiltered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html
+
+from planner.models import Conference
+
+
+def conference_ids_for(request: HttpRequest) -> list[int] | None:
+    """Conferences this user may organize; None means all (superuser)."""
+    if request.user.is_superuser:
+        return None
+    cached = getattr(request, "_boardwalk_conference_ids", None)
+    if cached is None:
+        cached = list(Conference.objects.filter(organizers=request.user).values_list("id", flat=True))
+        request._boardwalk_conference_ids = cached
+    return cached
+
+
+def format_span(start: dt.datetime | None, end: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
+    """'Sun 25 Oct 09:00–10:30 IST' in the conference zone; the end day is shown when it differs."""
+    if start is None:
+        return "—"
+    local_start = start.astimezone(tz)
+    text = local_start.strftime("%a %d %b %H:%M")
+    if end is not None:
+        local_end = end.astimezone(tz)
+        text += local_end.strftime("–%H:%M") if local_end.date() == local_start.date() else local_end.strftime("–%a %H:%M")
+    return f"{text} {local_start.tzname()}"
+
+
+class ConferenceScopedAdmin(admin.ModelAdmin):
+    """An admin for rows that belong to a conference through ``conference_path``.
+
+    Organizers see and choose only the conferences they organize; superusers see all.
+    """
+
+    conference_path = "conference"
+    list_per_page = 100
+    show_full_result_count = False  # one COUNT(*) less on every changelist page
+
+    # --- scoping ---------------------------------------------------------------------------
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        queryset = super().get_queryset(request)
+        ids = conference_ids_for(request)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.conference_path}__in": ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = conference_ids_for(request)
+        if db_field.related_model is Conference and ids is not None:
+            kwargs["queryset"] = Conference.objects.filter(id__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- the conference's zone -----------------------------------------------------------------
+    def conference_for_form(self, request: HttpRequest, object_id: str | None) -> Conference | None:
+        if object_id:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                return self.conference_of(obj)
+        chosen = request.POST.get("conference") or request.GET.get("conference")
+        ids = conference_ids_for(request)
+        visible = Conference.objects.all() if ids is None else Conference.objects.filter(id__in=ids)
+        if chosen and str(chosen).isdigit():
+            return visible.filter(pk=chosen).first()
+        only = list(visible[:2])
+        return only[0] if len(only) == 1 else None
+
+    def conference_of(self, obj: models.Model) -> Conference | None:
+        for part in self.conference_path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj if isinstance(obj, Conference) else None
+
+    @contextmanager
+    def _in_zone(self, request: HttpRequest, conference: Conference | None) -> Iterator[None]:
+        request._boardwalk_conference = conference
+        if conference is None:
+            yield
+            return
+        with timezone.override(conference.tz):
+            yield
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        conference = self.conference_for_form(request, object_id)
+        extra_context = {**(extra_context or {}), "boardwalk_conference": conference}
+        with self._in_zone(request, conference):
+            return _rendered(super().changeform_view(request, object_id, form_url, extra_context))
+
+    def changelist_view(self, request, extra_context=None):
+        chosen = request.GET.get(f"{self.conference_path}__id__exact")
+        conference = None
+        if chosen and chosen.isdigit():
+            conference = Conference.objects.filter(pk=chosen).first()
+        with self._in_zone(request, conference):
+            return _rendered(super().changelist_view(request, extra_context))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.DateTimeField) and field is not None:
+            field.help_text = zone_help(request)
+        return field
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.boardwalk_conference_path = self.conference_path
+        return form
+
+
+def _rendered(response):
+    """Render a lazy TemplateResponse now, while the conference zone is active."""
+    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+        response.render()
+    return response
+
+
+def zone_help(request: HttpRequest) -> str:
+    conference = getattr(request, "_boardwalk_conference", None)
+    if conference is not None:
+        return f"Local time in {conference.timezone} ({conference.name})."
+    return "Entered in the chosen conference's time zone."
+
+
+class SameConferenceForm(forms.ModelForm):
+    """Refuses links to rows of another conference (a paper, room or session picked by id)."""
+
+    boardwalk_conference_path = "conference"
+
+    def clean(self):
+        cleaned = super().clean()
+        conference = cleaned.get("conference") or getattr(self.instance, "conference", None)
+        if conference is None and hasattr(self, "parent_conference"):
+            conference = self.parent_conference
+        if not isinstance(conference, Conference):
+            return cleaned
+        for name, value in list(cleaned.items()):
+            if name == "conference" or not isinstance(value, models.Model):
+                continue
+            other = getattr(value, "conference_id", None)
+            if other is not None and other != conference.pk:
+                self.add_error(name, f"{value} belongs to another conference.")
+        return cleaned
+
+
+class SameConferenceInlineFormSet(BaseInlineFormSet):
+    """Inline rows (orals, posters) take their conference from the parent row."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        parent_conference = getattr(self.instance, "conference", None) if self.instance.conference_id else None
+        form.parent_conference = parent_conference
+        if parent_conference is not None and hasattr(form.instance, "conference_id"):
+            form.instance.conference = parent_conference
+        return form
+
+    def save_new(self, form, commit=True):
+        if hasattr(form.instance, "conference_id"):
+            form.instance.conference = self.instance.conference
+        return super().save_new(form, commit)
+
+
+class DayFilter(admin.SimpleListFilter):
+    """Filter by local day of the conference chosen in the conference filter."""
+
+    title = "day"
+    parameter_name = "day"
+    time_field = "start"
+    conference_param = "conference__id__exact"
+
+    def _conference(self, request: HttpRequest) -> Conference | None:
+        chosen = request.GET.get(self.conference_param)
+        ids = conference_ids_for(request)
+        visible = Conference.objects.all() if ids is None else Conference.objects.filter(id__in=ids)
+        if chosen and chosen.isdigit():
+            return visible.filter(pk=chosen).first()
+        only = list(visible[:2])
+        return only[0] if len(only) == 1 else None
+
+    def lookups(self, request, model_admin):
+        conference = self._conference(request)
+        self._chosen = conference
+        if conference is None:
+            return []
+        return [(day.isoformat(), day.strftime("%a %d %b")) for day in conference.days]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        conference = getattr(self, "_chosen", None)
+        if not value or conference is None:
+            return queryset
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return queryset.none()
+        start, end = conference.day_bounds(day)
+        return queryset.filter(**{f"{self.time_field}__gte": start, f"{self.time_field}__lt": end})
+
+
+def colour_swatch(colour: str) -> str:
+    return format_html(
+        '<span style="display:inline-block;width:1em;height:1em;border-radius:2px;background:{};'
+        'vertical-align:middle;margin-right:.4em"></span>{}',
+        colour,
+        colour,
+    )

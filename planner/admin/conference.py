@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from planner.admin.base import ConferenceScopedAdmin, SameConferenceForm, colour_swatch, conference_ids_for
+from planner.models import Conference, ImportRun, Room, ScheduleChange, Session, Track
+
+
+def _count(model, **filters) -> Coalesce:
+    sub = (
+        model.objects.filter(conference=OuterRef("pk"), **filters)
+        .order_by()
+        .values("conference")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub), 0)
+
+
+@admin.register(Conference)
+class ConferenceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "start_date", "end_date", "timezone", "venue", "session_count", "schedule_version"]
+    search_fields = ["name", "slug", "venue", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organizers"]
+    readonly_fields = ["schedule_version", "source_etag", "source_last_modified", "source_checked_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "timezone", ("start_date", "end_date")]}),
+        ("Venue", {"fields": ["venue", "city", "country", "website"]}),
+        ("Organizers", {"fields": ["organizers"]}),
+        (
+            "Schedule source",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "source_url",
+                    "source_format",
+                    "source_refresh_minutes",
+                    "schedule_version",
+                    "source_etag",
+                    "source_last_modified",
+                    "source_checked_at",
+                ],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(n_sessions=_count(Session))
+        ids = conference_ids_for(request)
+        return queryset if ids is None else queryset.filter(id__in=ids)
+
+    @admin.display(description="sessions", ordering="n_sessions")
+    def session_count(self, obj: Conference) -> int:
+        return obj.n_sessions
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+@admin.register(Room)
+class RoomAdmin(ConferenceScopedAdmin):
+    form = SameConferenceForm
+    list_display = ["name", "kind", "building", "floor", "capacity", "position", "conference"]
+    list_filter = ["conference", "kind"]
+    list_select_related = ["conference"]
+    list_editable = ["position"]
+    search_fields = ["name", "building"]
+    ordering = ["conference", "position", "name"]
+
+
+@admin.register(Track)
+class TrackAdmin(ConferenceScopedAdmin):
+    form = SameConferenceForm
+    list_display = ["name", "swatch", "conference"]
+    list_filter = ["conference"]
+    list_select_related = ["conference"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    @admin.display(description="colour", ordering="colour")
+    def swatch(self, obj: Track) -> str:
+        return colour_swatch(obj.colour)
+
+
+class ReadOnlyAdmin(ConferenceScopedAdmin):
+    """History written by imports; organizers read it, nobody edits it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "source", "format", "status", "dry_run", "schedule_version", "conference"]
+    list_filter = ["conference", "status", "format"]
+    list_select_related = ["conference"]
+    search_fields = ["source", "checksum"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ScheduleChange)
+class ScheduleChangeAdmin(ReadOnlyAdmin):
+    list_display = ["schedule_version", "action", "item", "fields", "created_at", "conference"]
+    list_filter = ["conference", "action"]
+    list_select_related = ["conference", "session", "oral__paper", "poster__paper", "paper", "booth", "meal"]
+
+    @admin.display(description="item")
+    def item(self, obj: ScheduleChange) -> str:
+        for name in ("session", "oral", "poster", "paper", "booth", "meal"):
+            target = getattr(obj, name)
+            if target is not None:
+                return f"{name}: {target}"
+        return "—"

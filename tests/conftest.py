@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.services import in_ci, redis_available, test_redis_url
+
+
+def _database_description() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        return f"postgresql {db.get('HOST') or 'socket'}:{db.get('PORT') or 5432}/{db.get('NAME')}"
+    return f"{vendor} {db.get('NAME')}"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from django.conf import settings
+
+    redis_ok, redis_where = redis_available()
+    return [
+        f"boardwalk: CI={'true' if in_ci() else 'false'}",
+        f"boardwalk: database {_database_description()}",
+        f"boardwalk: app broker {settings.CELERY_BROKER_URL.split('@')[-1]}",
+        f"boardwalk: redis for tests {test_redis_url()} ({'up' if redis_ok else redis_where})",
+    ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In CI the real services are required: fail the run at once rather than skip tests."""
+    if not in_ci():
+        return
+    problems = []
+    if connection.vendor != "postgresql":
+        problems.append(
+            f"CI=true but the database is {connection.vendor}; set DATABASE_URL to PostgreSQL "
+            "(make test does: postgres://postgres@127.0.0.1:5432/boardwalk)"
+        )
+    else:
+        import psycopg
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        try:
+            # The maintenance database: the test database does not exist yet at this point.
+            psycopg.connect(
+                host=db.get("HOST") or None,
+                port=db.get("PORT") or 5432,
+                user=db.get("USER") or None,
+                password=db.get("PASSWORD") or None,
+                dbname="postgres",
+                connect_timeout=3,
+            ).close()
+        except psycopg.Error as exc:
+            problems.append(f"CI=true but PostgreSQL is unreachable: {exc}")
+    redis_ok, redis_where = redis_available()
+    if not redis_ok:
+        problems.append(f"CI=true but Redis is unreachable: {redis_where}")
+    if problems:
+        pytest.exit("\n".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if in_ci():
+        return
+    skip_pg = None
+    if connection.vendor != "postgresql":
+        skip_pg = pytest.mark.skip(
+            reason=f"needs PostgreSQL; the database is {connection.vendor} (set DATABASE_URL, or CI=true with make test)"
+        )
+    redis_ok, redis_where = redis_available()
+    skip_redis = None if redis_ok else pytest.mark.skip(reason=f"needs Redis at {test_redis_url()}: {redis_where}")
+    for item in items:
+        if skip_pg and "postgres" in item.keywords:
+            item.add_marker(skip_pg)
+        if skip_redis and "redis" in item.keywords:
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture
+def conference(db):
+    from tests.factories import ConferenceFactory
+
+    return ConferenceFactory()
