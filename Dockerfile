@@ -2,6 +2,7 @@
 
 # --- stage 1: the PWA ----------------------------------------------------------------------
 FROM node:20-bookworm-slim AS frontend
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /src/frontend
 # Lockfile first, so the dependency layer is reused while only sources change.
 COPY frontend/package.json frontend/package-lock.json ./
@@ -14,7 +15,8 @@ FROM python:3.11-slim-bookworm AS runtime
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_CACHE_DIR=1
+    PIP_NO_CACHE_DIR=1 \
+    PIP_ROOT_USER_ACTION=ignore
 WORKDIR /app
 
 # Only the dependencies declared in pyproject.toml are installed, before the sources are
@@ -36,8 +38,8 @@ RUN STATIC_MANIFEST=1 SECRET_KEY=collectstatic-build-only BOARDWALK_VAR_DIR=/tmp
         python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-var
 
-RUN groupadd --system --gid 10001 boardwalk \
-    && useradd --system --uid 10001 --gid boardwalk --home-dir /app --no-create-home --shell /usr/sbin/nologin boardwalk \
+RUN groupadd --gid 10001 boardwalk \
+    && useradd --uid 10001 --gid boardwalk --create-home --shell /usr/sbin/nologin boardwalk \
     && mkdir -p /app/var/media \
     && chown -R boardwalk:boardwalk /app/var
 

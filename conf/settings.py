@@ -85,6 +85,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'boardwalk.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so tests can close and reopen the connection like on PostgreSQL.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-boardwalk.sqlite3")}
     # Web, worker and beat share one SQLite file: WAL lets readers run beside a writer,
     # IMMEDIATE takes the write lock at BEGIN so two writers queue instead of deadlocking.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -157,8 +159,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/admin/login/"
 
 # --- i18n / time -------------------------------------------------------------------------
-
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: "example.org" means https://
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"  # storage and default rendering; each conference renders in its own zone

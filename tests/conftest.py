@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.services import in_ci, redis_available, test_redis_url
+from tests.services import in_ci, redis_available, redis_url_for_tests
 
 
 def _database_description() -> str:
@@ -24,7 +24,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"boardwalk: CI={'true' if in_ci() else 'false'}",
         f"boardwalk: database {_database_description()}",
         f"boardwalk: app broker {settings.CELERY_BROKER_URL.split('@')[-1]}",
-        f"boardwalk: redis for tests {test_redis_url()} ({'up' if redis_ok else redis_where})",
+        f"boardwalk: redis for tests {redis_url_for_tests()} ({'up' if redis_ok else redis_where})",
     ]
 
 
@@ -71,7 +71,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reason=f"needs PostgreSQL; the database is {connection.vendor} (set DATABASE_URL, or CI=true with make test)"
         )
     redis_ok, redis_where = redis_available()
-    skip_redis = None if redis_ok else pytest.mark.skip(reason=f"needs Redis at {test_redis_url()}: {redis_where}")
+    skip_redis = None if redis_ok else pytest.mark.skip(reason=f"needs Redis at {redis_url_for_tests()}: {redis_where}")
     for item in items:
         if skip_pg and "postgres" in item.keywords:
             item.add_marker(skip_pg)

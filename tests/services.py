@@ -15,7 +15,7 @@ from conf.env import in_ci
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
-def test_redis_url() -> str:
+def redis_url_for_tests() -> str:
     return os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or DEFAULT_TEST_REDIS_URL
 
 
@@ -30,16 +30,16 @@ def reachable(url: str, default_port: int, timeout: float = 1.0) -> tuple[bool, 
 
 
 def redis_available() -> tuple[bool, str]:
-    ok, where = reachable(test_redis_url(), 6379)
+    ok, where = reachable(redis_url_for_tests(), 6379)
     if not ok:
         return False, where
     import redis
 
     try:
-        redis.Redis.from_url(test_redis_url(), socket_timeout=2).ping()
+        redis.Redis.from_url(redis_url_for_tests(), socket_timeout=2).ping()
     except redis.RedisError as exc:
         return False, f"{where}: {exc}"
     return True, where
 
 
-__all__ = ["in_ci", "reachable", "redis_available", "test_redis_url"]
+__all__ = ["in_ci", "reachable", "redis_available", "redis_url_for_tests"]

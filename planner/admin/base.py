@@ -54,6 +54,7 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
     """
 
     conference_path = "conference"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 100
     show_full_result_count = False  # one COUNT(*) less on every changelist page
 

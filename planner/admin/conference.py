@@ -25,6 +25,7 @@ class ConferenceAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "venue", "city"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organizers"]
+    formfield_overrides = ConferenceScopedAdmin.formfield_overrides
     readonly_fields = ["schedule_version", "source_etag", "source_last_modified", "source_checked_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "timezone", ("start_date", "end_date")]}),

@@ -1,0 +1,1527 @@
+"""The demo conference: an ECCV-sized program at the Tel Aviv Expo, generated, idempotent.
+
+Everything is synthetic: people from first/last-name lists, affiliations and exhibitors
+from made-up words, paper titles and abstracts from word lists, all drawn from
+``random.Random(seed)`` so two runs produce the same program. The default dates
+(2026-10-22 … 2026-10-26) cross the end of Israeli summer time (Sunday 2026-10-25,
+02:00 local), so every local time below is built as wall-clock time in the conference
+zone and stays 09:00 on both sides of the change.
+
+Seeded rows are keyed so a second run finds them again: program rows by
+(conference, source="demo", external_id), logbook rows by uuid5 ids, the rest by natural
+keys. A re-run restores seeded rows to their seeded values, writing only what differs,
+and leaves alone what users added, reminder delivery state and read marks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+import struct
+import time
+import uuid
+import zlib
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import qrcode
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Permission
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from planner.enums import (
+    BoothTag,
+    ChangeAction,
+    Channel,
+    Dietary,
+    ImportStatus,
+    MealKind,
+    MeetupSource,
+    NotificationKind,
+    PlanStatus,
+    ReminderState,
+    RoomKind,
+    SessionKind,
+    ShareableField,
+)
+from planner.models import (
+    Attendee,
+    Authorship,
+    Booth,
+    BoothHours,
+    Conference,
+    ConversationPhoto,
+    ImportRun,
+    Meal,
+    Meetup,
+    MenuItem,
+    Notification,
+    Oral,
+    Paper,
+    Person,
+    PlanItem,
+    Poster,
+    PosterConversation,
+    PushSubscription,
+    Reminder,
+    Room,
+    ScheduleChange,
+    Session,
+    Track,
+)
+
+DEMO_SLUG = "eccv-demo"
+DEMO_SOURCE = "demo"
+DEMO_IMPORT_SOURCE = "seed_demo"
+DEMO_TIMEZONE = "Asia/Jerusalem"
+DEFAULT_START = dt.date(2026, 10, 22)
+DEFAULT_SEED = 2022
+CONFERENCE_DAYS = 5
+# uuid5 namespace for the demo's client-side ids (conversations, meetups, photos).
+DEMO_NAMESPACE = uuid.UUID("6f1d3c52-8b7e-5a41-9c0d-2e4b6a8f1c37")
+
+ORGANIZER_USERNAME = "organizer"
+ATTENDEE_USERNAME = "attendee"
+ADMIN_USERNAME = "admin"
+SYNTHETIC_ATTENDEES = 30
+PAPER_COUNT = 840
+PERSON_COUNT = 1900
+BOOTH_COUNT = 36
+
+# The program as first imported is version 1; the demo then replays an organizer's later
+# edits: version 2 moves a poster session and retitles a paper, version 3 cancels a workshop.
+IMPORT_VERSION = 1
+MOVE_VERSION = 2
+CANCEL_VERSION = 3
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    conference_id: int
+    slug: str
+    name: str
+    timezone: str
+    start_date: dt.date
+    end_date: dt.date
+    created: bool
+    program_changes: int
+    schedule_version: int
+    counts: dict[str, int]
+    passwords_set: list[str]
+    offset_changes: list[str]
+    seconds: float
+
+
+# --- word lists -----------------------------------------------------------------------------
+
+FIRST_NAMES = [
+    "Aarav", "Abebe", "Adaeze", "Aiko", "Alejandro", "Amara", "Anders", "Ana", "Arjun", "Ayla",
+    "Bao", "Beatriz", "Bilal", "Carmen", "Chen", "Chiara", "Dafna", "Daniel", "Dmitri", "Elif",
+    "Emeka", "Eitan", "Fatima", "Felix", "Hana", "Hamid", "Ines", "Ingrid", "Ivan", "Jae-won",
+    "Jonas", "Kai", "Kavya", "Keanu", "Kofi", "Lars", "Leila", "Liang", "Lucia", "Mateo",
+    "Mei", "Mira", "Nadia", "Niamh", "Noa", "Olu", "Omar", "Pablo", "Priya", "Rafael",
+    "Rina", "Ruth", "Sami", "Sanjay", "Sofia", "Tal", "Tomasz", "Wei", "Yara", "Yuki",
+    "Zanele", "Zhen",
+]
+LAST_NAMES = [
+    "Abramov", "Adeyemi", "Alvarez", "Amsalem", "Andersen", "Bakshi", "Barak", "Becker",
+    "Bergström", "Carvalho", "Castillo", "Chandra", "Cohen-Levy", "Da Silva", "Dahan",
+    "Dimitrov", "Dubois", "Eriksen", "Farouk", "Fischer", "Fujimoto", "Gallo", "Garcia",
+    "Ghosh", "Haddad", "Hansen", "Hoffmann", "Huang", "Ibrahim", "Ito", "Ivanova", "Jansen",
+    "Kapoor", "Kaplan", "Kim", "Kowalski", "Kumar", "Laine", "Lambert", "Lee", "Lindqvist",
+    "Liu", "Mansour", "Marino", "Mendes", "Mizrahi", "Moreau", "Müller", "Nakamura", "Nguyen",
+    "Novak", "Nowak", "Okafor", "Olsen", "Ortiz", "Park", "Patel", "Peretz", "Petrov",
+    "Rahman", "Rao", "Reyes", "Rossi", "Sato", "Schmidt", "Shapiro", "Silva", "Singh",
+    "Sokolov", "Suzuki", "Tanaka", "Tran", "Varga", "Wang", "Weiss", "Yamada", "Yilmaz",
+    "Zhang", "Zhou", "Zilberman",
+]
+# Made-up place words: affiliations are built from these, never real institutions.
+PLACES = [
+    "Northbrook", "Lakemont", "Silverpine", "Eastvale", "Redwater", "Kingsmere", "Brightwater",
+    "Highcliff", "Coldspring", "Elmstead", "Westhaven", "Fairhollow", "Greyfield", "Amberly",
+    "Thornbury", "Windermoor", "Hollowmere", "Saltmarsh", "Glenhaven", "Ravensford",
+    "Copperhill", "Mistvale", "Larkspur", "Stonemere",
+]
+AFFILIATION_PATTERNS = [
+    "{place} University",
+    "University of {place}",
+    "{place} Institute of Technology",
+    "{place} Polytechnic",
+    "{place} College of Engineering",
+    "{company} Research",
+    "{company} AI Lab",
+]
+SYLLABLES_A = [
+    "Zel", "Orv", "Quan", "Vex", "Lumi", "Tral", "Nexo", "Kyra", "Solv", "Bri", "Arvo",
+    "Mirel", "Cind", "Ferr", "Heli", "Isov", "Jun", "Kelv", "Lyr", "Morr", "Novu", "Opt",
+    "Pyx", "Qir", "Relv", "Syl", "Tav", "Umbr", "Vorn", "Wyn",
+]
+SYLLABLES_B = ["a", "ion", "ix", "ora", "ent", "yx", "is", "um", "ara", "eon", "ica", "o"]
+SECTORS = ["Vision", "Robotics", "Imaging", "Sensing", "AI", "Labs", "Optics", "Dynamics",
+           "Systems", "Analytics", "Mobility", "Medical"]
+PRODUCTS = [
+    "edge inference chips", "annotation platforms", "depth cameras", "autonomous forklifts",
+    "surgical imaging software", "synthetic training data", "drone mapping tools",
+    "retail analytics", "LiDAR sensors", "model compression toolkits", "3D capture rigs",
+    "video search engines", "agricultural robots", "AR headsets",
+]
+BOOTH_ACTIVITIES = [
+    "live demos every hour", "a hiring chat with our research team", "stickers and T-shirts",
+    "a hands-on robot arm demo", "our open dataset launch", "a coffee and a chat",
+]
+
+TRACKS: list[tuple[str, str]] = [
+    ("3D Vision", "#1f77b4"),
+    ("Recognition", "#ff7f0e"),
+    ("Generative Models", "#9467bd"),
+    ("Video Understanding", "#2ca02c"),
+    ("Robotics & Embodied AI", "#d62728"),
+    ("Low-level Vision", "#8c564b"),
+    ("Vision + Language", "#e377c2"),
+    ("Medical Imaging", "#17becf"),
+]
+TRACK_WEIGHTS = [18, 20, 16, 12, 8, 9, 11, 6]
+TASKS: dict[str, list[str]] = {
+    "3D Vision": [
+        "Monocular Depth Estimation", "Multi-view Stereo", "Neural Radiance Fields",
+        "Point Cloud Registration", "6-DoF Pose Estimation", "3D Scene Reconstruction",
+        "Human Mesh Recovery", "Novel View Synthesis",
+    ],
+    "Recognition": [
+        "Object Detection", "Semantic Segmentation", "Instance Segmentation",
+        "Fine-grained Classification", "Open-vocabulary Detection", "Long-tailed Recognition",
+        "Few-shot Classification", "Domain Adaptation",
+    ],
+    "Generative Models": [
+        "Text-to-Image Synthesis", "Image Editing", "Diffusion Sampling", "GAN Inversion",
+        "3D-aware Generation", "Layout-to-Image Generation", "Style Transfer", "Image Inpainting",
+    ],
+    "Video Understanding": [
+        "Action Recognition", "Video Object Segmentation", "Multi-object Tracking",
+        "Temporal Action Localization", "Video Prediction", "Optical Flow",
+        "Egocentric Video Understanding",
+    ],
+    "Robotics & Embodied AI": [
+        "Visual Navigation", "Grasp Detection", "Embodied Question Answering",
+        "Visuomotor Control", "Visual SLAM", "Manipulation from Demonstrations",
+        "Sim-to-Real Transfer",
+    ],
+    "Low-level Vision": [
+        "Image Denoising", "Super-Resolution", "Motion Deblurring", "Low-light Enhancement",
+        "HDR Imaging", "Learned Image Compression", "Rain Removal",
+    ],
+    "Vision + Language": [
+        "Visual Question Answering", "Image Captioning", "Referring Expression Grounding",
+        "Vision-Language Pretraining", "Text-Video Retrieval", "Visual Reasoning",
+    ],
+    "Medical Imaging": [
+        "Lesion Segmentation", "MRI Reconstruction", "Histopathology Classification",
+        "Chest X-ray Diagnosis", "Cell Tracking", "Ultrasound Analysis",
+        "Surgical Video Analysis",
+    ],
+}
+APPROACHES = [
+    "Transformers", "Contrastive Learning", "Diffusion Models", "Implicit Representations",
+    "Graph Networks", "Self-supervised Pretraining", "Knowledge Distillation",
+    "Sparse Attention", "Test-time Adaptation", "Masked Autoencoders", "Equivariant Networks",
+    "Neural Fields", "Prompt Tuning", "Mixture of Experts", "Optimal Transport",
+]
+ADJECTIVES = [
+    "Efficient", "Robust", "Scalable", "Unsupervised", "Self-supervised", "Lightweight",
+    "Generalizable", "Calibrated", "Uncertainty-aware", "Label-efficient", "Real-time",
+    "Compositional", "Continual", "Hierarchical", "Temporally Consistent", "Geometry-aware",
+]
+DATA_SOURCES = [
+    "Unlabeled Video", "Sparse Views", "Noisy Labels", "Synthetic Data", "Event Cameras",
+    "a Single Image", "Web-scale Captions", "LiDAR Sweeps",
+]
+METHOD_HEADS = [
+    "Neu", "Dif", "Trans", "Vox", "Geo", "Flow", "Pix", "Sem", "Mot", "Dyn", "Lumo", "Deep",
+    "Scene", "Mesh", "Point", "Gauss", "Spectra", "Hyper", "Omni", "Uni",
+]
+METHOD_TAILS = [
+    "Former", "Net", "Fusion", "Diff", "Track", "Splat", "Field", "Mix", "Align", "Gen", "Seg",
+    "Match", "Depth", "Pose", "Nav",
+]
+TITLE_PATTERNS = [
+    "{method}: {adj} {approach} for {task}",
+    "{adj} {task} with {approach}",
+    "Towards {adj} {task} via {approach}",
+    "{method}: {task} from {data}",
+    "Rethinking {approach} for {task}",
+    "Learning {adj} {task} from {data}",
+    "{method}: Scaling {approach} to {task}",
+    "When {approach} Meet {task}",
+]
+ABSTRACT_SENTENCES = [
+    "{task} remains challenging when training data is scarce or noisy.",
+    "We present {method}, a {adj_l} approach to {task_l} built on {approach_l}.",
+    "Our key insight is that {approach_l} can be made {adj_l} with a simple change to the training objective.",
+    "Unlike prior work, {method} learns from {data_l} without additional annotation.",
+    "We introduce a lightweight module that improves {task_l} at negligible extra cost.",
+    "Experiments on four public benchmarks show consistent gains over strong baselines.",
+    "{method} runs in real time on a single consumer GPU.",
+    "Ablations show that each component contributes to the final accuracy.",
+    "Code and models will be released on the project page.",
+]
+WORKSHOP_ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th"]
+KEYNOTE_TITLES = [
+    "Seeing the World in 3D, One Photo at a Time",
+    "What Robots Need from Computer Vision",
+    "Generative Models as World Simulators",
+]
+QA_PAIRS = [
+    ("How does it behave on out-of-distribution scenes?", "Degrades gracefully; the supplementary has a failure-case gallery."),
+    ("What is the training cost?", "About two days on eight GPUs; fine-tuning takes an hour."),
+    ("Why not compare against the diffusion baseline?", "Added in the camera-ready; it is slower and about 1 point worse."),
+    ("Will the code be released?", "Yes, after the conference, under an MIT licence."),
+    ("Does it need camera intrinsics?", "No, they are estimated jointly."),
+    ("How sensitive is it to the loss weight?", "Flat between 0.1 and 1.0; they used 0.5 everywhere."),
+]
+MENUS: dict[str, list[tuple[str, str, list[str]]]] = {
+    MealKind.BREAKFAST: [
+        ("Shakshuka", "Eggs poached in spiced tomato sauce", ["vegetarian", "kosher", "gluten_free"]),
+        ("Israeli salad", "Diced cucumber, tomato and herbs", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+        ("Labneh with za'atar", "Strained yoghurt, olive oil, herbs", ["vegetarian", "kosher", "gluten_free"]),
+        ("Fresh bread and pastries", "Challah, bourekas and rolls", ["vegetarian", "kosher"]),
+        ("Fruit platter", "Seasonal fruit", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+        ("Hummus and pita", "With tahini and pickles", ["vegan", "vegetarian", "kosher", "halal"]),
+    ],
+    MealKind.COFFEE: [
+        ("Coffee and tea", "Espresso bar, filter coffee, herbal teas", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+        ("Rugelach", "Chocolate and cinnamon", ["vegetarian", "kosher"]),
+        ("Gluten-free cookies", "Almond and tahini", ["vegetarian", "kosher", "gluten_free"]),
+        ("Dates and nuts", "Medjool dates, almonds, cashews", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+    ],
+    MealKind.LUNCH: [
+        ("Grilled chicken with herbs", "With roasted potatoes", ["kosher", "halal", "gluten_free"]),
+        ("Falafel with tahini", "With pickled vegetables", ["vegan", "vegetarian", "kosher", "halal"]),
+        ("Roasted vegetable couscous", "With chickpeas and raisins", ["vegan", "vegetarian", "kosher", "halal"]),
+        ("Sabich wrap", "Aubergine, egg, amba", ["vegetarian", "kosher"]),
+        ("Baked salmon", "With lemon and dill", ["kosher", "halal", "gluten_free"]),
+        ("Quinoa salad", "Herbs, pomegranate, lemon", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+        ("Stuffed peppers", "Rice, herbs and pine nuts", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+    ],
+    MealKind.RECEPTION: [
+        ("Mezze selection", "Hummus, baba ganoush, tabbouleh", ["vegan", "vegetarian", "kosher", "halal"]),
+        ("Grilled vegetable skewers", "With chimichurri", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
+        ("Mini kebabs", "Lamb and beef, with tahini", ["kosher", "halal", "gluten_free"]),
+        ("Malabi", "Rose-water milk pudding", ["vegetarian", "kosher", "gluten_free"]),
+        ("Wine and juices", "Local wines, fresh juices", ["vegan", "vegetarian", "kosher", "gluten_free"]),
+    ],
+}
+MEAL_TITLES = {
+    MealKind.BREAKFAST: "Breakfast",
+    MealKind.COFFEE: "Coffee break",
+    MealKind.LUNCH: "Lunch",
+    MealKind.RECEPTION: "Welcome reception",
+}
+# Rooms: key, name, kind, building, floor, capacity, map x, map y.
+ROOMS: list[tuple[str, str, str, str, str, int, float, float]] = [
+    ("plenary", "Plenary Hall", RoomKind.HALL, "Pavilion 2", "0", 2500, 0.22, 0.30),
+    ("r21", "Room 2.1", RoomKind.ROOM, "Pavilion 2", "1", 600, 0.15, 0.55),
+    ("r22", "Room 2.2", RoomKind.ROOM, "Pavilion 2", "1", 400, 0.25, 0.60),
+    ("r23", "Room 2.3", RoomKind.ROOM, "Pavilion 2", "1", 250, 0.35, 0.58),
+    ("r101", "Room 10.1", RoomKind.ROOM, "Pavilion 10", "1", 300, 0.72, 0.18),
+    ("r102", "Room 10.2", RoomKind.ROOM, "Pavilion 10", "1", 200, 0.82, 0.22),
+    ("posters-a", "Poster Hall A", RoomKind.POSTER_HALL, "Pavilion 10", "0", 1800, 0.66, 0.45),
+    ("posters-b", "Poster Hall B", RoomKind.POSTER_HALL, "Pavilion 10", "0", 1800, 0.84, 0.48),
+    ("expo", "Expo Floor", RoomKind.EXPO, "Pavilion 10", "0", 3000, 0.75, 0.78),
+    ("foyer", "Pavilion 2 Foyer", RoomKind.FOYER, "Pavilion 2", "0", 1500, 0.30, 0.12),
+    ("garden", "Expo Garden", RoomKind.OUTDOOR, "", "", 3000, 0.50, 0.90),
+]
+
+
+# --- the generated program ------------------------------------------------------------------
+
+
+@dataclass
+class _Program:
+    """Rows keyed by external id; references to other rows are external ids too."""
+
+    rooms: dict[str, Row] = field(default_factory=dict)
+    tracks: dict[str, Row] = field(default_factory=dict)  # by slug
+    people: dict[str, Row] = field(default_factory=dict)
+    papers: dict[str, Row] = field(default_factory=dict)
+    authors: dict[str, list[str]] = field(default_factory=dict)
+    sessions: dict[str, Row] = field(default_factory=dict)
+    chairs: dict[str, list[str]] = field(default_factory=dict)
+    orals: dict[str, Row] = field(default_factory=dict)
+    speakers: dict[str, list[str]] = field(default_factory=dict)
+    posters: dict[str, Row] = field(default_factory=dict)
+    booths: dict[str, Row] = field(default_factory=dict)
+    booth_hours: dict[str, list[tuple[dt.datetime, dt.datetime]]] = field(default_factory=dict)
+    meals: dict[str, Row] = field(default_factory=dict)
+    menus: dict[str, list[Row]] = field(default_factory=dict)
+    # The organizer's later edits the demo replays: (external id, old values).
+    moved_session: str = ""
+    moved_from: tuple[dt.datetime, dt.datetime] | None = None
+    cancelled_session: str = ""
+    retitled_paper: str = ""
+    old_title: str = ""
+
+    def checksum(self) -> str:
+        payload = {
+            name: getattr(self, name)
+            for name in ("rooms", "tracks", "people", "papers", "authors", "sessions", "chairs",
+                         "orals", "speakers", "posters", "booths", "booth_hours", "meals", "menus")
+        }
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _at(day: dt.date, hour: int, minute: int, tz: zoneinfo.ZoneInfo) -> dt.datetime:
+    """Local wall-clock time in the conference zone (UTC offset resolved per day)."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
+
+
+def _company(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        name = f"{rng.choice(SYLLABLES_A)}{rng.choice(SYLLABLES_B)} {rng.choice(SECTORS)}"
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
+    """Build the whole program in memory; no database access."""
+    rng = random.Random(seed)  # noqa: S311 -- deterministic demo data, not security
+    tz = zoneinfo.ZoneInfo(DEMO_TIMEZONE)
+    days = [first_day + dt.timedelta(days=i) for i in range(CONFERENCE_DAYS)]
+    program = _Program()
+
+    for position, (key, name, kind, building, floor, capacity, x, y) in enumerate(ROOMS):
+        program.rooms[f"room-{key}"] = {
+            "name": name, "kind": str(kind), "building": building, "floor": floor,
+            "capacity": capacity, "map_x": x, "map_y": y, "position": position,
+        }
+    for name, colour in TRACKS:
+        program.tracks[Track.slug_for(name)] = {"name": name, "colour": colour}
+    track_slugs = list(program.tracks)
+
+    # People: unique names, a senior pool that recurs as last author and chair.
+    companies: set[str] = set()
+    affiliations = sorted({
+        pattern.format(place=place, company=_company(rng, companies).split()[0])
+        for pattern in AFFILIATION_PATTERNS
+        for place in rng.sample(PLACES, 6)
+    })
+    names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], PERSON_COUNT)
+    for index, (first, last) in enumerate(names, start=1):
+        homepage = f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.3 else ""
+        program.people[f"person-{index:04d}"] = {
+            "name": f"{first} {last}", "affiliation": rng.choice(affiliations), "homepage": homepage,
+        }
+    person_ids = list(program.people)
+    senior, junior = person_ids[:300], person_ids[300:]
+
+    # Papers, each in one track.
+    paper_track: dict[str, str] = {}
+    titles: set[str] = set()
+    arxiv_numbers = rng.sample(range(1, 10000), PAPER_COUNT)
+    for index in range(1, PAPER_COUNT + 1):
+        ext = f"paper-{index:04d}"
+        track_name = rng.choices([name for name, _ in TRACKS], weights=TRACK_WEIGHTS)[0]
+        slots = {
+            "method": rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS),
+            "adj": rng.choice(ADJECTIVES),
+            "approach": rng.choice(APPROACHES),
+            "task": rng.choice(TASKS[track_name]),
+            "data": rng.choice(DATA_SOURCES),
+        }
+        title = rng.choice(TITLE_PATTERNS).format(**slots)
+        while title in titles:
+            slots["method"] = rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS) + str(rng.randint(2, 9))
+            title = rng.choice(TITLE_PATTERNS).format(**slots)
+        titles.add(title)
+        lowered = {f"{k}_l": v.lower() for k, v in slots.items() if k != "method"}
+        sentences = [ABSTRACT_SENTENCES[0], ABSTRACT_SENTENCES[1],
+                     *rng.sample(ABSTRACT_SENTENCES[2:], rng.randint(2, 4))]
+        abstract = " ".join(s.format(**slots, **lowered) for s in sentences)
+        abstract = abstract[0].upper() + abstract[1:]
+        keywords = [slots["task"].lower(), slots["approach"].lower()]
+        keywords += [t.lower() for t in rng.sample(TASKS[track_name], 2) if t.lower() not in keywords]
+        program.papers[ext] = {
+            "title": title,
+            "abstract": abstract,
+            "keywords": keywords,
+            "arxiv_id": f"2207.{arxiv_numbers[index - 1]:05d}" if rng.random() < 0.65 else "",
+            "openreview_id": "".join(rng.choices("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=10))
+            if rng.random() < 0.4 else "",
+            "pdf_url": f"https://example.org/eccv-demo/papers/{ext}.pdf",
+            "project_url": f"https://example.org/projects/{slugify(slots['method'])}-{index}"
+            if rng.random() < 0.3 else "",
+        }
+        paper_track[ext] = Track.slug_for(track_name)
+        count = rng.choices([2, 3, 4, 5, 6], weights=[10, 25, 30, 22, 13])[0]
+        last_author = rng.choice(senior)
+        others = [p for p in rng.sample(junior, count) if p != last_author][: count - 1]
+        program.authors[ext] = [*others, last_author]
+
+    # Kept for the demo's "retitled" change: the title the paper had in the first import.
+    program.retitled_paper = "paper-0007"
+    program.old_title = "Preliminary: " + program.papers["paper-0007"]["title"]
+
+    def session(ext: str, title: str, kind: str, day: dt.date, start: tuple[int, int],
+                end: tuple[int, int], room: str, track: str | None = None, description: str = "") -> None:
+        program.sessions[ext] = {
+            "title": title, "kind": str(kind), "start": _at(day, *start, tz), "end": _at(day, *end, tz),
+            "room": f"room-{room}", "track": track, "description": description,
+            "url": f"https://example.org/eccv-demo/sessions/{ext}", "cancelled": False,
+        }
+
+    def meal(ext: str, kind: str, day: dt.date, start: tuple[int, int], end: tuple[int, int],
+             room: str, title: str = "") -> None:
+        items = MENUS[kind]
+        chosen = sorted(rng.sample(range(len(items)), min(len(items), rng.randint(3, 5))))
+        menu = [
+            {"name": items[i][0], "description": items[i][1], "dietary": list(items[i][2]), "position": p}
+            for p, i in enumerate(chosen, start=1)
+        ]
+        offered = {tag for item in menu for tag in item["dietary"]}
+        program.meals[ext] = {
+            "kind": str(kind), "title": title or MEAL_TITLES[kind], "start": _at(day, *start, tz),
+            "end": _at(day, *end, tz), "room_id": f"room-{room}",
+            "dietary_options": [d.value for d in Dietary if d.value in offered],
+            "notes": "All catering is kosher-certified." if kind != MealKind.COFFEE else "",
+            "cancelled": False,
+        }
+        program.menus[ext] = menu
+
+    def chairs(count: int) -> list[str]:
+        return rng.sample(senior, count)
+
+    # Days 1–2: workshops and tutorials.
+    workshop_no = 0
+    for d, day in enumerate(days[:2]):
+        prefix = f"d{d}"
+        meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
+        for slot, (start, end) in (("am", ((10, 30), (11, 0))), ("pm", ((15, 30), (16, 0)))):
+            session(f"{prefix}-break-{slot}", "Coffee break", SessionKind.BREAK, day, start, end, "foyer")
+            meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
+        meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 30), (13, 30), "expo")
+        blocks = [
+            ("plenary", "am", SessionKind.TUTORIAL, (9, 0), (12, 30)),
+            ("plenary", "pm", SessionKind.TUTORIAL, (13, 30), (17, 30)),
+            ("r21", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
+            ("r22", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
+            ("r23", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
+            ("r101", "am", SessionKind.WORKSHOP, (9, 0), (12, 30)),
+            ("r101", "pm", SessionKind.WORKSHOP, (13, 30), (17, 30)),
+            ("r102", "am", SessionKind.TUTORIAL, (9, 0), (12, 30)),
+            ("r102", "pm", SessionKind.WORKSHOP, (13, 30), (17, 30)),
+        ]
+        for room, slot, kind, start, end in blocks:
+            track = rng.choice(track_slugs)
+            track_name = program.tracks[track]["name"]
+            task = rng.choice(TASKS[track_name])
+            if kind == SessionKind.WORKSHOP:
+                title = f"{rng.choice(WORKSHOP_ORDINALS)} Workshop on {rng.choice(ADJECTIVES)} {task}"
+                description = (f"Invited talks, contributed papers and a panel on {task.lower()}. "
+                               "Workshop posters are shown in the room during the breaks.")
+                workshop_no += 1
+            else:
+                title = f"Tutorial: {rng.choice(APPROACHES)} for {task}"
+                description = f"A hands-on introduction to {task.lower()}, with notebooks to follow along."
+            ext = f"{prefix}-{'ws' if kind == SessionKind.WORKSHOP else 'tut'}-{room}-{slot}"
+            session(ext, title, kind, day, start, end, room, track, description)
+            program.chairs[ext] = chairs(2)
+
+    # Days 3–5: the main conference.
+    paper_ids = list(program.papers)
+    oral_papers: dict[str, str] = {}  # paper → poster session ext on the same day
+    poster_sessions: list[str] = []
+    oral_number = 0
+    keynote_speakers = rng.sample(senior, 3)
+    for d, day in enumerate(days[2:], start=2):
+        prefix = f"d{d}"
+        last_day = d == CONFERENCE_DAYS - 1
+        meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
+        if d == 2:
+            session(f"{prefix}-opening", "Opening remarks", SessionKind.OTHER, day, (8, 45), (9, 0), "plenary")
+        speaker = keynote_speakers[d - 2]
+        speaker_name = program.people[speaker]["name"]
+        session(f"{prefix}-keynote", f"Keynote: {KEYNOTE_TITLES[d - 2]}", SessionKind.KEYNOTE, day,
+                (9, 0), (10, 0), "plenary",
+                description=f"{speaker_name} ({program.people[speaker]['affiliation']}).")
+        program.chairs[f"{prefix}-keynote"] = chairs(1)
+        program.orals[f"{prefix}-keynote-talk"] = {
+            "session": f"{prefix}-keynote", "paper": None, "title": KEYNOTE_TITLES[d - 2],
+            "start": _at(day, 9, 0, tz), "end": _at(day, 10, 0, tz), "order": 1, "cancelled": False,
+        }
+        program.speakers[f"{prefix}-keynote-talk"] = [speaker]
+        for slot, (start, end) in (("am", ((10, 0), (10, 30))), ("pm", ((15, 15), (15, 45)))):
+            session(f"{prefix}-break-{slot}", "Coffee break", SessionKind.BREAK, day, start, end, "foyer")
+            meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
+        meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 45), (14, 0), "expo")
+
+        poster_am, poster_pm = f"{prefix}-poster-am", f"{prefix}-poster-pm"
+        for slot, (start, end, room) in (("am", ((11, 45), (13, 15), "posters-a")),
+                                          ("pm", ((15, 45), (17, 15), "posters-b"))):
+            number = len(poster_sessions) + 1
+            session(f"{prefix}-poster-{slot}", f"Poster Session {number}", SessionKind.POSTER, day, start,
+                    end, room, description="Boards are grouped by track; authors stand by their poster.")
+            poster_sessions.append(f"{prefix}-poster-{slot}")
+
+        for slot, (hour, minute), poster_ext in (("am", (10, 30), poster_am), ("pm", (14, 0), poster_pm)):
+            oral_number += 1
+            for letter, room in (("a", "plenary"), ("b", "r21")):
+                ext = f"{prefix}-oral-{slot}-{letter}"
+                track = track_slugs[(oral_number * 2 + (letter == "b")) % len(track_slugs)]
+                track_name = program.tracks[track]["name"]
+                session(ext, f"Oral Session {oral_number}{letter.upper()}: {track_name}", SessionKind.ORAL,
+                        day, (hour, minute), (hour + 1, minute + 15), room, track)
+                program.chairs[ext] = chairs(2)
+                candidates = [p for p in paper_ids if paper_track[p] == track and p not in oral_papers]
+                talks = rng.sample(candidates, rng.choice([5, 6]))
+                slot_start = _at(day, hour, minute, tz)
+                for order, paper in enumerate(talks, start=1):
+                    oral_ext = f"{ext}-{order}"
+                    program.orals[oral_ext] = {
+                        "session": ext, "paper": paper, "title": "",
+                        "start": slot_start + dt.timedelta(minutes=12 * (order - 1)),
+                        "end": slot_start + dt.timedelta(minutes=12 * order), "order": order,
+                        "cancelled": False,
+                    }
+                    program.speakers[oral_ext] = program.authors[paper][:1]
+                    oral_papers[paper] = poster_ext
+
+        if d == 2:
+            session(f"{prefix}-reception", "Welcome reception", SessionKind.SOCIAL, day, (19, 0), (22, 0),
+                    "garden", description="Drinks, food and music in the garden. Badge required.")
+            meal(f"{prefix}-reception", MealKind.RECEPTION, day, (19, 0), (22, 0), "garden")
+        if last_day:
+            session(f"{prefix}-closing", "Closing remarks and awards", SessionKind.OTHER, day, (17, 15),
+                    (17, 45), "plenary")
+
+    # Posters: every paper once (orals on their talk's day), about 15 % twice.
+    assignment: dict[str, list[str]] = {ext: [] for ext in poster_sessions}
+    for paper in paper_ids:
+        assignment[oral_papers.get(paper) or rng.choice(poster_sessions)].append(paper)
+    for paper in rng.sample(paper_ids, PAPER_COUNT * 15 // 100):
+        first = next(ext for ext, papers in assignment.items() if paper in papers)
+        assignment[rng.choice([ext for ext in poster_sessions if ext != first])].append(paper)
+    for ext in poster_sessions:
+        hall_b = ext.endswith("-pm")
+        papers = sorted(assignment[ext], key=lambda p: (paper_track[p], p))
+        per_row = 20
+        rows = (len(papers) + per_row - 1) // per_row
+        for number, paper in enumerate(papers, start=1):
+            board = f"B-{number:03d}" if hall_b else f"{number:03d}"
+            row, col = divmod(number - 1, per_row)
+            program.posters[f"{ext}-{board}"] = {
+                "session": ext, "paper": paper, "title": "", "board": board,
+                "map_x": round(0.05 + 0.9 * col / (per_row - 1), 3),
+                "map_y": round(0.08 + 0.84 * row / max(rows - 1, 1), 3),
+                "cancelled": False,
+            }
+
+    # Booths on the expo floor, open on the main days (shorter on the last).
+    tiers = ["Platinum"] * 3 + ["Gold"] * 6 + ["Silver"] * 10 + ["Bronze"] * (BOOTH_COUNT - 19)
+    for index, tier in enumerate(tiers, start=1):
+        exhibitor = _company(rng, companies)
+        startup = tier == "Bronze" and rng.random() < 0.5
+        tags = sorted(rng.sample([BoothTag.HIRING, BoothTag.DEMO, BoothTag.SWAG, BoothTag.RESEARCH],
+                                 rng.randint(1, 3)))
+        if startup:
+            tags.append(BoothTag.STARTUP)
+        ext = f"booth-{index:02d}"
+        row, col = divmod(index - 1, 9)
+        program.booths[ext] = {
+            "exhibitor": exhibitor,
+            "description": f"{exhibitor} builds {rng.choice(PRODUCTS)}. "
+                           f"Visit us for {rng.choice(BOOTH_ACTIVITIES)}.",
+            "number": f"B{index:02d}", "room": "room-expo", "tier": tier,
+            "tags": [str(t) for t in tags],
+            "website": f"https://{slugify(exhibitor)}.example.com/",
+            "map_x": round(0.06 + 0.88 * col / 8, 3), "map_y": round(0.1 + 0.8 * row / 3, 3),
+            "cancelled": False,
+        }
+        program.booth_hours[ext] = [
+            (_at(day, 9, 30, tz), _at(day, 14, 0, tz) if day == days[-1] else _at(day, 17, 30, tz))
+            for day in days[2:]
+        ]
+
+    # The organizer's edits after the import: a poster session on the DST day moves 15
+    # minutes later, and a half-day workshop is cancelled.
+    moved = program.sessions["d3-poster-pm"]
+    program.moved_session, program.moved_from = "d3-poster-pm", (moved["start"], moved["end"])
+    moved["start"] += dt.timedelta(minutes=15)
+    moved["end"] += dt.timedelta(minutes=15)
+    program.cancelled_session = "d1-ws-r101-pm"
+    program.sessions["d1-ws-r101-pm"]["cancelled"] = True
+    return program
+
+
+# --- writing helpers ------------------------------------------------------------------------
+
+
+def _has_updated_at(model: type[models.Model]) -> bool:
+    return any(f.name == "updated_at" for f in model._meta.concrete_fields)
+
+
+def _diff(obj: models.Model, values: Mapping[str, Any]) -> list[str]:
+    return [name for name, value in values.items() if getattr(obj, name) != value]
+
+
+def _bulk_update(model: type[ModelT], objs: list[ModelT], names: set[str]) -> None:
+    if not objs:
+        return
+    fields = {model._meta.get_field(name).name for name in names}
+    if _has_updated_at(model):
+        now = timezone.now()
+        for obj in objs:
+            obj.updated_at = now  # type: ignore[attr-defined]
+        fields.add("updated_at")
+    model._default_manager.bulk_update(objs, sorted(fields), batch_size=500)
+
+
+def _sync_imported(model: type[ModelT], conference: Conference, rows: Mapping[str, Row]) -> tuple[dict[str, ModelT], int]:
+    """Create or update the demo rows of ``model``; returns them by external id and the
+    number written. Stale demo rows (no longer generated) are cancelled, not deleted."""
+    manager = model._default_manager
+    existing = {o.external_id: o for o in manager.filter(conference=conference, source=DEMO_SOURCE)}  # type: ignore[attr-defined]
+    create: list[ModelT] = []
+    update: list[ModelT] = []
+    names: set[str] = set()
+    for ext, values in rows.items():
+        obj = existing.get(ext)
+        if obj is None:
+            create.append(model(conference=conference, source=DEMO_SOURCE, external_id=ext, **values))
+            continue
+        changed = _diff(obj, values)
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            update.append(obj)
+            names.update(changed)
+    stale = [o for ext, o in existing.items() if ext not in rows and not getattr(o, "cancelled", True)]
+    for obj in stale:
+        obj.cancelled = True  # type: ignore[attr-defined]
+        update.append(obj)
+        names.add("cancelled")
+    manager.bulk_create(create, batch_size=500)
+    _bulk_update(model, update, names)
+    if create:
+        existing = {o.external_id: o for o in manager.filter(conference=conference, source=DEMO_SOURCE)}  # type: ignore[attr-defined]
+    return existing, len(create) + len(update)
+
+
+def _resolve(row: Row, **maps: Mapping[str, models.Model]) -> Row:
+    """Replace external-id references (``room="room-x"``) with ids (``room_id=7``)."""
+    out = dict(row)
+    for key, mapping in maps.items():
+        ref = out.pop(key)
+        out[f"{key}_id"] = mapping[ref].pk if ref is not None else None
+    return out
+
+
+def _sync_links(through: type[models.Model], left: str, right: str, scope: models.QuerySet[Any],
+                wanted: Iterable[tuple[int, int]]) -> int:
+    """Make the (left id, right id) rows of ``through`` within ``scope`` exactly ``wanted``."""
+    desired = set(wanted)
+    existing = set(scope.values_list(f"{left}_id", f"{right}_id"))
+    create = sorted(desired - existing)
+    through._default_manager.bulk_create(
+        [through(**{f"{left}_id": a, f"{right}_id": b}) for a, b in create], batch_size=500
+    )
+    extra = existing - desired
+    for a, b in sorted(extra):
+        scope.filter(**{f"{left}_id": a, f"{right}_id": b}).delete()
+    return len(create) + len(extra)
+
+
+def _upsert(model: type[ModelT], lookup: Row, values: Row, *, on_create: Row | None = None,
+            bump_version: bool = False) -> tuple[ModelT, bool]:
+    """Get by ``lookup`` and write ``values`` only where they differ; returns (row, written)."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        return model._default_manager.create(**lookup, **values, **(on_create or {})), True
+    changed = _diff(obj, values)
+    if not changed:
+        return obj, False
+    for name in changed:
+        setattr(obj, name, values[name])
+    if bump_version:
+        obj.version += 1  # type: ignore[attr-defined]
+        changed.append("version")
+    if _has_updated_at(model):
+        changed.append("updated_at")
+    obj.save(update_fields=changed)
+    return obj, True
+
+
+def _utc_iso(instant: dt.datetime) -> str:
+    return instant.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _qr_png(text: str, scale: int = 4) -> bytes:
+    """A greyscale PNG of a QR code, built by hand so no imaging library is needed."""
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    lines = []
+    for row in matrix:
+        line = b"\x00" + bytes(0 if dark else 255 for dark in row for _ in range(scale))
+        lines.extend([line] * scale)
+    size = len(matrix) * scale
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(lines), 9)) + chunk(b"IEND", b""))
+
+
+def _demo_uuid(conference: Conference, name: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, f"{conference.slug}/{name}")
+
+
+# --- writing the program --------------------------------------------------------------------
+
+
+@dataclass
+class _Ids:
+    rooms: dict[str, Room]
+    sessions: dict[str, Session]
+    orals: dict[str, Oral]
+    posters: dict[str, Poster]
+    papers: dict[str, Paper]
+    booths: dict[str, Booth]
+    meals: dict[str, Meal]
+
+
+def _write_program(conference: Conference, program: _Program) -> tuple[_Ids, int]:
+    writes = 0
+    rooms, n = _sync_imported(Room, conference, program.rooms)
+    writes += n
+
+    tracks = {t.slug: t for t in conference.tracks.all()}
+    for slug, values in program.tracks.items():
+        if slug not in tracks:
+            tracks[slug] = Track.objects.create(conference=conference, slug=slug, **values)
+            writes += 1
+        elif _diff(tracks[slug], values):
+            _upsert(Track, {"pk": tracks[slug].pk}, values)
+            writes += 1
+
+    people, n = _sync_imported(Person, conference, program.people)
+    writes += n
+    papers, n = _sync_imported(Paper, conference, program.papers)
+    writes += n
+
+    # Authorships keyed by (paper, position); a changed author is replaced, not updated,
+    # so the unique (paper, person) constraint never sees a transient duplicate.
+    wanted = {(papers[p].pk, pos): people[a].pk for p, names in program.authors.items()
+              for pos, a in enumerate(names, start=1)}
+    existing = {(a.paper_id, a.position): a for a in Authorship.objects.filter(
+        paper__conference=conference, paper__source=DEMO_SOURCE)}
+    stale = [a.pk for key, a in existing.items() if wanted.get(key) != a.person_id]
+    Authorship.objects.filter(pk__in=stale).delete()
+    create = [Authorship(paper_id=paper, position=pos, person_id=person)
+              for (paper, pos), person in wanted.items()
+              if (paper, pos) not in existing or existing[(paper, pos)].pk in stale]
+    Authorship.objects.bulk_create(create, batch_size=500)
+    writes += len(stale) + len(create)
+
+    sessions, n = _sync_imported(Session, conference, {
+        ext: _resolve(row, room=rooms, track=tracks) for ext, row in program.sessions.items()
+    })
+    writes += n
+    writes += _sync_links(
+        Session.chairs.through, "session", "person",
+        Session.chairs.through.objects.filter(session__conference=conference, session__source=DEMO_SOURCE),
+        ((sessions[s].pk, people[p].pk) for s, names in program.chairs.items() for p in names),
+    )
+    orals, n = _sync_imported(Oral, conference, {
+        ext: _resolve(row, session=sessions, paper=papers) for ext, row in program.orals.items()
+    })
+    writes += n
+    writes += _sync_links(
+        Oral.speakers.through, "oral", "person",
+        Oral.speakers.through.objects.filter(oral__conference=conference, oral__source=DEMO_SOURCE),
+        ((orals[o].pk, people[p].pk) for o, names in program.speakers.items() for p in names),
+    )
+    posters, n = _sync_imported(Poster, conference, {
+        ext: _resolve(row, session=sessions, paper=papers) for ext, row in program.posters.items()
+    })
+    writes += n
+
+    booths, n = _sync_imported(Booth, conference, {
+        ext: _resolve(row, room=rooms) for ext, row in program.booths.items()
+    })
+    writes += n
+    wanted_hours = {(booths[b].pk, start): end for b, windows in program.booth_hours.items()
+                    for start, end in windows}
+    existing_hours = list(BoothHours.objects.filter(booth__conference=conference, booth__source=DEMO_SOURCE))
+    stale = [h.pk for h in existing_hours if wanted_hours.get((h.booth_id, h.start)) != h.end]
+    kept = {(h.booth_id, h.start) for h in existing_hours if h.pk not in stale}
+    BoothHours.objects.filter(pk__in=stale).delete()
+    create_hours = [BoothHours(booth_id=b, start=s, end=e) for (b, s), e in wanted_hours.items()
+                    if (b, s) not in kept]
+    BoothHours.objects.bulk_create(create_hours)
+    writes += len(stale) + len(create_hours)
+
+    meals, n = _sync_imported(Meal, conference, {
+        ext: {**row, "room_id": rooms[row["room_id"]].pk} for ext, row in program.meals.items()
+    })
+    writes += n
+    existing_items = {(m.meal_id, m.name): m for m in MenuItem.objects.filter(
+        meal__conference=conference, meal__source=DEMO_SOURCE)}
+    wanted_items = {(meals[m].pk, item["name"]): item for m, items in program.menus.items() for item in items}
+    create_items: list[MenuItem] = []
+    update_items: list[MenuItem] = []
+    for (meal_id, name), item in wanted_items.items():
+        values = {k: v for k, v in item.items() if k != "name"}
+        current = existing_items.get((meal_id, name))
+        if current is None:
+            create_items.append(MenuItem(meal_id=meal_id, name=name, **values))
+        elif _diff(current, values):
+            for key, value in values.items():
+                setattr(current, key, value)
+            update_items.append(current)
+    extra = [m.pk for key, m in existing_items.items() if key not in wanted_items]
+    MenuItem.objects.filter(pk__in=extra).delete()
+    MenuItem.objects.bulk_create(create_items)
+    _bulk_update(MenuItem, update_items, {"description", "dietary", "position"})
+    writes += len(create_items) + len(update_items) + len(extra)
+
+    return _Ids(rooms, sessions, orals, posters, papers, booths, meals), writes
+
+
+# --- users, attendees and their data --------------------------------------------------------
+
+
+@dataclass
+class _Logins:
+    organizer: AbstractUser
+    attendee: AbstractUser
+    admin: AbstractUser
+    passwords_set: list[str]
+
+
+def _login(username: str, password: str, *, first: str, last: str, staff: bool, superuser: bool,
+           reset: bool, passwords_set: list[str]) -> AbstractUser:
+    user_model = get_user_model()
+    user = user_model._default_manager.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = user_model(username=username)
+    values = {"email": f"{username}@example.org", "first_name": first, "last_name": last,
+              "is_staff": staff, "is_superuser": superuser, "is_active": True}
+    changed = created or bool(_diff(user, values))
+    for key, value in values.items():
+        setattr(user, key, value)
+    if created or reset:
+        user.set_password(password)
+        passwords_set.append(username)
+        changed = True
+    if changed:
+        user.save()
+    return user  # type: ignore[return-value]
+
+
+def _write_logins(*, organizer_password: str, attendee_password: str, admin_password: str,
+                  reset: bool, conference: Conference) -> _Logins:
+    passwords_set: list[str] = []
+    organizer = _login(ORGANIZER_USERNAME, organizer_password, first="Demo", last="Organizer",
+                       staff=True, superuser=False, reset=reset, passwords_set=passwords_set)
+    attendee = _login(ATTENDEE_USERNAME, attendee_password, first="Demo", last="Attendee",
+                      staff=False, superuser=False, reset=reset, passwords_set=passwords_set)
+    admin = _login(ADMIN_USERNAME, admin_password, first="Demo", last="Admin",
+                   staff=True, superuser=True, reset=reset, passwords_set=passwords_set)
+    organizer.user_permissions.add(*Permission.objects.filter(content_type__app_label="planner"))
+    conference.organizers.add(organizer)
+    return _Logins(organizer, attendee, admin, passwords_set)
+
+
+def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list[Attendee]:
+    """The demo attendee, the organizer and the synthetic crowd, in that order."""
+    rng = random.Random(f"{seed}:attendees")  # noqa: S311 -- deterministic demo data
+    user_model = get_user_model()
+    names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], SYNTHETIC_ATTENDEES)
+    usernames = [f"demo-attendee-{i:02d}" for i in range(1, SYNTHETIC_ATTENDEES + 1)]
+    users = {u.username: u for u in user_model._default_manager.filter(username__in=usernames)}
+    new_users = []
+    for username, (first, last) in zip(usernames, names, strict=True):
+        if username not in users:
+            user = user_model(username=username, first_name=first, last_name=last,
+                              email=f"{username}@example.org")
+            user.set_unusable_password()
+            new_users.append(user)
+    user_model._default_manager.bulk_create(new_users)
+    users = {u.username: u for u in user_model._default_manager.filter(username__in=usernames)}
+
+    places = rng.sample(PLACES, 10)
+    rows: list[tuple[Any, Row]] = [
+        (logins.attendee, {
+            "display_name": "Demo Attendee", "affiliation": f"{places[0]} University",
+            "homepage": "https://example.org/~demo-attendee", "orcid": "0000-0002-1825-0097",
+            "openreview_id": "~Demo_Attendee1",
+            "shared_fields": [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION,
+                              ShareableField.EMAIL, ShareableField.ORCID],
+            "reminder_minutes": 10, "reminder_channels": [Channel.PUSH, Channel.IN_APP],
+        }),
+        (logins.organizer, {
+            "display_name": "Demo Organizer", "affiliation": "ECCV Demo Organizing Committee",
+            "homepage": "", "orcid": "", "openreview_id": "",
+            "shared_fields": [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION, ShareableField.EMAIL],
+            "reminder_minutes": 15, "reminder_channels": [Channel.IN_APP, Channel.EMAIL],
+        }),
+    ]
+    optional = [ShareableField.EMAIL, ShareableField.HOMEPAGE, ShareableField.ORCID, ShareableField.OPENREVIEW]
+    for username, (first, last) in zip(usernames, names, strict=True):
+        orcid = (f"0000-000{rng.randint(1, 3)}-{rng.randint(0, 9999):04d}-"
+                 f"{rng.randint(0, 999):03d}{rng.choice('0123456789X')}") if rng.random() < 0.4 else ""
+        shared = [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION]
+        shared += [f for f in optional if rng.random() < 0.4 and (f != ShareableField.ORCID or orcid)]
+        rows.append((users[username], {
+            "display_name": f"{first} {last}",
+            "affiliation": rng.choice(AFFILIATION_PATTERNS[:5]).format(place=rng.choice(places), company=""),
+            "homepage": f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.5 else "",
+            "orcid": orcid,
+            "openreview_id": f"~{first}_{last}1".replace(" ", "_") if rng.random() < 0.3 else "",
+            "shared_fields": [str(f) for f in shared],
+            "reminder_minutes": rng.choice([5, 10, 10, 15, 30]),
+            "reminder_channels": [str(c) for c in rng.choice(
+                [[Channel.PUSH, Channel.IN_APP], [Channel.IN_APP], [Channel.EMAIL, Channel.IN_APP]])],
+        }))
+    for _user, values in rows:
+        values["shared_fields"] = [str(f) for f in values["shared_fields"]]
+        values["reminder_channels"] = [str(c) for c in values["reminder_channels"]]
+
+    existing = {a.user_id: a for a in conference.attendees.all()}
+    create: list[Attendee] = []
+    update: list[Attendee] = []
+    names_changed: set[str] = set()
+    for user, values in rows:
+        current = existing.get(user.pk)
+        if current is None:
+            create.append(Attendee(conference=conference, user=user, **values))
+        elif changed := _diff(current, values):
+            for key in changed:
+                setattr(current, key, values[key])
+            update.append(current)
+            names_changed.update(changed)
+    Attendee.objects.bulk_create(create)
+    _bulk_update(Attendee, update, names_changed)
+    by_user = {a.user_id: a for a in conference.attendees.all()}
+    return [by_user[user.pk] for user, _ in rows]
+
+
+def _start_of(item: PlanItem, ids: _Ids) -> dt.datetime | None:
+    if item.session_id:
+        return item.session.start
+    if item.oral_id:
+        return item.oral.start
+    if item.poster_id:
+        return item.poster.session.start
+    if item.meal_id:
+        return item.meal.start
+    return None  # booths have opening hours, not a start
+
+
+def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, seed: int) -> int:
+    """Plan items for everyone; the demo attendee's cover every kind of target."""
+    rng = random.Random(f"{seed}:plans")  # noqa: S311 -- deterministic demo data
+    demo = attendees[0]
+    posters = sorted(ids.posters)
+    wanted: list[tuple[Attendee, str, models.Model, str, str, int | None]] = []
+    demo_targets: list[tuple[str, str, str, str, int | None]] = [
+        ("session", "d2-opening", PlanStatus.GOING, "", None),
+        ("session", "d2-keynote", PlanStatus.MUST_SEE, "Sit near the front; slides go up afterwards.", 20),
+        ("session", "d3-keynote", PlanStatus.GOING, "", None),
+        ("session", "d3-poster-pm", PlanStatus.MUST_SEE, "Moved 15 min later; check the new time.", None),
+        ("session", "d1-ws-r101-pm", PlanStatus.INTERESTED, "", None),
+        ("session", "d0-tut-plenary-am", PlanStatus.GOING, "Bring a laptop with the notebooks.", 30),
+        ("session", "d2-oral-am-a", PlanStatus.GOING, "", None),
+        ("session", "d2-reception", PlanStatus.GOING, "", None),
+        ("session", "d4-closing", PlanStatus.INTERESTED, "", None),
+        ("oral", "d2-oral-am-b-1", PlanStatus.MUST_SEE, "Ask about the failure cases.", None),
+        ("oral", "d2-oral-am-b-2", PlanStatus.INTERESTED, "", None),
+        ("oral", "d3-oral-am-a-1", PlanStatus.GOING, "", None),
+        ("oral", "d4-oral-pm-b-3", PlanStatus.GOING, "", 5),
+        ("booth", "booth-01", PlanStatus.INTERESTED, "Ask about internships.", None),
+        ("booth", "booth-05", PlanStatus.GOING, "", None),
+        ("booth", "booth-12", PlanStatus.INTERESTED, "", None),
+        ("meal", "d2-lunch", PlanStatus.GOING, "", None),
+        ("meal", "d2-reception", PlanStatus.GOING, "", None),
+        ("meal", "d4-breakfast", PlanStatus.INTERESTED, "", None),
+    ]
+    for ext in _demo_posters(ids):
+        demo_targets.append(("poster", ext, PlanStatus.MUST_SEE if ext.endswith("1") else PlanStatus.GOING,
+                             "", None))
+    lookup: dict[str, Mapping[str, models.Model]] = {
+        "session": ids.sessions, "oral": ids.orals, "poster": ids.posters, "booth": ids.booths,
+        "meal": ids.meals,
+    }
+    for kind, ext, status, note, minutes in demo_targets:
+        wanted.append((demo, kind, lookup[kind][ext], str(status), note, minutes))
+    popular = [s for s, row in ids.sessions.items() if row.kind in
+               (SessionKind.KEYNOTE, SessionKind.ORAL, SessionKind.TUTORIAL, SessionKind.WORKSHOP)]
+    orals = sorted(o for o in ids.orals if not o.endswith("keynote-talk"))
+    for attendee in attendees[1:]:
+        for ext in rng.sample(sorted(popular), rng.randint(2, 5)):
+            wanted.append((attendee, "session", ids.sessions[ext], str(rng.choice(list(PlanStatus))), "", None))
+        for ext in rng.sample(orals, rng.randint(0, 3)):
+            wanted.append((attendee, "oral", ids.orals[ext], str(PlanStatus.INTERESTED), "", None))
+        for ext in rng.sample(posters, rng.randint(2, 8)):
+            wanted.append((attendee, "poster", ids.posters[ext], str(rng.choice(list(PlanStatus))), "", None))
+
+    existing = {(p.attendee_id, p.target_kind, p.target_id): p
+                for p in PlanItem.objects.filter(attendee__conference=conference)}
+    create: list[PlanItem] = []
+    update: list[PlanItem] = []
+    touched: set[int] = set()
+    for attendee, kind, target, status, note, minutes in wanted:
+        values = {"status": status, "note": note, "reminder_minutes": minutes}
+        current = existing.get((attendee.pk, kind, target.pk))
+        if current is None:
+            create.append(PlanItem(attendee=attendee, **{kind: target}, **values))
+            touched.add(attendee.pk)
+        elif _diff(current, values):
+            for key, value in values.items():
+                setattr(current, key, value)
+            update.append(current)
+            touched.add(attendee.pk)
+    PlanItem.objects.bulk_create(create, batch_size=500)
+    _bulk_update(PlanItem, update, {"status", "note", "reminder_minutes"})
+    # Clients sync plans by version: anything the seed wrote is a change they must fetch.
+    Attendee.objects.filter(pk__in=touched).update(
+        plan_version=models.F("plan_version") + 1, updated_at=timezone.now()
+    )
+    return len(create) + len(update)
+
+
+def _demo_posters(ids: _Ids) -> list[str]:
+    """Six posters the demo attendee stars, two of which they talk to the authors about."""
+    picks = []
+    for session_ext, index in (("d2-poster-am", 4), ("d2-poster-am", 17), ("d2-poster-pm", 2),
+                               ("d3-poster-am", 9), ("d3-poster-pm", 21), ("d4-poster-am", 1)):
+        boards = sorted(e for e, p in ids.posters.items() if p.session_id == ids.sessions[session_ext].pk)
+        picks.append(boards[index])
+    return picks
+
+
+def _write_reminders(demo: Attendee, ids: _Ids, now: dt.datetime) -> int:
+    """Reminders for the demo attendee's plan, one per channel: fire = start − minutes.
+
+    Existing rows keep their delivery state (the dispatcher owns it); rows whose fire time
+    no longer matches the plan are deleted. New rows already past due are created cancelled
+    so a dispatcher does not send a burst of stale reminders when the demo starts today.
+    """
+    items = list(demo.plan_items.select_related("session", "oral", "poster__session", "meal"))
+    wanted: dict[tuple[int, dt.datetime, str], PlanItem] = {}
+    for item in items:
+        start = _start_of(item, ids)
+        if start is None:
+            continue
+        minutes = item.reminder_minutes if item.reminder_minutes is not None else demo.reminder_minutes
+        for channel in demo.reminder_channels:
+            wanted[(item.pk, start - dt.timedelta(minutes=minutes), channel)] = item
+    existing = {(r.plan_item_id, r.fire_at, r.channel): r
+                for r in Reminder.objects.filter(plan_item__attendee=demo)}
+    stale = [r.pk for key, r in existing.items() if key not in wanted]
+    Reminder.objects.filter(pk__in=stale).delete()
+    cancelled = ids.sessions["d1-ws-r101-pm"].pk
+    first_sent = min((k for k in wanted if k[2] == Channel.IN_APP and wanted[k].session_id != cancelled),
+                     key=lambda k: k[1])
+    create = []
+    for key, item in sorted(wanted.items(), key=lambda kv: (kv[0][1], kv[0][2])):
+        if key in existing:
+            continue
+        plan_item, fire_at, channel = key
+        row = Reminder(plan_item=item, fire_at=fire_at, channel=channel)
+        if item.session_id == cancelled:
+            row.state = ReminderState.CANCELLED
+        elif key == first_sent:
+            row.state, row.attempts = ReminderState.SENT, 1
+            row.claimed_at, row.sent_at = fire_at, fire_at + dt.timedelta(seconds=2)
+        elif fire_at < now:
+            row.state, row.last_error = ReminderState.CANCELLED, "Seeded after its fire time."
+        create.append(row)
+    Reminder.objects.bulk_create(create)
+    return len(create) + len(stale)
+
+
+def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids) -> int:
+    """Poster conversations (one with a photo, one free-text, one tombstone) and meetups."""
+    demo, other = attendees[0], attendees[2]
+    tz = conference.tz
+    posters = _demo_posters(ids)
+    writes = 0
+
+    def local(session_ext: str, minutes_in: int) -> dt.datetime:
+        return ids.sessions[session_ext].start.astimezone(tz) + dt.timedelta(minutes=minutes_in)
+
+    conversations: list[tuple[str, Row]] = [
+        ("conversation/1", {
+            "poster_id": ids.posters[posters[0]].pk, "poster_title": "",
+            "talked_to": "First author", "talked_at": local("d2-poster-am", 20),
+            "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[0:2]],
+            "rating": 5, "tags": ["related-work", "follow-up"],
+            "notes": "Very close to our project; their loss could replace our second stage.",
+            "follow_up": "E-mail the authors about the dataset split.", "follow_up_done": False,
+            "deleted_at": None,
+        }),
+        ("conversation/2", {
+            "poster_id": ids.posters[posters[4]].pk, "poster_title": "",
+            "talked_to": "Second author", "talked_at": local("d3-poster-pm", 25),
+            "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[2:5]],
+            "rating": 4, "tags": ["baseline"],
+            "notes": "Good ablations; code release promised.", "follow_up": "Star the repo when it is out.",
+            "follow_up_done": True, "deleted_at": None,
+        }),
+        ("conversation/3", {
+            "poster_id": ids.posters[posters[5]].pk, "poster_title": "",
+            "talked_to": "", "talked_at": local("d4-poster-am", 40),
+            "qa": [{"question": QA_PAIRS[5][0], "answer": QA_PAIRS[5][1]}],
+            "rating": 3, "tags": [], "notes": "", "follow_up": "", "follow_up_done": False,
+            "deleted_at": None,
+        }),
+        ("conversation/4", {
+            "poster_id": None,
+            "poster_title": "Workshop poster: Cheap Depth from Two Phones (not in the program)",
+            "talked_to": "Workshop presenter", "talked_at": local("d0-break-pm", 5),
+            "qa": [{"question": "Which phones?", "answer": "Any two with a gyroscope; synced over audio."}],
+            "rating": 4, "tags": ["workshop", "hardware"], "notes": "Fun hack, worth a try for the lab demo.",
+            "follow_up": "", "follow_up_done": False, "deleted_at": None,
+        }),
+        ("conversation/5", {
+            "poster_id": ids.posters[posters[3]].pk, "poster_title": "", "talked_to": "",
+            "talked_at": local("d3-poster-am", 10), "qa": [], "rating": None, "tags": [],
+            "notes": "Logged by mistake.", "follow_up": "", "follow_up_done": False,
+            # A tombstone, as a second device would see after the delete synced.
+            "deleted_at": local("d3-poster-am", 12),
+        }),
+    ]
+    rows: dict[str, PosterConversation] = {}
+    for name, values in conversations:
+        rows[name], written = _upsert(PosterConversation, {"id": _demo_uuid(conference, name)},
+                                      {"attendee_id": demo.pk, **values}, bump_version=True)
+        writes += written
+
+    photo_id = _demo_uuid(conference, "conversation/1/photo/1")
+    photo = ConversationPhoto.objects.filter(id=photo_id).first()
+    if photo is None or not photo.image or not photo.image.storage.exists(photo.image.name):
+        poster = ids.posters[posters[0]]
+        png = _qr_png(f"https://example.org/eccv-demo/posters/{poster.external_id}")
+        photo = photo or ConversationPhoto(id=photo_id, conversation=rows["conversation/1"])
+        photo.content_type, photo.size = "image/png", len(png)
+        photo.image.save(f"{photo_id}.png", ContentFile(png), save=False)
+        photo.save()
+        writes += 1
+
+    shared = {f: v for f, v in {
+        ShareableField.DISPLAY_NAME: other.display_name,
+        ShareableField.AFFILIATION: other.affiliation,
+        ShareableField.EMAIL: other.user.email,
+        ShareableField.HOMEPAGE: other.homepage,
+        ShareableField.ORCID: other.orcid,
+        ShareableField.OPENREVIEW: other.openreview_id,
+    }.items() if f in other.shared_fields and v}
+    meetups: list[tuple[str, Row]] = [
+        ("meetup/1", {
+            "other_id": other.pk, "source": MeetupSource.BADGE_SCAN, "contact_name": other.display_name,
+            "contact_affiliation": other.affiliation, "contact_email": shared.get(ShareableField.EMAIL, ""),
+            "contact_details": {str(k): v for k, v in shared.items()},
+            "met_at": local("d2-poster-am", 35), "poster_id": ids.posters[posters[0]].pk, "booth_id": None,
+            "notes": "Works on the same benchmark; met at the poster above.",
+            "follow_up": "Share our evaluation script.", "follow_up_done": False,
+        }),
+        ("meetup/2", {
+            "other_id": None, "source": MeetupSource.MANUAL, "contact_name": "Recruiter at booth B05",
+            "contact_affiliation": ids.booths["booth-05"].exhibitor,
+            "contact_email": "talent@example.com", "contact_details": {},
+            "met_at": local("d3-break-am", 10), "poster_id": None, "booth_id": ids.booths["booth-05"].pk,
+            "notes": "Summer internships in their Haifa office; apply by December.",
+            "follow_up": "Send CV.", "follow_up_done": False,
+        }),
+    ]
+    for name, values in meetups:
+        _, written = _upsert(Meetup, {"id": _demo_uuid(conference, name)}, {"attendee_id": demo.pk, **values},
+                             bump_version=True)
+        writes += written
+    return writes
+
+
+def _write_notifications(conference: Conference, attendees: list[Attendee], ids: _Ids,
+                         program: _Program) -> int:
+    demo, other = attendees[0], attendees[2]
+    tz = conference.tz
+    moved = ids.sessions[program.moved_session]
+    cancelled = ids.sessions[program.cancelled_session]
+    sent = Reminder.objects.filter(plan_item__attendee=demo, state=ReminderState.SENT).select_related(
+        "plan_item__session", "plan_item__oral", "plan_item__poster__session", "plan_item__meal").first()
+    assert program.moved_from is not None  # noqa: S101 -- set by the generator
+    rows: list[tuple[Attendee, str, Row, dt.datetime | None]] = [
+        (demo, "demo:welcome", {
+            "kind": NotificationKind.SYSTEM, "title": f"Welcome to {conference.name}",
+            "body": "Star sessions, posters and booths to build your plan; reminders follow.",
+            "url": f"/c/{conference.slug}/",
+        }, timezone.now()),
+        (demo, f"demo:schedule:v{MOVE_VERSION}:session:{moved.external_id}", {
+            "kind": NotificationKind.SCHEDULE_CHANGE, "title": f"{moved.title} moved",
+            "body": f"Now {moved.start.astimezone(tz):%a %H:%M}–{moved.end.astimezone(tz):%H:%M} "
+                    f"(was {program.moved_from[0].astimezone(tz):%H:%M}).",
+            "url": f"/c/{conference.slug}/sessions/{moved.pk}",
+        }, None),
+        (demo, f"demo:schedule:v{CANCEL_VERSION}:session:{cancelled.external_id}", {
+            "kind": NotificationKind.SCHEDULE_CHANGE, "title": f"Cancelled: {cancelled.title}",
+            "body": "The organizers cancelled this session. It stays in your plan, marked cancelled.",
+            "url": f"/c/{conference.slug}/sessions/{cancelled.pk}",
+        }, None),
+        (other, f"demo:badge-scan:{demo.pk}", {
+            "kind": NotificationKind.BADGE_SCAN, "title": f"{demo.display_name} scanned your badge",
+            "body": "They received the profile fields you chose to share.", "url": "",
+        }, None),
+    ]
+    if sent is not None:
+        item = sent.plan_item
+        target = item.session or item.oral or item.poster or item.meal
+        rows.append((demo, f"demo:reminder:{sent.pk}", {
+            "kind": NotificationKind.REMINDER, "title": f"Soon: {target}",
+            "body": f"Starts at {_start_of(item, ids).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
+            "url": f"/c/{conference.slug}/plan",
+        }, None))
+    writes = 0
+    for attendee, key, values, read_at in rows:
+        _, written = _upsert(Notification, {"attendee": attendee, "dedupe_key": key},
+                             {k: str(v) for k, v in values.items()}, on_create={"read_at": read_at})
+        writes += written
+    # A browser subscription for the demo attendee; the endpoint is unroutable on purpose.
+    endpoint = f"https://push.example.invalid/demo/{_demo_uuid(conference, 'push/1')}"
+    keys = random.Random(endpoint)  # noqa: S311 -- fake, deterministic key material
+    _, written = _upsert(PushSubscription, {"endpoint": endpoint}, {
+        "user_id": demo.user_id,
+        "p256dh": "B" + "".join(keys.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=86)),
+        "auth": "".join(keys.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=22)),
+        "user_agent": "Mozilla/5.0 (Linux; Android 14) Boardwalk demo",
+    })
+    return writes + written
+
+
+def _write_history(conference: Conference, program: _Program, ids: _Ids, *, organizer: AbstractUser,
+                   started_at: dt.datetime, version_after_import: int, counts: dict[str, int],
+                   timings: dict[str, int], checksum: str) -> None:
+    """The seed's ImportRun and the organizer's later edits as ScheduleChange rows."""
+    run = ImportRun.objects.filter(conference=conference, source=DEMO_IMPORT_SOURCE).order_by("pk").first()
+    values = {
+        "format": "", "status": ImportStatus.SUCCEEDED, "dry_run": False, "counts": counts,
+        "warnings": [], "errors": [], "timings": timings, "schedule_version": version_after_import,
+        "checksum": checksum, "created_by": organizer, "started_at": started_at,
+        "finished_at": timezone.now(),
+    }
+    if run is None:
+        run = ImportRun.objects.create(conference=conference, source=DEMO_IMPORT_SOURCE, **values)
+    else:
+        for key, value in values.items():
+            setattr(run, key, value)
+        run.save()
+
+    assert program.moved_from is not None  # noqa: S101 -- set by the generator
+    moved = ids.sessions[program.moved_session]
+    old_start, old_end = program.moved_from
+    changes: list[tuple[Row, Row]] = [
+        ({"action": ChangeAction.MOVED_TIME, "session": moved}, {
+            "schedule_version": MOVE_VERSION,
+            "fields": {"start": [_utc_iso(old_start), _utc_iso(moved.start)],
+                       "end": [_utc_iso(old_end), _utc_iso(moved.end)]},
+        }),
+        ({"action": ChangeAction.RETITLED, "paper": ids.papers[program.retitled_paper]}, {
+            "schedule_version": MOVE_VERSION,
+            "fields": {"title": [program.old_title, ids.papers[program.retitled_paper].title]},
+        }),
+        ({"action": ChangeAction.CANCELLED, "session": ids.sessions[program.cancelled_session]}, {
+            "schedule_version": CANCEL_VERSION, "fields": {"cancelled": [False, True]},
+        }),
+    ]
+    for lookup, change in changes:
+        _upsert(ScheduleChange, {"conference": conference, **lookup}, change)
+
+
+def _count_rows(conference: Conference) -> dict[str, int]:
+    c = conference
+    attendees = Attendee.objects.filter(conference=c)
+    return {
+        "User (demo logins and attendees)": get_user_model()._default_manager.filter(
+            attendances__conference=c).count() + get_user_model()._default_manager.filter(
+            username=ADMIN_USERNAME).exclude(attendances__conference=c).count(),
+        "Room": c.rooms.count(),
+        "Track": c.tracks.count(),
+        "Person": c.people.count(),
+        "Paper": c.papers.count(),
+        "Authorship": Authorship.objects.filter(paper__conference=c).count(),
+        "Session": c.sessions.count(),
+        "Oral": c.orals.count(),
+        "Poster": c.posters.count(),
+        "Booth": c.booths.count(),
+        "BoothHours": BoothHours.objects.filter(booth__conference=c).count(),
+        "Meal": c.meals.count(),
+        "MenuItem": MenuItem.objects.filter(meal__conference=c).count(),
+        "Attendee": attendees.count(),
+        "PlanItem": PlanItem.objects.filter(attendee__conference=c).count(),
+        "PosterConversation": PosterConversation.objects.filter(attendee__conference=c).count(),
+        "ConversationPhoto": ConversationPhoto.objects.filter(conversation__attendee__conference=c).count(),
+        "Meetup": Meetup.objects.filter(attendee__conference=c).count(),
+        "Reminder": Reminder.objects.filter(plan_item__attendee__conference=c).count(),
+        "PushSubscription": PushSubscription.objects.filter(user__attendances__conference=c).count(),
+        "Notification": Notification.objects.filter(attendee__conference=c).count(),
+        "ImportRun": c.import_runs.count(),
+        "ScheduleChange": c.schedule_changes.count(),
+    }
+
+
+def _delete_demo_conference() -> None:
+    """Remove the demo conference and everything under it, photos' files included.
+
+    Deleted child-first: rooms and papers are PROTECTed by the rows that use them, so a
+    plain ``Conference.delete()`` would refuse.
+    """
+    conference = Conference.objects.filter(slug=DEMO_SLUG).first()
+    if conference is None:
+        return
+    for photo in ConversationPhoto.objects.filter(conversation__attendee__conference=conference):
+        if photo.image:
+            photo.image.delete(save=False)
+    conference.attendees.all().delete()  # plans, reminders, notifications, logbook
+    conference.schedule_changes.all().delete()
+    conference.sessions.all().delete()  # orals and posters too
+    conference.booths.all().delete()
+    conference.meals.all().delete()
+    conference.delete()
+
+
+def _offset_changes(conference: Conference) -> list[str]:
+    out = []
+    days = conference.days
+    for before, after in zip(days, days[1:], strict=False):
+        a = dt.datetime.combine(before, dt.time(12), tzinfo=conference.tz).utcoffset()
+        b = dt.datetime.combine(after, dt.time(12), tzinfo=conference.tz).utcoffset()
+        if a != b:
+            out.append(f"between {before} and {after}: UTC{_fmt_offset(a)} → UTC{_fmt_offset(b)}")
+    return out
+
+
+def _fmt_offset(offset: dt.timedelta | None) -> str:
+    minutes = int((offset or dt.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+# --- the service ----------------------------------------------------------------------------
+
+
+def demo_seed(
+    *,
+    start: dt.date | None = None,
+    organizer_password: str,
+    attendee_password: str,
+    admin_password: str,
+    reset_passwords: bool = False,
+    fresh: bool = False,
+    seed: int = DEFAULT_SEED,
+) -> DemoSummary:
+    """Create or refresh the demo conference ``eccv-demo`` in one transaction.
+
+    Side effects:
+    - with ``fresh``: deletes the demo conference, its rows and its photo files first;
+    - creates or updates the conference, rooms, tracks, people, papers, authorships,
+      sessions (with chairs), orals (with speakers), posters, booths and hours, meals and
+      menus — only rows whose seeded values differ are written; stale demo program rows
+      are marked cancelled;
+    - creates the users ``organizer`` (staff, all planner model permissions, conference
+      organizer), ``attendee`` and ``admin`` (superuser) plus 30 synthetic users without a
+      usable password; sets the three passwords only on creation or with ``reset_passwords``;
+    - creates attendees, plan items (bumping ``plan_version`` where they changed),
+      reminders, poster conversations, one photo file in the default storage, meetups,
+      notifications and a push subscription with an unroutable endpoint;
+    - records one ImportRun (source ``seed_demo``), updated in place on re-runs, and the
+      demo's ScheduleChange rows; sets ``schedule_version`` to 3 on creation and bumps it
+      when a re-run changed the program (e.g. a new ``start``).
+
+    No tasks are enqueued and no notifications are sent.
+    """
+    began = time.perf_counter()
+    started_at = timezone.now()
+    first_day = start or DEFAULT_START
+    program = _generate_program(first_day=first_day, seed=seed)
+    generated = time.perf_counter()
+
+    with transaction.atomic():
+        if fresh:
+            _delete_demo_conference()
+        conference, created = _upsert(Conference, {"slug": DEMO_SLUG}, {
+            "name": f"ECCV Demo {first_day.year} (Tel Aviv)",
+            "timezone": DEMO_TIMEZONE,
+            "start_date": first_day,
+            "end_date": first_day + dt.timedelta(days=CONFERENCE_DAYS - 1),
+            "venue": "Expo Tel Aviv",
+            "city": "Tel Aviv",
+            "country": "Israel",
+            "website": "https://example.org/eccv-demo/",
+        })
+        created = created and conference.schedule_version == 0
+        logins = _write_logins(organizer_password=organizer_password, attendee_password=attendee_password,
+                               admin_password=admin_password, reset=reset_passwords, conference=conference)
+        ids, changes = _write_program(conference, program)
+        if created:
+            version_after_import = IMPORT_VERSION
+            conference.schedule_version = CANCEL_VERSION
+        elif changes:
+            version_after_import = conference.schedule_version + 1
+            conference.schedule_version = version_after_import
+        else:
+            run = conference.import_runs.filter(source=DEMO_IMPORT_SOURCE).first()
+            version_after_import = (run.schedule_version if run else None) or conference.schedule_version
+        if created or changes:
+            conference.save(update_fields=["schedule_version", "updated_at"])
+        written = time.perf_counter()
+
+        attendees = _write_attendees(conference, logins, seed)
+        _write_plans(conference, attendees, ids, seed)
+        _write_reminders(attendees[0], ids, timezone.now())
+        _write_logbook(conference, attendees, ids)
+        _write_notifications(conference, attendees, ids, program)
+        counts = _count_rows(conference)
+        program_counts = {k: v for k, v in counts.items() if k in (
+            "Room", "Track", "Person", "Paper", "Authorship", "Session", "Oral", "Poster", "Booth",
+            "BoothHours", "Meal", "MenuItem")}
+        _write_history(
+            conference, program, ids, organizer=logins.organizer, started_at=started_at,
+            version_after_import=version_after_import,
+            counts={**program_counts, "changed": changes},
+            timings={"generate_ms": round((generated - began) * 1000),
+                     "program_ms": round((written - generated) * 1000),
+                     "total_ms": round((time.perf_counter() - began) * 1000)},
+            checksum=program.checksum(),
+        )
+        counts = _count_rows(conference)
+
+    return DemoSummary(
+        conference_id=conference.pk,
+        slug=conference.slug,
+        name=conference.name,
+        timezone=conference.timezone,
+        start_date=conference.start_date,
+        end_date=conference.end_date,
+        created=created,
+        program_changes=0 if created else changes,
+        schedule_version=conference.schedule_version,
+        counts=counts,
+        passwords_set=logins.passwords_set,
+        offset_changes=_offset_changes(conference),
+        seconds=time.perf_counter() - began,
+    )
