@@ -1,0 +1,71 @@
+# Boardwalk: `make run` for the demo, `make test` for the whole suite. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+NPM_STAMP := frontend/node_modules/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# With CI=true the suite runs on PostgreSQL and Redis (the machine's services) and fails if
+# they are missing. Without CI it runs on SQLite; Redis tests run when Redis answers.
+ifeq ($(CI),true)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/boardwalk
+export REDIS_URL ?= redis://127.0.0.1:6379/14
+export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+endif
+
+.PHONY: help run test deps frontend lint format migrate seed clean docker-lint
+
+help:
+	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
+	@echo "make test   lint, migration check, Python suite and frontend tests"
+	@echo "make lint | format | frontend | migrate | seed | clean"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+deps: $(STAMP)
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend: $(NPM_STAMP)
+	cd frontend && npm run --silent build
+
+migrate: deps
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: deps frontend seed
+	$(PY) scripts/devrun.py
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
+
+format: deps
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: deps frontend lint
+	@echo "make test: CI=$${CI:-false} database=$${DATABASE_URL:-sqlite (embedded)} broker=$${REDIS_URL:-filesystem (embedded)}"
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+	cd frontend && npm test --silent
+
+clean:
+	rm -rf var staticfiles frontend/dist .pytest_cache .ruff_cache

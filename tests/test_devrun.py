@@ -1,0 +1,101 @@
+"""`make run`'s supervisor: web, worker and beat on the embedded default (SQLite + filesystem
+broker), serving the PWA, admin, API and /healthz, and all stopped by Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conf.env import BASE_DIR
+from tests.worker import subprocess_env
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback test server
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text('<!doctype html><title>Boardwalk</title><div id="app"></div>')
+    port = _free_port()
+    env = subprocess_env(tmp_path / "var", PORT=str(port), FRONTEND_DIST=str(dist), HEARTBEAT_SECONDS="1",
+                         WEB_CONCURRENCY="1", WORKER_CONCURRENCY="1")
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
+    log = (tmp_path / "devrun.log").open("wb")
+    devrun = subprocess.Popen([sys.executable, "scripts/devrun.py"], cwd=BASE_DIR, env=env, stdout=log,  # noqa: S603
+                              stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while b"Boardwalk is running" not in (tmp_path / "devrun.log").read_bytes():
+            assert devrun.poll() is None, (tmp_path / "devrun.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "devrun.log").read_text()
+            time.sleep(0.5)
+        pids = json.loads((tmp_path / "var" / "devrun.pids").read_text())
+
+        assert _get(f"{base}/")[0] == 200
+        assert b'id="app"' in _get(f"{base}/")[1]
+        assert _get(f"{base}/admin/login/")[0] == 200
+        assert _get(f"{base}/api/v1/")[0] == 200
+        status, body = _get(f"{base}/healthz")
+        assert status == 200
+        health = json.loads(body)
+        assert health["database"]["detail"] == "sqlite"
+        assert health["broker"]["detail"] == "filesystem"
+        # beat → filesystem broker → worker → shared cache → web
+        deadline = time.monotonic() + 60
+        while json.loads(_get(f"{base}/healthz")[1])["worker"]["last_seen"] is None:
+            assert time.monotonic() < deadline, (tmp_path / "devrun.log").read_text()
+            time.sleep(1)
+    finally:
+        devrun.send_signal(signal.SIGINT)
+        code = devrun.wait(timeout=40)
+        log.close()
+
+    assert code == 0, (tmp_path / "devrun.log").read_text()
+    assert set(pids) == {"web", "worker", "beat"}
+    assert not [name for name, pid in pids.items() if _alive(pid)]
+    with pytest.raises(OSError):
+        _get(f"{base}/healthz")
+
+
+def test_devrun_refuses_busy_port(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = subprocess_env(tmp_path / "var", PORT=str(port))
+        result = subprocess.run([sys.executable, "scripts/devrun.py"], cwd=BASE_DIR, env=env,  # noqa: S603
+                                capture_output=True, timeout=60)
+
+    assert result.returncode == 2
+    assert b"already in use" in result.stderr
