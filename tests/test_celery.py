@@ -37,7 +37,11 @@ def test_task_round_trips_through_filesystem_broker(tmp_path):
     (tmp_path / "celery-results").mkdir()
     app = _client_app(
         broker_url="filesystem://",
-        broker_transport_options={"data_folder_in": str(queue), "data_folder_out": str(queue)},
+        broker_transport_options={
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "control_folder": str(tmp_path / "broker" / "control"),
+        },
         result_backend=f"file://{tmp_path / 'celery-results'}",
     )
     with celery_worker(env, tmp_path / "worker.log") as worker:
