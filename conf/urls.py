@@ -13,5 +13,9 @@ urlpatterns = [
     path("api/v1/", include("planner.api.urls")),
     path("", views.pwa_shell, name="pwa-shell"),
     # Client-side routes of the PWA (anything that is not an API, admin, feed or file path).
-    re_path(r"^(?!api/|admin/|feeds/|static/|media/|assets/)[\w\-/]+/?$", views.pwa_shell, name="pwa-route"),
+    re_path(
+        r"^(?!api/|admin/|feeds/|static/|media/|assets/)[\w\-/]+/?$",
+        views.pwa_shell,
+        name="pwa-route",
+    ),
 ]

@@ -42,6 +42,8 @@ def pwa_shell(request: HttpRequest) -> HttpResponse:
             status=503,
             content_type="text/plain; charset=utf-8",
         )
-    response = HttpResponse(_read_shell(index, index.stat().st_mtime), content_type="text/html; charset=utf-8")
+    response = HttpResponse(
+        _read_shell(index, index.stat().st_mtime), content_type="text/html; charset=utf-8"
+    )
     response["Cache-Control"] = "no-cache"
     return response

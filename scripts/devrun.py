@@ -8,6 +8,7 @@ SIGINT/SIGTERM (or when any child dies) stops every child it started, by PID.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -45,10 +46,32 @@ def _port_free(host: str, port: int) -> bool:
 def _commands() -> dict[str, list[str]]:
     py = sys.executable
     return {
-        "web": [py, "-m", "gunicorn", "conf.wsgi:application", "--bind", f"{HOST}:{PORT}", "--workers",
-                os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-", "--graceful-timeout", "5"],
-        "worker": [py, "-m", "celery", "-A", "conf", "worker", "-l", "info", "--concurrency",
-                   os.environ.get("WORKER_CONCURRENCY", "2")],
+        "web": [
+            py,
+            "-m",
+            "gunicorn",
+            "conf.wsgi:application",
+            "--bind",
+            f"{HOST}:{PORT}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
+        "worker": [
+            py,
+            "-m",
+            "celery",
+            "-A",
+            "conf",
+            "worker",
+            "-l",
+            "info",
+            "--concurrency",
+            os.environ.get("WORKER_CONCURRENCY", "2"),
+        ],
         "beat": [py, "-m", "celery", "-A", "conf", "beat", "-l", "info"],
     }
 
@@ -79,16 +102,12 @@ def _stop(children: dict[str, subprocess.Popen]) -> None:
             process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
     for process in children.values():
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
     for process in children.values():
         # Each child leads its own process group: this also ends gunicorn/celery pool children.
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         process.wait()
 
 
@@ -104,7 +123,10 @@ def _banner(base: str, health: dict) -> str:
         f"    API        {base}/api/v1/   (docs: {base}/api/v1/docs/)",
         f"    health     {base}/healthz   (database: {health['database']['detail']}, broker: {health['broker']['detail']})",
         "  Demo logins (user / password):",
-        *[f"    {role:<10} {user} / {password}" for role, (user, password) in DEMO_ACCOUNTS.items()],
+        *[
+            f"    {role:<10} {user} / {password}"
+            for role, (user, password) in DEMO_ACCOUNTS.items()
+        ],
         "  Press Ctrl-C to stop web, worker and beat.",
         "=" * 72,
         "",
@@ -115,8 +137,10 @@ def _banner(base: str, health: dict) -> str:
 def main() -> int:
     sys.path.insert(0, str(ROOT))
     if not _port_free(HOST, PORT):
-        print(f"devrun: {HOST}:{PORT} is already in use (another `make run`?). Stop it, or use PORT=8001 make run.",
-              file=sys.stderr)
+        print(
+            f"devrun: {HOST}:{PORT} is already in use (another `make run`?). Stop it, or use PORT=8001 make run.",
+            file=sys.stderr,
+        )
         return 2
     var = _var_dir()
     var.mkdir(parents=True, exist_ok=True)
@@ -132,7 +156,11 @@ def main() -> int:
     try:
         for name, argv in _commands().items():
             process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-                argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+                argv,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             children[name] = process
             threading.Thread(target=_pump, args=(name, process.stdout, colour), daemon=True).start()
@@ -141,7 +169,10 @@ def main() -> int:
         health = _wait_healthy(f"{base}/healthz", children, timeout=90)
         if health is None:
             dead = [n for n, p in children.items() if p.poll() is not None]
-            print(f"devrun: not healthy after 90 s (exited: {', '.join(dead) or 'none'}); stopping.", file=sys.stderr)
+            print(
+                f"devrun: not healthy after 90 s (exited: {', '.join(dead) or 'none'}); stopping.",
+                file=sys.stderr,
+            )
             return 1
         print(_banner(base, health), flush=True)
         while not stopping.is_set():

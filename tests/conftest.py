@@ -71,7 +71,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reason=f"needs PostgreSQL; the database is {connection.vendor} (set DATABASE_URL, or CI=true with make test)"
         )
     redis_ok, redis_where = redis_available()
-    skip_redis = None if redis_ok else pytest.mark.skip(reason=f"needs Redis at {redis_url_for_tests()}: {redis_where}")
+    skip_redis = (
+        None
+        if redis_ok
+        else pytest.mark.skip(reason=f"needs Redis at {redis_url_for_tests()}: {redis_where}")
+    )
     for item in items:
         if skip_pg and "postgres" in item.keywords:
             item.add_marker(skip_pg)

@@ -14,13 +14,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from planner import models
-from planner.enums import Channel, ChangeAction, MealKind, SessionKind
+from planner.enums import ChangeAction, Channel, MealKind, SessionKind
 
 JERUSALEM = zoneinfo.ZoneInfo("Asia/Jerusalem")
 DAY1 = dt.date(2026, 10, 22)
 
 
-def local(day: dt.date, hour: int, minute: int = 0, tz: zoneinfo.ZoneInfo = JERUSALEM) -> dt.datetime:
+def local(
+    day: dt.date, hour: int, minute: int = 0, tz: zoneinfo.ZoneInfo = JERUSALEM
+) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
 
 
@@ -86,7 +88,9 @@ class AuthorshipFactory(factory.django.DjangoModelFactory):
         model = models.Authorship
 
     paper = factory.SubFactory(PaperFactory)
-    person = factory.SubFactory(PersonFactory, conference=factory.SelfAttribute("..paper.conference"))
+    person = factory.SubFactory(
+        PersonFactory, conference=factory.SelfAttribute("..paper.conference")
+    )
     position = 1
 
 
@@ -108,7 +112,9 @@ class OralFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory)
     conference = factory.SelfAttribute("session.conference")
-    paper = factory.SubFactory(PaperFactory, conference=factory.SelfAttribute("..session.conference"))
+    paper = factory.SubFactory(
+        PaperFactory, conference=factory.SelfAttribute("..session.conference")
+    )
     start = factory.SelfAttribute("session.start")
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=12))
     order = factory.Sequence(lambda n: n + 1)
@@ -120,7 +126,9 @@ class PosterFactory(factory.django.DjangoModelFactory):
 
     session = factory.SubFactory(SessionFactory, kind=SessionKind.POSTER)
     conference = factory.SelfAttribute("session.conference")
-    paper = factory.SubFactory(PaperFactory, conference=factory.SelfAttribute("..session.conference"))
+    paper = factory.SubFactory(
+        PaperFactory, conference=factory.SelfAttribute("..session.conference")
+    )
     board = factory.Sequence(lambda n: f"{n:03d}")
 
 
@@ -176,7 +184,9 @@ class PlanItemFactory(factory.django.DjangoModelFactory):
         model = models.PlanItem
 
     attendee = factory.SubFactory(AttendeeFactory)
-    session = factory.SubFactory(SessionFactory, conference=factory.SelfAttribute("..attendee.conference"))
+    session = factory.SubFactory(
+        SessionFactory, conference=factory.SelfAttribute("..attendee.conference")
+    )
 
 
 class PosterConversationFactory(factory.django.DjangoModelFactory):
@@ -185,7 +195,9 @@ class PosterConversationFactory(factory.django.DjangoModelFactory):
 
     id = factory.LazyFunction(uuid.uuid4)
     attendee = factory.SubFactory(AttendeeFactory)
-    poster = factory.SubFactory(PosterFactory, session__conference=factory.SelfAttribute("...attendee.conference"))
+    poster = factory.SubFactory(
+        PosterFactory, session__conference=factory.SelfAttribute("...attendee.conference")
+    )
     talked_at = factory.LazyFunction(lambda: local(DAY1, 15))
 
 

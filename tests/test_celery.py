@@ -15,7 +15,9 @@ pytestmark = pytest.mark.slow
 
 def _client_app(**conf) -> Celery:
     app = Celery("boardwalk-test-client", set_as_current=False)
-    app.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json", **conf)
+    app.conf.update(
+        task_serializer="json", accept_content=["json"], result_serializer="json", **conf
+    )
     return app
 
 
@@ -52,7 +54,9 @@ def test_task_round_trips_through_filesystem_broker(tmp_path):
 @pytest.mark.redis
 def test_task_round_trips_through_redis(tmp_path):
     url = redis_url_for_tests()
-    env = subprocess_env(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL=url)
+    env = subprocess_env(
+        tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL=url
+    )
     app = _client_app(broker_url=url, result_backend=url)
     with celery_worker(env, tmp_path / "worker.log") as worker:
         _round_trip(app, tmp_path / "worker.log")

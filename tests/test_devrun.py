@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -47,12 +48,28 @@ def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
     dist.mkdir()
     (dist / "index.html").write_text('<!doctype html><title>Boardwalk</title><div id="app"></div>')
     port = _free_port()
-    env = subprocess_env(tmp_path / "var", PORT=str(port), FRONTEND_DIST=str(dist), HEARTBEAT_SECONDS="1",
-                         WEB_CONCURRENCY="1", WORKER_CONCURRENCY="1")
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)  # noqa: S603
+    env = subprocess_env(
+        tmp_path / "var",
+        PORT=str(port),
+        FRONTEND_DIST=str(dist),
+        HEARTBEAT_SECONDS="1",
+        WEB_CONCURRENCY="1",
+        WORKER_CONCURRENCY="1",
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+    )
     log = (tmp_path / "devrun.log").open("wb")
-    devrun = subprocess.Popen([sys.executable, "scripts/devrun.py"], cwd=BASE_DIR, env=env, stdout=log,  # noqa: S603
-                              stderr=subprocess.STDOUT)
+    devrun = subprocess.Popen(
+        [sys.executable, "scripts/devrun.py"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -84,7 +101,7 @@ def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
     assert code == 0, (tmp_path / "devrun.log").read_text()
     assert set(pids) == {"web", "worker", "beat"}
     assert not [name for name, pid in pids.items() if _alive(pid)]
-    with pytest.raises(OSError):
+    with pytest.raises(urllib.error.URLError):
         _get(f"{base}/healthz")
 
 
@@ -94,8 +111,13 @@ def test_devrun_refuses_busy_port(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         env = subprocess_env(tmp_path / "var", PORT=str(port))
-        result = subprocess.run([sys.executable, "scripts/devrun.py"], cwd=BASE_DIR, env=env,  # noqa: S603
-                                capture_output=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "scripts/devrun.py"],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            timeout=60,
+        )
 
     assert result.returncode == 2
     assert b"already in use" in result.stderr

@@ -3,7 +3,9 @@ import pytest
 
 @pytest.fixture
 def built_frontend(tmp_path, settings):
-    (tmp_path / "index.html").write_text('<!doctype html><title>Boardwalk</title><div id="app"></div>')
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><title>Boardwalk</title><div id="app"></div>'
+    )
     settings.FRONTEND_DIST = tmp_path
     return tmp_path
 

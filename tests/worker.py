@@ -15,8 +15,18 @@ from conf.env import BASE_DIR
 
 def subprocess_env(var_dir: Path, **overrides: str) -> dict[str, str]:
     """The environment for a child process: the app's own variables cleared, then ``overrides``."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}}
-    env.update({"BOARDWALK_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "conf.settings"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+    }
+    env.update(
+        {
+            "BOARDWALK_VAR_DIR": str(var_dir),
+            "PYTHONUNBUFFERED": "1",
+            "DJANGO_SETTINGS_MODULE": "conf.settings",
+        }
+    )
     env.update(overrides)
     return env
 
@@ -25,9 +35,25 @@ def subprocess_env(var_dir: Path, **overrides: str) -> dict[str, str]:
 def celery_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
-            [sys.executable, "-m", "celery", "-A", "conf", "worker", "--pool=solo", "--without-gossip",
-             "--without-mingle", "-l", "info", "-n", f"test-{os.getpid()}@%h"],
-            cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "conf",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "info",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield process

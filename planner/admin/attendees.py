@@ -108,7 +108,16 @@ class PosterConversationAdmin(SuperuserReadOnly):
 
 @admin.register(Meetup)
 class MeetupAdmin(SuperuserReadOnly):
-    list_display = ["id", "attendee", "other", "contact_name", "source", "met_at", "version", "deleted_at"]
+    list_display = [
+        "id",
+        "attendee",
+        "other",
+        "contact_name",
+        "source",
+        "met_at",
+        "version",
+        "deleted_at",
+    ]
     list_select_related = ["attendee", "other"]
 
 

@@ -30,7 +30,9 @@ def conference_ids_for(request: HttpRequest) -> list[int] | None:
         return None
     cached = getattr(request, "_boardwalk_conference_ids", None)
     if cached is None:
-        cached = list(Conference.objects.filter(organizers=request.user).values_list("id", flat=True))
+        cached = list(
+            Conference.objects.filter(organizers=request.user).values_list("id", flat=True)
+        )
         request._boardwalk_conference_ids = cached
     return cached
 
@@ -43,7 +45,11 @@ def format_span(start: dt.datetime | None, end: dt.datetime | None, tz: zoneinfo
     text = local_start.strftime("%a %d %b %H:%M")
     if end is not None:
         local_end = end.astimezone(tz)
-        text += local_end.strftime("–%H:%M") if local_end.date() == local_start.date() else local_end.strftime("–%a %H:%M")
+        text += (
+            local_end.strftime("–%H:%M")
+            if local_end.date() == local_start.date()
+            else local_end.strftime("–%a %H:%M")
+        )
     return f"{text} {local_start.tzname()}"
 
 
@@ -168,7 +174,9 @@ class SameConferenceInlineFormSet(BaseInlineFormSet):
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
-        parent_conference = getattr(self.instance, "conference", None) if self.instance.conference_id else None
+        parent_conference = (
+            getattr(self.instance, "conference", None) if self.instance.conference_id else None
+        )
         form.parent_conference = parent_conference
         if parent_conference is not None and hasattr(form.instance, "conference_id"):
             form.instance.conference = parent_conference

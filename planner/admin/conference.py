@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from planner.admin.base import ConferenceScopedAdmin, SameConferenceForm, colour_swatch, conference_ids_for
+from planner.admin.base import (
+    ConferenceScopedAdmin,
+    SameConferenceForm,
+    colour_swatch,
+    conference_ids_for,
+)
 from planner.models import Conference, ImportRun, Room, ScheduleChange, Session, Track
 
 
@@ -21,12 +26,26 @@ def _count(model, **filters) -> Coalesce:
 
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "start_date", "end_date", "timezone", "venue", "session_count", "schedule_version"]
+    list_display = [
+        "name",
+        "slug",
+        "start_date",
+        "end_date",
+        "timezone",
+        "venue",
+        "session_count",
+        "schedule_version",
+    ]
     search_fields = ["name", "slug", "venue", "city"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organizers"]
     formfield_overrides = ConferenceScopedAdmin.formfield_overrides
-    readonly_fields = ["schedule_version", "source_etag", "source_last_modified", "source_checked_at"]
+    readonly_fields = [
+        "schedule_version",
+        "source_etag",
+        "source_last_modified",
+        "source_checked_at",
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "timezone", ("start_date", "end_date")]}),
         ("Venue", {"fields": ["venue", "city", "country", "website"]}),
@@ -98,7 +117,15 @@ class ReadOnlyAdmin(ConferenceScopedAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "source", "format", "status", "dry_run", "schedule_version", "conference"]
+    list_display = [
+        "created_at",
+        "source",
+        "format",
+        "status",
+        "dry_run",
+        "schedule_version",
+        "conference",
+    ]
     list_filter = ["conference", "status", "format"]
     list_select_related = ["conference"]
     search_fields = ["source", "checksum"]
@@ -109,7 +136,15 @@ class ImportRunAdmin(ReadOnlyAdmin):
 class ScheduleChangeAdmin(ReadOnlyAdmin):
     list_display = ["schedule_version", "action", "item", "fields", "created_at", "conference"]
     list_filter = ["conference", "action"]
-    list_select_related = ["conference", "session", "oral__paper", "poster__paper", "paper", "booth", "meal"]
+    list_select_related = [
+        "conference",
+        "session",
+        "oral__paper",
+        "poster__paper",
+        "paper",
+        "booth",
+        "meal",
+    ]
 
     @admin.display(description="item")
     def item(self, obj: ScheduleChange) -> str:

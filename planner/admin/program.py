@@ -26,7 +26,13 @@ from planner.models import (
 
 
 def _child_count(model, parent: str) -> Coalesce:
-    sub = model.objects.filter(**{parent: OuterRef("pk")}).order_by().values(parent).annotate(n=Count("pk")).values("n")
+    sub = (
+        model.objects.filter(**{parent: OuterRef("pk")})
+        .order_by()
+        .values(parent)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(sub), 0)
 
 
@@ -65,24 +71,60 @@ class SessionDayFilter(DayFilter):
 @admin.register(Session)
 class SessionAdmin(ConferenceScopedAdmin):
     form = SameConferenceForm
-    list_display = ["title", "kind", "when", "room", "track", "n_orals", "n_posters", "cancelled", "conference"]
-    list_filter = ["conference", "kind", SessionDayFilter, ("room", admin.RelatedOnlyFieldListFilter), "track", "cancelled"]
+    list_display = [
+        "title",
+        "kind",
+        "when",
+        "room",
+        "track",
+        "n_orals",
+        "n_posters",
+        "cancelled",
+        "conference",
+    ]
+    list_filter = [
+        "conference",
+        "kind",
+        SessionDayFilter,
+        ("room", admin.RelatedOnlyFieldListFilter),
+        "track",
+        "cancelled",
+    ]
     list_select_related = ["conference", "room", "track"]
     search_fields = ["title", "external_id", "room__name", "track__name"]
     autocomplete_fields = ["room", "track", "chairs"]
     inlines = [OralInline, PosterInline]
     ordering = ["start", "room__position"]
     fieldsets = [
-        (None, {"fields": ["conference", "title", "kind", ("start", "end"), "room", "track", "cancelled"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "conference",
+                    "title",
+                    "kind",
+                    ("start", "end"),
+                    "room",
+                    "track",
+                    "cancelled",
+                ]
+            },
+        ),
         ("Details", {"fields": ["description", "chairs", "url"]}),
-        ("Import identity", {"classes": ["collapse"], "fields": ["source", "external_id", "external_ref"]}),
+        (
+            "Import identity",
+            {"classes": ["collapse"], "fields": ["source", "external_id", "external_ref"]},
+        ),
     ]
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(orals_count=_child_count(Oral, "session"), posters_count=_child_count(Poster, "session"))
+            .annotate(
+                orals_count=_child_count(Oral, "session"),
+                posters_count=_child_count(Poster, "session"),
+            )
         )
 
     @admin.display(description="when (local)", ordering="start")
@@ -119,7 +161,11 @@ class PaperAdmin(ConferenceScopedAdmin):
 
     def get_queryset(self, request):
         authorships = Authorship.objects.select_related("person").order_by("position")
-        return super().get_queryset(request).prefetch_related(Prefetch("authorships", queryset=authorships))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("authorships", queryset=authorships))
+        )
 
     @admin.display(description="authors")
     def author_list(self, obj: Paper) -> str:
@@ -144,7 +190,12 @@ class PosterDayFilter(DayFilter):
 class PosterAdmin(ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = ["board", "poster_title", "session", "when", "cancelled", "conference"]
-    list_filter = ["conference", PosterDayFilter, ("session", admin.RelatedOnlyFieldListFilter), "cancelled"]
+    list_filter = [
+        "conference",
+        PosterDayFilter,
+        ("session", admin.RelatedOnlyFieldListFilter),
+        "cancelled",
+    ]
     list_select_related = ["conference", "session", "paper"]
     search_fields = ["board", "title", "paper__title", "paper__authors__name"]
     autocomplete_fields = ["session", "paper"]
@@ -199,13 +250,18 @@ class BoothAdmin(ConferenceScopedAdmin):
     inlines = [BoothHoursInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("hours", queryset=BoothHours.objects.order_by("start"))
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("hours", queryset=BoothHours.objects.order_by("start")))
         )
 
     @admin.display(description="opening hours (local)")
     def opening_hours(self, obj: Booth) -> str:
-        return "; ".join(format_span(h.start, h.end, obj.conference.tz) for h in obj.hours.all()) or "—"
+        return (
+            "; ".join(format_span(h.start, h.end, obj.conference.tz) for h in obj.hours.all())
+            or "—"
+        )
 
 
 class MenuItemInline(admin.TabularInline):

@@ -31,13 +31,17 @@ def default_channels() -> list[str]:
 class Attendee(TimestampedModel):
     """A user at one conference. Joined on first use; one row per (user, conference)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances"
+    )
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="attendees")
     display_name = models.CharField(max_length=200)
     affiliation = models.CharField(max_length=300, blank=True)
     homepage = models.URLField(blank=True)
     orcid = models.CharField(
-        max_length=19, blank=True, validators=[RegexValidator(ORCID_RE, "ORCID iD looks like 0000-0002-1825-0097.")]
+        max_length=19,
+        blank=True,
+        validators=[RegexValidator(ORCID_RE, "ORCID iD looks like 0000-0002-1825-0097.")],
     )
     openreview_id = models.CharField(max_length=100, blank=True)
     shared_fields = models.JSONField(
@@ -47,25 +51,45 @@ class Attendee(TimestampedModel):
         help_text="Profile fields a badge scan may share with the scanner.",
     )
     reminder_minutes = models.PositiveSmallIntegerField(
-        default=10, validators=[MaxValueValidator(1440)], help_text="Minutes before an item to remind."
+        default=10,
+        validators=[MaxValueValidator(1440)],
+        help_text="Minutes before an item to remind.",
     )
     reminder_channels = models.JSONField(
         default=default_channels, blank=True, validators=[choice_list_validator(Channel)]
     )
-    badge_token = models.CharField(max_length=64, unique=True, default=new_badge_token, editable=False)
+    badge_token = models.CharField(
+        max_length=64, unique=True, default=new_badge_token, editable=False
+    )
     # Only the SHA-256 of the feed token is kept: the URL is shown once, then cannot be recovered.
-    feed_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    feed_token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     plan_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["conference", "display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "conference"], name="attendee_unique_user_conference"),
-            models.CheckConstraint(condition=Q(reminder_minutes__lte=1440), name="attendee_reminder_within_day"),
-            models.CheckConstraint(condition=Q(orcid="") | Q(orcid__regex=ORCID_RE), name="attendee_orcid_format"),
-            models.CheckConstraint(condition=~Q(display_name=""), name="attendee_display_name_required"),
-            models.CheckConstraint(condition=~Q(badge_token=""), name="attendee_badge_token_required"),
+            models.UniqueConstraint(
+                fields=["user", "conference"], name="attendee_unique_user_conference"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_minutes__lte=1440), name="attendee_reminder_within_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(orcid="") | Q(orcid__regex=ORCID_RE), name="attendee_orcid_format"
+            ),
+            models.CheckConstraint(
+                condition=~Q(display_name=""), name="attendee_display_name_required"
+            ),
+            models.CheckConstraint(
+                condition=~Q(badge_token=""), name="attendee_badge_token_required"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_name} @ {self.conference.slug}" if self.conference_id else self.display_name
+        return (
+            f"{self.display_name} @ {self.conference.slug}"
+            if self.conference_id
+            else self.display_name
+        )

@@ -23,7 +23,9 @@ class ImportedModel(TimestampedModel):
 
     source = models.CharField(max_length=200, blank=True, default="")
     external_id = models.CharField(max_length=200, blank=True, default="")
-    external_ref = models.CharField(max_length=200, blank=True, default="", help_text="The id the source file shows.")
+    external_ref = models.CharField(
+        max_length=200, blank=True, default="", help_text="The id the source file shows."
+    )
 
     class Meta:
         abstract = True
@@ -40,7 +42,9 @@ class ImportedModel(TimestampedModel):
         ]
 
 
-def choices_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+def choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
     """A database check that ``field`` holds one of ``choices``: Django only checks in forms."""
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
 

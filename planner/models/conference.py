@@ -34,7 +34,9 @@ class Conference(TimestampedModel):
     schedule_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Bumped by every change to the program."
     )
-    organizers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="organized_conferences")
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_conferences"
+    )
     # Periodic import source (refreshed by Celery beat with ETag / If-Modified-Since).
     source_url = models.URLField(blank=True, max_length=500)
     source_format = models.CharField(max_length=20, blank=True)
@@ -46,10 +48,14 @@ class Conference(TimestampedModel):
     class Meta:
         ordering = ["-start_date", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="conference_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="conference_dates_ordered"
+            ),
             models.CheckConstraint(condition=~Q(timezone=""), name="conference_timezone_required"),
             models.CheckConstraint(condition=~Q(slug=""), name="conference_slug_required"),
-            models.CheckConstraint(condition=Q(source_refresh_minutes__gte=1), name="conference_refresh_positive"),
+            models.CheckConstraint(
+                condition=Q(source_refresh_minutes__gte=1), name="conference_refresh_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,7 +126,9 @@ class Track(TimestampedModel):
         constraints = [
             models.UniqueConstraint(fields=["conference", "name"], name="track_unique_name"),
             models.UniqueConstraint(fields=["conference", "slug"], name="track_unique_slug"),
-            models.CheckConstraint(condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_hex"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_hex"
+            ),
             models.CheckConstraint(condition=~Q(name=""), name="track_name_required"),
         ]
 

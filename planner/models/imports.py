@@ -19,14 +19,20 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=500, help_text="File name or URL.")
     format = models.CharField(max_length=20, choices=ImportFormat.choices, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
-    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the bytes imported.")
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the bytes imported."
+    )
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     dry_run = models.BooleanField(default=False)
     counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     timings = models.JSONField(default=dict, blank=True)
-    schedule_version = models.PositiveIntegerField(null=True, blank=True, help_text="Version after this import.")
+    schedule_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Version after this import."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -39,10 +45,12 @@ class ImportRun(models.Model):
         constraints = [
             choices_check("status", ImportStatus, "importrun_status_valid"),
             models.CheckConstraint(
-                condition=Q(format="") | Q(format__in=ImportFormat.values), name="importrun_format_valid"
+                condition=Q(format="") | Q(format__in=ImportFormat.values),
+                name="importrun_format_valid",
             ),
             models.CheckConstraint(
-                condition=Q(checksum="") | Q(checksum__regex=r"^[0-9a-f]{64}$"), name="importrun_checksum_sha256"
+                condition=Q(checksum="") | Q(checksum__regex=r"^[0-9a-f]{64}$"),
+                name="importrun_checksum_sha256",
             ),
             models.CheckConstraint(
                 condition=Q(finished_at__isnull=True)
@@ -51,7 +59,13 @@ class ImportRun(models.Model):
                 name="importrun_finished_after_started",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[ImportStatus.SUCCEEDED, ImportStatus.NO_CHANGES, ImportStatus.FAILED])
+                condition=~Q(
+                    status__in=[
+                        ImportStatus.SUCCEEDED,
+                        ImportStatus.NO_CHANGES,
+                        ImportStatus.FAILED,
+                    ]
+                )
                 | Q(finished_at__isnull=False),
                 name="importrun_done_has_finish_time",
             ),
@@ -64,18 +78,32 @@ class ImportRun(models.Model):
 class ScheduleChange(models.Model):
     """One change to one program item, old → new, in the schedule version it produced."""
 
-    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_changes")
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="schedule_changes"
+    )
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
     )
     schedule_version = models.PositiveIntegerField()
     action = models.CharField(max_length=20, choices=ChangeAction.choices)
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
-    oral = models.ForeignKey(Oral, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
-    poster = models.ForeignKey(Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
-    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
-    meal = models.ForeignKey(Meal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    oral = models.ForeignKey(
+        Oral, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    poster = models.ForeignKey(
+        Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    booth = models.ForeignKey(
+        Booth, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    meal = models.ForeignKey(
+        Meal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
     fields = models.JSONField(default=dict, blank=True, help_text='{"field": [old, new]}')
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -84,9 +112,15 @@ class ScheduleChange(models.Model):
         constraints = [
             exactly_one(CHANGE_TARGETS, "schedulechange_exactly_one_target"),
             choices_check("action", ChangeAction, "schedulechange_action_valid"),
-            models.CheckConstraint(condition=Q(schedule_version__gte=1), name="schedulechange_version_from_one"),
+            models.CheckConstraint(
+                condition=Q(schedule_version__gte=1), name="schedulechange_version_from_one"
+            ),
         ]
-        indexes = [models.Index(fields=["conference", "schedule_version"], name="schedulechange_version_idx")]
+        indexes = [
+            models.Index(
+                fields=["conference", "schedule_version"], name="schedulechange_version_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"v{self.schedule_version} {self.action}"

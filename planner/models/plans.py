@@ -15,15 +15,29 @@ class PlanItem(TimestampedModel):
     """An attendee's star on exactly one of session, oral, poster, booth or meal."""
 
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="plan_items")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items")
-    oral = models.ForeignKey(Oral, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items")
-    poster = models.ForeignKey(Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items")
-    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items")
-    meal = models.ForeignKey(Meal, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items")
-    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.INTERESTED)
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items"
+    )
+    oral = models.ForeignKey(
+        Oral, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items"
+    )
+    poster = models.ForeignKey(
+        Poster, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items"
+    )
+    booth = models.ForeignKey(
+        Booth, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items"
+    )
+    meal = models.ForeignKey(
+        Meal, on_delete=models.CASCADE, null=True, blank=True, related_name="plan_items"
+    )
+    status = models.CharField(
+        max_length=20, choices=PlanStatus.choices, default=PlanStatus.INTERESTED
+    )
     note = models.TextField(blank=True)
     reminder_minutes = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Overrides the attendee's default; empty means use the default."
+        null=True,
+        blank=True,
+        help_text="Overrides the attendee's default; empty means use the default.",
     )
 
     class Meta:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.deconstruct import deconstructible
 from django.db.models import Q
+from django.utils.deconstruct import deconstructible
 
 from planner.enums import BoothTag, Dietary, MealKind, SessionKind
-from planner.models.base import ImportedModel, TimestampedModel, choices_check, ends_after_starts
+from planner.models.base import ImportedModel, choices_check, ends_after_starts
 from planner.models.conference import Conference, Room, Track
 
 
@@ -69,7 +69,9 @@ class Paper(ImportedModel):
     title = models.CharField(max_length=500)
     abstract = models.TextField(blank=True)
     keywords = models.JSONField(default=list, blank=True, validators=[_string_list])
-    authors = models.ManyToManyField(Person, through="Authorship", related_name="papers", blank=True)
+    authors = models.ManyToManyField(
+        Person, through="Authorship", related_name="papers", blank=True
+    )
     arxiv_id = models.CharField(max_length=40, blank=True)
     openreview_id = models.CharField(max_length=40, blank=True)
     pdf_url = models.URLField(blank=True, max_length=500)
@@ -95,9 +97,13 @@ class Authorship(models.Model):
     class Meta:
         ordering = ["paper", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="authorship_unique_position"),
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="authorship_unique_position"
+            ),
             models.UniqueConstraint(fields=["paper", "person"], name="authorship_unique_person"),
-            models.CheckConstraint(condition=Q(position__gte=1), name="authorship_position_from_one"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="authorship_position_from_one"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -112,8 +118,12 @@ class Session(ImportedModel):
     kind = models.CharField(max_length=20, choices=SessionKind.choices, default=SessionKind.OTHER)
     start = models.DateTimeField()
     end = models.DateTimeField()
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions")
-    track = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    track = models.ForeignKey(
+        Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
     description = models.TextField(blank=True)
     chairs = models.ManyToManyField(Person, blank=True, related_name="chaired_sessions")
     url = models.URLField(blank=True, max_length=500)
@@ -138,8 +148,12 @@ class Oral(ImportedModel):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="orals")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="orals")
-    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="orals")
-    title = models.CharField(max_length=500, blank=True, help_text="Only when the talk has no paper.")
+    paper = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="orals"
+    )
+    title = models.CharField(
+        max_length=500, blank=True, help_text="Only when the talk has no paper."
+    )
     speakers = models.ManyToManyField(Person, blank=True, related_name="orals")
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -152,7 +166,9 @@ class Oral(ImportedModel):
             *ImportedModel.Meta.constraints,
             ends_after_starts("oral_end_after_start"),
             models.UniqueConstraint(fields=["session", "order"], name="oral_unique_order"),
-            models.CheckConstraint(condition=Q(paper__isnull=False) | ~Q(title=""), name="oral_paper_or_title"),
+            models.CheckConstraint(
+                condition=Q(paper__isnull=False) | ~Q(title=""), name="oral_paper_or_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,9 +185,15 @@ class Poster(ImportedModel):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="posters")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="posters")
-    paper = models.ForeignKey(Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="posters")
-    title = models.CharField(max_length=500, blank=True, help_text="Only when the poster has no paper.")
-    board = models.CharField(max_length=20, help_text='Board label as printed, e.g. "042" or "A-12".')
+    paper = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="posters"
+    )
+    title = models.CharField(
+        max_length=500, blank=True, help_text="Only when the poster has no paper."
+    )
+    board = models.CharField(
+        max_length=20, help_text='Board label as printed, e.g. "042" or "A-12".'
+    )
     map_x = models.FloatField(null=True, blank=True)
     map_y = models.FloatField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
@@ -182,7 +204,9 @@ class Poster(ImportedModel):
             *ImportedModel.Meta.constraints,
             models.UniqueConstraint(fields=["session", "board"], name="poster_unique_board"),
             models.CheckConstraint(condition=~Q(board=""), name="poster_board_required"),
-            models.CheckConstraint(condition=Q(paper__isnull=False) | ~Q(title=""), name="poster_paper_or_title"),
+            models.CheckConstraint(
+                condition=Q(paper__isnull=False) | ~Q(title=""), name="poster_paper_or_title"
+            ),
         ]
         indexes = [models.Index(fields=["conference", "board"], name="poster_conf_board_idx")]
 
@@ -198,8 +222,12 @@ class Booth(ImportedModel):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="booths")
     exhibitor = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    number = models.CharField(max_length=20, blank=True, help_text='Booth number as signposted, e.g. "B14".')
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="booths")
+    number = models.CharField(
+        max_length=20, blank=True, help_text='Booth number as signposted, e.g. "B14".'
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="booths"
+    )
     tier = models.CharField(max_length=40, blank=True, help_text="Sponsor tier, e.g. Platinum.")
     tags = models.JSONField(default=list, blank=True, validators=[choice_list_validator(BoothTag)])
     website = models.URLField(blank=True)
@@ -246,8 +274,12 @@ class Meal(ImportedModel):
     title = models.CharField(max_length=200)
     start = models.DateTimeField()
     end = models.DateTimeField()
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, blank=True, related_name="meals")
-    dietary_options = models.JSONField(default=list, blank=True, validators=[choice_list_validator(Dietary)])
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="meals"
+    )
+    dietary_options = models.JSONField(
+        default=list, blank=True, validators=[choice_list_validator(Dietary)]
+    )
     notes = models.TextField(blank=True)
     cancelled = models.BooleanField(default=False)
 
@@ -268,7 +300,9 @@ class MenuItem(models.Model):
     meal = models.ForeignKey(Meal, on_delete=models.CASCADE, related_name="menu_items")
     name = models.CharField(max_length=200)
     description = models.CharField(max_length=500, blank=True)
-    dietary = models.JSONField(default=list, blank=True, validators=[choice_list_validator(Dietary)])
+    dietary = models.JSONField(
+        default=list, blank=True, validators=[choice_list_validator(Dietary)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

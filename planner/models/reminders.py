@@ -20,7 +20,9 @@ class Reminder(TimestampedModel):
     plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="reminders")
     fire_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING)
+    state = models.CharField(
+        max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -29,11 +31,14 @@ class Reminder(TimestampedModel):
     class Meta:
         ordering = ["fire_at"]
         constraints = [
-            models.UniqueConstraint(fields=["plan_item", "fire_at", "channel"], name="reminder_unique_delivery"),
+            models.UniqueConstraint(
+                fields=["plan_item", "fire_at", "channel"], name="reminder_unique_delivery"
+            ),
             choices_check("channel", Channel, "reminder_channel_valid"),
             choices_check("state", ReminderState, "reminder_state_valid"),
             models.CheckConstraint(
-                condition=~Q(state=ReminderState.SENT) | Q(sent_at__isnull=False), name="reminder_sent_has_time"
+                condition=~Q(state=ReminderState.SENT) | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
             ),
             models.CheckConstraint(
                 condition=~Q(state=ReminderState.SENDING) | Q(claimed_at__isnull=False),
@@ -42,7 +47,9 @@ class Reminder(TimestampedModel):
         ]
         indexes = [
             models.Index(
-                fields=["fire_at"], condition=Q(state=ReminderState.PENDING), name="reminder_due_idx"
+                fields=["fire_at"],
+                condition=Q(state=ReminderState.PENDING),
+                name="reminder_due_idx",
             )
         ]
 
@@ -53,7 +60,9 @@ class Reminder(TimestampedModel):
 class PushSubscription(TimestampedModel):
     """A browser's Web Push endpoint and keys, per user and device."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
     endpoint = models.URLField(max_length=1000, unique=True)
     p256dh = models.CharField(max_length=200)
     auth = models.CharField(max_length=100)
@@ -64,7 +73,9 @@ class PushSubscription(TimestampedModel):
     class Meta:
         ordering = ["user", "-created_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(p256dh="") & ~Q(auth=""), name="pushsubscription_keys_required"),
+            models.CheckConstraint(
+                condition=~Q(p256dh="") & ~Q(auth=""), name="pushsubscription_keys_required"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -86,7 +97,9 @@ class Notification(TimestampedModel):
         ordering = ["attendee", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["attendee", "dedupe_key"], condition=~Q(dedupe_key=""), name="notification_unique_dedupe"
+                fields=["attendee", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_unique_dedupe",
             ),
             choices_check("kind", NotificationKind, "notification_kind_valid"),
         ]

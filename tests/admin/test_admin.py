@@ -29,7 +29,9 @@ def _changelist_queries(client, url: str) -> tuple[int, str]:
 
 def _sessions(conference, n):
     for i in range(n):
-        session = f.SessionFactory(conference=conference, start=f.local(f.DAY1, 8) + dt.timedelta(minutes=5 * i))
+        session = f.SessionFactory(
+            conference=conference, start=f.local(f.DAY1, 8) + dt.timedelta(minutes=5 * i)
+        )
         f.OralFactory(session=session, order=1)
 
 
@@ -58,7 +60,9 @@ def test_changelist_query_count_is_constant(superuser_client, model, build):
 
     many = f.ConferenceFactory()
     build(many, 200)
-    many_queries, body = _changelist_queries(superuser_client, url + f"?conference__id__exact={many.pk}")
+    many_queries, body = _changelist_queries(
+        superuser_client, url + f"?conference__id__exact={many.pk}"
+    )
 
     assert many_queries == few_queries
     assert "200" in body or "100" in body  # the page shows the rows (100 per page)
@@ -66,8 +70,12 @@ def test_changelist_query_count_is_constant(superuser_client, model, build):
 
 def test_session_list_shows_local_times_across_dst(superuser_client):
     conference = f.ConferenceFactory()
-    before = f.SessionFactory(conference=conference, title="Before", start=f.local(dt.date(2026, 10, 24), 9))
-    after = f.SessionFactory(conference=conference, title="After", start=f.local(dt.date(2026, 10, 25), 9))
+    before = f.SessionFactory(
+        conference=conference, title="Before", start=f.local(dt.date(2026, 10, 24), 9)
+    )
+    after = f.SessionFactory(
+        conference=conference, title="After", start=f.local(dt.date(2026, 10, 25), 9)
+    )
     assert before.start.utcoffset() != after.start.utcoffset()
 
     body = superuser_client.get(reverse("admin:planner_session_changelist")).content.decode()
@@ -79,7 +87,9 @@ def test_session_list_shows_local_times_across_dst(superuser_client):
 def test_session_change_form_is_in_conference_zone(superuser_client):
     session = f.SessionFactory(start=f.local(dt.date(2026, 10, 25), 9))
 
-    body = superuser_client.get(reverse("admin:planner_session_change", args=[session.pk])).content.decode()
+    body = superuser_client.get(
+        reverse("admin:planner_session_change", args=[session.pk])
+    ).content.decode()
 
     assert 'value="09:00:00"' in body
     assert "Local time in Asia/Jerusalem" in body
@@ -102,7 +112,13 @@ def _session_post(conference, room, day: str, start: str, end: str) -> dict[str,
         "external_ref": "",
     }
     for prefix in ("orals", "posters"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     return data
 
 
@@ -129,7 +145,8 @@ def test_session_add_refuses_room_of_another_conference(superuser_client):
     elsewhere = f.RoomFactory(conference=f.ConferenceFactory(), name="Elsewhere")
 
     response = superuser_client.post(
-        reverse("admin:planner_session_add"), _session_post(conference, elsewhere, "2026-10-24", "09:00", "10:00")
+        reverse("admin:planner_session_add"),
+        _session_post(conference, elsewhere, "2026-10-24", "09:00", "10:00"),
     )
 
     assert response.status_code == 200
@@ -142,7 +159,8 @@ def test_session_add_refuses_end_before_start(superuser_client):
     room = f.RoomFactory(conference=conference)
 
     response = superuser_client.post(
-        reverse("admin:planner_session_add"), _session_post(conference, room, "2026-10-24", "10:00", "09:00")
+        reverse("admin:planner_session_add"),
+        _session_post(conference, room, "2026-10-24", "10:00", "09:00"),
     )
 
     assert response.status_code == 200
@@ -160,7 +178,7 @@ def test_organizer_sees_only_own_conferences(client):
     body = client.get(reverse("admin:planner_session_changelist")).content.decode()
 
     assert "Mine" in body
-    assert "Someone else&#x27;s" not in body and "Someone else's" not in body
+    assert "Someone else" not in body
 
 
 def test_organizer_cannot_open_logbooks(client):
@@ -170,7 +188,9 @@ def test_organizer_cannot_open_logbooks(client):
     conversation.attendee.conference.organizers.add(organizer)
     client.force_login(organizer)
 
-    response = client.get(reverse("admin:planner_posterconversation_change", args=[conversation.pk]))
+    response = client.get(
+        reverse("admin:planner_posterconversation_change", args=[conversation.pk])
+    )
 
     assert response.status_code in (302, 403)
 
@@ -184,18 +204,26 @@ def test_search_finds_poster_by_board_and_author(superuser_client):
     by_board = superuser_client.get(url, {"q": "A-12"}).content.decode()
     by_author = superuser_client.get(url, {"q": "Mizrahi"}).content.decode()
 
-    assert "A-12" in by_board and "B-99" not in by_board
-    assert "A-12" in by_author and "B-99" not in by_author
+    assert "A-12" in by_board
+    assert "B-99" not in by_board
+    assert "A-12" in by_author
+    assert "B-99" not in by_author
 
 
 def test_day_filter_uses_local_days(superuser_client):
     conference = f.ConferenceFactory()
     # 00:30 local on the 25th is still the 24th in UTC: the filter must go by the local day.
-    f.SessionFactory(conference=conference, title="Late night", start=f.local(dt.date(2026, 10, 25), 0, 30))
-    f.SessionFactory(conference=conference, title="Day before", start=f.local(dt.date(2026, 10, 24), 12))
+    f.SessionFactory(
+        conference=conference, title="Late night", start=f.local(dt.date(2026, 10, 25), 0, 30)
+    )
+    f.SessionFactory(
+        conference=conference, title="Day before", start=f.local(dt.date(2026, 10, 24), 12)
+    )
     url = reverse("admin:planner_session_changelist")
 
-    body = superuser_client.get(url, {"conference__id__exact": conference.pk, "day": "2026-10-25"}).content.decode()
+    body = superuser_client.get(
+        url, {"conference__id__exact": conference.pk, "day": "2026-10-25"}
+    ).content.decode()
 
     assert "Late night" in body
     assert "Day before" not in body

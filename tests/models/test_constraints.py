@@ -36,7 +36,9 @@ def _update(obj, **fields) -> None:
 
 
 # --- conference, room, track ---------------------------------------------------------------
-case("conference_dates_ordered")(lambda: f.ConferenceFactory(start_date=f.DAY1, end_date=f.DAY1 - dt.timedelta(days=1)))
+case("conference_dates_ordered")(
+    lambda: f.ConferenceFactory(start_date=f.DAY1, end_date=f.DAY1 - dt.timedelta(days=1))
+)
 case("conference_timezone_required")(lambda: f.ConferenceFactory(timezone=""))
 case("conference_slug_required")(lambda: f.ConferenceFactory(slug=""))
 case("conference_refresh_positive")(lambda: f.ConferenceFactory(source_refresh_minutes=0))
@@ -96,7 +98,9 @@ def _duplicate_external_id(factory) -> Callable[[], object]:
 
 for _name, _factory in IMPORTED.items():
     case(f"planner_{_name}_unique_external_id")(_duplicate_external_id(_factory))
-    case(f"planner_{_name}_external_id_needs_source")(lambda _factory=_factory: _factory(source="", external_id="x"))
+    case(f"planner_{_name}_external_id_needs_source")(
+        lambda _factory=_factory: _factory(source="", external_id="x")
+    )
 
 # --- program -----------------------------------------------------------------------------------
 case("person_name_required")(lambda: f.PersonFactory(name=""))
@@ -246,21 +250,29 @@ case("planitem_reminder_within_day")(lambda: f.PlanItemFactory(reminder_minutes=
 
 # --- logbook ---------------------------------------------------------------------------------------
 case("planner_posterconversation_version_from_one")(lambda: f.PosterConversationFactory(version=0))
-case("conversation_poster_or_title")(lambda: f.PosterConversationFactory(poster=None, poster_title=""))
+case("conversation_poster_or_title")(
+    lambda: f.PosterConversationFactory(poster=None, poster_title="")
+)
 case("conversation_rating_1_5")(lambda: f.PosterConversationFactory(rating=6))
 
 
 @case("photo_content_type_image")
 def _():
     m.ConversationPhoto.objects.create(
-        conversation=f.PosterConversationFactory(), image="photos/x.exe", content_type="application/x-msdownload", size=10
+        conversation=f.PosterConversationFactory(),
+        image="photos/x.exe",
+        content_type="application/x-msdownload",
+        size=10,
     )
 
 
 @case("photo_size_positive")
 def _():
     m.ConversationPhoto.objects.create(
-        conversation=f.PosterConversationFactory(), image="photos/x.png", content_type="image/png", size=0
+        conversation=f.PosterConversationFactory(),
+        image="photos/x.png",
+        content_type="image/png",
+        size=0,
     )
 
 
@@ -303,7 +315,9 @@ case("meetup_source_valid")(lambda: f.MeetupFactory(source="telepathy"))
 @case("reminder_unique_delivery")
 def _():
     reminder = f.ReminderFactory()
-    f.ReminderFactory(plan_item=reminder.plan_item, fire_at=reminder.fire_at, channel=reminder.channel)
+    f.ReminderFactory(
+        plan_item=reminder.plan_item, fire_at=reminder.fire_at, channel=reminder.channel
+    )
 
 
 case("reminder_channel_valid")(lambda: f.ReminderFactory(channel="pigeon"))
@@ -314,14 +328,20 @@ case("reminder_sending_is_claimed")(lambda: f.ReminderFactory(state="sending", c
 
 @case("pushsubscription_keys_required")
 def _():
-    m.PushSubscription.objects.create(user=f.UserFactory(), endpoint="https://push.example/1", p256dh="", auth="")
+    m.PushSubscription.objects.create(
+        user=f.UserFactory(), endpoint="https://push.example/1", p256dh="", auth=""
+    )
 
 
 @case("notification_unique_dedupe")
 def _():
     attendee = f.AttendeeFactory()
-    m.Notification.objects.create(attendee=attendee, kind="reminder", title="Soon", dedupe_key="reminder:1")
-    m.Notification.objects.create(attendee=attendee, kind="reminder", title="Soon", dedupe_key="reminder:1")
+    m.Notification.objects.create(
+        attendee=attendee, kind="reminder", title="Soon", dedupe_key="reminder:1"
+    )
+    m.Notification.objects.create(
+        attendee=attendee, kind="reminder", title="Soon", dedupe_key="reminder:1"
+    )
 
 
 case("notification_kind_valid")(
@@ -340,7 +360,9 @@ def _():
     f.ImportRunFactory(started_at=started, finished_at=started - dt.timedelta(seconds=1))
 
 
-case("importrun_done_has_finish_time")(lambda: f.ImportRunFactory(status="succeeded", finished_at=None))
+case("importrun_done_has_finish_time")(
+    lambda: f.ImportRunFactory(status="succeeded", finished_at=None)
+)
 
 
 @case("schedulechange_exactly_one_target")
@@ -399,12 +421,25 @@ def test_valid_graph_is_accepted():
     attendee = conversation.attendee
     conference = attendee.conference
     other = f.AttendeeFactory(conference=conference)
-    f.MeetupFactory(attendee=attendee, other=other, source="badge_scan", booth=f.BoothFactory(conference=conference))
-    f.ReminderFactory(plan_item=f.PlanItemFactory(attendee=attendee), state="sent", sent_at=f.local(f.DAY1, 9))
+    f.MeetupFactory(
+        attendee=attendee,
+        other=other,
+        source="badge_scan",
+        booth=f.BoothFactory(conference=conference),
+    )
+    f.ReminderFactory(
+        plan_item=f.PlanItemFactory(attendee=attendee), state="sent", sent_at=f.local(f.DAY1, 9)
+    )
     f.ScheduleChangeFactory(conference=conference)
-    f.ImportRunFactory(conference=conference, checksum="a" * 64, status="succeeded", finished_at=f.local(f.DAY1, 9))
+    f.ImportRunFactory(
+        conference=conference, checksum="a" * 64, status="succeeded", finished_at=f.local(f.DAY1, 9)
+    )
     m.ConversationPhoto.objects.create(
-        conversation=conversation, image="photos/x.png", content_type="image/png", size=10, id=uuid.uuid4()
+        conversation=conversation,
+        image="photos/x.png",
+        content_type="image/png",
+        size=10,
+        id=uuid.uuid4(),
     )
     assert m.Meetup.objects.get(attendee=attendee).other == other
 
