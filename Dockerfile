@@ -38,6 +38,7 @@ RUN STATIC_MANIFEST=1 SECRET_KEY=collectstatic-build-only BOARDWALK_VAR_DIR=/tmp
         python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-var
 
+# A real home directory: gunicorn >= 27 puts its control socket under $HOME/.gunicorn/.
 RUN groupadd --gid 10001 boardwalk \
     && useradd --uid 10001 --gid boardwalk --create-home --shell /usr/sbin/nologin boardwalk \
     && mkdir -p /app/var/media \

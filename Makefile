@@ -64,8 +64,8 @@ format: deps
 test: deps frontend lint
 	@echo "make test: CI=$${CI:-false} database=$${DATABASE_URL:-sqlite (embedded)} broker=$${REDIS_URL:-filesystem (embedded)}"
 	$(PY) manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
 	cd frontend && npm test --silent
+	$(BIN)/pytest
 
 clean:
 	rm -rf var staticfiles frontend/dist .pytest_cache .ruff_cache

@@ -195,6 +195,7 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # The PWA build is served from the site root so its service worker controls `/`.
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.is_dir() else None
 # Vite names built assets `name-<hash>.ext`; they never change and may be cached forever.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 WHITENOISE_IMMUTABLE_FILE_TEST = (
     r"^/?(assets/.+-[A-Za-z0-9_-]{8,}\.\w+|static/.+\.[0-9a-f]{12}\.\w+)$"
 )

@@ -47,7 +47,7 @@ class LogEntry(TimestampedModel):
 class PosterConversation(LogEntry):
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="conversations")
     poster = models.ForeignKey(
-        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="conversations"
+        Poster, on_delete=models.RESTRICT, null=True, blank=True, related_name="conversations"
     )
     poster_title = models.CharField(
         max_length=500, blank=True, help_text="When the poster is not in the program."
@@ -122,19 +122,19 @@ class Meetup(LogEntry):
     )
     met_at = models.DateTimeField()
     session = models.ForeignKey(
-        Session, on_delete=models.PROTECT, null=True, blank=True, related_name="meetups"
+        Session, on_delete=models.RESTRICT, null=True, blank=True, related_name="meetups"
     )
     oral = models.ForeignKey(
-        Oral, on_delete=models.PROTECT, null=True, blank=True, related_name="meetups"
+        Oral, on_delete=models.RESTRICT, null=True, blank=True, related_name="meetups"
     )
     poster = models.ForeignKey(
-        Poster, on_delete=models.PROTECT, null=True, blank=True, related_name="meetups"
+        Poster, on_delete=models.RESTRICT, null=True, blank=True, related_name="meetups"
     )
     booth = models.ForeignKey(
-        Booth, on_delete=models.PROTECT, null=True, blank=True, related_name="meetups"
+        Booth, on_delete=models.RESTRICT, null=True, blank=True, related_name="meetups"
     )
     meal = models.ForeignKey(
-        Meal, on_delete=models.PROTECT, null=True, blank=True, related_name="meetups"
+        Meal, on_delete=models.RESTRICT, null=True, blank=True, related_name="meetups"
     )
 
     class Meta:

@@ -119,7 +119,7 @@ class Session(ImportedModel):
     start = models.DateTimeField()
     end = models.DateTimeField()
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="sessions"
     )
     track = models.ForeignKey(
         Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
@@ -149,7 +149,7 @@ class Oral(ImportedModel):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="orals")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="orals")
     paper = models.ForeignKey(
-        Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="orals"
+        Paper, on_delete=models.RESTRICT, null=True, blank=True, related_name="orals"
     )
     title = models.CharField(
         max_length=500, blank=True, help_text="Only when the talk has no paper."
@@ -186,7 +186,7 @@ class Poster(ImportedModel):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="posters")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="posters")
     paper = models.ForeignKey(
-        Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="posters"
+        Paper, on_delete=models.RESTRICT, null=True, blank=True, related_name="posters"
     )
     title = models.CharField(
         max_length=500, blank=True, help_text="Only when the poster has no paper."
@@ -226,7 +226,7 @@ class Booth(ImportedModel):
         max_length=20, blank=True, help_text='Booth number as signposted, e.g. "B14".'
     )
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="booths"
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="booths"
     )
     tier = models.CharField(max_length=40, blank=True, help_text="Sponsor tier, e.g. Platinum.")
     tags = models.JSONField(default=list, blank=True, validators=[choice_list_validator(BoothTag)])
@@ -275,7 +275,7 @@ class Meal(ImportedModel):
     start = models.DateTimeField()
     end = models.DateTimeField()
     room = models.ForeignKey(
-        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="meals"
+        Room, on_delete=models.RESTRICT, null=True, blank=True, related_name="meals"
     )
     dietary_options = models.JSONField(
         default=list, blank=True, validators=[choice_list_validator(Dietary)]

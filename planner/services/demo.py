@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import random
 import struct
@@ -100,6 +101,7 @@ BOOTH_COUNT = 36
 IMPORT_VERSION = 1
 MOVE_VERSION = 2
 CANCEL_VERSION = 3
+MOVE_BY = dt.timedelta(minutes=15)
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 Row = dict[str, Any]
@@ -123,6 +125,8 @@ class DemoSummary:
 
 
 # --- word lists -----------------------------------------------------------------------------
+# Data tables read better packed than one word per line, so the formatter leaves them be.
+# fmt: off
 
 FIRST_NAMES = [
     "Aarav", "Abebe", "Adaeze", "Aiko", "Alejandro", "Amara", "Anders", "Ana", "Arjun", "Ayla",
@@ -340,6 +344,7 @@ ROOMS: list[tuple[str, str, str, str, str, int, float, float]] = [
     ("foyer", "Pavilion 2 Foyer", RoomKind.FOYER, "Pavilion 2", "0", 1500, 0.30, 0.12),
     ("garden", "Expo Garden", RoomKind.OUTDOOR, "", "", 3000, 0.50, 0.90),
 ]
+# fmt: on
 
 
 # --- the generated program ------------------------------------------------------------------
@@ -363,9 +368,8 @@ class _Program:
     booth_hours: dict[str, list[tuple[dt.datetime, dt.datetime]]] = field(default_factory=dict)
     meals: dict[str, Row] = field(default_factory=dict)
     menus: dict[str, list[Row]] = field(default_factory=dict)
-    # The organizer's later edits the demo replays: (external id, old values).
+    # The organizer's later edits the demo replays (the move is by MOVE_BY).
     moved_session: str = ""
-    moved_from: tuple[dt.datetime, dt.datetime] | None = None
     cancelled_session: str = ""
     retitled_paper: str = ""
     old_title: str = ""
@@ -373,8 +377,22 @@ class _Program:
     def checksum(self) -> str:
         payload = {
             name: getattr(self, name)
-            for name in ("rooms", "tracks", "people", "papers", "authors", "sessions", "chairs",
-                         "orals", "speakers", "posters", "booths", "booth_hours", "meals", "menus")
+            for name in (
+                "rooms",
+                "tracks",
+                "people",
+                "papers",
+                "authors",
+                "sessions",
+                "chairs",
+                "orals",
+                "speakers",
+                "posters",
+                "booths",
+                "booth_hours",
+                "meals",
+                "menus",
+            )
         }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
@@ -402,8 +420,14 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
 
     for position, (key, name, kind, building, floor, capacity, x, y) in enumerate(ROOMS):
         program.rooms[f"room-{key}"] = {
-            "name": name, "kind": str(kind), "building": building, "floor": floor,
-            "capacity": capacity, "map_x": x, "map_y": y, "position": position,
+            "name": name,
+            "kind": str(kind),
+            "building": building,
+            "floor": floor,
+            "capacity": capacity,
+            "map_x": x,
+            "map_y": y,
+            "position": position,
         }
     for name, colour in TRACKS:
         program.tracks[Track.slug_for(name)] = {"name": name, "colour": colour}
@@ -411,16 +435,22 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
 
     # People: unique names, a senior pool that recurs as last author and chair.
     companies: set[str] = set()
-    affiliations = sorted({
-        pattern.format(place=place, company=_company(rng, companies).split()[0])
-        for pattern in AFFILIATION_PATTERNS
-        for place in rng.sample(PLACES, 6)
-    })
+    affiliations = sorted(
+        {
+            pattern.format(place=place, company=_company(rng, companies).split()[0])
+            for pattern in AFFILIATION_PATTERNS
+            for place in rng.sample(PLACES, 6)
+        }
+    )
     names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], PERSON_COUNT)
     for index, (first, last) in enumerate(names, start=1):
-        homepage = f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.3 else ""
+        homepage = (
+            f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.3 else ""
+        )
         program.people[f"person-{index:04d}"] = {
-            "name": f"{first} {last}", "affiliation": rng.choice(affiliations), "homepage": homepage,
+            "name": f"{first} {last}",
+            "affiliation": rng.choice(affiliations),
+            "homepage": homepage,
         }
     person_ids = list(program.people)
     senior, junior = person_ids[:300], person_ids[300:]
@@ -441,26 +471,37 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
         }
         title = rng.choice(TITLE_PATTERNS).format(**slots)
         while title in titles:
-            slots["method"] = rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS) + str(rng.randint(2, 9))
+            slots["method"] = (
+                rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS) + str(rng.randint(2, 9))
+            )
             title = rng.choice(TITLE_PATTERNS).format(**slots)
         titles.add(title)
         lowered = {f"{k}_l": v.lower() for k, v in slots.items() if k != "method"}
-        sentences = [ABSTRACT_SENTENCES[0], ABSTRACT_SENTENCES[1],
-                     *rng.sample(ABSTRACT_SENTENCES[2:], rng.randint(2, 4))]
+        sentences = [
+            ABSTRACT_SENTENCES[0],
+            ABSTRACT_SENTENCES[1],
+            *rng.sample(ABSTRACT_SENTENCES[2:], rng.randint(2, 4)),
+        ]
         abstract = " ".join(s.format(**slots, **lowered) for s in sentences)
         abstract = abstract[0].upper() + abstract[1:]
         keywords = [slots["task"].lower(), slots["approach"].lower()]
-        keywords += [t.lower() for t in rng.sample(TASKS[track_name], 2) if t.lower() not in keywords]
+        keywords += [
+            t.lower() for t in rng.sample(TASKS[track_name], 2) if t.lower() not in keywords
+        ]
         program.papers[ext] = {
             "title": title,
             "abstract": abstract,
             "keywords": keywords,
             "arxiv_id": f"2207.{arxiv_numbers[index - 1]:05d}" if rng.random() < 0.65 else "",
-            "openreview_id": "".join(rng.choices("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=10))
-            if rng.random() < 0.4 else "",
+            "openreview_id": "".join(
+                rng.choices("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=10)
+            )
+            if rng.random() < 0.4
+            else "",
             "pdf_url": f"https://example.org/eccv-demo/papers/{ext}.pdf",
             "project_url": f"https://example.org/projects/{slugify(slots['method'])}-{index}"
-            if rng.random() < 0.3 else "",
+            if rng.random() < 0.3
+            else "",
         }
         paper_track[ext] = Track.slug_for(track_name)
         count = rng.choices([2, 3, 4, 5, 6], weights=[10, 25, 30, 22, 13])[0]
@@ -472,26 +513,56 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
     program.retitled_paper = "paper-0007"
     program.old_title = "Preliminary: " + program.papers["paper-0007"]["title"]
 
-    def session(ext: str, title: str, kind: str, day: dt.date, start: tuple[int, int],
-                end: tuple[int, int], room: str, track: str | None = None, description: str = "") -> None:
+    def session(
+        ext: str,
+        title: str,
+        kind: str,
+        day: dt.date,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        room: str,
+        track: str | None = None,
+        description: str = "",
+    ) -> None:
         program.sessions[ext] = {
-            "title": title, "kind": str(kind), "start": _at(day, *start, tz), "end": _at(day, *end, tz),
-            "room": f"room-{room}", "track": track, "description": description,
-            "url": f"https://example.org/eccv-demo/sessions/{ext}", "cancelled": False,
+            "title": title,
+            "kind": str(kind),
+            "start": _at(day, *start, tz),
+            "end": _at(day, *end, tz),
+            "room": f"room-{room}",
+            "track": track,
+            "description": description,
+            "url": f"https://example.org/eccv-demo/sessions/{ext}",
+            "cancelled": False,
         }
 
-    def meal(ext: str, kind: str, day: dt.date, start: tuple[int, int], end: tuple[int, int],
-             room: str, title: str = "") -> None:
+    def meal(
+        ext: str,
+        kind: str,
+        day: dt.date,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        room: str,
+        title: str = "",
+    ) -> None:
         items = MENUS[kind]
         chosen = sorted(rng.sample(range(len(items)), min(len(items), rng.randint(3, 5))))
         menu = [
-            {"name": items[i][0], "description": items[i][1], "dietary": list(items[i][2]), "position": p}
+            {
+                "name": items[i][0],
+                "description": items[i][1],
+                "dietary": list(items[i][2]),
+                "position": p,
+            }
             for p, i in enumerate(chosen, start=1)
         ]
         offered = {tag for item in menu for tag in item["dietary"]}
         program.meals[ext] = {
-            "kind": str(kind), "title": title or MEAL_TITLES[kind], "start": _at(day, *start, tz),
-            "end": _at(day, *end, tz), "room_id": f"room-{room}",
+            "kind": str(kind),
+            "title": title or MEAL_TITLES[kind],
+            "start": _at(day, *start, tz),
+            "end": _at(day, *end, tz),
+            "room": f"room-{room}",
             "dietary_options": [d.value for d in Dietary if d.value in offered],
             "notes": "All catering is kosher-certified." if kind != MealKind.COFFEE else "",
             "cancelled": False,
@@ -501,13 +572,21 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
     def chairs(count: int) -> list[str]:
         return rng.sample(senior, count)
 
-    # Days 1–2: workshops and tutorials.
+    # Days 1-2: workshops and tutorials.
     workshop_no = 0
     for d, day in enumerate(days[:2]):
         prefix = f"d{d}"
         meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
         for slot, (start, end) in (("am", ((10, 30), (11, 0))), ("pm", ((15, 30), (16, 0)))):
-            session(f"{prefix}-break-{slot}", "Coffee break", SessionKind.BREAK, day, start, end, "foyer")
+            session(
+                f"{prefix}-break-{slot}",
+                "Coffee break",
+                SessionKind.BREAK,
+                day,
+                start,
+                end,
+                "foyer",
+            )
             meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
         meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 30), (13, 30), "expo")
         blocks = [
@@ -526,18 +605,24 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
             track_name = program.tracks[track]["name"]
             task = rng.choice(TASKS[track_name])
             if kind == SessionKind.WORKSHOP:
-                title = f"{rng.choice(WORKSHOP_ORDINALS)} Workshop on {rng.choice(ADJECTIVES)} {task}"
-                description = (f"Invited talks, contributed papers and a panel on {task.lower()}. "
-                               "Workshop posters are shown in the room during the breaks.")
+                title = (
+                    f"{rng.choice(WORKSHOP_ORDINALS)} Workshop on {rng.choice(ADJECTIVES)} {task}"
+                )
+                description = (
+                    f"Invited talks, contributed papers and a panel on {task.lower()}. "
+                    "Workshop posters are shown in the room during the breaks."
+                )
                 workshop_no += 1
             else:
                 title = f"Tutorial: {rng.choice(APPROACHES)} for {task}"
-                description = f"A hands-on introduction to {task.lower()}, with notebooks to follow along."
+                description = (
+                    f"A hands-on introduction to {task.lower()}, with notebooks to follow along."
+                )
             ext = f"{prefix}-{'ws' if kind == SessionKind.WORKSHOP else 'tut'}-{room}-{slot}"
             session(ext, title, kind, day, start, end, room, track, description)
             program.chairs[ext] = chairs(2)
 
-    # Days 3–5: the main conference.
+    # Days 3-5: the main conference.
     paper_ids = list(program.papers)
     oral_papers: dict[str, str] = {}  # paper → poster session ext on the same day
     poster_sessions: list[str] = []
@@ -548,61 +633,130 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
         last_day = d == CONFERENCE_DAYS - 1
         meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
         if d == 2:
-            session(f"{prefix}-opening", "Opening remarks", SessionKind.OTHER, day, (8, 45), (9, 0), "plenary")
+            session(
+                f"{prefix}-opening",
+                "Opening remarks",
+                SessionKind.OTHER,
+                day,
+                (8, 45),
+                (9, 0),
+                "plenary",
+            )
         speaker = keynote_speakers[d - 2]
         speaker_name = program.people[speaker]["name"]
-        session(f"{prefix}-keynote", f"Keynote: {KEYNOTE_TITLES[d - 2]}", SessionKind.KEYNOTE, day,
-                (9, 0), (10, 0), "plenary",
-                description=f"{speaker_name} ({program.people[speaker]['affiliation']}).")
+        session(
+            f"{prefix}-keynote",
+            f"Keynote: {KEYNOTE_TITLES[d - 2]}",
+            SessionKind.KEYNOTE,
+            day,
+            (9, 0),
+            (10, 0),
+            "plenary",
+            description=f"{speaker_name} ({program.people[speaker]['affiliation']}).",
+        )
         program.chairs[f"{prefix}-keynote"] = chairs(1)
         program.orals[f"{prefix}-keynote-talk"] = {
-            "session": f"{prefix}-keynote", "paper": None, "title": KEYNOTE_TITLES[d - 2],
-            "start": _at(day, 9, 0, tz), "end": _at(day, 10, 0, tz), "order": 1, "cancelled": False,
+            "session": f"{prefix}-keynote",
+            "paper": None,
+            "title": KEYNOTE_TITLES[d - 2],
+            "start": _at(day, 9, 0, tz),
+            "end": _at(day, 10, 0, tz),
+            "order": 1,
+            "cancelled": False,
         }
         program.speakers[f"{prefix}-keynote-talk"] = [speaker]
         for slot, (start, end) in (("am", ((10, 0), (10, 30))), ("pm", ((15, 15), (15, 45)))):
-            session(f"{prefix}-break-{slot}", "Coffee break", SessionKind.BREAK, day, start, end, "foyer")
+            session(
+                f"{prefix}-break-{slot}",
+                "Coffee break",
+                SessionKind.BREAK,
+                day,
+                start,
+                end,
+                "foyer",
+            )
             meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
         meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 45), (14, 0), "expo")
 
         poster_am, poster_pm = f"{prefix}-poster-am", f"{prefix}-poster-pm"
-        for slot, (start, end, room) in (("am", ((11, 45), (13, 15), "posters-a")),
-                                          ("pm", ((15, 45), (17, 15), "posters-b"))):
+        for slot, (start, end, room) in (
+            ("am", ((11, 45), (13, 15), "posters-a")),
+            ("pm", ((15, 45), (17, 15), "posters-b")),
+        ):
             number = len(poster_sessions) + 1
-            session(f"{prefix}-poster-{slot}", f"Poster Session {number}", SessionKind.POSTER, day, start,
-                    end, room, description="Boards are grouped by track; authors stand by their poster.")
+            session(
+                f"{prefix}-poster-{slot}",
+                f"Poster Session {number}",
+                SessionKind.POSTER,
+                day,
+                start,
+                end,
+                room,
+                description="Boards are grouped by track; authors stand by their poster.",
+            )
             poster_sessions.append(f"{prefix}-poster-{slot}")
 
-        for slot, (hour, minute), poster_ext in (("am", (10, 30), poster_am), ("pm", (14, 0), poster_pm)):
+        for slot, (hour, minute), poster_ext in (
+            ("am", (10, 30), poster_am),
+            ("pm", (14, 0), poster_pm),
+        ):
             oral_number += 1
             for letter, room in (("a", "plenary"), ("b", "r21")):
                 ext = f"{prefix}-oral-{slot}-{letter}"
                 track = track_slugs[(oral_number * 2 + (letter == "b")) % len(track_slugs)]
                 track_name = program.tracks[track]["name"]
-                session(ext, f"Oral Session {oral_number}{letter.upper()}: {track_name}", SessionKind.ORAL,
-                        day, (hour, minute), (hour + 1, minute + 15), room, track)
+                session(
+                    ext,
+                    f"Oral Session {oral_number}{letter.upper()}: {track_name}",
+                    SessionKind.ORAL,
+                    day,
+                    (hour, minute),
+                    (hour + 1, minute + 15),
+                    room,
+                    track,
+                )
                 program.chairs[ext] = chairs(2)
-                candidates = [p for p in paper_ids if paper_track[p] == track and p not in oral_papers]
+                candidates = [
+                    p for p in paper_ids if paper_track[p] == track and p not in oral_papers
+                ]
                 talks = rng.sample(candidates, rng.choice([5, 6]))
                 slot_start = _at(day, hour, minute, tz)
                 for order, paper in enumerate(talks, start=1):
                     oral_ext = f"{ext}-{order}"
                     program.orals[oral_ext] = {
-                        "session": ext, "paper": paper, "title": "",
+                        "session": ext,
+                        "paper": paper,
+                        "title": "",
                         "start": slot_start + dt.timedelta(minutes=12 * (order - 1)),
-                        "end": slot_start + dt.timedelta(minutes=12 * order), "order": order,
+                        "end": slot_start + dt.timedelta(minutes=12 * order),
+                        "order": order,
                         "cancelled": False,
                     }
                     program.speakers[oral_ext] = program.authors[paper][:1]
                     oral_papers[paper] = poster_ext
 
         if d == 2:
-            session(f"{prefix}-reception", "Welcome reception", SessionKind.SOCIAL, day, (19, 0), (22, 0),
-                    "garden", description="Drinks, food and music in the garden. Badge required.")
+            session(
+                f"{prefix}-reception",
+                "Welcome reception",
+                SessionKind.SOCIAL,
+                day,
+                (19, 0),
+                (22, 0),
+                "garden",
+                description="Drinks, food and music in the garden. Badge required.",
+            )
             meal(f"{prefix}-reception", MealKind.RECEPTION, day, (19, 0), (22, 0), "garden")
         if last_day:
-            session(f"{prefix}-closing", "Closing remarks and awards", SessionKind.OTHER, day, (17, 15),
-                    (17, 45), "plenary")
+            session(
+                f"{prefix}-closing",
+                "Closing remarks and awards",
+                SessionKind.OTHER,
+                day,
+                (17, 15),
+                (17, 45),
+                "plenary",
+            )
 
     # Posters: every paper once (orals on their talk's day), about 15 % twice.
     assignment: dict[str, list[str]] = {ext: [] for ext in poster_sessions}
@@ -620,7 +774,10 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
             board = f"B-{number:03d}" if hall_b else f"{number:03d}"
             row, col = divmod(number - 1, per_row)
             program.posters[f"{ext}-{board}"] = {
-                "session": ext, "paper": paper, "title": "", "board": board,
+                "session": ext,
+                "paper": paper,
+                "title": "",
+                "board": board,
                 "map_x": round(0.05 + 0.9 * col / (per_row - 1), 3),
                 "map_y": round(0.08 + 0.84 * row / max(rows - 1, 1), 3),
                 "cancelled": False,
@@ -631,8 +788,12 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
     for index, tier in enumerate(tiers, start=1):
         exhibitor = _company(rng, companies)
         startup = tier == "Bronze" and rng.random() < 0.5
-        tags = sorted(rng.sample([BoothTag.HIRING, BoothTag.DEMO, BoothTag.SWAG, BoothTag.RESEARCH],
-                                 rng.randint(1, 3)))
+        tags = sorted(
+            rng.sample(
+                [BoothTag.HIRING, BoothTag.DEMO, BoothTag.SWAG, BoothTag.RESEARCH],
+                rng.randint(1, 3),
+            )
+        )
         if startup:
             tags.append(BoothTag.STARTUP)
         ext = f"booth-{index:02d}"
@@ -640,11 +801,14 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
         program.booths[ext] = {
             "exhibitor": exhibitor,
             "description": f"{exhibitor} builds {rng.choice(PRODUCTS)}. "
-                           f"Visit us for {rng.choice(BOOTH_ACTIVITIES)}.",
-            "number": f"B{index:02d}", "room": "room-expo", "tier": tier,
+            f"Visit us for {rng.choice(BOOTH_ACTIVITIES)}.",
+            "number": f"B{index:02d}",
+            "room": "room-expo",
+            "tier": tier,
             "tags": [str(t) for t in tags],
             "website": f"https://{slugify(exhibitor)}.example.com/",
-            "map_x": round(0.06 + 0.88 * col / 8, 3), "map_y": round(0.1 + 0.8 * row / 3, 3),
+            "map_x": round(0.06 + 0.88 * col / 8, 3),
+            "map_y": round(0.1 + 0.8 * row / 3, 3),
             "cancelled": False,
         }
         program.booth_hours[ext] = [
@@ -654,10 +818,9 @@ def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
 
     # The organizer's edits after the import: a poster session on the DST day moves 15
     # minutes later, and a half-day workshop is cancelled.
-    moved = program.sessions["d3-poster-pm"]
-    program.moved_session, program.moved_from = "d3-poster-pm", (moved["start"], moved["end"])
-    moved["start"] += dt.timedelta(minutes=15)
-    moved["end"] += dt.timedelta(minutes=15)
+    program.moved_session = "d3-poster-pm"
+    program.sessions["d3-poster-pm"]["start"] += MOVE_BY
+    program.sessions["d3-poster-pm"]["end"] += MOVE_BY
     program.cancelled_session = "d1-ws-r101-pm"
     program.sessions["d1-ws-r101-pm"]["cancelled"] = True
     return program
@@ -686,7 +849,9 @@ def _bulk_update(model: type[ModelT], objs: list[ModelT], names: set[str]) -> No
     model._default_manager.bulk_update(objs, sorted(fields), batch_size=500)
 
 
-def _sync_imported(model: type[ModelT], conference: Conference, rows: Mapping[str, Row]) -> tuple[dict[str, ModelT], int]:
+def _sync_imported(
+    model: type[ModelT], conference: Conference, rows: Mapping[str, Row]
+) -> tuple[dict[str, ModelT], int]:
     """Create or update the demo rows of ``model``; returns them by external id and the
     number written. Stale demo rows (no longer generated) are cancelled, not deleted."""
     manager = model._default_manager
@@ -697,7 +862,9 @@ def _sync_imported(model: type[ModelT], conference: Conference, rows: Mapping[st
     for ext, values in rows.items():
         obj = existing.get(ext)
         if obj is None:
-            create.append(model(conference=conference, source=DEMO_SOURCE, external_id=ext, **values))
+            create.append(
+                model(conference=conference, source=DEMO_SOURCE, external_id=ext, **values)
+            )
             continue
         changed = _diff(obj, values)
         if changed:
@@ -705,7 +872,9 @@ def _sync_imported(model: type[ModelT], conference: Conference, rows: Mapping[st
                 setattr(obj, name, values[name])
             update.append(obj)
             names.update(changed)
-    stale = [o for ext, o in existing.items() if ext not in rows and not getattr(o, "cancelled", True)]
+    stale = [
+        o for ext, o in existing.items() if ext not in rows and not getattr(o, "cancelled", True)
+    ]
     for obj in stale:
         obj.cancelled = True  # type: ignore[attr-defined]
         update.append(obj)
@@ -713,7 +882,9 @@ def _sync_imported(model: type[ModelT], conference: Conference, rows: Mapping[st
     manager.bulk_create(create, batch_size=500)
     _bulk_update(model, update, names)
     if create:
-        existing = {o.external_id: o for o in manager.filter(conference=conference, source=DEMO_SOURCE)}  # type: ignore[attr-defined]
+        existing = {
+            o.external_id: o for o in manager.filter(conference=conference, source=DEMO_SOURCE)
+        }  # type: ignore[attr-defined]
     return existing, len(create) + len(update)
 
 
@@ -726,8 +897,13 @@ def _resolve(row: Row, **maps: Mapping[str, models.Model]) -> Row:
     return out
 
 
-def _sync_links(through: type[models.Model], left: str, right: str, scope: models.QuerySet[Any],
-                wanted: Iterable[tuple[int, int]]) -> int:
+def _sync_links(
+    through: type[models.Model],
+    left: str,
+    right: str,
+    scope: models.QuerySet[Any],
+    wanted: Iterable[tuple[int, int]],
+) -> int:
     """Make the (left id, right id) rows of ``through`` within ``scope`` exactly ``wanted``."""
     desired = set(wanted)
     existing = set(scope.values_list(f"{left}_id", f"{right}_id"))
@@ -741,8 +917,14 @@ def _sync_links(through: type[models.Model], left: str, right: str, scope: model
     return len(create) + len(extra)
 
 
-def _upsert(model: type[ModelT], lookup: Row, values: Row, *, on_create: Row | None = None,
-            bump_version: bool = False) -> tuple[ModelT, bool]:
+def _upsert(
+    model: type[ModelT],
+    lookup: Row,
+    values: Row,
+    *,
+    on_create: Row | None = None,
+    bump_version: bool = False,
+) -> tuple[ModelT, bool]:
     """Get by ``lookup`` and write ``values`` only where they differ; returns (row, written)."""
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
@@ -781,8 +963,12 @@ def _qr_png(text: str, scale: int = 4) -> bytes:
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"".join(lines), 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _demo_uuid(conference: Conference, name: str) -> uuid.UUID:
@@ -824,63 +1010,97 @@ def _write_program(conference: Conference, program: _Program) -> tuple[_Ids, int
 
     # Authorships keyed by (paper, position); a changed author is replaced, not updated,
     # so the unique (paper, person) constraint never sees a transient duplicate.
-    wanted = {(papers[p].pk, pos): people[a].pk for p, names in program.authors.items()
-              for pos, a in enumerate(names, start=1)}
-    existing = {(a.paper_id, a.position): a for a in Authorship.objects.filter(
-        paper__conference=conference, paper__source=DEMO_SOURCE)}
+    wanted = {
+        (papers[p].pk, pos): people[a].pk
+        for p, names in program.authors.items()
+        for pos, a in enumerate(names, start=1)
+    }
+    existing = {
+        (a.paper_id, a.position): a
+        for a in Authorship.objects.filter(paper__conference=conference, paper__source=DEMO_SOURCE)
+    }
     stale = [a.pk for key, a in existing.items() if wanted.get(key) != a.person_id]
     Authorship.objects.filter(pk__in=stale).delete()
-    create = [Authorship(paper_id=paper, position=pos, person_id=person)
-              for (paper, pos), person in wanted.items()
-              if (paper, pos) not in existing or existing[(paper, pos)].pk in stale]
+    create = [
+        Authorship(paper_id=paper, position=pos, person_id=person)
+        for (paper, pos), person in wanted.items()
+        if (paper, pos) not in existing or existing[(paper, pos)].pk in stale
+    ]
     Authorship.objects.bulk_create(create, batch_size=500)
     writes += len(stale) + len(create)
 
-    sessions, n = _sync_imported(Session, conference, {
-        ext: _resolve(row, room=rooms, track=tracks) for ext, row in program.sessions.items()
-    })
+    sessions, n = _sync_imported(
+        Session,
+        conference,
+        {ext: _resolve(row, room=rooms, track=tracks) for ext, row in program.sessions.items()},
+    )
     writes += n
     writes += _sync_links(
-        Session.chairs.through, "session", "person",
-        Session.chairs.through.objects.filter(session__conference=conference, session__source=DEMO_SOURCE),
+        Session.chairs.through,
+        "session",
+        "person",
+        Session.chairs.through.objects.filter(
+            session__conference=conference, session__source=DEMO_SOURCE
+        ),
         ((sessions[s].pk, people[p].pk) for s, names in program.chairs.items() for p in names),
     )
-    orals, n = _sync_imported(Oral, conference, {
-        ext: _resolve(row, session=sessions, paper=papers) for ext, row in program.orals.items()
-    })
+    orals, n = _sync_imported(
+        Oral,
+        conference,
+        {ext: _resolve(row, session=sessions, paper=papers) for ext, row in program.orals.items()},
+    )
     writes += n
     writes += _sync_links(
-        Oral.speakers.through, "oral", "person",
+        Oral.speakers.through,
+        "oral",
+        "person",
         Oral.speakers.through.objects.filter(oral__conference=conference, oral__source=DEMO_SOURCE),
         ((orals[o].pk, people[p].pk) for o, names in program.speakers.items() for p in names),
     )
-    posters, n = _sync_imported(Poster, conference, {
-        ext: _resolve(row, session=sessions, paper=papers) for ext, row in program.posters.items()
-    })
+    posters, n = _sync_imported(
+        Poster,
+        conference,
+        {
+            ext: _resolve(row, session=sessions, paper=papers)
+            for ext, row in program.posters.items()
+        },
+    )
     writes += n
 
-    booths, n = _sync_imported(Booth, conference, {
-        ext: _resolve(row, room=rooms) for ext, row in program.booths.items()
-    })
+    booths, n = _sync_imported(
+        Booth, conference, {ext: _resolve(row, room=rooms) for ext, row in program.booths.items()}
+    )
     writes += n
-    wanted_hours = {(booths[b].pk, start): end for b, windows in program.booth_hours.items()
-                    for start, end in windows}
-    existing_hours = list(BoothHours.objects.filter(booth__conference=conference, booth__source=DEMO_SOURCE))
+    wanted_hours = {
+        (booths[b].pk, start): end
+        for b, windows in program.booth_hours.items()
+        for start, end in windows
+    }
+    existing_hours = list(
+        BoothHours.objects.filter(booth__conference=conference, booth__source=DEMO_SOURCE)
+    )
     stale = [h.pk for h in existing_hours if wanted_hours.get((h.booth_id, h.start)) != h.end]
     kept = {(h.booth_id, h.start) for h in existing_hours if h.pk not in stale}
     BoothHours.objects.filter(pk__in=stale).delete()
-    create_hours = [BoothHours(booth_id=b, start=s, end=e) for (b, s), e in wanted_hours.items()
-                    if (b, s) not in kept]
+    create_hours = [
+        BoothHours(booth_id=b, start=s, end=e)
+        for (b, s), e in wanted_hours.items()
+        if (b, s) not in kept
+    ]
     BoothHours.objects.bulk_create(create_hours)
     writes += len(stale) + len(create_hours)
 
-    meals, n = _sync_imported(Meal, conference, {
-        ext: {**row, "room_id": rooms[row["room_id"]].pk} for ext, row in program.meals.items()
-    })
+    meals, n = _sync_imported(
+        Meal, conference, {ext: _resolve(row, room=rooms) for ext, row in program.meals.items()}
+    )
     writes += n
-    existing_items = {(m.meal_id, m.name): m for m in MenuItem.objects.filter(
-        meal__conference=conference, meal__source=DEMO_SOURCE)}
-    wanted_items = {(meals[m].pk, item["name"]): item for m, items in program.menus.items() for item in items}
+    existing_items = {
+        (m.meal_id, m.name): m
+        for m in MenuItem.objects.filter(meal__conference=conference, meal__source=DEMO_SOURCE)
+    }
+    wanted_items = {
+        (meals[m].pk, item["name"]): item for m, items in program.menus.items() for item in items
+    }
     create_items: list[MenuItem] = []
     update_items: list[MenuItem] = []
     for (meal_id, name), item in wanted_items.items():
@@ -912,15 +1132,30 @@ class _Logins:
     passwords_set: list[str]
 
 
-def _login(username: str, password: str, *, first: str, last: str, staff: bool, superuser: bool,
-           reset: bool, passwords_set: list[str]) -> AbstractUser:
+def _login(
+    username: str,
+    password: str,
+    *,
+    first: str,
+    last: str,
+    staff: bool,
+    superuser: bool,
+    reset: bool,
+    passwords_set: list[str],
+) -> AbstractUser:
     user_model = get_user_model()
     user = user_model._default_manager.filter(username=username).first()
     created = user is None
     if user is None:
         user = user_model(username=username)
-    values = {"email": f"{username}@example.org", "first_name": first, "last_name": last,
-              "is_staff": staff, "is_superuser": superuser, "is_active": True}
+    values = {
+        "email": f"{username}@example.org",
+        "first_name": first,
+        "last_name": last,
+        "is_staff": staff,
+        "is_superuser": superuser,
+        "is_active": True,
+    }
     changed = created or bool(_diff(user, values))
     for key, value in values.items():
         setattr(user, key, value)
@@ -933,18 +1168,52 @@ def _login(username: str, password: str, *, first: str, last: str, staff: bool, 
     return user  # type: ignore[return-value]
 
 
-def _write_logins(*, organizer_password: str, attendee_password: str, admin_password: str,
-                  reset: bool, conference: Conference) -> _Logins:
+def _write_logins(
+    *,
+    organizer_password: str,
+    attendee_password: str,
+    admin_password: str,
+    reset: bool,
+    conference: Conference,
+) -> _Logins:
     passwords_set: list[str] = []
-    organizer = _login(ORGANIZER_USERNAME, organizer_password, first="Demo", last="Organizer",
-                       staff=True, superuser=False, reset=reset, passwords_set=passwords_set)
-    attendee = _login(ATTENDEE_USERNAME, attendee_password, first="Demo", last="Attendee",
-                      staff=False, superuser=False, reset=reset, passwords_set=passwords_set)
-    admin = _login(ADMIN_USERNAME, admin_password, first="Demo", last="Admin",
-                   staff=True, superuser=True, reset=reset, passwords_set=passwords_set)
+    organizer = _login(
+        ORGANIZER_USERNAME,
+        organizer_password,
+        first="Demo",
+        last="Organizer",
+        staff=True,
+        superuser=False,
+        reset=reset,
+        passwords_set=passwords_set,
+    )
+    attendee = _login(
+        ATTENDEE_USERNAME,
+        attendee_password,
+        first="Demo",
+        last="Attendee",
+        staff=False,
+        superuser=False,
+        reset=reset,
+        passwords_set=passwords_set,
+    )
+    admin = _login(
+        ADMIN_USERNAME,
+        admin_password,
+        first="Demo",
+        last="Admin",
+        staff=True,
+        superuser=True,
+        reset=reset,
+        passwords_set=passwords_set,
+    )
     organizer.user_permissions.add(*Permission.objects.filter(content_type__app_label="planner"))
     conference.organizers.add(organizer)
     return _Logins(organizer, attendee, admin, passwords_set)
+
+
+def _synthetic_usernames() -> list[str]:
+    return [f"demo-attendee-{i:02d}" for i in range(1, SYNTHETIC_ATTENDEES + 1)]
 
 
 def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list[Attendee]:
@@ -952,13 +1221,14 @@ def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list
     rng = random.Random(f"{seed}:attendees")  # noqa: S311 -- deterministic demo data
     user_model = get_user_model()
     names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], SYNTHETIC_ATTENDEES)
-    usernames = [f"demo-attendee-{i:02d}" for i in range(1, SYNTHETIC_ATTENDEES + 1)]
+    usernames = _synthetic_usernames()
     users = {u.username: u for u in user_model._default_manager.filter(username__in=usernames)}
     new_users = []
     for username, (first, last) in zip(usernames, names, strict=True):
         if username not in users:
-            user = user_model(username=username, first_name=first, last_name=last,
-                              email=f"{username}@example.org")
+            user = user_model(
+                username=username, first_name=first, last_name=last, email=f"{username}@example.org"
+            )
             user.set_unusable_password()
             new_users.append(user)
     user_model._default_manager.bulk_create(new_users)
@@ -966,38 +1236,91 @@ def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list
 
     places = rng.sample(PLACES, 10)
     rows: list[tuple[Any, Row]] = [
-        (logins.attendee, {
-            "display_name": "Demo Attendee", "affiliation": f"{places[0]} University",
-            "homepage": "https://example.org/~demo-attendee", "orcid": "0000-0002-1825-0097",
-            "openreview_id": "~Demo_Attendee1",
-            "shared_fields": [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION,
-                              ShareableField.EMAIL, ShareableField.ORCID],
-            "reminder_minutes": 10, "reminder_channels": [Channel.PUSH, Channel.IN_APP],
-        }),
-        (logins.organizer, {
-            "display_name": "Demo Organizer", "affiliation": "ECCV Demo Organizing Committee",
-            "homepage": "", "orcid": "", "openreview_id": "",
-            "shared_fields": [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION, ShareableField.EMAIL],
-            "reminder_minutes": 15, "reminder_channels": [Channel.IN_APP, Channel.EMAIL],
-        }),
+        (
+            logins.attendee,
+            {
+                "display_name": "Demo Attendee",
+                "affiliation": f"{places[0]} University",
+                "homepage": "https://example.org/~demo-attendee",
+                "orcid": "0000-0002-1825-0097",
+                "openreview_id": "~Demo_Attendee1",
+                "shared_fields": [
+                    ShareableField.DISPLAY_NAME,
+                    ShareableField.AFFILIATION,
+                    ShareableField.EMAIL,
+                    ShareableField.ORCID,
+                ],
+                "reminder_minutes": 10,
+                "reminder_channels": [Channel.PUSH, Channel.IN_APP],
+            },
+        ),
+        (
+            logins.organizer,
+            {
+                "display_name": "Demo Organizer",
+                "affiliation": "ECCV Demo Organizing Committee",
+                "homepage": "",
+                "orcid": "",
+                "openreview_id": "",
+                "shared_fields": [
+                    ShareableField.DISPLAY_NAME,
+                    ShareableField.AFFILIATION,
+                    ShareableField.EMAIL,
+                ],
+                "reminder_minutes": 15,
+                "reminder_channels": [Channel.IN_APP, Channel.EMAIL],
+            },
+        ),
     ]
-    optional = [ShareableField.EMAIL, ShareableField.HOMEPAGE, ShareableField.ORCID, ShareableField.OPENREVIEW]
+    optional = [
+        ShareableField.EMAIL,
+        ShareableField.HOMEPAGE,
+        ShareableField.ORCID,
+        ShareableField.OPENREVIEW,
+    ]
     for username, (first, last) in zip(usernames, names, strict=True):
-        orcid = (f"0000-000{rng.randint(1, 3)}-{rng.randint(0, 9999):04d}-"
-                 f"{rng.randint(0, 999):03d}{rng.choice('0123456789X')}") if rng.random() < 0.4 else ""
+        orcid = (
+            (
+                f"0000-000{rng.randint(1, 3)}-{rng.randint(0, 9999):04d}-"
+                f"{rng.randint(0, 999):03d}{rng.choice('0123456789X')}"
+            )
+            if rng.random() < 0.4
+            else ""
+        )
         shared = [ShareableField.DISPLAY_NAME, ShareableField.AFFILIATION]
-        shared += [f for f in optional if rng.random() < 0.4 and (f != ShareableField.ORCID or orcid)]
-        rows.append((users[username], {
-            "display_name": f"{first} {last}",
-            "affiliation": rng.choice(AFFILIATION_PATTERNS[:5]).format(place=rng.choice(places), company=""),
-            "homepage": f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.5 else "",
-            "orcid": orcid,
-            "openreview_id": f"~{first}_{last}1".replace(" ", "_") if rng.random() < 0.3 else "",
-            "shared_fields": [str(f) for f in shared],
-            "reminder_minutes": rng.choice([5, 10, 10, 15, 30]),
-            "reminder_channels": [str(c) for c in rng.choice(
-                [[Channel.PUSH, Channel.IN_APP], [Channel.IN_APP], [Channel.EMAIL, Channel.IN_APP]])],
-        }))
+        shared += [
+            f for f in optional if rng.random() < 0.4 and (f != ShareableField.ORCID or orcid)
+        ]
+        rows.append(
+            (
+                users[username],
+                {
+                    "display_name": f"{first} {last}",
+                    "affiliation": rng.choice(AFFILIATION_PATTERNS[:5]).format(
+                        place=rng.choice(places), company=""
+                    ),
+                    "homepage": f"https://example.org/~{slugify(f'{first} {last}')}"
+                    if rng.random() < 0.5
+                    else "",
+                    "orcid": orcid,
+                    "openreview_id": f"~{first}_{last}1".replace(" ", "_")
+                    if rng.random() < 0.3
+                    else "",
+                    "shared_fields": [str(f) for f in shared],
+                    "reminder_minutes": rng.choice([5, 10, 10, 15, 30]),
+                    "reminder_channels": [
+                        str(c)
+                        for c in rng.choice(
+                            [
+                                [Channel.PUSH, Channel.IN_APP],
+                                [Channel.IN_APP],
+                                [Channel.EMAIL, Channel.IN_APP],
+                            ]
+                        )
+                    ],
+                },
+            )
+        )
     for _user, values in rows:
         values["shared_fields"] = [str(f) for f in values["shared_fields"]]
         values["reminder_channels"] = [str(c) for c in values["reminder_channels"]]
@@ -1021,7 +1344,7 @@ def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list
     return [by_user[user.pk] for user, _ in rows]
 
 
-def _start_of(item: PlanItem, ids: _Ids) -> dt.datetime | None:
+def _start_of(item: PlanItem) -> dt.datetime | None:
     if item.session_id:
         return item.session.start
     if item.oral_id:
@@ -1041,11 +1364,29 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
     wanted: list[tuple[Attendee, str, models.Model, str, str, int | None]] = []
     demo_targets: list[tuple[str, str, str, str, int | None]] = [
         ("session", "d2-opening", PlanStatus.GOING, "", None),
-        ("session", "d2-keynote", PlanStatus.MUST_SEE, "Sit near the front; slides go up afterwards.", 20),
+        (
+            "session",
+            "d2-keynote",
+            PlanStatus.MUST_SEE,
+            "Sit near the front; slides go up afterwards.",
+            20,
+        ),
         ("session", "d3-keynote", PlanStatus.GOING, "", None),
-        ("session", "d3-poster-pm", PlanStatus.MUST_SEE, "Moved 15 min later; check the new time.", None),
+        (
+            "session",
+            "d3-poster-pm",
+            PlanStatus.MUST_SEE,
+            "Moved 15 min later; check the new time.",
+            None,
+        ),
         ("session", "d1-ws-r101-pm", PlanStatus.INTERESTED, "", None),
-        ("session", "d0-tut-plenary-am", PlanStatus.GOING, "Bring a laptop with the notebooks.", 30),
+        (
+            "session",
+            "d0-tut-plenary-am",
+            PlanStatus.GOING,
+            "Bring a laptop with the notebooks.",
+            30,
+        ),
         ("session", "d2-oral-am-a", PlanStatus.GOING, "", None),
         ("session", "d2-reception", PlanStatus.GOING, "", None),
         ("session", "d4-closing", PlanStatus.INTERESTED, "", None),
@@ -1060,28 +1401,48 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
         ("meal", "d2-reception", PlanStatus.GOING, "", None),
         ("meal", "d4-breakfast", PlanStatus.INTERESTED, "", None),
     ]
-    for ext in _demo_posters(ids):
-        demo_targets.append(("poster", ext, PlanStatus.MUST_SEE if ext.endswith("1") else PlanStatus.GOING,
-                             "", None))
+    for index, ext in enumerate(_demo_posters(ids)):
+        status = PlanStatus.MUST_SEE if index < 2 else PlanStatus.GOING
+        demo_targets.append(("poster", ext, status, "", None))
     lookup: dict[str, Mapping[str, models.Model]] = {
-        "session": ids.sessions, "oral": ids.orals, "poster": ids.posters, "booth": ids.booths,
+        "session": ids.sessions,
+        "oral": ids.orals,
+        "poster": ids.posters,
+        "booth": ids.booths,
         "meal": ids.meals,
     }
     for kind, ext, status, note, minutes in demo_targets:
         wanted.append((demo, kind, lookup[kind][ext], str(status), note, minutes))
-    popular = [s for s, row in ids.sessions.items() if row.kind in
-               (SessionKind.KEYNOTE, SessionKind.ORAL, SessionKind.TUTORIAL, SessionKind.WORKSHOP)]
+    popular = [
+        s
+        for s, row in ids.sessions.items()
+        if row.kind
+        in (SessionKind.KEYNOTE, SessionKind.ORAL, SessionKind.TUTORIAL, SessionKind.WORKSHOP)
+    ]
     orals = sorted(o for o in ids.orals if not o.endswith("keynote-talk"))
     for attendee in attendees[1:]:
         for ext in rng.sample(sorted(popular), rng.randint(2, 5)):
-            wanted.append((attendee, "session", ids.sessions[ext], str(rng.choice(list(PlanStatus))), "", None))
+            wanted.append(
+                (
+                    attendee,
+                    "session",
+                    ids.sessions[ext],
+                    str(rng.choice(list(PlanStatus))),
+                    "",
+                    None,
+                )
+            )
         for ext in rng.sample(orals, rng.randint(0, 3)):
             wanted.append((attendee, "oral", ids.orals[ext], str(PlanStatus.INTERESTED), "", None))
         for ext in rng.sample(posters, rng.randint(2, 8)):
-            wanted.append((attendee, "poster", ids.posters[ext], str(rng.choice(list(PlanStatus))), "", None))
+            wanted.append(
+                (attendee, "poster", ids.posters[ext], str(rng.choice(list(PlanStatus))), "", None)
+            )
 
-    existing = {(p.attendee_id, p.target_kind, p.target_id): p
-                for p in PlanItem.objects.filter(attendee__conference=conference)}
+    existing = {
+        (p.attendee_id, p.target_kind, p.target_id): p
+        for p in PlanItem.objects.filter(attendee__conference=conference)
+    }
     create: list[PlanItem] = []
     update: list[PlanItem] = []
     touched: set[int] = set()
@@ -1108,49 +1469,61 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
 def _demo_posters(ids: _Ids) -> list[str]:
     """Six posters the demo attendee stars, two of which they talk to the authors about."""
     picks = []
-    for session_ext, index in (("d2-poster-am", 4), ("d2-poster-am", 17), ("d2-poster-pm", 2),
-                               ("d3-poster-am", 9), ("d3-poster-pm", 21), ("d4-poster-am", 1)):
-        boards = sorted(e for e, p in ids.posters.items() if p.session_id == ids.sessions[session_ext].pk)
+    for session_ext, index in (
+        ("d2-poster-am", 4),
+        ("d2-poster-am", 17),
+        ("d2-poster-pm", 2),
+        ("d3-poster-am", 9),
+        ("d3-poster-pm", 21),
+        ("d4-poster-am", 1),
+    ):
+        boards = sorted(
+            e for e, p in ids.posters.items() if p.session_id == ids.sessions[session_ext].pk
+        )
         picks.append(boards[index])
     return picks
 
 
-def _write_reminders(demo: Attendee, ids: _Ids, now: dt.datetime) -> int:
-    """Reminders for the demo attendee's plan, one per channel: fire = start − minutes.
+def _write_reminders(demo: Attendee, ids: _Ids) -> int:
+    """Reminders for the demo attendee's plan, one per channel: fire = start - minutes.
 
     Existing rows keep their delivery state (the dispatcher owns it); rows whose fire time
-    no longer matches the plan are deleted. New rows already past due are created cancelled
-    so a dispatcher does not send a burst of stale reminders when the demo starts today.
+    no longer matches the plan are deleted. New rows are pending, except the cancelled
+    session's (cancelled) and the earliest in-app one (sent), so every state shows up.
     """
     items = list(demo.plan_items.select_related("session", "oral", "poster__session", "meal"))
     wanted: dict[tuple[int, dt.datetime, str], PlanItem] = {}
     for item in items:
-        start = _start_of(item, ids)
+        start = _start_of(item)
         if start is None:
             continue
-        minutes = item.reminder_minutes if item.reminder_minutes is not None else demo.reminder_minutes
+        minutes = (
+            item.reminder_minutes if item.reminder_minutes is not None else demo.reminder_minutes
+        )
         for channel in demo.reminder_channels:
             wanted[(item.pk, start - dt.timedelta(minutes=minutes), channel)] = item
-    existing = {(r.plan_item_id, r.fire_at, r.channel): r
-                for r in Reminder.objects.filter(plan_item__attendee=demo)}
+    existing = {
+        (r.plan_item_id, r.fire_at, r.channel): r
+        for r in Reminder.objects.filter(plan_item__attendee=demo)
+    }
     stale = [r.pk for key, r in existing.items() if key not in wanted]
     Reminder.objects.filter(pk__in=stale).delete()
     cancelled = ids.sessions["d1-ws-r101-pm"].pk
-    first_sent = min((k for k in wanted if k[2] == Channel.IN_APP and wanted[k].session_id != cancelled),
-                     key=lambda k: k[1])
+    first_sent = min(
+        (k for k in wanted if k[2] == Channel.IN_APP and wanted[k].session_id != cancelled),
+        key=lambda k: k[1],
+    )
     create = []
     for key, item in sorted(wanted.items(), key=lambda kv: (kv[0][1], kv[0][2])):
         if key in existing:
             continue
-        plan_item, fire_at, channel = key
+        _, fire_at, channel = key
         row = Reminder(plan_item=item, fire_at=fire_at, channel=channel)
         if item.session_id == cancelled:
             row.state = ReminderState.CANCELLED
         elif key == first_sent:
             row.state, row.attempts = ReminderState.SENT, 1
             row.claimed_at, row.sent_at = fire_at, fire_at + dt.timedelta(seconds=2)
-        elif fire_at < now:
-            row.state, row.last_error = ReminderState.CANCELLED, "Seeded after its fire time."
         create.append(row)
     Reminder.objects.bulk_create(create)
     return len(create) + len(stale)
@@ -1167,50 +1540,101 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
         return ids.sessions[session_ext].start.astimezone(tz) + dt.timedelta(minutes=minutes_in)
 
     conversations: list[tuple[str, Row]] = [
-        ("conversation/1", {
-            "poster_id": ids.posters[posters[0]].pk, "poster_title": "",
-            "talked_to": "First author", "talked_at": local("d2-poster-am", 20),
-            "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[0:2]],
-            "rating": 5, "tags": ["related-work", "follow-up"],
-            "notes": "Very close to our project; their loss could replace our second stage.",
-            "follow_up": "E-mail the authors about the dataset split.", "follow_up_done": False,
-            "deleted_at": None,
-        }),
-        ("conversation/2", {
-            "poster_id": ids.posters[posters[4]].pk, "poster_title": "",
-            "talked_to": "Second author", "talked_at": local("d3-poster-pm", 25),
-            "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[2:5]],
-            "rating": 4, "tags": ["baseline"],
-            "notes": "Good ablations; code release promised.", "follow_up": "Star the repo when it is out.",
-            "follow_up_done": True, "deleted_at": None,
-        }),
-        ("conversation/3", {
-            "poster_id": ids.posters[posters[5]].pk, "poster_title": "",
-            "talked_to": "", "talked_at": local("d4-poster-am", 40),
-            "qa": [{"question": QA_PAIRS[5][0], "answer": QA_PAIRS[5][1]}],
-            "rating": 3, "tags": [], "notes": "", "follow_up": "", "follow_up_done": False,
-            "deleted_at": None,
-        }),
-        ("conversation/4", {
-            "poster_id": None,
-            "poster_title": "Workshop poster: Cheap Depth from Two Phones (not in the program)",
-            "talked_to": "Workshop presenter", "talked_at": local("d0-break-pm", 5),
-            "qa": [{"question": "Which phones?", "answer": "Any two with a gyroscope; synced over audio."}],
-            "rating": 4, "tags": ["workshop", "hardware"], "notes": "Fun hack, worth a try for the lab demo.",
-            "follow_up": "", "follow_up_done": False, "deleted_at": None,
-        }),
-        ("conversation/5", {
-            "poster_id": ids.posters[posters[3]].pk, "poster_title": "", "talked_to": "",
-            "talked_at": local("d3-poster-am", 10), "qa": [], "rating": None, "tags": [],
-            "notes": "Logged by mistake.", "follow_up": "", "follow_up_done": False,
-            # A tombstone, as a second device would see after the delete synced.
-            "deleted_at": local("d3-poster-am", 12),
-        }),
+        (
+            "conversation/1",
+            {
+                "poster_id": ids.posters[posters[0]].pk,
+                "poster_title": "",
+                "talked_to": "First author",
+                "talked_at": local("d2-poster-am", 20),
+                "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[0:2]],
+                "rating": 5,
+                "tags": ["related-work", "follow-up"],
+                "notes": "Very close to our project; their loss could replace our second stage.",
+                "follow_up": "E-mail the authors about the dataset split.",
+                "follow_up_done": False,
+                "deleted_at": None,
+            },
+        ),
+        (
+            "conversation/2",
+            {
+                "poster_id": ids.posters[posters[4]].pk,
+                "poster_title": "",
+                "talked_to": "Second author",
+                "talked_at": local("d3-poster-pm", 25),
+                "qa": [{"question": q, "answer": a} for q, a in QA_PAIRS[2:5]],
+                "rating": 4,
+                "tags": ["baseline"],
+                "notes": "Good ablations; code release promised.",
+                "follow_up": "Star the repo when it is out.",
+                "follow_up_done": True,
+                "deleted_at": None,
+            },
+        ),
+        (
+            "conversation/3",
+            {
+                "poster_id": ids.posters[posters[5]].pk,
+                "poster_title": "",
+                "talked_to": "",
+                "talked_at": local("d4-poster-am", 40),
+                "qa": [{"question": QA_PAIRS[5][0], "answer": QA_PAIRS[5][1]}],
+                "rating": 3,
+                "tags": [],
+                "notes": "",
+                "follow_up": "",
+                "follow_up_done": False,
+                "deleted_at": None,
+            },
+        ),
+        (
+            "conversation/4",
+            {
+                "poster_id": None,
+                "poster_title": "Workshop poster: Cheap Depth from Two Phones (not in the program)",
+                "talked_to": "Workshop presenter",
+                "talked_at": local("d0-break-pm", 5),
+                "qa": [
+                    {
+                        "question": "Which phones?",
+                        "answer": "Any two with a gyroscope; synced over audio.",
+                    }
+                ],
+                "rating": 4,
+                "tags": ["workshop", "hardware"],
+                "notes": "Fun hack, worth a try for the lab demo.",
+                "follow_up": "",
+                "follow_up_done": False,
+                "deleted_at": None,
+            },
+        ),
+        (
+            "conversation/5",
+            {
+                "poster_id": ids.posters[posters[3]].pk,
+                "poster_title": "",
+                "talked_to": "",
+                "talked_at": local("d3-poster-am", 10),
+                "qa": [],
+                "rating": None,
+                "tags": [],
+                "notes": "Logged by mistake.",
+                "follow_up": "",
+                "follow_up_done": False,
+                # A tombstone, as a second device would see after the delete synced.
+                "deleted_at": local("d3-poster-am", 12),
+            },
+        ),
     ]
     rows: dict[str, PosterConversation] = {}
     for name, values in conversations:
-        rows[name], written = _upsert(PosterConversation, {"id": _demo_uuid(conference, name)},
-                                      {"attendee_id": demo.pk, **values}, bump_version=True)
+        rows[name], written = _upsert(
+            PosterConversation,
+            {"id": _demo_uuid(conference, name)},
+            {"attendee_id": demo.pk, **values},
+            bump_version=True,
+        )
         writes += written
 
     photo_id = _demo_uuid(conference, "conversation/1/photo/1")
@@ -1224,104 +1648,206 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
         photo.save()
         writes += 1
 
-    shared = {f: v for f, v in {
-        ShareableField.DISPLAY_NAME: other.display_name,
-        ShareableField.AFFILIATION: other.affiliation,
-        ShareableField.EMAIL: other.user.email,
-        ShareableField.HOMEPAGE: other.homepage,
-        ShareableField.ORCID: other.orcid,
-        ShareableField.OPENREVIEW: other.openreview_id,
-    }.items() if f in other.shared_fields and v}
+    shared = {
+        f: v
+        for f, v in {
+            ShareableField.DISPLAY_NAME: other.display_name,
+            ShareableField.AFFILIATION: other.affiliation,
+            ShareableField.EMAIL: other.user.email,
+            ShareableField.HOMEPAGE: other.homepage,
+            ShareableField.ORCID: other.orcid,
+            ShareableField.OPENREVIEW: other.openreview_id,
+        }.items()
+        if f in other.shared_fields and v
+    }
     meetups: list[tuple[str, Row]] = [
-        ("meetup/1", {
-            "other_id": other.pk, "source": MeetupSource.BADGE_SCAN, "contact_name": other.display_name,
-            "contact_affiliation": other.affiliation, "contact_email": shared.get(ShareableField.EMAIL, ""),
-            "contact_details": {str(k): v for k, v in shared.items()},
-            "met_at": local("d2-poster-am", 35), "poster_id": ids.posters[posters[0]].pk, "booth_id": None,
-            "notes": "Works on the same benchmark; met at the poster above.",
-            "follow_up": "Share our evaluation script.", "follow_up_done": False,
-        }),
-        ("meetup/2", {
-            "other_id": None, "source": MeetupSource.MANUAL, "contact_name": "Recruiter at booth B05",
-            "contact_affiliation": ids.booths["booth-05"].exhibitor,
-            "contact_email": "talent@example.com", "contact_details": {},
-            "met_at": local("d3-break-am", 10), "poster_id": None, "booth_id": ids.booths["booth-05"].pk,
-            "notes": "Summer internships in their Haifa office; apply by December.",
-            "follow_up": "Send CV.", "follow_up_done": False,
-        }),
+        (
+            "meetup/1",
+            {
+                "other_id": other.pk,
+                "source": MeetupSource.BADGE_SCAN,
+                "contact_name": other.display_name,
+                "contact_affiliation": other.affiliation,
+                "contact_email": shared.get(ShareableField.EMAIL, ""),
+                "contact_details": {str(k): v for k, v in shared.items()},
+                "met_at": local("d2-poster-am", 35),
+                "poster_id": ids.posters[posters[0]].pk,
+                "booth_id": None,
+                "notes": "Works on the same benchmark; met at the poster above.",
+                "follow_up": "Share our evaluation script.",
+                "follow_up_done": False,
+            },
+        ),
+        (
+            "meetup/2",
+            {
+                "other_id": None,
+                "source": MeetupSource.MANUAL,
+                "contact_name": "Recruiter at booth B05",
+                "contact_affiliation": ids.booths["booth-05"].exhibitor,
+                "contact_email": "talent@example.com",
+                "contact_details": {},
+                "met_at": local("d3-break-am", 10),
+                "poster_id": None,
+                "booth_id": ids.booths["booth-05"].pk,
+                "notes": "Summer internships in their Haifa office; apply by December.",
+                "follow_up": "Send CV.",
+                "follow_up_done": False,
+            },
+        ),
     ]
     for name, values in meetups:
-        _, written = _upsert(Meetup, {"id": _demo_uuid(conference, name)}, {"attendee_id": demo.pk, **values},
-                             bump_version=True)
+        _, written = _upsert(
+            Meetup,
+            {"id": _demo_uuid(conference, name)},
+            {"attendee_id": demo.pk, **values},
+            bump_version=True,
+        )
         writes += written
     return writes
 
 
-def _write_notifications(conference: Conference, attendees: list[Attendee], ids: _Ids,
-                         program: _Program) -> int:
+def _write_notifications(
+    conference: Conference, attendees: list[Attendee], ids: _Ids, program: _Program
+) -> int:
     demo, other = attendees[0], attendees[2]
     tz = conference.tz
     moved = ids.sessions[program.moved_session]
     cancelled = ids.sessions[program.cancelled_session]
-    sent = Reminder.objects.filter(plan_item__attendee=demo, state=ReminderState.SENT).select_related(
-        "plan_item__session", "plan_item__oral", "plan_item__poster__session", "plan_item__meal").first()
-    assert program.moved_from is not None  # noqa: S101 -- set by the generator
+    sent = (
+        Reminder.objects.filter(plan_item__attendee=demo, state=ReminderState.SENT)
+        .select_related(
+            "plan_item__session", "plan_item__oral", "plan_item__poster__session", "plan_item__meal"
+        )
+        .first()
+    )
     rows: list[tuple[Attendee, str, Row, dt.datetime | None]] = [
-        (demo, "demo:welcome", {
-            "kind": NotificationKind.SYSTEM, "title": f"Welcome to {conference.name}",
-            "body": "Star sessions, posters and booths to build your plan; reminders follow.",
-            "url": f"/c/{conference.slug}/",
-        }, timezone.now()),
-        (demo, f"demo:schedule:v{MOVE_VERSION}:session:{moved.external_id}", {
-            "kind": NotificationKind.SCHEDULE_CHANGE, "title": f"{moved.title} moved",
-            "body": f"Now {moved.start.astimezone(tz):%a %H:%M}–{moved.end.astimezone(tz):%H:%M} "
-                    f"(was {program.moved_from[0].astimezone(tz):%H:%M}).",
-            "url": f"/c/{conference.slug}/sessions/{moved.pk}",
-        }, None),
-        (demo, f"demo:schedule:v{CANCEL_VERSION}:session:{cancelled.external_id}", {
-            "kind": NotificationKind.SCHEDULE_CHANGE, "title": f"Cancelled: {cancelled.title}",
-            "body": "The organizers cancelled this session. It stays in your plan, marked cancelled.",
-            "url": f"/c/{conference.slug}/sessions/{cancelled.pk}",
-        }, None),
-        (other, f"demo:badge-scan:{demo.pk}", {
-            "kind": NotificationKind.BADGE_SCAN, "title": f"{demo.display_name} scanned your badge",
-            "body": "They received the profile fields you chose to share.", "url": "",
-        }, None),
+        (
+            demo,
+            "demo:welcome",
+            {
+                "kind": NotificationKind.SYSTEM,
+                "title": f"Welcome to {conference.name}",
+                "body": "Star sessions, posters and booths to build your plan; reminders follow.",
+                "url": f"/c/{conference.slug}/",
+            },
+            timezone.now(),
+        ),
+        (
+            demo,
+            f"demo:schedule:v{MOVE_VERSION}:session:{moved.external_id}",
+            {
+                "kind": NotificationKind.SCHEDULE_CHANGE,
+                "title": f"{moved.title} moved",
+                "body": f"Now {moved.start.astimezone(tz):%a %H:%M} to {moved.end.astimezone(tz):%H:%M} "
+                f"(was {(moved.start - MOVE_BY).astimezone(tz):%H:%M}).",
+                "url": f"/c/{conference.slug}/sessions/{moved.pk}",
+            },
+            None,
+        ),
+        (
+            demo,
+            f"demo:schedule:v{CANCEL_VERSION}:session:{cancelled.external_id}",
+            {
+                "kind": NotificationKind.SCHEDULE_CHANGE,
+                "title": f"Cancelled: {cancelled.title}",
+                "body": "The organizers cancelled this session. It stays in your plan, marked cancelled.",
+                "url": f"/c/{conference.slug}/sessions/{cancelled.pk}",
+            },
+            None,
+        ),
+        (
+            other,
+            f"demo:badge-scan:{demo.pk}",
+            {
+                "kind": NotificationKind.BADGE_SCAN,
+                "title": f"{demo.display_name} scanned your badge",
+                "body": "They received the profile fields you chose to share.",
+                "url": "",
+            },
+            None,
+        ),
     ]
     if sent is not None:
         item = sent.plan_item
         target = item.session or item.oral or item.poster or item.meal
-        rows.append((demo, f"demo:reminder:{sent.pk}", {
-            "kind": NotificationKind.REMINDER, "title": f"Soon: {target}",
-            "body": f"Starts at {_start_of(item, ids).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
-            "url": f"/c/{conference.slug}/plan",
-        }, None))
+        rows.append(
+            (
+                demo,
+                "demo:reminder:first",
+                {
+                    "kind": NotificationKind.REMINDER,
+                    "title": f"Soon: {target}",
+                    "body": f"Starts at {_start_of(item).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
+                    "url": f"/c/{conference.slug}/plan",
+                },
+                None,
+            )
+        )
     writes = 0
     for attendee, key, values, read_at in rows:
-        _, written = _upsert(Notification, {"attendee": attendee, "dedupe_key": key},
-                             {k: str(v) for k, v in values.items()}, on_create={"read_at": read_at})
+        _, written = _upsert(
+            Notification,
+            {"attendee": attendee, "dedupe_key": key},
+            {k: str(v) for k, v in values.items()},
+            on_create={"read_at": read_at},
+        )
         writes += written
     # A browser subscription for the demo attendee; the endpoint is unroutable on purpose.
     endpoint = f"https://push.example.invalid/demo/{_demo_uuid(conference, 'push/1')}"
     keys = random.Random(endpoint)  # noqa: S311 -- fake, deterministic key material
-    _, written = _upsert(PushSubscription, {"endpoint": endpoint}, {
-        "user_id": demo.user_id,
-        "p256dh": "B" + "".join(keys.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=86)),
-        "auth": "".join(keys.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=22)),
-        "user_agent": "Mozilla/5.0 (Linux; Android 14) Boardwalk demo",
-    })
+    _, written = _upsert(
+        PushSubscription,
+        {"endpoint": endpoint},
+        {
+            "user_id": demo.user_id,
+            "p256dh": "B"
+            + "".join(
+                keys.choices(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=86
+                )
+            ),
+            "auth": "".join(
+                keys.choices(
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", k=22
+                )
+            ),
+            "user_agent": "Mozilla/5.0 (Linux; Android 14) Boardwalk demo",
+        },
+    )
     return writes + written
 
 
-def _write_history(conference: Conference, program: _Program, ids: _Ids, *, organizer: AbstractUser,
-                   started_at: dt.datetime, version_after_import: int, counts: dict[str, int],
-                   timings: dict[str, int], checksum: str) -> None:
+def _write_history(
+    conference: Conference,
+    program: _Program,
+    ids: _Ids,
+    *,
+    organizer: AbstractUser,
+    started_at: dt.datetime,
+    version_after_import: int,
+    counts: dict[str, int],
+    timings: dict[str, int],
+    checksum: str,
+) -> None:
     """The seed's ImportRun and the organizer's later edits as ScheduleChange rows."""
-    run = ImportRun.objects.filter(conference=conference, source=DEMO_IMPORT_SOURCE).order_by("pk").first()
+    run = (
+        ImportRun.objects.filter(conference=conference, source=DEMO_IMPORT_SOURCE)
+        .order_by("pk")
+        .first()
+    )
     values = {
-        "format": "", "status": ImportStatus.SUCCEEDED, "dry_run": False, "counts": counts,
-        "warnings": [], "errors": [], "timings": timings, "schedule_version": version_after_import,
-        "checksum": checksum, "created_by": organizer, "started_at": started_at,
+        "format": "",
+        "status": ImportStatus.SUCCEEDED,
+        "dry_run": False,
+        "counts": counts,
+        "warnings": [],
+        "errors": [],
+        "timings": timings,
+        "schedule_version": version_after_import,
+        "checksum": checksum,
+        "created_by": organizer,
+        "started_at": started_at,
         "finished_at": timezone.now(),
     }
     if run is None:
@@ -1331,22 +1857,33 @@ def _write_history(conference: Conference, program: _Program, ids: _Ids, *, orga
             setattr(run, key, value)
         run.save()
 
-    assert program.moved_from is not None  # noqa: S101 -- set by the generator
     moved = ids.sessions[program.moved_session]
-    old_start, old_end = program.moved_from
+    old_start, old_end = moved.start - MOVE_BY, moved.end - MOVE_BY
     changes: list[tuple[Row, Row]] = [
-        ({"action": ChangeAction.MOVED_TIME, "session": moved}, {
-            "schedule_version": MOVE_VERSION,
-            "fields": {"start": [_utc_iso(old_start), _utc_iso(moved.start)],
-                       "end": [_utc_iso(old_end), _utc_iso(moved.end)]},
-        }),
-        ({"action": ChangeAction.RETITLED, "paper": ids.papers[program.retitled_paper]}, {
-            "schedule_version": MOVE_VERSION,
-            "fields": {"title": [program.old_title, ids.papers[program.retitled_paper].title]},
-        }),
-        ({"action": ChangeAction.CANCELLED, "session": ids.sessions[program.cancelled_session]}, {
-            "schedule_version": CANCEL_VERSION, "fields": {"cancelled": [False, True]},
-        }),
+        (
+            {"action": ChangeAction.MOVED_TIME, "session": moved},
+            {
+                "schedule_version": MOVE_VERSION,
+                "fields": {
+                    "start": [_utc_iso(old_start), _utc_iso(moved.start)],
+                    "end": [_utc_iso(old_end), _utc_iso(moved.end)],
+                },
+            },
+        ),
+        (
+            {"action": ChangeAction.RETITLED, "paper": ids.papers[program.retitled_paper]},
+            {
+                "schedule_version": MOVE_VERSION,
+                "fields": {"title": [program.old_title, ids.papers[program.retitled_paper].title]},
+            },
+        ),
+        (
+            {"action": ChangeAction.CANCELLED, "session": ids.sessions[program.cancelled_session]},
+            {
+                "schedule_version": CANCEL_VERSION,
+                "fields": {"cancelled": [False, True]},
+            },
+        ),
     ]
     for lookup, change in changes:
         _upsert(ScheduleChange, {"conference": conference, **lookup}, change)
@@ -1354,11 +1891,9 @@ def _write_history(conference: Conference, program: _Program, ids: _Ids, *, orga
 
 def _count_rows(conference: Conference) -> dict[str, int]:
     c = conference
-    attendees = Attendee.objects.filter(conference=c)
+    usernames = [ORGANIZER_USERNAME, ATTENDEE_USERNAME, ADMIN_USERNAME, *_synthetic_usernames()]
     return {
-        "User (demo logins and attendees)": get_user_model()._default_manager.filter(
-            attendances__conference=c).count() + get_user_model()._default_manager.filter(
-            username=ADMIN_USERNAME).exclude(attendances__conference=c).count(),
+        "User": get_user_model()._default_manager.filter(username__in=usernames).count(),
         "Room": c.rooms.count(),
         "Track": c.tracks.count(),
         "Person": c.people.count(),
@@ -1371,13 +1906,17 @@ def _count_rows(conference: Conference) -> dict[str, int]:
         "BoothHours": BoothHours.objects.filter(booth__conference=c).count(),
         "Meal": c.meals.count(),
         "MenuItem": MenuItem.objects.filter(meal__conference=c).count(),
-        "Attendee": attendees.count(),
+        "Attendee": c.attendees.count(),
         "PlanItem": PlanItem.objects.filter(attendee__conference=c).count(),
         "PosterConversation": PosterConversation.objects.filter(attendee__conference=c).count(),
-        "ConversationPhoto": ConversationPhoto.objects.filter(conversation__attendee__conference=c).count(),
+        "ConversationPhoto": ConversationPhoto.objects.filter(
+            conversation__attendee__conference=c
+        ).count(),
         "Meetup": Meetup.objects.filter(attendee__conference=c).count(),
         "Reminder": Reminder.objects.filter(plan_item__attendee__conference=c).count(),
-        "PushSubscription": PushSubscription.objects.filter(user__attendances__conference=c).count(),
+        "PushSubscription": PushSubscription.objects.filter(user__attendances__conference=c)
+        .distinct()
+        .count(),
         "Notification": Notification.objects.filter(attendee__conference=c).count(),
         "ImportRun": c.import_runs.count(),
         "ScheduleChange": c.schedule_changes.count(),
@@ -1406,8 +1945,7 @@ def _delete_demo_conference() -> None:
 
 def _offset_changes(conference: Conference) -> list[str]:
     out = []
-    days = conference.days
-    for before, after in zip(days, days[1:], strict=False):
+    for before, after in itertools.pairwise(conference.days):
         a = dt.datetime.combine(before, dt.time(12), tzinfo=conference.tz).utcoffset()
         b = dt.datetime.combine(after, dt.time(12), tzinfo=conference.tz).utcoffset()
         if a != b:
@@ -1463,19 +2001,28 @@ def demo_seed(
     with transaction.atomic():
         if fresh:
             _delete_demo_conference()
-        conference, created = _upsert(Conference, {"slug": DEMO_SLUG}, {
-            "name": f"ECCV Demo {first_day.year} (Tel Aviv)",
-            "timezone": DEMO_TIMEZONE,
-            "start_date": first_day,
-            "end_date": first_day + dt.timedelta(days=CONFERENCE_DAYS - 1),
-            "venue": "Expo Tel Aviv",
-            "city": "Tel Aviv",
-            "country": "Israel",
-            "website": "https://example.org/eccv-demo/",
-        })
-        created = created and conference.schedule_version == 0
-        logins = _write_logins(organizer_password=organizer_password, attendee_password=attendee_password,
-                               admin_password=admin_password, reset=reset_passwords, conference=conference)
+        created = not Conference.objects.filter(slug=DEMO_SLUG).exists()
+        conference, _ = _upsert(
+            Conference,
+            {"slug": DEMO_SLUG},
+            {
+                "name": f"ECCV Demo {first_day.year} (Tel Aviv)",
+                "timezone": DEMO_TIMEZONE,
+                "start_date": first_day,
+                "end_date": first_day + dt.timedelta(days=CONFERENCE_DAYS - 1),
+                "venue": "Expo Tel Aviv",
+                "city": "Tel Aviv",
+                "country": "Israel",
+                "website": "https://example.org/eccv-demo/",
+            },
+        )
+        logins = _write_logins(
+            organizer_password=organizer_password,
+            attendee_password=attendee_password,
+            admin_password=admin_password,
+            reset=reset_passwords,
+            conference=conference,
+        )
         ids, changes = _write_program(conference, program)
         if created:
             version_after_import = IMPORT_VERSION
@@ -1485,27 +2032,51 @@ def demo_seed(
             conference.schedule_version = version_after_import
         else:
             run = conference.import_runs.filter(source=DEMO_IMPORT_SOURCE).first()
-            version_after_import = (run.schedule_version if run else None) or conference.schedule_version
+            version_after_import = (
+                run.schedule_version if run else None
+            ) or conference.schedule_version
         if created or changes:
             conference.save(update_fields=["schedule_version", "updated_at"])
         written = time.perf_counter()
 
         attendees = _write_attendees(conference, logins, seed)
         _write_plans(conference, attendees, ids, seed)
-        _write_reminders(attendees[0], ids, timezone.now())
+        _write_reminders(attendees[0], ids)
         _write_logbook(conference, attendees, ids)
         _write_notifications(conference, attendees, ids, program)
         counts = _count_rows(conference)
-        program_counts = {k: v for k, v in counts.items() if k in (
-            "Room", "Track", "Person", "Paper", "Authorship", "Session", "Oral", "Poster", "Booth",
-            "BoothHours", "Meal", "MenuItem")}
+        program_counts = {
+            k: v
+            for k, v in counts.items()
+            if k
+            in (
+                "Room",
+                "Track",
+                "Person",
+                "Paper",
+                "Authorship",
+                "Session",
+                "Oral",
+                "Poster",
+                "Booth",
+                "BoothHours",
+                "Meal",
+                "MenuItem",
+            )
+        }
         _write_history(
-            conference, program, ids, organizer=logins.organizer, started_at=started_at,
+            conference,
+            program,
+            ids,
+            organizer=logins.organizer,
+            started_at=started_at,
             version_after_import=version_after_import,
             counts={**program_counts, "changed": changes},
-            timings={"generate_ms": round((generated - began) * 1000),
-                     "program_ms": round((written - generated) * 1000),
-                     "total_ms": round((time.perf_counter() - began) * 1000)},
+            timings={
+                "generate_ms": round((generated - began) * 1000),
+                "program_ms": round((written - generated) * 1000),
+                "total_ms": round((time.perf_counter() - began) * 1000),
+            },
             checksum=program.checksum(),
         )
         counts = _count_rows(conference)

@@ -1,0 +1,96 @@
+"""The demo conference: every model populated with realistic rows, local times, idempotent,
+and the demo organizer can use the admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.urls import reverse
+
+from planner.demo_accounts import DEMO_ACCOUNTS
+from planner.models import Booth, Conference, Meal, Poster, Session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", verbosity=0)
+    return Conference.objects.get(slug="eccv-demo")
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in apps.get_app_config("planner").get_models()
+    }
+
+
+def test_seed_populates_every_model(demo):
+    empty = [name for name, count in _counts().items() if count == 0]
+
+    assert empty == []
+    assert demo.timezone == "Asia/Jerusalem"
+    assert Poster.objects.filter(conference=demo).count() >= 300
+
+
+def test_seed_is_idempotent(demo):
+    before = _counts()
+    version = demo.schedule_version
+
+    call_command("seed_demo", verbosity=0)
+
+    assert _counts() == before
+    demo.refresh_from_db()
+    assert demo.schedule_version == version
+
+
+def test_seed_times_are_daytime_in_conference_zone_across_dst(demo):
+    tz = demo.tz
+    starts = [
+        s.astimezone(tz)
+        for s in Session.objects.filter(conference=demo).values_list("start", flat=True)
+    ]
+    offsets = {s.utcoffset() for s in starts}
+
+    assert offsets == {dt.timedelta(hours=3), dt.timedelta(hours=2)}  # IDT before 25 Oct, IST after
+    assert all(7 <= s.hour <= 21 for s in starts)
+    assert {s.date() for s in starts} == set(demo.days)
+    keynotes = Session.objects.filter(conference=demo, kind="keynote").order_by("start")
+    assert {k.start.astimezone(tz).time() for k in keynotes} == {dt.time(9, 0)}
+
+
+def test_seed_booths_meals_and_boards_look_real(demo):
+    booth = Booth.objects.filter(conference=demo).prefetch_related("hours").first()
+    lunch = (
+        Meal.objects.filter(conference=demo, kind="lunch").prefetch_related("menu_items").first()
+    )
+
+    assert booth.hours.count() >= 1
+    assert booth.number
+    assert lunch.menu_items.count() >= 2
+    assert set(lunch.dietary_options) <= {"vegetarian", "vegan", "kosher", "halal", "gluten_free"}
+    boards = list(Poster.objects.filter(conference=demo).values_list("board", flat=True)[:5])
+    assert all(board.strip() for board in boards)
+
+
+def test_demo_organizer_logs_in_and_sees_demo_conference(client, demo):
+    username, password = DEMO_ACCOUNTS["organizer"]
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": "/admin/"},
+        follow=True,
+    )
+    sessions = client.get(reverse("admin:planner_session_changelist"))
+    conferences = client.get(reverse("admin:planner_conference_changelist"))
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == username
+    assert sessions.status_code == 200
+    assert demo.name in conferences.content.decode()
+    assert "Keynote" in sessions.content.decode()
