@@ -126,6 +126,12 @@ class Session(ImportedModel):
     )
     description = models.TextField(blank=True)
     chairs = models.ManyToManyField(Person, blank=True, related_name="chaired_sessions")
+    speakers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="sessions_spoken",
+        help_text="Presenters of a session that is one talk (keynote, tutorial, a frab event).",
+    )
     url = models.URLField(blank=True, max_length=500)
     cancelled = models.BooleanField(default=False)
 
