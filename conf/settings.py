@@ -140,6 +140,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planner.health.heartbeat",
         "schedule": float(env_int("HEARTBEAT_SECONDS", 30)),
     },
+    "refresh-schedule-sources": {
+        "task": "planner.imports.refresh_sources",
+        "schedule": 60.0,
+    },
 }
 
 if REDIS_URL:

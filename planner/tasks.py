@@ -17,3 +17,24 @@ def ping(value: str = "pong") -> str:
 def heartbeat() -> str:
     """Scheduled by beat; /healthz shows when a worker last ran it."""
     return health.record_heartbeat()
+
+
+@shared_task(name="planner.imports.run", acks_late=True)
+def import_run(import_run_id: int) -> str:
+    """Execute one ImportRun (claimed in the database, so a redelivery is harmless)."""
+    from planner.services.imports import import_run_execute
+
+    run = import_run_execute(import_run_id=import_run_id)
+    return run.status if run else "skipped"
+
+
+@shared_task(name="planner.imports.refresh_sources", ignore_result=True)
+def refresh_sources() -> int:
+    """Beat: fetch every conference source URL that is due (ETag / If-Modified-Since)."""
+    from planner.services.refresh import conferences_due, source_refresh
+
+    count = 0
+    for conference_id in conferences_due():
+        source_refresh(conference_id=conference_id)
+        count += 1
+    return count

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.services import in_ci, redis_available, redis_url_for_tests
+from tests.infra import in_ci, redis_available, redis_url_for_tests
 
 
 def _database_description() -> str:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from celery import Celery
 
-from tests.services import redis_url_for_tests
+from tests.infra import redis_url_for_tests
 from tests.worker import celery_worker, subprocess_env
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def _pytest_in_ci(tmp_path, **env: str) -> subprocess.CompletedProcess:
     environment = subprocess_env(tmp_path, CI="true", **env)
-    return subprocess.run(  # noqa: S603 - our own interpreter and test file
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_timezones.py"],
         cwd=BASE_DIR,
         env=environment,

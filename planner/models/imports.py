@@ -17,6 +17,15 @@ class ImportRun(models.Model):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="import_runs")
     source = models.CharField(max_length=500, help_text="File name or URL.")
+    source_key = models.CharField(
+        max_length=200,
+        default="import",
+        help_text="Identity namespace: re-imports with the same key update the same rows.",
+    )
+    timezone = models.CharField(
+        max_length=64, blank=True, help_text="Zone for local times when the file names none."
+    )
+    stage = models.CharField(max_length=200, blank=True, help_text="What the import is doing now.")
     format = models.CharField(max_length=20, choices=ImportFormat.choices, blank=True)
     file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     checksum = models.CharField(
@@ -29,6 +38,7 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    diff = models.JSONField(default=list, blank=True, help_text="The changes (first 1,000).")
     timings = models.JSONField(default=dict, blank=True)
     schedule_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="Version after this import."

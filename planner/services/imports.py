@@ -1,0 +1,288 @@
+"""Import runs: get the bytes (upload or URL), parse, upsert, and record what happened.
+
+An ImportRun is written before anything is parsed and updated as it goes (``stage``), so the
+admin can show progress. The program itself changes in one transaction
+(:func:`planner.services.schedule_upsert.schedule_upsert`): a failed run leaves zero program
+rows behind, and a dry run rolls back after computing the diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from planner.enums import ImportStatus
+from planner.exceptions import ValidationFailed
+from planner.importers import parse_schedule
+from planner.importers.base import (
+    MAX_IMPORT_BYTES,
+    ImportOptions,
+    ParsedSchedule,
+    ScheduleFormatError,
+)
+from planner.models import Conference, ImportRun
+from planner.services.schedule_upsert import UpsertResult, schedule_upsert
+from planner.timezones import canonical_zone
+
+DIFF_LIMIT = 1000
+FETCH_TIMEOUT = 30
+USER_AGENT = "Boardwalk schedule importer"
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back after the diff is known."""
+
+
+@dataclass(slots=True)
+class Fetched:
+    status: int  # 200, or 304 when the source says it has not changed
+    data: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    filename: str = ""
+
+
+def fetch_schedule(url: str, *, etag: str = "", last_modified: str = "") -> Fetched:
+    """GET ``url`` (http/https only) with conditional headers and a size limit."""
+    parsed = urllib.parse.urlsplit(url)
+    name = parsed.path.rsplit("/", 1)[-1] or parsed.netloc
+    if parsed.scheme not in ("http", "https"):
+        raise ScheduleFormatError("only http:// and https:// URLs can be imported", file=url)
+    headers = {"User-Agent": USER_AGENT}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            data = response.read(MAX_IMPORT_BYTES + 1)
+            if len(data) > MAX_IMPORT_BYTES:
+                raise ScheduleFormatError(
+                    f"response is larger than {MAX_IMPORT_BYTES:,} bytes", file=url
+                )
+            return Fetched(
+                status=response.status,
+                data=data,
+                etag=response.headers.get("ETag", ""),
+                last_modified=response.headers.get("Last-Modified", ""),
+                filename=name,
+            )
+    except urllib.error.HTTPError as error:
+        if error.code == 304:
+            return Fetched(status=304, etag=etag, last_modified=last_modified, filename=name)
+        raise ScheduleFormatError(
+            f"the server answered HTTP {error.code} {error.reason}", file=url
+        ) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ScheduleFormatError(f"cannot fetch: {reason}", file=url) from None
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    parsed: ParsedSchedule
+    result: UpsertResult
+    dry_run: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def schedule_import(
+    *,
+    conference: Conference,
+    data: bytes,
+    filename: str,
+    fmt: str = "",
+    zone: str = "",
+    source: str = "import",
+    dry_run: bool = False,
+    import_run: ImportRun | None = None,
+    on_stage=None,
+) -> ImportOutcome:
+    """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
+    ValidationFailed on bad input, having written nothing. A dry run computes the same result
+    and rolls back. Side effects: those of schedule_upsert."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    if on_stage:
+        on_stage("parsing")
+    parsed = parse_schedule(
+        data, ImportOptions(filename=filename, timezone=zone or conference.timezone), fmt
+    )
+    timings["parse"] = time.perf_counter() - started
+    if on_stage:
+        total = sum(parsed.counts().values())
+        on_stage(f"writing {total:,} items" + (" (dry run)" if dry_run else ""))
+    started = time.perf_counter()
+    result: UpsertResult | None = None
+    try:
+        with transaction.atomic():
+            result = schedule_upsert(
+                conference=conference,
+                parsed=parsed,
+                source=source,
+                import_run=None if dry_run else import_run,
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        conference.refresh_from_db(fields=["schedule_version"])
+    except DatabaseError as error:
+        # A constraint the parser could not see (e.g. two posters on one board): name it.
+        raise ValidationFailed(f"the database refused the schedule: {error}") from error
+    timings["write"] = time.perf_counter() - started
+    if result is None:  # pragma: no cover - schedule_upsert returns or raises
+        raise RuntimeError("upsert returned nothing")
+    return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)
+
+
+def import_run_create(
+    *,
+    conference: Conference,
+    source: str,
+    data: bytes | None = None,
+    fmt: str = "",
+    zone: str = "",
+    source_key: str = "import",
+    dry_run: bool = False,
+    user=None,
+) -> ImportRun:
+    """A pending ImportRun for an upload (``data``) or a URL (``source``). Writes the file to
+    storage so a worker on another process can read it. Enqueues nothing."""
+    if zone and canonical_zone(zone) is None:
+        raise ValidationFailed(f"unknown time zone {zone!r}", field="timezone")
+    run = ImportRun(
+        conference=conference,
+        source=source[:500],
+        format=fmt,
+        timezone=(canonical_zone(zone) or "") if zone else "",
+        source_key=source_key or "import",
+        dry_run=dry_run,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    if data is not None:
+        run.checksum = hashlib.sha256(data).hexdigest()
+        name = source.rsplit("/", 1)[-1] or "schedule"
+        run.file.save(name, ContentFile(data), save=False)
+    run.save()
+    return run
+
+
+def _set_stage(run_id: int, stage: str) -> None:
+    ImportRun.objects.filter(pk=run_id).update(stage=stage[:200])
+
+
+def import_run_execute(*, import_run_id: int) -> ImportRun | None:
+    """Run a pending ImportRun once. Claimed with a conditional update, so a second worker (or
+    a redelivered task) does nothing. Input errors end as status FAILED with the message;
+    they are not raised. Returns the run, or None if it was not pending."""
+    claimed = ImportRun.objects.filter(pk=import_run_id, status=ImportStatus.PENDING).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now(), stage="starting"
+    )
+    if not claimed:
+        return None
+    run = ImportRun.objects.select_related("conference").get(pk=import_run_id)
+    timings: dict[str, float] = {}
+    try:
+        if run.file:
+            with run.file.open("rb") as handle:
+                data = handle.read()
+            filename = run.source.rsplit("/", 1)[-1] or run.file.name
+        else:
+            _set_stage(run.pk, "fetching")
+            started = time.perf_counter()
+            fetched = fetch_schedule(run.source)
+            timings["fetch"] = time.perf_counter() - started
+            data, filename = fetched.data, fetched.filename
+            run.checksum = hashlib.sha256(data).hexdigest()
+        outcome = schedule_import(
+            conference=run.conference,
+            data=data,
+            filename=filename,
+            fmt=run.format,
+            zone=run.timezone,
+            source=run.source_key,
+            dry_run=run.dry_run,
+            import_run=run,
+            on_stage=lambda stage: _set_stage(run.pk, stage),
+        )
+    except (ScheduleFormatError, ValidationFailed) as error:
+        details = (
+            error.as_dict()
+            if isinstance(error, ScheduleFormatError)
+            else {"message": error.message, "field": error.field}
+        )
+        _finish(run, ImportStatus.FAILED, timings, errors=[{"text": str(error), **details}])
+        return run
+    timings.update(outcome.timings)
+    result = outcome.result
+    run.format = outcome.parsed.format
+    run.warnings = outcome.parsed.warnings[:DIFF_LIMIT]
+    run.counts = {
+        "parsed": outcome.parsed.counts(),
+        **result.counts,
+        "changes": len(result.changes),
+        "writes": result.writes,
+    }
+    run.diff = [change.as_dict() for change in result.changes[:DIFF_LIMIT]]
+    run.schedule_version = result.schedule_version
+    _finish(run, ImportStatus.SUCCEEDED if result.changed else ImportStatus.NO_CHANGES, timings)
+    return run
+
+
+def _finish(
+    run: ImportRun, status: str, timings: dict[str, float], errors: list | None = None
+) -> None:
+    run.status = status
+    run.errors = errors or []
+    run.finished_at = timezone.now()
+    run.timings = {k: round(v, 3) for k, v in timings.items()}
+    run.stage = ""
+    run.save(
+        update_fields=[
+            "status",
+            "errors",
+            "finished_at",
+            "timings",
+            "stage",
+            "format",
+            "warnings",
+            "counts",
+            "diff",
+            "schedule_version",
+            "checksum",
+        ]
+    )
+
+
+def conference_for_schedule(*, slug: str, parsed: ParsedSchedule, zone: str = "") -> Conference:
+    """A new (unsaved) Conference described by an imported file: its name, zone and dates.
+
+    The zone is ``zone`` if given, else the file's; a file without one needs ``zone``."""
+    name = parsed.conference.name or slug
+    tz_name = canonical_zone(zone) if zone else parsed.conference.timezone
+    if not tz_name:
+        raise ValidationFailed(
+            "the file names no time zone; pass --timezone (an IANA name such as Europe/Berlin)",
+            field="timezone",
+        )
+    start, end = parsed.conference.start_date, parsed.conference.end_date
+    instants = [s.start for s in parsed.sessions] + [s.end for s in parsed.sessions]
+    if instants and (start is None or end is None):
+        conference_tz = Conference(timezone=tz_name).tz
+        local_days = [i.astimezone(conference_tz).date() for i in instants]
+        start, end = start or min(local_days), end or max(local_days)
+    if start is None or end is None:
+        today = timezone.now().date()
+        start, end = start or today, end or start or today
+    if end < start:
+        end = start
+    return Conference(slug=slug, name=name[:200], timezone=tz_name, start_date=start, end_date=end)
