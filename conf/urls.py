@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from planner import views
+from planner import feeds, views
 
 admin.site.site_header = "Boardwalk organizer admin"
 admin.site.site_title = "Boardwalk admin"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
+    path("feeds/conference/<slug:slug>.ics", feeds.conference_ics, name="feed-conference"),
     path("", views.pwa_shell, name="pwa-shell"),
     # Client-side routes of the PWA (anything that is not an API, admin, feed or file path).
     re_path(

@@ -10,7 +10,7 @@ from planner.admin.base import (
     colour_swatch,
     conference_ids_for,
 )
-from planner.models import Conference, ImportRun, Room, ScheduleChange, Session, Track
+from planner.models import Conference, Room, ScheduleChange, Session, Track
 
 
 def _count(model, **filters) -> Coalesce:
@@ -113,23 +113,6 @@ class ReadOnlyAdmin(ConferenceScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdmin):
-    list_display = [
-        "created_at",
-        "source",
-        "format",
-        "status",
-        "dry_run",
-        "schedule_version",
-        "conference",
-    ]
-    list_filter = ["conference", "status", "format"]
-    list_select_related = ["conference"]
-    search_fields = ["source", "checksum"]
-    date_hierarchy = "created_at"
 
 
 @admin.register(ScheduleChange)

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
@@ -286,3 +287,13 @@ def conference_for_schedule(*, slug: str, parsed: ParsedSchedule, zone: str = ""
     if end < start:
         end = start
     return Conference(slug=slug, name=name[:200], timezone=tz_name, start_date=start, end_date=end)
+
+
+def import_run_submit(**kwargs) -> ImportRun:
+    """Create a pending ImportRun (see import_run_create) and enqueue ``planner.imports.run``
+    for it once the surrounding transaction commits."""
+    from planner.tasks import import_run as import_run_task
+
+    run = import_run_create(**kwargs)
+    transaction.on_commit(partial(import_run_task.delay, run.pk))
+    return run
