@@ -56,6 +56,7 @@ lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint Dockerfile
+	$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null
 
 format: deps
 	$(BIN)/ruff check --fix .

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from planner.api.views.conference import ConferenceViewSet
+from planner.api.views.imports import ImportRunDetail, ImportRunListCreate
 
 router = DefaultRouter(trailing_slash="/?")
 router.register("conferences", ConferenceViewSet, basename="conference")
@@ -11,5 +12,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("conferences/<slug:slug>/imports/", ImportRunListCreate.as_view(), name="import-run-list"),
+    path(
+        "conferences/<slug:slug>/imports/<int:pk>/",
+        ImportRunDetail.as_view(),
+        name="import-run-detail",
+    ),
     *router.urls,
 ]

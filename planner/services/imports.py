@@ -297,3 +297,20 @@ def import_run_submit(**kwargs) -> ImportRun:
     run = import_run_create(**kwargs)
     transaction.on_commit(partial(import_run_task.delay, run.pk))
     return run
+
+
+def import_run_fail(
+    *, import_run: ImportRun, error: ScheduleFormatError | ValidationFailed
+) -> ImportRun:
+    """Record a run refused before it was queued (the API validates uploads at once)."""
+    details = (
+        error.as_dict()
+        if isinstance(error, ScheduleFormatError)
+        else {"message": error.message, "field": error.field}
+    )
+    now = timezone.now()
+    import_run.status = ImportStatus.FAILED
+    import_run.started_at = import_run.finished_at = now
+    import_run.errors = [{"text": str(error), **details}]
+    import_run.save(update_fields=["status", "started_at", "finished_at", "errors"])
+    return import_run

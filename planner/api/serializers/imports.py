@@ -1,0 +1,63 @@
+from rest_framework import serializers
+
+from planner.enums import ImportFormat
+from planner.importers.base import MAX_IMPORT_BYTES
+from planner.models import ImportRun
+from planner.timezones import canonical_zone
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False, help_text="The schedule file (multipart upload).")
+    url = serializers.URLField(required=False, help_text="…or a URL to fetch it from.")
+    format = serializers.ChoiceField(
+        choices=ImportFormat.choices, required=False, allow_blank=True, default=""
+    )
+    timezone = serializers.CharField(required=False, allow_blank=True, default="")
+    source_key = serializers.SlugField(required=False, default="import", max_length=200)
+    dry_run = serializers.BooleanField(required=False, default=False)
+
+    def validate_timezone(self, value: str) -> str:
+        if value and canonical_zone(value) is None:
+            raise serializers.ValidationError(
+                "Not an IANA time zone; use a name such as Asia/Jerusalem."
+            )
+        return value
+
+    def validate_file(self, value):
+        if value.size > MAX_IMPORT_BYTES:
+            raise serializers.ValidationError(
+                f"The file is {value.size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}."
+            )
+        return value
+
+    def validate(self, attrs):
+        if bool(attrs.get("file")) == bool(attrs.get("url")):
+            raise serializers.ValidationError({"file": ["Send either a file or a url."]})
+        return attrs
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ImportRun
+        fields = [
+            "id",
+            "conference",
+            "source",
+            "source_key",
+            "format",
+            "status",
+            "stage",
+            "dry_run",
+            "checksum",
+            "counts",
+            "warnings",
+            "errors",
+            "diff",
+            "schedule_version",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
