@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
+import zipfile
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from planner.enums import MealKind, SessionKind
 from planner.importers.base import MAX_IMPORT_BYTES, ScheduleFormatError
@@ -161,15 +164,21 @@ _KIND_WORDS: list[tuple[str, str]] = [
 ]
 
 
+_KIND_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(word) for word, _ in _KIND_WORDS) + r")(?:s|es)?\b", re.IGNORECASE
+)
+_KIND_OF = {word: kind for word, kind in _KIND_WORDS}
+
+
 def session_kind(*hints: str) -> str:
-    """A SessionKind from free-text type/category/title hints, first hint first."""
+    """A SessionKind from free-text type/category/title hints, first hint first.
+
+    Whole words only ("Late Breaking Demo" is no break); within one hint the earliest word
+    wins ("Talk before breakfast" is a talk)."""
     for hint in hints:
-        text = (hint or "").lower()
-        if not text:
-            continue
-        for word, kind in _KIND_WORDS:
-            if word in text:
-                return kind
+        match = _KIND_PATTERN.search(hint or "")
+        if match:
+            return _KIND_OF[match.group(1).lower()]
     return SessionKind.OTHER
 
 
@@ -229,3 +238,145 @@ def checked_span(
 
 def clean_text(value: str | None) -> str:
     return (value or "").strip()
+
+
+# --- Helpers added for the iCalendar, CSV-template and MiniConf importers ---------------------
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_name(name: str | None) -> str:
+    """A person's name as displayed: surrounding space dropped, inner runs collapsed."""
+    return _WHITESPACE.sub(" ", name or "").strip()
+
+
+def person_key(name: str) -> str:
+    """The key of a person known only by name: ``"name:"`` + casefolded, collapsed name."""
+    return "name:" + normalize_name(name).casefold()
+
+
+def localize(
+    naive: dt.datetime,
+    tz: dt.tzinfo,
+    *,
+    filename: str,
+    warnings: list[str],
+    element: str | None = None,
+    line: int | None = None,
+    field: str | None = None,
+) -> dt.datetime:
+    """Wall-clock time in ``tz``. A time skipped by a DST change is an error; a time that
+    happens twice (the hour the clocks go back) takes the first, with a warning."""
+    aware = naive.replace(tzinfo=tz, fold=0)
+    back = aware.astimezone(dt.UTC).astimezone(tz)
+    if back.replace(tzinfo=None) != naive:
+        raise ScheduleFormatError(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone_name(tz) or tz} "
+            "(the clocks skip it when daylight saving time starts)",
+            file=filename,
+            element=element,
+            line=line,
+            field=field,
+        )
+    if aware.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
+        where = f"{filename}:{line}" if line else filename
+        warnings.append(
+            f"{where}: {naive:%Y-%m-%d %H:%M} happens twice in {zone_name(tz) or tz} "
+            "(clocks go back); used the first (daylight saving) one"
+        )
+    return aware
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+MAX_ZIP_MEMBERS = 200
+
+
+def read_zip(
+    data: bytes,
+    filename: str,
+    *,
+    limit: int = MAX_IMPORT_BYTES,
+    max_members: int = MAX_ZIP_MEMBERS,
+) -> list[tuple[str, bytes]]:
+    """The files in a zip upload as (path, bytes), refusing what could hurt us.
+
+    Directories, macOS resource forks (``__MACOSX/``, ``._*``) and hidden files are skipped.
+    Refused: paths with ``..``, absolute or drive paths, encrypted members, more than
+    ``max_members`` files, and declared uncompressed sizes adding up to more than ``limit``
+    (checked before anything is inflated; zipfile never returns more than the declared
+    size, so a lying header cannot inflate past it either).
+    """
+    check_size(data, filename, limit)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as error:
+        raise ScheduleFormatError(f"not a readable zip file ({error})", file=filename) from None
+    members = []
+    total = 0
+    for info in infos:
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ".." in parts or (len(name) > 1 and name[1] == ":"):
+            raise ScheduleFormatError(
+                f"zip member {name!r} has an unsafe path (absolute or containing '..')",
+                file=filename,
+            )
+        if info.is_dir():
+            continue
+        base = parts[-1]
+        if parts[0] == "__MACOSX" or base.startswith(".") or not base:
+            continue
+        if info.flag_bits & 0x1:
+            raise ScheduleFormatError(f"zip member {name!r} is encrypted", file=filename)
+        members.append(info)
+        if len(members) > max_members:
+            raise ScheduleFormatError(f"zip holds more than {max_members} files", file=filename)
+        total += info.file_size
+        if info.file_size > limit or total > limit:
+            raise ScheduleFormatError(
+                f"zip member {name!r} unpacks to {info.file_size:,} bytes; the limit for all "
+                f"members together is {limit:,} bytes",
+                file=filename,
+            )
+    out = []
+    for info in members:
+        try:
+            with archive.open(info) as handle:
+                content = handle.read(info.file_size + 1)
+        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as error:
+            raise ScheduleFormatError(
+                f"zip member {info.filename!r} cannot be read ({error})", file=filename
+            ) from None
+        if len(content) > info.file_size:  # pragma: no cover - zipfile enforces this already
+            raise ScheduleFormatError(
+                f"zip member {info.filename!r} is larger than it declares", file=filename
+            )
+        out.append((info.filename, content))
+    return out
+
+
+def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with the physical line each starts on (1-based). Rows that are empty or all
+    blank cells (spreadsheets export those) and rows whose first cell starts with ``#``
+    (comments) are skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        for row in reader:
+            line = start
+            start = reader.line_num + 1
+            if not row or row[0].lstrip().startswith("#") or not any(c.strip() for c in row):
+                continue
+            yield line, row
+    except csv.Error as error:
+        raise ValueError(f"line {reader.line_num}: {error}") from None
+
+
+def absolute_url(value: str | None) -> str:
+    """``value`` when it is an absolute http(s) URL, else ""."""
+    text = (value or "").strip()
+    return text if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE) else ""

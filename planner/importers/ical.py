@@ -1,0 +1,655 @@
+"""iCalendar (.ics, RFC 5545) → sessions and rooms.
+
+Each VEVENT becomes a session. Parsing is the ``icalendar`` library's; this module adds what
+an import needs on top: line numbers in errors (from its own scan of the unfolded lines),
+zone resolution with warnings, stable keys, and refusal of files it cannot import safely.
+
+- key: UID; a recurrence instance is ``UID#<RECURRENCE-ID as UTC, 20261024T060000Z>``
+  (``#20261024`` for all-day ones). An RRULE/RDATE master is expanded into instances keyed
+  the same way, so an overriding VEVENT with a RECURRENCE-ID replaces its generated
+  instance. A UID used by two VEVENTs (without distinct RECURRENCE-IDs) is an error: the
+  key would not say which event a later version of the file means.
+- title SUMMARY, description DESCRIPTION, url URL; LOCATION names the room (room key = the
+  text) unless it is an http(s) URL (virtual events), which then becomes the url.
+- CATEGORIES: the first category is the track; kind from ``session_kind(categories, summary)``.
+- STATUS:CANCELLED → cancelled.
+- Times: TZID resolved through the file's VTIMEZONE (done by icalendar), else as an IANA
+  name via zoneinfo; deprecated aliases (US/Eastern) are mapped with a warning, an unknown
+  TZID is an error naming the line. Floating times (no TZID, no Z) are local to
+  X-WR-TIMEZONE, else to ``options.timezone`` (a warning either way; an error if neither).
+  All-day events (VALUE=DATE) run from local midnight to DTEND's midnight (exclusive) or
+  one day, with one warning. No DTEND: DURATION, else zero length (shown as one minute).
+- Calendar: X-WR-CALNAME → conference name; X-WR-TIMEZONE → conference zone, else the one
+  zone every TZID resolves to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import icalendar
+from dateutil.rrule import rruleset, rrulestr  # icalendar's own dependency
+from icalendar.parser import Contentline
+
+from planner.enums import ImportFormat
+from planner.importers.base import (
+    ConferenceInfo,
+    ImportOptions,
+    ParsedSchedule,
+    RoomData,
+    ScheduleFormatError,
+    SessionData,
+    TrackData,
+)
+from planner.importers.common import (
+    absolute_url,
+    check_size,
+    checked_span,
+    decode_text,
+    localize,
+    session_kind,
+    zone_name,
+)
+from planner.timezones import DEPRECATED_ALIASES, canonical_zone
+
+MAX_OCCURRENCES = 500
+# Properties whose broken values make an event unimportable; other broken ones are warnings.
+_ESSENTIAL = {"DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "RRULE", "RDATE", "EXDATE", "UID"}
+
+
+def sniff(data: bytes, filename: str) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+# --- the line scan -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _EventLines:
+    begin: int
+    props: dict[str, int] = field(default_factory=dict)  # property name → first line
+
+
+@dataclass(slots=True)
+class _Scan:
+    calendar_lines: list[tuple[int, str]] = field(default_factory=list)
+    events: list[_EventLines] = field(default_factory=list)
+
+
+def _unfold(text: str) -> list[tuple[int, str]]:
+    """Content lines with the physical line each starts on (RFC 5545 §3.1 folding)."""
+    lines: list[tuple[int, str]] = []
+    for number, raw in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if raw[:1] in (" ", "\t") and lines:
+            first, content = lines[-1]
+            lines[-1] = (first, content + raw[1:])
+        elif raw.strip():
+            lines.append((number, raw))
+    return lines
+
+
+def _scan(text: str, filename: str) -> _Scan:
+    """Check what icalendar is strict or silent about, so errors can name a line: every line
+    is ``NAME[;params]:value``, BEGIN/END nest, exactly one VCALENDAR."""
+    scan = _Scan()
+    stack: list[tuple[str, int]] = []
+    calendars = 0
+    for number, content in _unfold(text):
+        try:
+            name, _params, value = Contentline(content).parts()
+        except ValueError:
+            raise ScheduleFormatError(
+                f"not an iCalendar content line (NAME:value): {content[:80]!r}",
+                file=filename,
+                line=number,
+            ) from None
+        name = name.upper()
+        if name == "BEGIN":
+            component = value.strip().upper()
+            if not stack:
+                if component != "VCALENDAR":
+                    raise ScheduleFormatError(
+                        f"expected BEGIN:VCALENDAR, found BEGIN:{component}",
+                        file=filename,
+                        line=number,
+                    )
+                calendars += 1
+                if calendars > 1:
+                    raise ScheduleFormatError(
+                        "a second VCALENDAR; import one calendar per file",
+                        file=filename,
+                        line=number,
+                    )
+            elif len(stack) == 1 and component == "VEVENT":
+                scan.events.append(_EventLines(begin=number))
+            stack.append((component, number))
+        elif name == "END":
+            component = value.strip().upper()
+            if not stack or stack[-1][0] != component:
+                expected = f"END:{stack[-1][0]} for line {stack[-1][1]}" if stack else "nothing"
+                raise ScheduleFormatError(
+                    f"END:{component} where {expected} was expected",
+                    file=filename,
+                    line=number,
+                )
+            stack.pop()
+        elif not stack:
+            raise ScheduleFormatError(
+                f"{name} outside BEGIN:VCALENDAR … END:VCALENDAR", file=filename, line=number
+            )
+        elif len(stack) == 1:
+            scan.calendar_lines.append((number, content))
+        elif len(stack) == 2 and stack[-1][0] == "VEVENT":
+            scan.events[-1].props.setdefault(name, number)
+    if stack:
+        component, number = stack[-1]
+        raise ScheduleFormatError(
+            f"BEGIN:{component} is never closed (END:{component} missing)",
+            file=filename,
+            line=number,
+        )
+    if not calendars:
+        raise ScheduleFormatError("no BEGIN:VCALENDAR", file=filename)
+    return scan
+
+
+def _check_calendar_properties(scan: _Scan, filename: str) -> None:
+    """icalendar refuses a broken calendar-level value without saying where; find it."""
+    for number, content in scan.calendar_lines:
+        probe = f"BEGIN:VCALENDAR\r\n{content}\r\nEND:VCALENDAR\r\n".encode()
+        try:
+            icalendar.Calendar.from_ical(probe)
+        except ValueError as error:
+            raise ScheduleFormatError(
+                f"cannot parse calendar property {content[:80]!r}: {error}",
+                file=filename,
+                line=number,
+            ) from None
+
+
+# --- times ---------------------------------------------------------------------------------------
+
+
+class _Zones:
+    """Zone resolution with each warning given once."""
+
+    def __init__(
+        self,
+        cal: icalendar.Calendar,
+        options: ImportOptions,
+        warnings: list[str],
+        scan: _Scan,
+    ) -> None:
+        self.filename = options.filename
+        self.warnings = warnings
+        self._warned: set[str] = set()
+        self.used: set[str] = set()  # canonical names of the zones the events' TZIDs resolve to
+        declared = str(cal.get("X-WR-TIMEZONE", "") or "").strip()
+        self.calendar_zone: zoneinfo.ZoneInfo | None = None
+        if declared:
+            line = next(
+                (n for n, c in scan.calendar_lines if c.upper().startswith("X-WR-TIMEZONE")), None
+            )
+            self.calendar_zone = self.named(declared, line=line, element="VCALENDAR")
+        self.option_zone: zoneinfo.ZoneInfo | None = None
+        if options.timezone:
+            canonical = canonical_zone(options.timezone)
+            if canonical is None:
+                raise ScheduleFormatError(
+                    f"unknown time zone {options.timezone!r}", file=self.filename, field="timezone"
+                )
+            self.option_zone = zoneinfo.ZoneInfo(canonical)
+
+    def warn_once(self, tag: str, message: str) -> None:
+        if tag not in self._warned:
+            self._warned.add(tag)
+            self.warnings.append(message)
+
+    def named(self, name: str, *, line: int | None, element: str | None) -> zoneinfo.ZoneInfo:
+        canonical = canonical_zone(name)
+        if canonical is None:
+            try:
+                zone = zoneinfo.ZoneInfo(name)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ScheduleFormatError(
+                    f"unknown time zone {name!r}: the file has no VTIMEZONE for it and it is "
+                    "not an IANA name",
+                    file=self.filename,
+                    line=line,
+                    element=element,
+                    field="TZID",
+                ) from None
+            self.warn_once(
+                f"noncanonical:{name}",
+                f"{self.filename}: time zone {name!r} is not a canonical IANA Area/Location name",
+            )
+            return zone
+        if name in DEPRECATED_ALIASES:
+            self.warn_once(
+                f"alias:{name}",
+                f"{self.filename}: time zone {name!r} is a deprecated alias; using {canonical}",
+            )
+        return zoneinfo.ZoneInfo(canonical)
+
+    def floating(self, *, line: int | None, element: str, all_day: bool) -> zoneinfo.ZoneInfo:
+        what = "all-day dates" if all_day else "floating times (no TZID, no Z)"
+        zone = self.calendar_zone or self.option_zone
+        if zone is None:
+            raise ScheduleFormatError(
+                f"{what} need a time zone and the calendar names none (no X-WR-TIMEZONE); "
+                "pass --timezone",
+                file=self.filename,
+                line=line,
+                element=element,
+            )
+        source = "X-WR-TIMEZONE" if self.calendar_zone else "the conference time zone"
+        self.warn_once(
+            f"floating:{all_day}",
+            f"{self.filename}: {what} read as local time in {zone.key} ({source})",
+        )
+        return zone
+
+    def aware(
+        self, value: dt.datetime, tzid: str | None, *, line: int | None, element: str, prop: str
+    ) -> dt.datetime:
+        if value.tzinfo is not None:
+            key = zone_name(value.tzinfo)
+            if key and key != "UTC":
+                canonical = canonical_zone(key)
+                if canonical is not None:
+                    if key != canonical:
+                        zone = self.named(key, line=line, element=element)
+                        value = value.replace(tzinfo=zone)
+                    self.used.add(canonical)
+            return value
+        if tzid:
+            zone = self.named(tzid, line=line, element=element)
+            self.used.add(zone.key)
+        else:
+            zone = self.floating(line=line, element=element, all_day=False)
+        return localize(
+            value,
+            zone,
+            filename=self.filename,
+            warnings=self.warnings,
+            element=element,
+            line=line,
+            field=prop,
+        )
+
+    def midnight(self, day: dt.date, *, line: int | None, element: str) -> dt.datetime:
+        zone = self.floating(line=line, element=element, all_day=True)
+        return localize(
+            dt.datetime.combine(day, dt.time()),
+            zone,
+            filename=self.filename,
+            warnings=self.warnings,
+            element=element,
+            line=line,
+        )
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+def _text(event: icalendar.Event, name: str) -> str:
+    value = event.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).strip()
+
+
+def _categories(event: icalendar.Event) -> list[str]:
+    raw = event.get("CATEGORIES")
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    names: list[str] = []
+    for item in items:
+        cats = getattr(item, "cats", None)
+        for cat in cats if cats is not None else [item]:
+            text = str(cat).strip()
+            if text and text not in names:
+                names.append(text)
+    return names
+
+
+def _is_link(text: str) -> bool:
+    """A LOCATION that is a web address or page path (virtual events), not a place."""
+    if absolute_url(text):
+        return True
+    return not re.search(r"\s", text) and bool(re.search(r"\.html?\b|\?\w+=|^/", text))
+
+
+def _stamp(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%d")
+
+
+@dataclass(slots=True)
+class _Event:
+    component: icalendar.Event
+    lines: _EventLines
+    uid: str
+    recurrence_id: Any  # date/datetime or None
+
+    def line(self, prop: str) -> int:
+        return self.lines.props.get(prop, self.lines.begin)
+
+    @property
+    def element(self) -> str:
+        return f"VEVENT UID={self.uid!r}"
+
+
+def _occurrences(
+    event: _Event, start: dt.datetime, all_day: bool, zones: _Zones, filename: str
+) -> list[dt.datetime]:
+    """The starts of a recurring event (RRULE/RDATE minus EXDATE), at most MAX_OCCURRENCES."""
+    comp = event.component
+    rules = comp.get("RRULE")
+    rules = rules if isinstance(rules, list) else ([rules] if rules is not None else [])
+    dates = rruleset()
+    dates.rdate(start)
+    line = event.line("RRULE")
+    for rule in rules:
+        text = rule.to_ical().decode()
+        if "COUNT=" not in text.upper() and "UNTIL=" not in text.upper():
+            raise ScheduleFormatError(
+                "a recurring event needs COUNT or UNTIL in its RRULE; endless ones cannot be imported",
+                file=filename,
+                line=line,
+                element=event.element,
+                field="RRULE",
+            )
+        try:
+            dates.rrule(rrulestr(text, dtstart=start, ignoretz=False))
+        except (ValueError, TypeError) as error:
+            raise ScheduleFormatError(
+                f"cannot expand RRULE {text!r}: {error}",
+                file=filename,
+                line=line,
+                element=event.element,
+                field="RRULE",
+            ) from None
+    for prop, add in (("RDATE", dates.rdate), ("EXDATE", dates.exdate)):
+        raw = comp.get(prop)
+        for item in raw if isinstance(raw, list) else ([raw] if raw is not None else []):
+            for value in getattr(item, "dts", []):
+                when = value.dt
+                if isinstance(when, tuple):  # RDATE;VALUE=PERIOD
+                    when = when[0]
+                if isinstance(when, dt.datetime):
+                    tzid = value.params.get("TZID") if hasattr(value, "params") else None
+                    when = zones.aware(
+                        when, tzid, line=event.line(prop), element=event.element, prop=prop
+                    )
+                else:
+                    when = zones.midnight(when, line=event.line(prop), element=event.element)
+                add(when)
+    starts: list[dt.datetime] = []
+    for when in dates:
+        starts.append(when)
+        if len(starts) > MAX_OCCURRENCES:
+            raise ScheduleFormatError(
+                f"the event recurs more than {MAX_OCCURRENCES} times",
+                file=filename,
+                line=line,
+                element=event.element,
+                field="RRULE",
+            )
+    if all_day:
+        zones.warn_once("allday-rrule", f"{filename}: recurring all-day events were expanded")
+    return starts
+
+
+def _span(
+    event: _Event, zones: _Zones, filename: str, warnings: list[str]
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    comp = event.component
+    element = event.element
+    start_prop = comp.get("DTSTART")
+    if start_prop is None:
+        raise ScheduleFormatError(
+            "VEVENT has no DTSTART",
+            file=filename,
+            line=event.lines.begin,
+            element=element,
+            field="DTSTART",
+        )
+    raw_start = start_prop.dt
+    all_day = not isinstance(raw_start, dt.datetime)
+    if all_day:
+        start = zones.midnight(raw_start, line=event.line("DTSTART"), element=element)
+        zones.warn_once(
+            "allday",
+            f"{filename}: all-day events (VALUE=DATE) were imported as whole days from "
+            "local midnight",
+        )
+    else:
+        start = zones.aware(
+            raw_start,
+            start_prop.params.get("TZID"),
+            line=event.line("DTSTART"),
+            element=element,
+            prop="DTSTART",
+        )
+    end_prop = comp.get("DTEND")
+    duration = comp.get("DURATION")
+    if end_prop is not None:
+        if duration is not None:
+            warnings.append(
+                f"{filename}:{event.line('DURATION')}: {element} has both DTEND and DURATION; "
+                "used DTEND"
+            )
+        raw_end = end_prop.dt
+        if isinstance(raw_end, dt.datetime):
+            end = zones.aware(
+                raw_end,
+                end_prop.params.get("TZID"),
+                line=event.line("DTEND"),
+                element=element,
+                prop="DTEND",
+            )
+        else:
+            end = zones.midnight(raw_end, line=event.line("DTEND"), element=element)
+    elif duration is not None:
+        delta = duration.dt
+        if not isinstance(delta, dt.timedelta):
+            raise ScheduleFormatError(
+                f"DURATION {duration.to_ical().decode()!r} is not a duration",
+                file=filename,
+                line=event.line("DURATION"),
+                element=element,
+                field="DURATION",
+            )
+        end = start + delta
+    else:
+        end = start + dt.timedelta(days=1) if all_day else start
+    return start, end, all_day
+
+
+def _events(cal: icalendar.Calendar, scan: _Scan, filename: str) -> list[_Event]:
+    components = [c for c in cal.subcomponents if c.name == "VEVENT"]
+    if len(components) != len(scan.events):  # pragma: no cover - both walk the same lines
+        raise ScheduleFormatError("VEVENTs could not be matched to lines", file=filename)
+    events: list[_Event] = []
+    for component, lines in zip(components, scan.events, strict=True):
+        uid = _text(component, "UID")
+        recurrence = component.get("RECURRENCE-ID")
+        events.append(_Event(component, lines, uid, getattr(recurrence, "dt", None)))
+    return events
+
+
+def _check_events(events: Iterable[_Event], filename: str, warnings: list[str]) -> None:
+    """Broken values, missing UIDs and duplicate keys, before anything is computed."""
+    seen: dict[tuple[str, str], _Event] = {}
+    for event in events:
+        for prop, message in event.component.errors:
+            name = (prop or "").upper()
+            line = event.lines.props.get(name, event.lines.begin)
+            if name in _ESSENTIAL or not name:
+                raise ScheduleFormatError(
+                    f"cannot parse {name or 'a line'}: {message}",
+                    file=filename,
+                    line=line,
+                    element=f"VEVENT UID={event.uid!r}" if event.uid else "VEVENT",
+                    field=name or None,
+                )
+            warnings.append(f"{filename}:{line}: ignored unparsable {name}: {message}")
+        if not event.uid:
+            raise ScheduleFormatError(
+                "VEVENT has no UID; the importer needs it to recognise the event in the "
+                "next version of the file",
+                file=filename,
+                line=event.lines.begin,
+                element="VEVENT",
+                field="UID",
+            )
+        ident = (event.uid, _stamp(event.recurrence_id) if event.recurrence_id else "")
+        if ident in seen:
+            first = seen[ident]
+            what = f"UID {event.uid!r}" + (f" with RECURRENCE-ID {ident[1]}" if ident[1] else "")
+            raise ScheduleFormatError(
+                f"{what} is used by two events: the VEVENT at line {first.lines.begin} "
+                f"(SUMMARY {_text(first.component, 'SUMMARY')!r}) and this one at line "
+                f"{event.lines.begin} (SUMMARY {_text(event.component, 'SUMMARY')!r}); "
+                "each event needs its own UID",
+                file=filename,
+                line=event.line("UID"),
+                element=f"VEVENT UID={event.uid!r}",
+                field="UID",
+            )
+        seen[ident] = event
+
+
+def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
+    filename = options.filename
+    check_size(data, filename)
+    text = decode_text(data, filename)
+    scan = _scan(text, filename)
+    _check_calendar_properties(scan, filename)
+    try:
+        # Bytes, never str: icalendar treats a one-line str as a path to open.
+        cal = icalendar.Calendar.from_ical(text.encode())
+    except ValueError as error:  # pragma: no cover - the scan above catches what it refuses
+        raise ScheduleFormatError(f"not valid iCalendar: {error}", file=filename) from None
+
+    parsed = ParsedSchedule(format=ImportFormat.ICAL, covers=frozenset({"rooms", "sessions"}))
+    warnings = parsed.warnings
+    events = _events(cal, scan, filename)
+    _check_events(events, filename, warnings)
+    zones = _Zones(cal, options, warnings, scan)
+
+    sessions: dict[str, SessionData] = {}
+    overrides: list[tuple[str, SessionData]] = []
+    rooms: dict[str, RoomData] = {}
+    tracks: dict[str, TrackData] = {}
+    for event in events:
+        comp = event.component
+        start, end, all_day = _span(event, zones, filename, warnings)
+        start, end = checked_span(
+            start,
+            end,
+            filename=filename,
+            warnings=warnings,
+            element=event.element,
+            line=event.line("DTEND") if "DTEND" in event.lines.props else event.line("DTSTART"),
+        )
+        title = _text(comp, "SUMMARY")
+        if not title:
+            title = "(untitled)"
+            warnings.append(f"{filename}:{event.lines.begin}: {event.element} has no SUMMARY")
+        categories = _categories(comp)
+        location = _text(comp, "LOCATION")
+        url = absolute_url(_text(comp, "URL"))
+        room = None
+        if location:
+            if _is_link(location):
+                url = url or absolute_url(location)
+                zones.warn_once(
+                    "location-link",
+                    f"{filename}: LOCATION values that are links were not used as rooms",
+                )
+            else:
+                room = location
+                rooms.setdefault(location, RoomData(key=location, name=location))
+        track = categories[0] if categories else None
+        if track:
+            tracks.setdefault(track, TrackData(name=track))
+        base = SessionData(
+            key=event.uid,
+            title=title,
+            kind=session_kind(" ".join(categories), title),
+            start=start,
+            end=end,
+            room=room,
+            track=track,
+            description=_text(comp, "DESCRIPTION"),
+            url=url,
+            cancelled=_text(comp, "STATUS").upper() == "CANCELLED",
+        )
+        if event.recurrence_id is not None:
+            recurrence = event.recurrence_id
+            if isinstance(recurrence, dt.datetime):
+                prop = comp["RECURRENCE-ID"]
+                recurrence = zones.aware(
+                    recurrence,
+                    prop.params.get("TZID"),
+                    line=event.line("RECURRENCE-ID"),
+                    element=event.element,
+                    prop="RECURRENCE-ID",
+                )
+            base.key = f"{event.uid}#{_stamp(recurrence)}"
+            base.ref = event.uid
+            overrides.append((base.key, base))
+        elif "RRULE" in comp or "RDATE" in comp:
+            length = end - start
+            for when in _occurrences(event, start, all_day, zones, filename):
+                key = f"{event.uid}#{_stamp(when.date() if all_day else when)}"
+                sessions[key] = SessionData(
+                    key=key,
+                    title=base.title,
+                    kind=base.kind,
+                    start=when,
+                    end=when + length,
+                    room=base.room,
+                    track=base.track,
+                    description=base.description,
+                    url=base.url,
+                    ref=event.uid,
+                    cancelled=base.cancelled,
+                )
+        else:
+            sessions[base.key] = base
+    for key, session in overrides:
+        sessions[key] = session  # an override replaces the instance its master generated
+
+    parsed.sessions = sorted(sessions.values(), key=lambda s: (s.start, s.key))
+    parsed.rooms = list(rooms.values())
+    parsed.tracks = list(tracks.values())
+    parsed.conference = _conference(cal, zones, parsed.sessions)
+    return parsed
+
+
+def _conference(
+    cal: icalendar.Calendar, zones: _Zones, sessions: list[SessionData]
+) -> ConferenceInfo:
+    zone = zones.calendar_zone
+    if zone is None and len(zones.used) == 1:
+        zone = zoneinfo.ZoneInfo(next(iter(zones.used)))
+    info = ConferenceInfo(name=str(cal.get("X-WR-CALNAME", "") or "").strip())
+    if zone is not None:
+        info.timezone = zone.key
+        if sessions:
+            info.start_date = min(s.start.astimezone(zone).date() for s in sessions)
+            info.end_date = max(s.end.astimezone(zone).date() for s in sessions)
+    return info
