@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL (or CELERY_BROKER_URL) switch to PostgreSQL and Redis
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -87,8 +88,9 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not :memory:, so tests can close and reopen the connection like on PostgreSQL.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-boardwalk.sqlite3")}
+    # A file, not :memory:, so tests can close and reopen the connection like on PostgreSQL;
+    # one per process, so two test runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-boardwalk-{os.getpid()}.sqlite3")}
     # Web, worker and beat share one SQLite file: WAL lets readers run beside a writer,
     # IMMEDIATE takes the write lock at BEGIN so two writers queue instead of deadlocking.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

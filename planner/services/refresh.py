@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q
 from django.utils import timezone
 
 from planner.enums import ImportStatus
@@ -21,11 +20,16 @@ from planner.services.imports import fetch_schedule, import_run_create, import_r
 
 def conferences_due(*, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
-    due = Conference.objects.exclude(source_url="").filter(
-        Q(source_checked_at__isnull=True)
-        | Q(source_checked_at__lte=now - F("source_refresh_minutes") * dt.timedelta(minutes=1))
+    # Few conferences have a source URL; deciding in Python keeps this portable (SQLite
+    # cannot multiply an integer column by an interval).
+    rows = Conference.objects.exclude(source_url="").values_list(
+        "id", "source_checked_at", "source_refresh_minutes"
     )
-    return list(due.values_list("id", flat=True))
+    return [
+        pk
+        for pk, checked, minutes in rows
+        if checked is None or checked <= now - dt.timedelta(minutes=minutes)
+    ]
 
 
 def source_refresh(*, conference_id: int) -> ImportRun | None:

@@ -85,7 +85,9 @@ def test_real_file_imports_with_readme_counts(case, settings, tmp_path):
     assert run.status in ("succeeded", "no_changes")
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.sessions], ids=[c.path for c in CASES if c.sessions])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.sessions], ids=[c.path for c in CASES if c.sessions]
+)
 def test_real_file_reimport_writes_nothing(case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     extra = ("--timezone", case.zone) if case.zone else ()
@@ -112,10 +114,14 @@ def test_broken_real_file_fails_cleanly(path, names, zone, settings, tmp_path):
     assert Session.objects.count() == 0
 
 
-def test_failed_import_into_existing_conference_writes_nothing_and_records_run(conference, settings, tmp_path):
+def test_failed_import_into_existing_conference_writes_nothing_and_records_run(
+    conference, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     bad = tmp_path / "bad.xml"
-    bad.write_text("<schedule><day date='2026-10-22'><room name='A'><event guid='g1'><title>x</title>")
+    bad.write_text(
+        "<schedule><day date='2026-10-22'><room name='A'><event guid='g1'><title>x</title>"
+    )
 
     with pytest.raises(CommandError) as caught:
         _import(bad, conference.slug)

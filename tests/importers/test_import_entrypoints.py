@@ -1,0 +1,254 @@
+"""The other ways in: the organizer API, the admin upload page, and the periodic URL refresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conf.celery import app
+from planner.models import Conference, ImportRun, Session
+from planner.services.refresh import conferences_due, source_refresh
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+GOOD_XML = (REAL / "good-2025/schedule.xml").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def eager():
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def organizer(conference):
+    user = f.UserFactory(username="org", is_staff=True)
+    conference.organizers.add(user)
+    return user
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+def test_api_import_queues_and_runs(
+    client, conference, organizer, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(organizer)
+    url = f"/api/v1/conferences/{conference.slug}/imports/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": SimpleUploadedFile("schedule.xml", GOOD_XML)})
+
+    assert response.status_code == 202
+    run_id = response.json()["id"]
+    assert response["Location"].endswith(f"{url}{run_id}/")
+    run = client.get(f"{url}{run_id}/").json()
+    assert run["status"] == "succeeded"
+    assert run["counts"]["session"]["created"] == 72
+    assert Session.objects.filter(conference=conference).count() == 72
+
+
+def test_api_import_refuses_bad_file_at_once(client, conference, organizer):
+    client.force_login(organizer)
+
+    response = client.post(
+        f"/api/v1/conferences/{conference.slug}/imports/",
+        {"file": SimpleUploadedFile("broken.xml", b"<schedule><day>")},
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["detail"].startswith("broken.xml:1")
+    assert body["errors"]["file"] == [body["detail"]]
+    assert ImportRun.objects.get(pk=body["import_run"]).status == "failed"
+    assert Session.objects.count() == 0
+
+
+def test_api_import_needs_file_or_url(client, conference, organizer):
+    client.force_login(organizer)
+
+    response = client.post(
+        f"/api/v1/conferences/{conference.slug}/imports/", {}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"file": ["Send either a file or a url."]}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "attendee", "other_organizer"])
+def test_api_imports_are_hidden_from_non_organizers(client, conference, organizer, who):
+    ImportRun.objects.create(conference=conference, source="x.xml")
+    if who == "attendee":
+        client.force_login(f.AttendeeFactory(conference=conference).user)
+    elif who == "other_organizer":
+        other = f.UserFactory(username="other", is_staff=True)
+        f.ConferenceFactory().organizers.add(other)
+        client.force_login(other)
+
+    listing = client.get(f"/api/v1/conferences/{conference.slug}/imports/")
+    posting = client.post(
+        f"/api/v1/conferences/{conference.slug}/imports/",
+        {"file": SimpleUploadedFile("s.xml", GOOD_XML)},
+    )
+
+    expected = 403 if who == "anonymous" else 404
+    assert listing.status_code == expected
+    assert posting.status_code == expected
+    assert ImportRun.objects.count() == 1
+
+
+# --- admin ----------------------------------------------------------------------------------------
+
+
+def test_admin_upload_runs_import_and_shows_diff(
+    client, conference, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:planner_importrun_upload"),
+            {
+                "conference": conference.pk,
+                "file": SimpleUploadedFile("schedule.xml", GOOD_XML),
+                "source_key": "import",
+                "format": "",
+                "timezone": "",
+            },
+        )
+
+    run = ImportRun.objects.get(conference=conference)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:planner_importrun_change", args=[run.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert run.status == "succeeded" or ImportRun.objects.get(pk=run.pk).status == "succeeded"
+    assert "72 changes" in page
+    assert "Contributor Jam" in page
+    assert 'http-equiv="refresh"' not in page  # finished: no more polling
+
+
+def test_admin_run_page_polls_while_running(client, conference):
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    run = ImportRun.objects.create(
+        conference=conference, source="big.xml", status="running", stage="writing 20,000 items"
+    )
+
+    page = client.get(reverse("admin:planner_importrun_change", args=[run.pk])).content.decode()
+
+    assert 'http-equiv="refresh"' in page
+    assert "writing 20,000 items" in page
+
+
+def test_admin_upload_form_needs_file_or_url(client, conference):
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:planner_importrun_upload"),
+        {"conference": conference.pk, "source_key": "import"},
+    )
+
+    assert response.status_code == 200
+    assert "Choose a file or give a URL." in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["sessions", "orals", "posters", "papers", "booths", "meals"])
+def test_admin_offers_csv_templates(client, kind):
+    from planner.importers import parse_schedule
+    from planner.importers.base import ImportOptions
+
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:planner_importrun_template", args=[kind]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="{kind}.csv"'
+    lines = response.content.decode().strip().splitlines()
+    assert len(lines) == 2  # header and example row
+    if kind in ("sessions", "papers", "booths", "meals"):  # the ones that stand alone
+        parsed = parse_schedule(
+            response.content, ImportOptions(filename=f"{kind}.csv", timezone="Asia/Jerusalem")
+        )
+        assert sum(parsed.counts().values()) >= 1
+
+
+# --- periodic refresh from a URL -------------------------------------------------------------------
+
+
+class _Schedule(http.server.BaseHTTPRequestHandler):
+    body = GOOD_XML
+    etag = '"v1"'
+    requests: list[str | None] = []
+
+    def do_GET(self):
+        type(self).requests.append(self.headers.get("If-None-Match"))
+        if self.headers.get("If-None-Match") == self.etag:
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", self.etag)
+        self.send_header("Content-Type", "application/xml")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def schedule_server():
+    _Schedule.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Schedule)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/schedule.xml"
+    server.shutdown()
+    server.server_close()
+
+
+def test_refresh_imports_then_honours_etag(conference, schedule_server):
+    Conference.objects.filter(pk=conference.pk).update(source_url=schedule_server)
+    assert conferences_due() == [conference.pk]
+
+    first = source_refresh(conference_id=conference.pk)
+
+    assert first.status == "succeeded"
+    assert Session.objects.filter(conference=conference).count() == 72
+    conference.refresh_from_db()
+    assert conference.source_etag == '"v1"'
+    assert conferences_due() == []  # checked just now
+    later = conference.source_checked_at + dt.timedelta(minutes=conference.source_refresh_minutes)
+    assert conferences_due(now=later) == [conference.pk]
+    Conference.objects.filter(pk=conference.pk).update(
+        source_checked_at=conference.source_checked_at - dt.timedelta(hours=1)
+    )
+
+    second = source_refresh(conference_id=conference.pk)
+
+    assert second is None
+    assert _Schedule.requests == [None, '"v1"']
+    assert ImportRun.objects.filter(conference=conference).count() == 1
+
+
+def test_refresh_records_unreachable_source(conference):
+    Conference.objects.filter(pk=conference.pk).update(source_url="http://127.0.0.1:1/schedule.xml")
+
+    run = source_refresh(conference_id=conference.pk)
+
+    assert run.status == "failed"
+    assert "cannot fetch" in run.errors[0]["text"]
