@@ -20,6 +20,7 @@ import io
 import random
 import uuid
 import zipfile
+import zlib
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,14 +29,23 @@ from xml.sax.saxutils import escape
 TZ = zoneinfo.ZoneInfo("Asia/Jerusalem")
 FIRST_DAY = dt.date(2026, 10, 22)
 DAYS = 5
-ROOMS = [f"Room {i:02d}" for i in range(1, 35)] + ["Poster Hall A", "Poster Hall B", "Expo", "Plenary", "Foyer", "Garden"]
+ROOMS = [f"Room {i:02d}" for i in range(1, 35)] + [
+    "Poster Hall A",
+    "Poster Hall B",
+    "Expo",
+    "Plenary",
+    "Foyer",
+    "Garden",
+]
 WORDS = (
     "learning vision transformer diffusion neural implicit scene graph contrastive self-supervised "
     "depth segmentation detection tracking video 3D point cloud radiance field generative adversarial "
     "robust efficient sparse attention multimodal language grounding pose estimation reconstruction "
     "few-shot zero-shot domain adaptation benchmark dataset optical flow event camera medical"
 ).split()
-FIRST = "Noa Yael Omer Maya Daniel Lior Tamar Itai Shira Amir Hila Eitan Dana Yuval Roni Gal".split()
+FIRST = (
+    "Noa Yael Omer Maya Daniel Lior Tamar Itai Shira Amir Hila Eitan Dana Yuval Roni Gal".split()
+)
 LAST = "Levi Cohen Mizrahi Peretz Biton Friedman Katz Azoulay Shapiro Weiss Klein Rosen Ben-David".split()
 
 
@@ -74,9 +84,15 @@ def build(items: int, seed: int) -> dict[str, list]:
     n_booths = max(1, round(items * 0.02))
     n_meals = DAYS * 4
     n_sessions_talks = max(1, n_orals // 8)
-    n_papers = max(1, items - n_posters - n_orals - n_booths - n_meals - n_sessions_talks - poster_sessions)
+    n_papers = max(
+        1, items - n_posters - n_orals - n_booths - n_meals - n_sessions_talks - poster_sessions
+    )
     papers = [
-        {"id": f"paper-{i}", "title": _title(rng), "authors": [_person(rng) for _ in range(rng.randint(2, 6))]}
+        {
+            "id": f"paper-{i}",
+            "title": _title(rng),
+            "authors": list(dict.fromkeys(_person(rng) for _ in range(rng.randint(2, 6)))),
+        }
         for i in range(n_papers)
     ]
     sessions, orals, posters = [], [], []
@@ -86,51 +102,99 @@ def build(items: int, seed: int) -> dict[str, list]:
         slot = (i // DAYS) // len(talk_rooms)
         start = dt.time(8 + 2 * (slot % 6), 0)
         sessions.append(
-            {"id": f"oral-session-{i}", "title": f"Oral session {i + 1}", "kind": "oral", "day": day, "start": start,
-             "minutes": 100, "room": talk_rooms[(i // DAYS) % len(talk_rooms)], "track": rng.choice(WORDS).capitalize()}
+            {
+                "id": f"oral-session-{i}",
+                "title": f"Oral session {i + 1}",
+                "kind": "oral",
+                "day": day,
+                "start": start,
+                "minutes": 100,
+                "room": talk_rooms[(i // DAYS) % len(talk_rooms)],
+                "track": rng.choice(WORDS).capitalize(),
+            }
         )
     for i in range(n_orals):
         session = sessions[i % len(sessions)]
         order = i // len(sessions) + 1
         orals.append(
-            {"id": f"oral-{i}", "session": session["id"], "order": order, "paper": papers[i % n_papers]["id"],
-             "day": session["day"], "start": (dt.datetime.combine(session["day"], session["start"]) + dt.timedelta(minutes=12 * (order - 1))).time(),
-             "minutes": 12}
+            {
+                "id": f"oral-{i}",
+                "session": session["id"],
+                "order": order,
+                "paper": papers[i % n_papers]["id"],
+                "day": session["day"],
+                "start": (
+                    dt.datetime.combine(session["day"], session["start"])
+                    + dt.timedelta(minutes=12 * (order - 1))
+                ).time(),
+                "minutes": 12,
+            }
         )
     for s in range(poster_sessions):
         day = FIRST_DAY + dt.timedelta(days=1 + s // 2)
         session_id = f"poster-session-{s}"
         sessions.append(
-            {"id": session_id, "title": f"Poster session {s + 1}", "kind": "poster", "day": day,
-             "start": dt.time(10, 30) if s % 2 == 0 else dt.time(15, 30), "minutes": 90,
-             "room": "Poster Hall A" if s % 2 == 0 else "Poster Hall B", "track": ""}
+            {
+                "id": session_id,
+                "title": f"Poster session {s + 1}",
+                "kind": "poster",
+                "day": day,
+                "start": dt.time(10, 30) if s % 2 == 0 else dt.time(15, 30),
+                "minutes": 90,
+                "room": "Poster Hall A" if s % 2 == 0 else "Poster Hall B",
+                "track": "",
+            }
         )
         for b in range(boards_per_session):
             index = s * boards_per_session + b
-            posters.append({"id": f"poster-{index}", "session": session_id, "board": f"{b + 1:04d}", "paper": papers[index % n_papers]["id"]})
+            posters.append(
+                {
+                    "id": f"poster-{index}",
+                    "session": session_id,
+                    "board": f"{b + 1:04d}",
+                    "paper": papers[index % n_papers]["id"],
+                }
+            )
     booths = [
-        {"id": f"booth-{i}", "exhibitor": f"{rng.choice(WORDS).capitalize()} Labs {i}", "number": f"E{i:04d}",
-         "hours": [(FIRST_DAY + dt.timedelta(days=d), dt.time(9, 30), dt.time(17, 30)) for d in range(2, DAYS)]}
+        {
+            "id": f"booth-{i}",
+            "exhibitor": f"{rng.choice(WORDS).capitalize()} Labs {i}",
+            "number": f"E{i:04d}",
+            "hours": [
+                (FIRST_DAY + dt.timedelta(days=d), dt.time(9, 30), dt.time(17, 30))
+                for d in range(2, DAYS)
+            ],
+        }
         for i in range(n_booths)
     ]
     meals = []
     for d in range(DAYS):
         day = FIRST_DAY + dt.timedelta(days=d)
-        for kind, start, minutes in (("breakfast", dt.time(8), 60), ("coffee", dt.time(10), 30), ("lunch", dt.time(12, 30), 75), ("coffee", dt.time(15), 30)):
-            meals.append({"id": f"meal-{d}-{start:%H%M}", "kind": kind, "title": kind.capitalize(), "day": day, "start": start,
-                          "minutes": minutes, "room": "Foyer" if kind != "lunch" else "Garden"})
-    return {"papers": papers, "sessions": sessions, "orals": orals, "posters": posters, "booths": booths, "meals": meals}
-
-
-def shifted(program: dict[str, list], fraction: float, seed: int) -> dict[str, list]:
-    """A copy in which ``fraction`` of the sessions and orals start 15 minutes later."""
-    rng = random.Random(seed + 1)
-    copy = {kind: [dict(row) for row in rows] for kind, rows in program.items()}
-    for kind in ("sessions", "orals", "meals"):
-        rows = copy[kind]
-        for row in rng.sample(rows, max(1, round(len(rows) * fraction))) if rows else []:
-            row["start"] = (dt.datetime.combine(row["day"], row["start"]) + dt.timedelta(minutes=15)).time()
-    return copy
+        for kind, start, minutes in (
+            ("breakfast", dt.time(8), 60),
+            ("coffee", dt.time(10), 30),
+            ("lunch", dt.time(12, 30), 75),
+            ("coffee", dt.time(15), 30),
+        ):
+            meals.append(
+                {
+                    "id": f"meal-{d}-{start:%H%M}",
+                    "kind": kind,
+                    "title": kind.capitalize(),
+                    "day": day,
+                    "start": start,
+                    "minutes": minutes,
+                    "room": "Foyer" if kind != "lunch" else "Garden",
+                }
+            )
+    return {
+        "papers": papers,
+        "sessions": sessions,
+        "orals": orals,
+        "posters": posters,
+        "booths": booths,
+        "meals": meals,
+    }
 
 
 def all_keys(program: dict[str, list]) -> list[str]:
@@ -143,35 +207,89 @@ def frab_xml(program: dict[str, list], moved: frozenset[str] = frozenset()) -> b
     events: list[tuple[dt.date, str, str]] = []
     namespace = uuid.UUID("7b0f5c4e-3c86-4a55-9b61-0d3c8c1e9a10")
 
-    def event(key: str, title: str, kind: str, day: dt.date, start: dt.time, minutes: int, room: str, track: str, persons: list[str]) -> None:
+    def event(
+        key: str,
+        title: str,
+        kind: str,
+        day: dt.date,
+        start: dt.time,
+        minutes: int,
+        room: str,
+        track: str,
+        persons: list[str],
+    ) -> None:
         if key in moved:
             start = (dt.datetime.combine(day, start) + dt.timedelta(minutes=15)).time()
         when = _local(day, start)
-        people = "".join(f'<person id="{abs(hash(p)) % 10**8}">{escape(p)}</person>' for p in persons)
+        people = "".join(
+            f'<person id="{zlib.crc32(p.encode())}">{escape(p)}</person>' for p in persons
+        )
         events.append(
-            (day, room,
-             f'<event guid="{uuid.uuid5(namespace, key)}" id="{len(events) + 1}"><date>{when.isoformat()}</date>'
-             f"<start>{start:%H:%M}</start><duration>{minutes // 60:02d}:{minutes % 60:02d}</duration>"
-             f"<room>{escape(room)}</room><title>{escape(title)}</title><track>{escape(track)}</track>"
-             f"<type>{kind}</type><abstract></abstract><persons>{people}</persons></event>")
+            (
+                day,
+                room,
+                f'<event guid="{uuid.uuid5(namespace, key)}" id="{len(events) + 1}"><date>{when.isoformat()}</date>'
+                f"<start>{start:%H:%M}</start><duration>{minutes // 60:02d}:{minutes % 60:02d}</duration>"
+                f"<room>{escape(room)}</room><title>{escape(title)}</title><track>{escape(track)}</track>"
+                f"<type>{kind}</type><abstract></abstract><persons>{people}</persons></event>",
+            )
         )
 
     for s in program["sessions"]:
-        event(s["id"], s["title"], s["kind"], s["day"], s["start"], s["minutes"], s["room"], s["track"], [])
+        event(
+            s["id"],
+            s["title"],
+            s["kind"],
+            s["day"],
+            s["start"],
+            s["minutes"],
+            s["room"],
+            s["track"],
+            [],
+        )
     papers = {p["id"]: p for p in program["papers"]}
     sessions = {s["id"]: s for s in program["sessions"]}
     for o in program["orals"]:
         p = papers[o["paper"]]
-        event(o["id"], p["title"], "talk", o["day"], o["start"], o["minutes"], sessions[o["session"]]["room"], "", p["authors"][:1])
+        event(
+            o["id"],
+            p["title"],
+            "talk",
+            o["day"],
+            o["start"],
+            o["minutes"],
+            sessions[o["session"]]["room"],
+            "",
+            p["authors"][:1],
+        )
     for i, poster in enumerate(program["posters"]):
         s = sessions[poster["session"]]
-        event(poster["id"], f"#{poster['board']} {papers[poster['paper']]['title']}", "poster", s["day"], s["start"], s["minutes"],
-              ROOMS[i % 34], "Posters", papers[poster["paper"]]["authors"][:2])
+        event(
+            poster["id"],
+            f"#{poster['board']} {papers[poster['paper']]['title']}",
+            "poster",
+            s["day"],
+            s["start"],
+            s["minutes"],
+            ROOMS[i % 34],
+            "Posters",
+            papers[poster["paper"]]["authors"][:2],
+        )
     for i, paper in enumerate(program["papers"]):
         day = FIRST_DAY + dt.timedelta(days=i % DAYS)
-        event(paper["id"], paper["title"], "lightning talk", day, dt.time(8 + (i // DAYS) % 12, 5 * ((i // 60) % 12)), 5, ROOMS[i % 34], "Lightning", paper["authors"][:1])
+        event(
+            paper["id"],
+            paper["title"],
+            "lightning talk",
+            day,
+            dt.time(8 + (i // DAYS) % 12, 5 * ((i // 60) % 12)),
+            5,
+            ROOMS[i % 34],
+            "Lightning",
+            paper["authors"][:1],
+        )
     for b in program["booths"]:
-        day, start, end = b["hours"][0]
+        day, start, _end = b["hours"][0]
         event(b["id"], b["exhibitor"], "expo", day, start, 480, "Expo", "Expo", [])
     for m in program["meals"]:
         event(m["id"], m["title"], m["kind"], m["day"], m["start"], m["minutes"], m["room"], "", [])
@@ -193,8 +311,143 @@ def frab_xml(program: dict[str, list], moved: frozenset[str] = frozenset()) -> b
     return "".join(parts).encode()
 
 
+def _rows_csv(header: list[str], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_zip(program: dict[str, list], moved: frozenset[str] = frozenset()) -> bytes:
+    """The program as a zip of Boardwalk CSV templates (see docs/csv-templates.md)."""
+
+    def at(row: dict) -> tuple[str, str, str]:
+        start = dt.datetime.combine(row["day"], row["start"])
+        if row["id"] in moved:
+            start += dt.timedelta(minutes=15)
+        end = start + dt.timedelta(minutes=row["minutes"])
+        return f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{end:%H:%M}"
+
+    files = {
+        "papers.csv": _rows_csv(
+            [
+                "id",
+                "title",
+                "authors",
+                "affiliations",
+                "abstract",
+                "keywords",
+                "arxiv_id",
+                "openreview_id",
+                "pdf_url",
+                "project_url",
+            ],
+            [
+                [p["id"], p["title"], "; ".join(p["authors"]), "", "", "", "", "", "", ""]
+                for p in program["papers"]
+            ],
+        ),
+        "sessions.csv": _rows_csv(
+            [
+                "id",
+                "title",
+                "kind",
+                "date",
+                "start",
+                "end",
+                "end_date",
+                "room",
+                "track",
+                "description",
+                "url",
+                "speakers",
+                "chairs",
+            ],
+            [
+                [s["id"], s["title"], s["kind"], *at(s), "", s["room"], s["track"], "", "", "", ""]
+                for s in program["sessions"]
+            ],
+        ),
+        "orals.csv": _rows_csv(
+            ["id", "session_id", "order", "date", "start", "end", "paper_id", "title", "speakers"],
+            [
+                [o["id"], o["session"], str(o["order"]), *at(o), o["paper"], "", ""]
+                for o in program["orals"]
+            ],
+        ),
+        "posters.csv": _rows_csv(
+            ["id", "session_id", "board", "paper_id", "title"],
+            [[p["id"], p["session"], p["board"], p["paper"], ""] for p in program["posters"]],
+        ),
+        "booths.csv": _rows_csv(
+            [
+                "id",
+                "exhibitor",
+                "number",
+                "room",
+                "tier",
+                "tags",
+                "website",
+                "description",
+                "hours",
+            ],
+            [
+                [
+                    b["id"],
+                    b["exhibitor"],
+                    b["number"],
+                    "Expo",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "; ".join(f"{d} {s:%H:%M}-{e:%H:%M}" for d, s, e in b["hours"]),
+                ]
+                for b in program["booths"]
+            ],
+        ),
+        "meals.csv": _rows_csv(
+            [
+                "id",
+                "kind",
+                "title",
+                "date",
+                "start",
+                "end",
+                "end_date",
+                "room",
+                "dietary",
+                "menu",
+                "notes",
+            ],
+            [
+                [
+                    m["id"],
+                    m["kind"],
+                    m["title"],
+                    *at(m),
+                    "",
+                    m["room"],
+                    "vegetarian; kosher",
+                    "",
+                    "",
+                ]
+                for m in program["meals"]
+            ],
+        ),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
@@ -203,13 +456,15 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     program = build(args.items, args.seed)
     (args.out / "program.xml").write_bytes(frab_xml(program))
+    (args.out / "program.zip").write_bytes(csv_zip(program))
     if args.moved:
         keys = all_keys(program)
         moved = frozenset(random.Random(args.seed + 1).sample(keys, round(len(keys) * args.moved)))
         (args.out / "program-moved.xml").write_bytes(frab_xml(program, moved))
+        (args.out / "program-moved.zip").write_bytes(csv_zip(program, moved))
         (args.out / "moved.txt").write_text(f"{len(moved)}\n")
     counts = {kind: len(rows) for kind, rows in program.items()}
-    print(f"wrote {args.out}/program.xml: {sum(counts.values()):,} items {counts}")
+    print(f"wrote {args.out}/program.xml and program.zip: {sum(counts.values()):,} items {counts}")
 
 
 if __name__ == "__main__":

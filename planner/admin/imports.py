@@ -39,6 +39,10 @@ class UploadForm(forms.Form):
         help_text="Re-imports with the same key update the same rows; use another key for a second feed.",
     )
     dry_run = forms.BooleanField(required=False, help_text="Show what would change; write nothing.")
+    allow_empty = forms.BooleanField(
+        required=False,
+        help_text="Accept a file that lists no events, cancelling all events it listed before.",
+    )
 
     def __init__(self, *args, conferences, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,6 +177,7 @@ class ImportRunAdmin(ConferenceScopedAdmin):
                     zone=data["timezone"],
                     source_key=data["source_key"],
                     dry_run=data["dry_run"],
+                    allow_empty=data["allow_empty"],
                     user=request.user,
                 )
             except ValidationFailed as error:

@@ -167,7 +167,7 @@ _KIND_WORDS: list[tuple[str, str]] = [
 _KIND_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(word) for word, _ in _KIND_WORDS) + r")(?:s|es)?\b", re.IGNORECASE
 )
-_KIND_OF = {word: kind for word, kind in _KIND_WORDS}
+_KIND_OF = dict(_KIND_WORDS)
 
 
 def session_kind(*hints: str) -> str:

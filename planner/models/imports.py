@@ -35,6 +35,10 @@ class ImportRun(models.Model):
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
     dry_run = models.BooleanField(default=False)
+    allow_empty = models.BooleanField(
+        default=False,
+        help_text="Accept a file that lists no items, cancelling everything it used to list.",
+    )
     counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)

@@ -107,6 +107,7 @@ def schedule_import(
     dry_run: bool = False,
     import_run: ImportRun | None = None,
     on_stage=None,
+    allow_empty: bool = False,
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
@@ -154,6 +155,7 @@ def import_run_create(
     zone: str = "",
     source_key: str = "import",
     dry_run: bool = False,
+    allow_empty: bool = False,
     user=None,
 ) -> ImportRun:
     """A pending ImportRun for an upload (``data``) or a URL (``source``). Writes the file to
@@ -167,6 +169,7 @@ def import_run_create(
         timezone=(canonical_zone(zone) or "") if zone else "",
         source_key=source_key or "import",
         dry_run=dry_run,
+        allow_empty=allow_empty,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if data is not None:
@@ -212,6 +215,7 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
             zone=run.timezone,
             source=run.source_key,
             dry_run=run.dry_run,
+            allow_empty=run.allow_empty,
             import_run=run,
             on_stage=lambda stage: _set_stage(run.pk, stage),
         )

@@ -212,10 +212,13 @@ def _classify(diff: dict[str, tuple[Any, Any]]) -> str:
 
 
 class _Upsert:
-    def __init__(self, conference: Conference, source: str, parsed: ParsedSchedule) -> None:
+    def __init__(
+        self, conference: Conference, source: str, parsed: ParsedSchedule, allow_empty: bool = False
+    ) -> None:
         self.conference = conference
         self.source = source
         self.parsed = parsed
+        self.allow_empty = allow_empty
         self.result = UpsertResult()
         self.changes: list[
             tuple[str, str, int, dict[str, list[Any]]]
@@ -347,6 +350,13 @@ class _Upsert:
             cancels = [
                 row for key, row in existing.items() if key not in rows and not row["cancelled"]
             ]
+            if cancels and not rows and not self.allow_empty:
+                # An empty export is far more often a broken CfP tool than a cancelled conference.
+                raise ValidationFailed(
+                    f"the file lists no {collection}, which would cancel all {len(cancels)} {collection} "
+                    "imported before from this source; if that is really meant, import with allow_empty",
+                    field=collection,
+                )
         # Placeholders first, so swapped boards / orders / numbers never collide mid-update.
         if spec.swap_field:
             self._park(
@@ -697,13 +707,17 @@ def schedule_upsert(
     parsed: ParsedSchedule,
     source: str = "import",
     import_run: ImportRun | None = None,
+    allow_empty: bool = False,
 ) -> UpsertResult:
-    """Make the conference's program from ``source`` match ``parsed``. See the module docstring."""
+    """Make the conference's program from ``source`` match ``parsed``. See the module docstring.
+
+    A file that lists none of a covered kind of timetable item while live ones exist is
+    refused (ValidationFailed) unless ``allow_empty``: it would cancel all of them."""
     started = time.perf_counter()
     with transaction.atomic():
         # Lock the conference row: two imports of one conference never interleave.
         Conference.objects.select_for_update().filter(pk=conference.pk).first()
-        upsert = _Upsert(conference, source, parsed)
+        upsert = _Upsert(conference, source, parsed, allow_empty)
         upsert.run()
         result = upsert.result
         version = Conference.objects.values_list("schedule_version", flat=True).get(

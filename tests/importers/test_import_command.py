@@ -160,3 +160,17 @@ def test_missing_file_is_a_usage_error(tmp_path):
 
     assert caught.value.returncode == 2
     assert "nope.xml" in str(caught.value)
+
+
+def test_empty_export_does_not_silently_cancel_everything(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _import(REAL / "39c3/everything.schedule.xml", "c3")
+
+    with pytest.raises(CommandError) as caught:
+        _import(REAL / "39c3/himmel3.schedule.xml", "c3")
+    assert caught.value.returncode == 1
+    assert "would cancel all 895 sessions" in str(caught.value)
+    assert Session.objects.filter(conference__slug="c3", cancelled=True).count() == 0
+
+    _import(REAL / "39c3/himmel3.schedule.xml", "c3", "--allow-empty")
+    assert Session.objects.filter(conference__slug="c3", cancelled=True).count() == 895

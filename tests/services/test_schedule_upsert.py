@@ -260,3 +260,28 @@ def test_sources_are_separate_namespaces(conference):
         Session.objects.filter(conference=conference, source="main", cancelled=False).count() == 101
     )
     assert Session.objects.filter(conference=conference, source="workshops").count() == 3
+
+
+def test_empty_file_is_refused_when_it_would_cancel_everything(conference):
+    schedule_upsert(conference=conference, parsed=_program())
+    empty = ParsedSchedule(
+        format="frab_xml", covers=frozenset({"rooms", "tracks", "people", "sessions"})
+    )
+
+    with pytest.raises(ValidationFailed) as caught:
+        schedule_upsert(conference=conference, parsed=empty)
+
+    assert "would cancel all 101 sessions" in caught.value.message
+    assert Session.objects.filter(conference=conference, cancelled=True).count() == 0
+
+
+def test_empty_file_is_accepted_when_allowed(conference):
+    schedule_upsert(conference=conference, parsed=_program())
+    empty = ParsedSchedule(
+        format="frab_xml", covers=frozenset({"rooms", "tracks", "people", "sessions"})
+    )
+
+    result = schedule_upsert(conference=conference, parsed=empty, allow_empty=True)
+
+    assert Session.objects.filter(conference=conference, cancelled=True).count() == 101
+    assert result.counts["session"]["cancelled"] == 101

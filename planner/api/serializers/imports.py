@@ -15,6 +15,11 @@ class ImportRequestSerializer(serializers.Serializer):
     timezone = serializers.CharField(required=False, allow_blank=True, default="")
     source_key = serializers.SlugField(required=False, default="import", max_length=200)
     dry_run = serializers.BooleanField(required=False, default=False)
+    allow_empty = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Accept a file with no events (cancels all earlier ones).",
+    )
 
     def validate_timezone(self, value: str) -> str:
         if value and canonical_zone(value) is None:
@@ -50,6 +55,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "status",
             "stage",
             "dry_run",
+            "allow_empty",
             "checksum",
             "counts",
             "warnings",

@@ -61,6 +61,7 @@ class ImportRunListCreate(generics.ListCreateAPIView):
             "zone": data["timezone"],
             "source_key": data["source_key"],
             "dry_run": data["dry_run"],
+            "allow_empty": data["allow_empty"],
             "user": request.user,
         }
         if upload is None:

@@ -77,6 +77,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would change; write nothing."
         )
+        parser.add_argument(
+            "--allow-empty",
+            action="store_true",
+            help="Accept a file with no events even though it cancels all events imported before.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         zone = options["timezone"]
@@ -131,6 +136,7 @@ class Command(BaseCommand):
             zone=options["timezone"],
             source_key=options["source"],
             dry_run=options["dry_run"],
+            allow_empty=options["allow_empty"],
         )
         return import_run_execute(import_run_id=run.pk) or run
 
