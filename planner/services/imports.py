@@ -132,6 +132,7 @@ def schedule_import(
                 parsed=parsed,
                 source=source,
                 import_run=None if dry_run else import_run,
+                allow_empty=allow_empty,
             )
             if dry_run:
                 raise _DryRun
