@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import random
+import sys
 import uuid
 import zipfile
 import zlib
@@ -25,6 +26,8 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, for its CSV templates
 
 TZ = zoneinfo.ZoneInfo("Asia/Jerusalem")
 FIRST_DAY = dt.date(2026, 10, 22)
@@ -311,136 +314,84 @@ def frab_xml(program: dict[str, list], moved: frozenset[str] = frozenset()) -> b
     return "".join(parts).encode()
 
 
-def _rows_csv(header: list[str], rows: list[list[str]]) -> str:
+def _rows_csv(kind: str, rows: list[dict[str, str]]) -> str:
+    """A CSV in the importer's own template columns (so the two never drift apart)."""
+    from planner.importers.csv_templates import TEMPLATES
+
+    header = TEMPLATES[kind][0]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([row.get(column, "") for column in header] for row in rows)
     return buffer.getvalue()
 
 
 def csv_zip(program: dict[str, list], moved: frozenset[str] = frozenset()) -> bytes:
     """The program as a zip of Boardwalk CSV templates (see docs/csv-templates.md)."""
 
-    def at(row: dict) -> tuple[str, str, str]:
+    def at(row: dict) -> dict[str, str]:
         start = dt.datetime.combine(row["day"], row["start"])
         if row["id"] in moved:
             start += dt.timedelta(minutes=15)
         end = start + dt.timedelta(minutes=row["minutes"])
-        return f"{start:%Y-%m-%d}", f"{start:%H:%M}", f"{end:%H:%M}"
+        return {"date": f"{start:%Y-%m-%d}", "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
 
     files = {
-        "papers.csv": _rows_csv(
-            [
-                "id",
-                "title",
-                "authors",
-                "affiliations",
-                "abstract",
-                "keywords",
-                "arxiv_id",
-                "openreview_id",
-                "pdf_url",
-                "project_url",
-            ],
-            [
-                [p["id"], p["title"], "; ".join(p["authors"]), "", "", "", "", "", "", ""]
-                for p in program["papers"]
-            ],
-        ),
-        "sessions.csv": _rows_csv(
-            [
-                "id",
-                "title",
-                "kind",
-                "date",
-                "start",
-                "end",
-                "end_date",
-                "room",
-                "track",
-                "description",
-                "url",
-                "speakers",
-                "chairs",
-            ],
-            [
-                [s["id"], s["title"], s["kind"], *at(s), "", s["room"], s["track"], "", "", "", ""]
-                for s in program["sessions"]
-            ],
-        ),
-        "orals.csv": _rows_csv(
-            ["id", "session_id", "order", "date", "start", "end", "paper_id", "title", "speakers"],
-            [
-                [o["id"], o["session"], str(o["order"]), *at(o), o["paper"], "", ""]
-                for o in program["orals"]
-            ],
-        ),
-        "posters.csv": _rows_csv(
-            ["id", "session_id", "board", "paper_id", "title"],
-            [[p["id"], p["session"], p["board"], p["paper"], ""] for p in program["posters"]],
-        ),
-        "booths.csv": _rows_csv(
-            [
-                "id",
-                "exhibitor",
-                "number",
-                "room",
-                "tier",
-                "tags",
-                "website",
-                "description",
-                "hours",
-            ],
-            [
-                [
-                    b["id"],
-                    b["exhibitor"],
-                    b["number"],
-                    "Expo",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "; ".join(f"{d} {s:%H:%M}-{e:%H:%M}" for d, s, e in b["hours"]),
-                ]
-                for b in program["booths"]
-            ],
-        ),
-        "meals.csv": _rows_csv(
-            [
-                "id",
-                "kind",
-                "title",
-                "date",
-                "start",
-                "end",
-                "end_date",
-                "room",
-                "dietary",
-                "menu",
-                "notes",
-            ],
-            [
-                [
-                    m["id"],
-                    m["kind"],
-                    m["title"],
-                    *at(m),
-                    "",
-                    m["room"],
-                    "vegetarian; kosher",
-                    "",
-                    "",
-                ]
-                for m in program["meals"]
-            ],
-        ),
+        "papers": [
+            {"id": p["id"], "title": p["title"], "authors": "; ".join(p["authors"])}
+            for p in program["papers"]
+        ],
+        "sessions": [
+            {
+                "id": s["id"],
+                "title": s["title"],
+                "kind": s["kind"],
+                "room": s["room"],
+                "track": s["track"],
+                **at(s),
+            }
+            for s in program["sessions"]
+        ],
+        "orals": [
+            {
+                "id": o["id"],
+                "session_id": o["session"],
+                "order": str(o["order"]),
+                "paper_id": o["paper"],
+                **at(o),
+            }
+            for o in program["orals"]
+        ],
+        "posters": [
+            {"id": p["id"], "session_id": p["session"], "board": p["board"], "paper_id": p["paper"]}
+            for p in program["posters"]
+        ],
+        "booths": [
+            {
+                "id": b["id"],
+                "exhibitor": b["exhibitor"],
+                "number": b["number"],
+                "room": "Expo",
+                "hours": "; ".join(f"{d} {s:%H:%M}-{e:%H:%M}" for d, s, e in b["hours"]),
+            }
+            for b in program["booths"]
+        ],
+        "meals": [
+            {
+                "id": m["id"],
+                "kind": m["kind"],
+                "title": m["title"],
+                "room": m["room"],
+                "dietary": "vegetarian; kosher",
+                **at(m),
+            }
+            for m in program["meals"]
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
+        for kind, rows in files.items():
+            archive.writestr(f"{kind}.csv", _rows_csv(kind, rows))
     return buffer.getvalue()
 
 

@@ -73,30 +73,21 @@ def conference_feed(conference: Conference) -> bytes:
     calendar = _calendar(conference, conference.name)
     base = f"{settings.SITE_URL}/conferences/{conference.slug}"
     domain = f"{conference.slug}.boardwalk"
-    for session in session_list_for_feed(conference=conference):
+    items = [
+        ("session", session, session.description[:2000])
+        for session in session_list_for_feed(conference=conference)
+    ] + [("meal", meal, meal.notes) for meal in meal_list_for_feed(conference=conference)]
+    for kind, item, description in items:
         calendar.add_component(
             _event(
                 conference,
-                uid=f"session-{session.pk}@{domain}",
-                item=session,
-                summary=session.title,
-                kind=session.get_kind_display(),
-                location=session.room.name if session.room else "",
-                description=session.description[:2000],
-                url=f"{base}/sessions/{session.pk}",
-            )
-        )
-    for meal in meal_list_for_feed(conference=conference):
-        calendar.add_component(
-            _event(
-                conference,
-                uid=f"meal-{meal.pk}@{domain}",
-                item=meal,
-                summary=meal.title,
-                kind=meal.get_kind_display(),
-                location=meal.room.name if meal.room else "",
-                description=meal.notes,
-                url=f"{base}/meals/{meal.pk}",
+                uid=f"{kind}-{item.pk}@{domain}",
+                item=item,
+                summary=item.title,
+                kind=item.get_kind_display(),
+                location=item.room.name if item.room else "",
+                description=description,
+                url=f"{base}/{kind}s/{item.pk}",
             )
         )
     body = calendar.to_ical()

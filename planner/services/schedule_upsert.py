@@ -557,23 +557,8 @@ class _Upsert:
                 for s in parsed.sessions
             },
         )
-        if parsed.sessions:
-            scope = {"session__conference": self.conference, "session__source": self.source}
-            for name, attr in (("speakers", "speakers"), ("chairs", "chairs")):
-                through = getattr(Session, name).through
-                self.replace_links(
-                    through,
-                    "session_id",
-                    "person_id",
-                    {
-                        self.ids["sessions"][s.key]: [
-                            self.resolve("people", p, owner="session", owner_key=s.key)
-                            for p in getattr(s, attr)
-                        ]
-                        for s in parsed.sessions
-                    },
-                    scope,
-                )
+        for name in ("speakers", "chairs"):
+            self._link_people(getattr(Session, name).through, "session", parsed.sessions, name)
         self.ids["orals"] = self.sync(
             "orals",
             {
@@ -591,19 +576,7 @@ class _Upsert:
                 for o in parsed.orals
             },
         )
-        if parsed.orals:
-            self.replace_links(
-                Oral.speakers.through,
-                "oral_id",
-                "person_id",
-                {
-                    self.ids["orals"][o.key]: [
-                        self.resolve("people", p, owner="oral", owner_key=o.key) for p in o.speakers
-                    ]
-                    for o in parsed.orals
-                },
-                {"oral__conference": self.conference, "oral__source": self.source},
-            )
+        self._link_people(Oral.speakers.through, "oral", parsed.orals, "speakers")
         self.ids["posters"] = self.sync(
             "posters",
             {
@@ -674,6 +647,25 @@ class _Upsert:
                 ),
                 lambda row: (row.name, row.dietary, row.description),
             )
+
+    def _link_people(self, through: type[models.Model], kind: str, items: list, attr: str) -> None:
+        """Make the people linked to each item (speakers, chairs) those the file names."""
+        if not items:
+            return
+        collection = f"{kind}s"
+        self.replace_links(
+            through,
+            f"{kind}_id",
+            "person_id",
+            {
+                self.ids[collection][item.key]: [
+                    self.resolve("people", person, owner=kind, owner_key=item.key)
+                    for person in getattr(item, attr)
+                ]
+                for item in items
+            },
+            {f"{kind}__conference": self.conference, f"{kind}__source": self.source},
+        )
 
     def _child_rows(
         self,
