@@ -3,8 +3,10 @@ raises NotFound, exactly like what does not exist."""
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
+
 from planner.exceptions import NotFound
-from planner.models import Conference
+from planner.models import Attendee, Conference
 
 
 def conference_for_organizer(*, user, slug: str) -> Conference:
@@ -18,3 +20,27 @@ def conference_for_organizer(*, user, slug: str) -> Conference:
     if conference is None:
         raise NotFound("Not found.")
     return conference
+
+
+def conference_public(*, slug: str) -> Conference:
+    conference = Conference.objects.filter(slug=slug).first()
+    if conference is None:
+        raise NotFound("Not found.")
+    return conference
+
+
+def attendee_for(*, user, conference: Conference) -> Attendee:
+    """The user's Attendee row at ``conference``, created on first use (joining is implicit).
+
+    Safe under concurrency: two first requests at once make one row."""
+    attendee = Attendee.objects.filter(user=user, conference=conference).first()
+    if attendee is not None:
+        return attendee
+    name = user.get_full_name() or user.get_username()
+    try:
+        with transaction.atomic():
+            return Attendee.objects.create(
+                user=user, conference=conference, display_name=name[:200]
+            )
+    except IntegrityError:
+        return Attendee.objects.get(user=user, conference=conference)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -18,5 +18,9 @@ urlpatterns = [
         ImportRunDetail.as_view(),
         name="import-run-detail",
     ),
+    path("", include("planner.api.routes.accounts")),
+    path("", include("planner.api.routes.program")),
+    path("", include("planner.api.routes.bundle")),
+    path("", include("planner.api.routes.personal")),
     *router.urls,
 ]

@@ -1,3 +1,4 @@
+from planner.models.accounts import ApiToken
 from planner.models.attendee import Attendee
 from planner.models.conference import Conference, Room, Track
 from planner.models.imports import ImportRun, ScheduleChange
@@ -18,6 +19,7 @@ from planner.models.program import (
 from planner.models.reminders import Notification, PushSubscription, Reminder
 
 __all__ = [
+    "ApiToken",
     "Attendee",
     "Authorship",
     "Booth",

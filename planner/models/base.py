@@ -26,6 +26,9 @@ class ImportedModel(TimestampedModel):
     external_ref = models.CharField(
         max_length=200, blank=True, default="", help_text="The id the source file shows."
     )
+    # The conference schedule_version in which this row last changed: the offline bundle's
+    # `?since=V` delta is every row with changed_in > V (cancelled ones are its tombstones).
+    changed_in = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True

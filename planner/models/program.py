@@ -58,7 +58,10 @@ class Person(ImportedModel):
             *ImportedModel.Meta.constraints,
             models.CheckConstraint(condition=~Q(name=""), name="person_name_required"),
         ]
-        indexes = [models.Index(fields=["conference", "name"], name="person_conf_name_idx")]
+        indexes = [
+            models.Index(fields=["conference", "changed_in"], name="person_changed_idx"),
+            models.Index(fields=["conference", "name"], name="person_conf_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.affiliation})" if self.affiliation else self.name
@@ -83,7 +86,10 @@ class Paper(ImportedModel):
             *ImportedModel.Meta.constraints,
             models.CheckConstraint(condition=~Q(title=""), name="paper_title_required"),
         ]
-        indexes = [models.Index(fields=["conference", "title"], name="paper_conf_title_idx")]
+        indexes = [
+            models.Index(fields=["conference", "changed_in"], name="paper_changed_idx"),
+            models.Index(fields=["conference", "title"], name="paper_conf_title_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -143,7 +149,10 @@ class Session(ImportedModel):
             choices_check("kind", SessionKind, "session_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="session_title_required"),
         ]
-        indexes = [models.Index(fields=["conference", "start"], name="session_conf_start_idx")]
+        indexes = [
+            models.Index(fields=["conference", "changed_in"], name="session_changed_idx"),
+            models.Index(fields=["conference", "start"], name="session_conf_start_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -176,6 +185,7 @@ class Oral(ImportedModel):
                 condition=Q(paper__isnull=False) | ~Q(title=""), name="oral_paper_or_title"
             ),
         ]
+        indexes = [models.Index(fields=["conference", "changed_in"], name="oral_changed_idx")]
 
     def __str__(self) -> str:
         return self.display_title
@@ -214,7 +224,10 @@ class Poster(ImportedModel):
                 condition=Q(paper__isnull=False) | ~Q(title=""), name="poster_paper_or_title"
             ),
         ]
-        indexes = [models.Index(fields=["conference", "board"], name="poster_conf_board_idx")]
+        indexes = [
+            models.Index(fields=["conference", "changed_in"], name="poster_changed_idx"),
+            models.Index(fields=["conference", "board"], name="poster_conf_board_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.board} {self.display_title}"
@@ -250,6 +263,7 @@ class Booth(ImportedModel):
             ),
             models.CheckConstraint(condition=~Q(exhibitor=""), name="booth_exhibitor_required"),
         ]
+        indexes = [models.Index(fields=["conference", "changed_in"], name="booth_changed_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.exhibitor}".strip()
@@ -297,6 +311,7 @@ class Meal(ImportedModel):
             choices_check("kind", MealKind, "meal_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="meal_title_required"),
         ]
+        indexes = [models.Index(fields=["conference", "changed_in"], name="meal_changed_idx")]
 
     def __str__(self) -> str:
         return self.title

@@ -1962,6 +1962,34 @@ def _fmt_offset(offset: dt.timedelta | None) -> str:
 # --- the service ----------------------------------------------------------------------------
 
 
+def _write_api_token(attendee: Attendee) -> None:
+    """A personal API token for the demo attendee's scripts. Its secret is not kept or shown
+    (only the hash is stored); create your own in the PWA or API to use one."""
+    from planner.models.accounts import ApiToken, hash_token, new_token
+
+    raw = new_token()
+    ApiToken.objects.get_or_create(
+        user=attendee.user,
+        name="Trip report script",
+        defaults={"key_hash": hash_token(raw), "hint": raw[:8]},
+    )
+
+
+def _stamp_versions(conference: Conference, version: int) -> None:
+    """Give program rows the schedule version they last changed in (for bundle deltas): rows
+    written by this run get ``version``; rows the demo's history changed later get that."""
+    from planner.models import Booth, Meal, Oral, Paper, Person, Poster, ScheduleChange, Session
+
+    for model in (Person, Paper, Session, Oral, Poster, Booth, Meal):
+        model.objects.filter(conference=conference, changed_in=0).update(changed_in=version)
+    for change in ScheduleChange.objects.filter(conference=conference).order_by("schedule_version"):
+        for name in ("session", "oral", "poster", "paper", "booth", "meal"):
+            target = getattr(change, f"{name}_id")
+            if target:
+                model = ScheduleChange._meta.get_field(name).related_model
+                model.objects.filter(pk=target).update(changed_in=change.schedule_version)
+
+
 def demo_seed(
     *,
     start: dt.date | None = None,
@@ -2037,9 +2065,11 @@ def demo_seed(
             ) or conference.schedule_version
         if created or changes:
             conference.save(update_fields=["schedule_version", "updated_at"])
+        _stamp_versions(conference, version_after_import)
         written = time.perf_counter()
 
         attendees = _write_attendees(conference, logins, seed)
+        _write_api_token(attendees[0])
         _write_plans(conference, attendees, ids, seed)
         _write_reminders(attendees[0], ids)
         _write_logbook(conference, attendees, ids)

@@ -213,12 +213,18 @@ def _classify(diff: dict[str, tuple[Any, Any]]) -> str:
 
 class _Upsert:
     def __init__(
-        self, conference: Conference, source: str, parsed: ParsedSchedule, allow_empty: bool = False
+        self,
+        conference: Conference,
+        source: str,
+        parsed: ParsedSchedule,
+        allow_empty: bool = False,
+        new_version: int = 1,
     ) -> None:
         self.conference = conference
         self.source = source
         self.parsed = parsed
         self.allow_empty = allow_empty
+        self.new_version = new_version  # what schedule_version becomes if anything changes
         self.result = UpsertResult()
         self.changes: list[
             tuple[str, str, int, dict[str, list[Any]]]
@@ -337,7 +343,13 @@ class _Upsert:
             old = existing.get(key)
             if old is None:
                 to_create.append(
-                    model(conference=self.conference, source=self.source, external_id=key, **values)
+                    model(
+                        conference=self.conference,
+                        source=self.source,
+                        external_id=key,
+                        changed_in=self.new_version,
+                        **values,
+                    )
                 )
                 continue
             diff = {name: (old[name], values[name]) for name in values if old[name] != values[name]}
@@ -369,7 +381,9 @@ class _Upsert:
             self._apply_updates(model, updates)
             self._count(spec.kind, "updated", len(updates))
         if cancels:
-            model.objects.filter(pk__in=[row["id"] for row in cancels]).update(cancelled=True)
+            model.objects.filter(pk__in=[row["id"] for row in cancels]).update(
+                cancelled=True, changed_in=self.new_version
+            )
             self._count(spec.kind, "cancelled", len(cancels))
         self._wrote(len(to_create) + len(updates) + len(cancels))
 
@@ -408,8 +422,8 @@ class _Upsert:
         """One bulk_update per set of changed fields (usually one or two sets)."""
         groups: dict[tuple[str, ...], list[models.Model]] = defaultdict(list)
         for pk, diff in updates:
-            names = tuple(sorted(diff))
-            obj = model(pk=pk)
+            names = (*sorted(diff), "changed_in")
+            obj = model(pk=pk, changed_in=self.new_version)
             for name, (_, new) in diff.items():
                 setattr(obj, name, new)
             groups[names].append(obj)
@@ -441,7 +455,7 @@ class _Upsert:
         wanted: dict[int, list[int]],
         existing_filter: dict[str, Any],
         ordered: bool = False,
-    ) -> int:
+    ) -> list[int]:
         """Make each parent's linked children equal ``wanted`` (order too when ``ordered``)."""
         current: dict[int, list[int]] = defaultdict(list)
         order_by = [parent_field, "position"] if ordered else [parent_field, child_field]
@@ -458,7 +472,7 @@ class _Upsert:
             != (children if ordered else sorted(children))
         ]
         if not stale:
-            return 0
+            return []
         through.objects.filter(**{f"{parent_field}__in": stale}).delete()
         rows = []
         for parent in stale:
@@ -469,7 +483,7 @@ class _Upsert:
                 rows.append(through(**values))
         through.objects.bulk_create(rows, batch_size=BATCH)
         self._wrote(len(stale))
-        return len(stale)
+        return stale
 
     # --- reference resolution -------------------------------------------------------------------------
     def resolve(
@@ -526,7 +540,7 @@ class _Upsert:
             },
         )
         if parsed.papers:
-            self.replace_links(
+            relinked = self.replace_links(
                 Authorship,
                 "paper_id",
                 "person_id",
@@ -539,6 +553,7 @@ class _Upsert:
                 {"paper__conference": self.conference, "paper__source": self.source},
                 ordered=True,
             )
+            self._touch(Paper, relinked)
         self.ids["sessions"] = self.sync(
             "sessions",
             {
@@ -653,7 +668,7 @@ class _Upsert:
         if not items:
             return
         collection = f"{kind}s"
-        self.replace_links(
+        relinked = self.replace_links(
             through,
             f"{kind}_id",
             "person_id",
@@ -666,6 +681,12 @@ class _Upsert:
             },
             {f"{kind}__conference": self.conference, f"{kind}__source": self.source},
         )
+        self._touch(SPECS[collection].model, relinked)
+
+    def _touch(self, model: type[models.Model], pks: list[int]) -> None:
+        """Rows whose links or child rows changed are changed too, for the bundle's deltas."""
+        if pks:
+            model.objects.filter(pk__in=pks).update(changed_in=self.new_version)
 
     def _child_rows(
         self,
@@ -691,6 +712,8 @@ class _Upsert:
                 rows.append(row)
         model.objects.bulk_create(rows, batch_size=BATCH)
         self._wrote(len(stale))
+        parent = model._meta.get_field(parent_field.removesuffix("_id")).related_model
+        self._touch(parent, stale)
 
 
 def schedule_upsert(
@@ -709,12 +732,12 @@ def schedule_upsert(
     with transaction.atomic():
         # Lock the conference row: two imports of one conference never interleave.
         Conference.objects.select_for_update().filter(pk=conference.pk).first()
-        upsert = _Upsert(conference, source, parsed, allow_empty)
-        upsert.run()
-        result = upsert.result
         version = Conference.objects.values_list("schedule_version", flat=True).get(
             pk=conference.pk
         )
+        upsert = _Upsert(conference, source, parsed, allow_empty, new_version=version + 1)
+        upsert.run()
+        result = upsert.result
         if result.changed:
             version += 1
             Conference.objects.filter(pk=conference.pk).update(schedule_version=version)

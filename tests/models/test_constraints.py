@@ -376,6 +376,25 @@ case("schedulechange_action_valid")(lambda: f.ScheduleChangeFactory(action="tele
 case("schedulechange_version_from_one")(lambda: f.ScheduleChangeFactory(schedule_version=0))
 
 
+# --- accounts --------------------------------------------------------------------------------------
+
+
+def _token(**fields):
+    values = {"user": f.UserFactory(), "name": "script", "key_hash": "a" * 64, "hint": "bw_abcde"}
+    values.update(fields)
+    return m.ApiToken.objects.create(**values)
+
+
+case("apitoken_hash_sha256")(lambda: _token(key_hash="plaintext-token"))
+case("apitoken_name_required")(lambda: _token(name=""))
+
+
+@case("apitoken_unique_name")
+def _():
+    first = _token()
+    _token(user=first.user, key_hash="b" * 64)
+
+
 def _constraint_names() -> set[str]:
     names = set()
     for model in apps.get_app_config("planner").get_models():

@@ -285,3 +285,33 @@ def test_empty_file_is_accepted_when_allowed(conference):
 
     assert Session.objects.filter(conference=conference, cancelled=True).count() == 101
     assert result.counts["session"]["cancelled"] == 101
+
+
+def _changed_in(model, key):
+    return model.objects.values_list("changed_in", flat=True).get(external_id=key)
+
+
+def test_rows_remember_the_version_they_last_changed_in(conference):
+    schedule_upsert(conference=conference, parsed=_program())
+    changed = _program()
+    changed.sessions[1].start += dt.timedelta(minutes=5)
+    changed.sessions[1].end += dt.timedelta(minutes=5)
+    changed.sessions[2].speakers = ["p6"]
+    changed.papers[3].authors = ["p4", "p3"]
+    changed.sessions = [s for s in changed.sessions if s.key != "s9"]
+
+    schedule_upsert(conference=conference, parsed=changed)
+
+    assert {key: _changed_in(Session, key) for key in ("s0", "s1", "s2", "s9")} == {
+        "s0": 1,
+        "s1": 2,
+        "s2": 2,
+        "s9": 2,
+    }
+    assert _changed_in(Paper, "paper3") == 2
+    assert _changed_in(Paper, "paper4") == 1
+    assert set(
+        Session.objects.filter(conference=conference, changed_in__gt=1).values_list(
+            "external_id", flat=True
+        )
+    ) == {"s1", "s2", "s9"}

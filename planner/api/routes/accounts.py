@@ -1,0 +1,3 @@
+"""API routes: accounts. Included from planner/api/urls.py under /api/v1/."""
+
+urlpatterns: list = []
