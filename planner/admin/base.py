@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from planner.models import Conference
+from planner.services.program import Edit, program_edits_record, program_items_set_cancelled
 
 
 def conference_ids_for(request: HttpRequest) -> list[int] | None:
@@ -128,10 +129,96 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
             field.help_text = zone_help(request)
         return field
 
+    # --- every saved edit is a schedule change -------------------------------------------------
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _remember(request, _edit_from_form(form, obj, created=not change))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if (
+                instance.pk
+                and inline_form.has_changed()
+                and not inline_form.cleaned_data.get("DELETE")
+            ):
+                _remember(
+                    request,
+                    _edit_from_form(inline_form, instance, created=instance in formset.new_objects),
+                )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        edits = getattr(request, "_boardwalk_edits", [])
+        conference = self.conference_of(form.instance)
+        if edits and conference is not None:
+            version = program_edits_record(conference=conference, edits=edits)
+            if version:
+                self.message_user(
+                    request, f"Schedule version {version}: attendees' offline copies will update."
+                )
+        request._boardwalk_edits = []
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.boardwalk_conference_path = self.conference_path
         return form
+
+
+def _edit_from_form(form, obj, *, created: bool) -> Edit:
+    diff = {}
+    if not created:
+        for name in form.changed_data:
+            field = (
+                obj._meta.get_field(name)
+                if name in {f.name for f in obj._meta.get_fields()}
+                else None
+            )
+            if field is None or field.many_to_many:
+                diff[name] = (None, "changed")
+                continue
+            key = field.attname if field.is_relation else name
+            old = form.initial.get(name)
+            diff[key] = (old, getattr(obj, key))
+    return Edit(item=obj, created=created, diff=diff)
+
+
+def _remember(request: HttpRequest, edit: Edit) -> None:
+    if not hasattr(request, "_boardwalk_edits"):
+        request._boardwalk_edits = []
+    request._boardwalk_edits.append(edit)
+
+
+class TimetableActionsMixin:
+    """Timetable items are cancelled, never deleted: attendees' plans and logs point at them."""
+
+    actions = ["cancel_selected", "restore_selected"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _set_cancelled(self, request, queryset, cancelled: bool) -> None:
+        total = 0
+        for conference_id in queryset.values_list("conference_id", flat=True).distinct():
+            conference = Conference.objects.get(pk=conference_id)
+            total += program_items_set_cancelled(
+                conference=conference,
+                items=list(queryset.filter(conference_id=conference_id)),
+                cancelled=cancelled,
+            )
+        verb = "Cancelled" if cancelled else "Restored"
+        self.message_user(
+            request, f"{verb} {total} item(s); attendees see the change in their plans and feeds."
+        )
+
+    @admin.action(description="Cancel selected items (attendees keep them, marked cancelled)")
+    def cancel_selected(self, request, queryset):
+        self._set_cancelled(request, queryset, True)
+
+    @admin.action(description="Restore selected cancelled items")
+    def restore_selected(self, request, queryset):
+        self._set_cancelled(request, queryset, False)
 
 
 def _rendered(response):

@@ -9,6 +9,7 @@ from planner.admin.base import (
     DayFilter,
     SameConferenceForm,
     SameConferenceInlineFormSet,
+    TimetableActionsMixin,
     format_span,
 )
 from planner.models import (
@@ -41,6 +42,7 @@ class ConferenceInline(admin.TabularInline):
     form = SameConferenceForm
     extra = 0
     show_change_link = True
+    can_delete = False  # cancel instead: plans and logbooks point at these rows
 
 
 class OralInline(ConferenceInline):
@@ -69,7 +71,7 @@ class SessionDayFilter(DayFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(ConferenceScopedAdmin):
+class SessionAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = [
         "title",
@@ -187,7 +189,7 @@ class PosterDayFilter(DayFilter):
 
 
 @admin.register(Poster)
-class PosterAdmin(ConferenceScopedAdmin):
+class PosterAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = ["board", "poster_title", "session", "when", "cancelled", "conference"]
     list_filter = [
@@ -215,7 +217,7 @@ class OralDayFilter(DayFilter):
 
 
 @admin.register(Oral)
-class OralAdmin(ConferenceScopedAdmin):
+class OralAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = ["oral_title", "session", "order", "when", "cancelled", "conference"]
     list_filter = ["conference", OralDayFilter, "cancelled"]
@@ -240,7 +242,7 @@ class BoothHoursInline(admin.TabularInline):
 
 
 @admin.register(Booth)
-class BoothAdmin(ConferenceScopedAdmin):
+class BoothAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = ["number", "exhibitor", "tier", "tags", "room", "opening_hours", "conference"]
     list_filter = ["conference", "tier", "cancelled"]
@@ -274,7 +276,7 @@ class MealDayFilter(DayFilter):
 
 
 @admin.register(Meal)
-class MealAdmin(ConferenceScopedAdmin):
+class MealAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     form = SameConferenceForm
     list_display = ["title", "kind", "when", "room", "dietary_options", "cancelled", "conference"]
     list_filter = ["conference", "kind", MealDayFilter, "cancelled"]

@@ -102,10 +102,16 @@ class UpsertResult:
         return "; ".join(parts) or "no changes"
 
 
-def _iso(value: Any) -> Any:
+def describe_value(value: Any) -> Any:
+    """A JSON-friendly value for a ScheduleChange: instants as UTC ISO strings, models by name."""
+    if isinstance(value, models.Model):
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     return value
+
+
+_iso = describe_value
 
 
 def _check_lengths(model: type[models.Model], values: dict[str, Any], kind: str, key: str) -> None:
@@ -195,7 +201,8 @@ SPECS = {
 }
 
 
-def _classify(diff: dict[str, tuple[Any, Any]]) -> str:
+def classify_change(diff: dict[str, tuple[Any, Any]]) -> str:
+    """The one action that names a change to a timetable item (see _PRECEDENCE)."""
     actions = set()
     for name, (_old, new) in diff.items():
         if name == "cancelled":
@@ -393,7 +400,7 @@ class _Upsert:
             for obj in to_create:
                 self._record(ChangeAction.CREATED, spec.kind, obj.pk, {})
             for pk, diff in updates:
-                action = _classify(diff)
+                action = classify_change(diff)
                 if action == ChangeAction.RESTORED:
                     self._count(spec.kind, "restored")
                 self._record(action, spec.kind, pk, self._describe(diff))

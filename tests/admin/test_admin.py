@@ -233,3 +233,86 @@ def _planner_permissions():
     from django.contrib.auth.models import Permission
 
     return Permission.objects.filter(content_type__app_label="planner")
+
+
+def _change_post(session, **overrides) -> dict[str, str]:
+    local = session.start.astimezone(session.conference.tz)
+    local_end = session.end.astimezone(session.conference.tz)
+    data = {
+        "conference": str(session.conference_id),
+        "title": session.title,
+        "kind": session.kind,
+        "start_0": local.date().isoformat(),
+        "start_1": local.strftime("%H:%M"),
+        "end_0": local_end.date().isoformat(),
+        "end_1": local_end.strftime("%H:%M"),
+        "room": str(session.room_id),
+        "description": "",
+        "url": "",
+        "source": "",
+        "external_id": "",
+        "external_ref": "",
+    }
+    for prefix in ("orals", "posters"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_admin_edit_is_a_schedule_change(superuser_client):
+    from planner.models import ScheduleChange
+
+    session = f.SessionFactory(start=f.local(dt.date(2026, 10, 25), 9))
+    url = reverse("admin:planner_session_change", args=[session.pk])
+
+    response = superuser_client.post(url, _change_post(session, start_1="09:30", end_1="11:00"))
+
+    assert response.status_code == 302
+    session.refresh_from_db()
+    session.conference.refresh_from_db()
+    assert session.conference.schedule_version == 1
+    assert session.changed_in == 1
+    change = ScheduleChange.objects.get(session=session)
+    assert change.action == "moved_time"
+    assert change.fields["start"] == ["2026-10-25T07:00:00Z", "2026-10-25T07:30:00Z"]
+
+
+def test_admin_save_without_changes_is_not_a_schedule_change(superuser_client):
+    session = f.SessionFactory(start=f.local(dt.date(2026, 10, 25), 9))
+
+    superuser_client.post(
+        reverse("admin:planner_session_change", args=[session.pk]), _change_post(session)
+    )
+
+    session.conference.refresh_from_db()
+    assert session.conference.schedule_version == 0
+
+
+def test_admin_cancels_instead_of_deleting(superuser_client):
+    from planner.models import ScheduleChange
+
+    session = f.SessionFactory()
+    changelist = reverse("admin:planner_session_changelist")
+
+    page = superuser_client.get(changelist).content.decode()
+    response = superuser_client.post(
+        changelist,
+        {"action": "cancel_selected", "_selected_action": [str(session.pk)]},
+        follow=True,
+    )
+
+    assert "delete_selected" not in page
+    assert response.status_code == 200
+    session.refresh_from_db()
+    assert session.cancelled is True
+    assert ScheduleChange.objects.get(session=session).action == "cancelled"
+    assert (
+        superuser_client.get(reverse("admin:planner_session_delete", args=[session.pk])).status_code
+        == 403
+    )
