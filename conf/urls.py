@@ -20,3 +20,6 @@ urlpatterns = [
         name="pwa-route",
     ),
 ]
+
+handler404 = "planner.views.not_found"
+handler500 = "planner.views.server_error"

@@ -47,3 +47,22 @@ def pwa_shell(request: HttpRequest) -> HttpResponse:
     )
     response["Cache-Control"] = "no-cache"
     return response
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for paths nothing matched: the API's error shape under /api/, a page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
+    return HttpResponse("Not found.", status=404, content_type="text/plain; charset=utf-8")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": "Server error; it has been logged.", "errors": {}}, status=500
+        )
+    return HttpResponse("Server error.", status=500, content_type="text/plain; charset=utf-8")

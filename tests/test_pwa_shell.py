@@ -28,6 +28,7 @@ def test_api_paths_are_not_swallowed_by_shell(client, built_frontend, db):
 
     assert response.status_code == 404
     assert b'id="app"' not in response.content
+    assert response.json() == {"detail": "Not found.", "errors": {}}
 
 
 def test_root_without_build_says_how_to_build(client, tmp_path, settings):

@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from celery import Celery
-from django.db import connection
 
 from planner.models import ImportRun, Session
 from planner.services.imports import import_run_create
 from tests import factories as f
 from tests.infra import redis_url_for_tests
+from tests.live_server import database_url
 from tests.worker import celery_worker, subprocess_env
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
-
-
-def _database_url() -> str:
-    """The test database, as a URL another process can open."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.mark.slow
@@ -43,7 +33,7 @@ def test_import_task_runs_in_a_worker_through_redis(settings, tmp_path):
     client = Celery("boardwalk-test-client", broker=broker, backend=broker, set_as_current=False)
     client.control.purge()  # nothing left over from an earlier, interrupted run
     env = subprocess_env(
-        tmp_path, DATABASE_URL=_database_url(), REDIS_URL=broker, MEDIA_ROOT=str(media)
+        tmp_path, DATABASE_URL=database_url(), REDIS_URL=broker, MEDIA_ROOT=str(media)
     )
     log = tmp_path / "worker.log"
 

@@ -1,0 +1,65 @@
+"""OpenAPI: every operation documents the errors it can answer, in the one error shape.
+
+Views declare their success responses and the errors that are theirs (409, 412, …); this
+schema class adds the ones every endpoint of a kind can give, so clients (and schemathesis)
+see a complete contract: 400 for input, 401/403 for authentication, 404 for path objects
+and out-of-range pages, 429 where throttled.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import permissions, serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field; empty when the error is not about a field.",
+    )
+
+
+_DESCRIPTIONS = {
+    "400": "Invalid input; `errors` names the fields.",
+    "401": "Authentication failed (a bad or revoked token).",
+    "403": "Not authenticated, or not allowed.",
+    "404": "Not found, or not yours (the two are never told apart).",
+    "429": "Too many requests; retry later.",
+}
+
+
+class BoardwalkAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        view = self.view
+        codes = []
+        has_input = self.method in ("POST", "PUT", "PATCH") or bool(self._get_filter_parameters())
+        paginated = self._is_list_view() and self._get_paginator() is not None
+        if has_input or paginated or self._query_parameters():
+            codes.append("400")
+        if not all(isinstance(p, permissions.AllowAny) for p in view.get_permissions()):
+            codes += ["401", "403"]
+        elif self.method not in ("GET", "HEAD", "OPTIONS"):
+            codes.append("403")  # CSRF for session users
+        if "{" in self.path or paginated:
+            codes.append("404")
+        if getattr(view, "throttle_classes", None):
+            codes.append("429")
+        for code in codes:
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = _DESCRIPTIONS[code]
+                responses[code] = response
+        return responses
+
+    def _query_parameters(self) -> bool:
+        """Any query parameter declared with @extend_schema(parameters=…): it can be invalid."""
+        from drf_spectacular.utils import OpenApiParameter
+
+        return any(
+            isinstance(p, OpenApiParameter)
+            and p.location == OpenApiParameter.QUERY
+            and not p.response
+            for p in self.get_override_parameters()
+        )

@@ -1,0 +1,81 @@
+"""schemathesis against our own OpenAPI schema, served by a real gunicorn on loopback:
+no server errors and no response that breaks the schema, over at least 2,000 generated
+requests (seeded, bounded in time), as an attendee with a personal API token."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from planner.models.accounts import ApiToken, hash_token, new_token
+from tests.live_server import database_url, gunicorn
+from tests.worker import subprocess_env
+
+SEED = 20261122
+MIN_REQUESTS = 2000
+MAX_SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "150"))
+
+
+def _requests_made(ndjson: Path) -> int:
+    """Count the HTTP requests in schemathesis' NDJSON event stream."""
+    count = 0
+    for line in ndjson.read_text().splitlines():
+        count += line.count('"request":')
+    return count
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", verbosity=0)
+    raw = new_token()
+    user = get_user_model().objects.get(username="attendee")
+    ApiToken.objects.create(user=user, name="schemathesis", key_hash=hash_token(raw), hint=raw[:8])
+    env = subprocess_env(tmp_path / "var", DATABASE_URL=database_url(), MEDIA_ROOT=str(tmp_path / "media"))
+    events = tmp_path / "events.ndjson"
+
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
+        result = subprocess.run(  # noqa: S603 - our own venv's schemathesis against loopback
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
+                f"{base}/api/v1/schema/",
+                "--checks",
+                "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
+                "--seed",
+                str(SEED),
+                "--max-examples",
+                "60",
+                "--max-time",
+                str(MAX_SECONDS),
+                "--workers",
+                "2",
+                "--header",
+                f"Authorization: Token {raw}",
+                "--report",
+                "ndjson",
+                "--report-ndjson-path",
+                str(events),
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=MAX_SECONDS + 120,
+            env={**env, "SCHEMATHESIS_HOOKS": ""},
+        )
+
+    summary = result.stdout[-6000:]
+    (Path(os.environ.get("SCHEMATHESIS_OUT", str(tmp_path))) / "schemathesis.txt").write_text(result.stdout)
+    assert result.returncode == 0, summary + (tmp_path / "gunicorn.log").read_text()[-3000:]
+    made = _requests_made(events)
+    print(summary[-1500:], f"\nrequests: {made}")
+    assert made >= MIN_REQUESTS, summary
+    assert json.loads(events.read_text().splitlines()[0])  # the report is real JSON lines
