@@ -238,6 +238,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "planner.api.schema.BoardwalkAutoSchema",
     "EXCEPTION_HANDLER": "planner.api.exceptions.exception_handler",
+    # Proxies in front of the app: per-IP throttles read X-Forwarded-For only this deep.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

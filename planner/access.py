@@ -36,7 +36,9 @@ def attendee_for(*, user, conference: Conference) -> Attendee:
     attendee = Attendee.objects.filter(user=user, conference=conference).first()
     if attendee is not None:
         return attendee
-    name = user.get_full_name() or user.get_username()
+    # Never fall back to the username: for signed-up users it is their e-mail address,
+    # which other attendees must not see unless the attendee chooses to share it.
+    name = user.get_full_name() or "New attendee"
     try:
         with transaction.atomic():
             return Attendee.objects.create(
