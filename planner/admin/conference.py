@@ -11,6 +11,7 @@ from planner.admin.base import (
     conference_ids_for,
 )
 from planner.models import Conference, Room, ScheduleChange, Session, Track
+from planner.services.program import Edit, program_edits_record
 
 
 def _count(model, **filters) -> Coalesce:
@@ -78,6 +79,21 @@ class ConferenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        program_fields = set(form.changed_data) - {
+            "organizers",
+            "source_url",
+            "source_format",
+            "source_refresh_minutes",
+        }
+        if change and program_fields:
+            # Name, zone, dates or venue: part of every offline bundle and feed.
+            program_edits_record(
+                conference=obj,
+                edits=[Edit(item=obj, diff=dict.fromkeys(program_fields, (None, "changed")))],
+            )
 
 
 @admin.register(Room)

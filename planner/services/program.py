@@ -23,8 +23,10 @@ from planner.models import (
     Paper,
     Person,
     Poster,
+    Room,
     ScheduleChange,
     Session,
+    Track,
 )
 from planner.services.schedule_upsert import classify_change, describe_value
 
@@ -36,6 +38,8 @@ TIMETABLE: dict[type[models.Model], str] = {
     Meal: "meal",
 }
 VERSIONED = (Person, Paper, *TIMETABLE)
+# Sent whole in every bundle (no changed_in): an edit only needs a new schedule version.
+WHOLE = (Conference, Room, Track)
 
 
 @dataclass
@@ -47,8 +51,8 @@ class Edit:
 
 def program_edits_record(*, conference: Conference, edits: Iterable[Edit]) -> int | None:
     """Record organizer edits already saved to the rows; returns the new schedule version,
-    or None when nothing versioned was edited."""
-    edits = [e for e in edits if isinstance(e.item, VERSIONED) and (e.created or e.diff)]
+    or None when nothing in the program was edited."""
+    edits = [e for e in edits if isinstance(e.item, VERSIONED + WHOLE) and (e.created or e.diff)]
     if not edits:
         return None
     with transaction.atomic():
@@ -62,6 +66,8 @@ def program_edits_record(*, conference: Conference, edits: Iterable[Edit]) -> in
         changes = []
         for edit in edits:
             model = type(edit.item)
+            if model in WHOLE:
+                continue
             model.objects.filter(pk=edit.item.pk).update(changed_in=version)
             kind = TIMETABLE.get(model)
             if kind is None:

@@ -316,3 +316,21 @@ def test_admin_cancels_instead_of_deleting(superuser_client):
         superuser_client.get(reverse("admin:planner_session_delete", args=[session.pk])).status_code
         == 403
     )
+
+
+def test_admin_room_rename_bumps_schedule_version(superuser_client):
+    room = f.RoomFactory(name="Hall A")
+
+    response = superuser_client.post(
+        reverse("admin:planner_room_change", args=[room.pk]),
+        {
+            "conference": room.conference_id,
+            "name": "Hall A (Pavilion 2)",
+            "kind": "hall",
+            "position": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    room.conference.refresh_from_db()
+    assert room.conference.schedule_version == 1
