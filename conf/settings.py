@@ -254,6 +254,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `kind`; name each choice set once for the generated client types.
+    "ENUM_NAME_OVERRIDES": {
+        "RoomKindEnum": "planner.enums.RoomKind",
+        "SessionKindEnum": "planner.enums.SessionKind",
+        "MealKindEnum": "planner.enums.MealKind",
+    },
 }
 
 # --- security in production ------------------------------------------------------------------

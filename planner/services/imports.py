@@ -142,9 +142,22 @@ def schedule_import(
         # A constraint the parser could not see (e.g. two posters on one board): name it.
         raise ValidationFailed(f"the database refused the schedule: {error}") from error
     timings["write"] = time.perf_counter() - started
+    if not dry_run and result is not None:
+        _flush_search_index(result)
     if result is None:  # pragma: no cover - schedule_upsert returns or raises
         raise RuntimeError("upsert returned nothing")
     return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)
+
+
+def _flush_search_index(result: UpsertResult) -> None:
+    """After a big import on PostgreSQL, merge the GIN index's pending list now, so the first
+    searches are not slow scans while autovacuum has not come round yet."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or result.counts.get("paper", {}).get("created", 0) < 500:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('paper_search_idx'::regclass)")
 
 
 def import_run_create(
