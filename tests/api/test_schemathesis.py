@@ -39,7 +39,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path, sett
     raw = new_token()
     user = get_user_model().objects.get(username="attendee")
     ApiToken.objects.create(user=user, name="schemathesis", key_hash=hash_token(raw), hint=raw[:8])
-    env = subprocess_env(tmp_path / "var", DATABASE_URL=database_url(), MEDIA_ROOT=str(tmp_path / "media"))
+    env = subprocess_env(
+        tmp_path / "var", DATABASE_URL=database_url(), MEDIA_ROOT=str(tmp_path / "media")
+    )
     events = tmp_path / "events.ndjson"
 
     with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
@@ -73,7 +75,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path, sett
         )
 
     summary = result.stdout[-6000:]
-    (Path(os.environ.get("SCHEMATHESIS_OUT", str(tmp_path))) / "schemathesis.txt").write_text(result.stdout)
+    (Path(os.environ.get("SCHEMATHESIS_OUT", str(tmp_path))) / "schemathesis.txt").write_text(
+        result.stdout
+    )
     assert result.returncode == 0, summary + (tmp_path / "gunicorn.log").read_text()[-3000:]
     made = _requests_made(events)
     print(summary[-1500:], f"\nrequests: {made}")

@@ -1,3 +1,59 @@
-"""API routes: personal. Included from planner/api/urls.py under /api/v1/."""
+"""API routes: personal. Included from planner/api/urls.py under /api/v1/.
 
-urlpatterns: list = []
+Everything here is the signed-in user's own, at one conference (joined on first use)."""
+
+from django.urls import path
+
+from planner.api.views.logbook import (
+    Changes,
+    ConversationDetail,
+    ConversationList,
+    ConversationPhotoCreate,
+    ConversationPhotoDetail,
+    MeetupDetail,
+    MeetupList,
+    Sync,
+)
+from planner.api.views.plans import PlanConflictsView, PlanItemDetail, PlanItemList
+
+CONFERENCE = "conferences/<slug:slug>/"
+
+urlpatterns = [
+    path(f"{CONFERENCE}plan/", PlanItemList.as_view(), name="personal-plan-list"),
+    path(
+        f"{CONFERENCE}plan/conflicts/", PlanConflictsView.as_view(), name="personal-plan-conflicts"
+    ),
+    path(
+        f"{CONFERENCE}plan/<str:kind>/<int:target_id>/",
+        PlanItemDetail.as_view(),
+        name="personal-plan-item",
+    ),
+    path(
+        f"{CONFERENCE}conversations/",
+        ConversationList.as_view(),
+        name="personal-conversation-list",
+    ),
+    path(
+        f"{CONFERENCE}conversations/<uuid:conversation_id>/",
+        ConversationDetail.as_view(),
+        name="personal-conversation-detail",
+    ),
+    path(
+        f"{CONFERENCE}conversations/<uuid:conversation_id>/photos/",
+        ConversationPhotoCreate.as_view(),
+        name="personal-conversation-photo-list",
+    ),
+    path(
+        f"{CONFERENCE}conversations/<uuid:conversation_id>/photos/<uuid:photo_id>/",
+        ConversationPhotoDetail.as_view(),
+        name="personal-conversation-photo-detail",
+    ),
+    path(f"{CONFERENCE}meetups/", MeetupList.as_view(), name="personal-meetup-list"),
+    path(
+        f"{CONFERENCE}meetups/<uuid:meetup_id>/",
+        MeetupDetail.as_view(),
+        name="personal-meetup-detail",
+    ),
+    path(f"{CONFERENCE}sync/", Sync.as_view(), name="personal-sync"),
+    path(f"{CONFERENCE}changes/", Changes.as_view(), name="personal-changes"),
+]

@@ -1,0 +1,282 @@
+#!/usr/bin/env python
+"""The API benchmark: gunicorn + PostgreSQL + Redis on the 20,000-item program.
+
+    python bench/api/run.py [--postgres URL] [--redis URL] [--seconds 30] [--workers 4]
+
+Steps: a fresh database, migrated; the 20k program imported (bench/import/generate.py, CSV);
+a user with an API token; gunicorn on 127.0.0.1 with the cache in Redis. Then
+  1. the full bundle, warm: 200 sequential gzip GETs → p50/p95, compressed and raw size;
+  2. revalidation: 1,000 GETs with If-None-Match → 304 p50/p95;
+  3. logbook writes: wrk (Debian package) PUTs offline conversations for --seconds with 64
+     connections; every 10th request replays the previous write. Afterwards the database
+     must hold exactly one row per distinct UUID sent (0 duplicates, 0 lost) and every
+     response must be 200/201.
+Prints a Markdown table for bench/README.md. Needs `wrk` on PATH (apt-get install wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+SLUG = "bench"
+
+
+def _env(args, var: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL"}}
+    env.update(
+        {
+            "DATABASE_URL": args.postgres,
+            "REDIS_URL": args.redis,
+            "BOARDWALK_VAR_DIR": str(var),
+            "DJANGO_SETTINGS_MODULE": "conf.settings",
+            "DB_CONN_MAX_AGE": "600",
+        }
+    )
+    return env
+
+
+def _manage(env, *argv: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *argv],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return result.stdout if capture else ""
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
+
+
+def _timed_gets(
+    port: int, path: str, n: int, headers: dict[str, str]
+) -> tuple[list[float], int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times, status, body = [], 0, b""
+    for _ in range(n):
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        status = response.status
+    conn.close()
+    return times, status, body
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432/boardwalk_bench_api"
+    )
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--items", type=int, default=20000)
+    parser.add_argument("--attendees", type=int, default=200, help="writers, one API token each")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/api: needs wrk (apt-get install wrk)")
+    work = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    var = work / "var"
+    var.mkdir()
+    import psycopg
+    import redis
+
+    base, name = args.postgres.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    redis.Redis.from_url(args.redis).flushdb()
+    env = _env(args, var)
+    _manage(env, "migrate", "-v0")
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/import/generate.py"),
+            str(work),
+            "--items",
+            str(args.items),
+            "--moved",
+            "0",
+        ],
+        check=True,
+    )
+    _manage(env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", "Asia/Jerusalem")
+    tokens_file = work / "tokens.txt"
+    _manage(
+        env,
+        "shell",
+        "-c",
+        (
+            "from django.contrib.auth import get_user_model as g;"
+            "from planner.services.accounts import api_token_create;"
+            f"f=open({str(tokens_file)!r}, 'w');"
+            f"[f.write(api_token_create(user=g().objects.create_user(f'bench{{i}}', f'bench{{i}}@example.org', 'bench-password-1'), name='bench')[1] + '\\n') for i in range({args.attendees})];"
+            "f.close()"
+        ),
+    )
+
+    port = int(
+        subprocess.check_output(
+            [
+                sys.executable,
+                "-c",
+                "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])",
+            ]
+        )
+    )
+    log = (work / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "conf.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--keep-alive",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    rows = []
+    try:
+        for _ in range(100):
+            try:
+                _timed_gets(port, "/healthz", 1, {})
+                break
+            except OSError:
+                time.sleep(0.3)
+        bundle = f"/api/v1/conferences/{SLUG}/bundle"
+        first, _, _ = _timed_gets(port, bundle, 1, {"Accept-Encoding": "gzip"})
+        _timed_gets(
+            port, bundle, 5 * args.workers, {"Accept-Encoding": "gzip"}
+        )  # warm every worker
+        times, status, body = _timed_gets(port, bundle, 200, {"Accept-Encoding": "gzip"})
+        raw = gzip.decompress(body)
+        p50, p95 = _percentiles(times)
+        rows.append(("bundle, first request (builds and caches)", f"{first[0]:.0f} ms", "", ""))
+        rows.append(
+            (
+                "bundle GET warm (gzip), 200 sequential",
+                f"{p50:.1f} ms",
+                f"{p95:.1f} ms",
+                f"{len(body) / 1e6:.2f} MB gzip, {len(raw) / 1e6:.2f} MB raw, HTTP {status}",
+            )
+        )
+        conn = http.client.HTTPConnection("127.0.0.1", port)
+        conn.request("GET", bundle, headers={"Accept-Encoding": "gzip"})
+        etag = conn.getresponse().getheader("ETag")
+        conn.close()
+        times, status, _ = _timed_gets(
+            port, bundle, 1000, {"If-None-Match": etag, "Accept-Encoding": "gzip"}
+        )
+        p50, p95 = _percentiles(times)
+        rows.append(
+            (
+                "bundle revalidation (If-None-Match), 1,000 sequential",
+                f"{p50:.2f} ms",
+                f"{p95:.2f} ms",
+                f"HTTP {status}",
+            )
+        )
+
+        wrk = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "4",
+                "-c",
+                "64",
+                "-d",
+                f"{args.seconds}s",
+                "--latency",
+                "-s",
+                str(HERE / "logbook_put.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                SLUG,
+                str(tokens_file),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        print(wrk.stdout, wrk.stderr)
+        if wrk.returncode:
+            raise SystemExit(f"wrk failed: {wrk.stderr}")
+        result = re.search(r"RESULT (.*)", wrk.stdout).group(1)
+        fields = dict(part.split("=") for part in result.split())
+        requests = int(re.search(r"(\d+) requests in", wrk.stdout).group(1))
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk.stdout).group(1))
+        socket_errors = re.search(r"Socket errors: (.*)", wrk.stdout)
+        bad = sum(
+            int(v)
+            for k, v in fields.items()
+            if k.startswith("status") and k not in ("status200", "status201")
+        )
+        stored = int(
+            _manage(
+                env,
+                "shell",
+                "-c",
+                (
+                    "from planner.models import PosterConversation as P;"
+                    f"print(P.objects.filter(attendee__conference__slug='{SLUG}').count())"
+                ),
+                capture=True,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        unique = int(fields["unique"])
+        rows.append(
+            (
+                f"logbook PUT, wrk 4 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
+                f"{fields['p50_ms']} ms",
+                f"{fields['p99_ms']} ms (p99)",
+                f"{rate:.0f} writes/s, {requests:,} requests, non-2xx {bad}, socket errors "
+                f"{socket_errors.group(1) if socket_errors else 'none'}; {unique:,} distinct UUIDs → {stored:,} rows "
+                f"({stored - unique:+d})",
+            )
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+    print("| measurement | p50 | p95 | notes |")
+    print("|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
