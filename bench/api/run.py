@@ -259,12 +259,63 @@ def main() -> int:
         unique = int(fields["unique"])
         rows.append(
             (
-                f"logbook PUT, wrk 4 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
+                f"logbook PUT, wrk 2 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
                 f"{fields['p50_ms']} ms",
                 f"{fields['p99_ms']} ms (p99)",
                 f"{rate:.0f} writes/s, {requests:,} requests, non-2xx {bad}, socket errors "
                 f"{socket_errors.group(1) if socket_errors else 'none'}; {unique:,} distinct UUIDs → {stored:,} rows "
                 f"({stored - unique:+d})",
+            )
+        )
+        before = stored
+        wrk = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                "32",
+                "-d",
+                f"{args.seconds}s",
+                "--latency",
+                "-s",
+                str(HERE / "logbook_sync.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                SLUG,
+                str(tokens_file),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        print(wrk.stdout, wrk.stderr)
+        fields = dict(
+            part.split("=") for part in re.search(r"RESULT (.*)", wrk.stdout).group(1).split()
+        )
+        seconds = float(re.search(r"requests in ([\d.]+)s", wrk.stdout).group(1))
+        ok_requests = int(fields.get("status200", 0))
+        stored = int(
+            _manage(
+                env,
+                "shell",
+                "-c",
+                (
+                    "from planner.models import PosterConversation as P;"
+                    f"print(P.objects.filter(attendee__conference__slug='{SLUG}').count())"
+                ),
+                capture=True,
+            )
+            .strip()
+            .splitlines()[-1]
+        )
+        answered = ok_requests * 10
+        rows.append(
+            (
+                f"logbook batch sync (10 writes per POST), wrk 2 threads × 32 connections, {args.seconds} s",
+                f"{fields['p50_ms']} ms",
+                f"{fields['p99_ms']} ms (p99)",
+                f"{answered / seconds:.0f} writes/s ({ok_requests:,} batches answered 200, writes not 201: "
+                f"{fields['bad_writes']}); {stored - before:,} new rows for {answered:,} answered + in-flight writes",
             )
         )
     finally:

@@ -149,9 +149,10 @@ class Meetup(LogEntry):
                 condition=Q(other__isnull=True) | ~Q(other=models.F("attendee")),
                 name="meetup_not_self",
             ),
+            # One live meetup per (scanner, scanned): re-scanning after deleting it is allowed.
             models.UniqueConstraint(
                 fields=["attendee", "other"],
-                condition=Q(other__isnull=False),
+                condition=Q(other__isnull=False, deleted_at__isnull=True),
                 name="meetup_unique_scan_pair",
             ),
             choices_check("source", MeetupSource, "meetup_source_valid"),

@@ -31,7 +31,7 @@ from typing import Any, Literal, cast
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from planner.exceptions import BoardwalkError, Conflict, NotFound, ValidationFailed
@@ -142,21 +142,43 @@ class PhotoWrite:
 
 
 def _lock_logbook(attendee: Attendee) -> None:
-    """Serialize this attendee's logbook writes (other attendees are not held up)."""
+    """Serialize this attendee's logbook writes (other attendees are not held up), and note
+    the newest entry's time for _next_stamp: one statement for both."""
+    newest = {
+        name: Subquery(
+            model.objects.filter(attendee=OuterRef("pk"))
+            .order_by()
+            .values("attendee")
+            .annotate(last=Max("updated_at"))
+            .values("last")
+        )
+        for name, model in (("newest_conversation", PosterConversation), ("newest_meetup", Meetup))
+    }
     # of=self and no ordering: the model's default ordering would join (and so lock) the
     # conference row too, serializing every attendee of the conference and deadlocking.
-    rows = Attendee.objects.select_for_update(of=("self",)).filter(pk=attendee.pk).order_by()
-    list(rows.values_list("pk", flat=True))
+    row = (
+        Attendee.objects.select_for_update(of=("self",))
+        .filter(pk=attendee.pk)
+        .order_by()
+        .annotate(**newest)
+        .values_list(*newest)
+        .first()
+    )
+    last = [value for value in (row or ()) if value is not None]
+    attendee._logbook_newest = max(last) if last else None
 
 
 def _next_stamp(attendee: Attendee) -> dt.datetime:
     """Now, or just after the attendee's newest entry if the clock is behind it (another
-    web process's clock, or two writes in the same microsecond). Call under the lock."""
+    web process's clock, or two writes in the same microsecond). Call under the lock, which
+    read the newest time; each stamp raises it for the next write in this transaction."""
+    if not hasattr(attendee, "_logbook_newest"):
+        _lock_logbook(attendee)
     stamp = timezone.now()
-    for model in (PosterConversation, Meetup):
-        last = model.objects.filter(attendee=attendee).aggregate(last=Max("updated_at"))["last"]
-        if last is not None and last >= stamp:
-            stamp = last + dt.timedelta(microseconds=1)
+    newest = attendee._logbook_newest
+    if newest is not None and newest >= stamp:
+        stamp = newest + dt.timedelta(microseconds=1)
+    attendee._logbook_newest = stamp
     return stamp
 
 
@@ -197,7 +219,7 @@ def _check_unique_scan(
     if other_id is None:
         return
     existing = (
-        Meetup.objects.filter(attendee=attendee, other_id=other_id)
+        Meetup.objects.filter(attendee=attendee, other_id=other_id, deleted_at__isnull=True)
         .exclude(pk=entry_id)
         .order_by()
         .first()

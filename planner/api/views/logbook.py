@@ -42,7 +42,7 @@ from planner.api.serializers.logbook import (
 )
 from planner.api.views.plans import BAD_REQUEST, NOT_AUTHENTICATED, NOT_FOUND, PersonalView
 from planner.exceptions import BoardwalkError, Conflict, NotFound, ValidationFailed
-from planner.models import Meetup, PosterConversation
+from planner.models import ConversationPhoto, Meetup, PosterConversation
 from planner.selectors.logbook import (
     ChangeCursor,
     conversation_get,
@@ -226,8 +226,9 @@ _CONVERSATION = _detail_schemas(
 class ConversationDetail(LogbookView, APIView):
     parser_classes = [JSONParser]
 
-    def _render(self, conversation_id: uuid.UUID, code: int) -> Response:
-        entry = conversation_get(attendee=self.attendee(), conversation_id=conversation_id)
+    def _render(self, conversation_id: uuid.UUID, code: int, entry=None) -> Response:
+        if entry is None:
+            entry = conversation_get(attendee=self.attendee(), conversation_id=conversation_id)
         body = ConversationSerializer(entry, context=self.context()).data
         return Response(body, status=code, headers={"ETag": f'"{entry.version}"'})
 
@@ -249,8 +250,14 @@ class ConversationDetail(LogbookView, APIView):
             )
         except StaleEntry as error:
             return _refused(error, self.context())
+        entry = write.entry
+        if write.created:
+            # A new entry has no photos yet: render it as written, without reading it back.
+            entry._prefetched_objects_cache = {"photos": ConversationPhoto.objects.none()}
         return self._render(
-            conversation_id, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
+            conversation_id,
+            status.HTTP_201_CREATED if write.created else status.HTTP_200_OK,
+            entry=entry if write.created else None,
         )
 
     @_CONVERSATION["delete"]

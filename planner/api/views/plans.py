@@ -53,9 +53,16 @@ class PersonalView:
         cached = getattr(self, "_attendee", None)
         if cached is not None:
             return cached
-        conference = conference_public(slug=self.kwargs["slug"])
-        attendee = attendee_for(user=self.request.user, conference=conference)
-        attendee.conference = conference  # the row we just read: saves a query per use
+        # One query on every request after the first; joining is the rare path.
+        attendee = (
+            Attendee.objects.select_related("conference")
+            .filter(user=self.request.user, conference__slug=self.kwargs["slug"])
+            .first()
+        )
+        if attendee is None:
+            conference = conference_public(slug=self.kwargs["slug"])
+            attendee = attendee_for(user=self.request.user, conference=conference)
+            attendee.conference = conference  # the row we just read: saves a query per use
         self._attendee = attendee
         return attendee
 

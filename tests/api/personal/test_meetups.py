@@ -171,3 +171,22 @@ def test_meetup_list_query_count_is_the_same_for_1_and_50_rows(api, attendee, co
 
     assert one == many
     assert api.get(url("personal-meetup-list", conference)).json()["count"] == 50
+
+
+def test_meetup_rescan_after_delete_is_allowed(db):
+    from planner.services.logbook import meetup_delete, meetup_upsert
+    from tests import factories as f
+
+    scanner = f.AttendeeFactory()
+    scanned = f.AttendeeFactory(conference=scanner.conference)
+    first = uuid.uuid4()
+    fields = {"other_id": scanned.pk, "contact_name": "", "met_at": f.local(f.DAY1, 10)}
+    meetup_upsert(attendee=scanner, meetup_id=first, fields=fields, base_version=None)
+    meetup_delete(attendee=scanner, meetup_id=first, base_version=None)
+
+    again = meetup_upsert(
+        attendee=scanner, meetup_id=uuid.uuid4(), fields=fields, base_version=None
+    )
+
+    assert again.created is True
+    assert again.entry.other_id == scanned.pk
