@@ -18,12 +18,12 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps frontend lint format migrate seed clean docker-lint
+.PHONY: help run test deps frontend lint format migrate seed clean api-types
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
 	@echo "make test   lint, migration check, Python suite and frontend tests"
-	@echo "make lint | format | frontend | migrate | seed | clean"
+	@echo "make lint | format | frontend | api-types | migrate | seed | clean"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
@@ -42,6 +42,12 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 
 frontend: $(NPM_STAMP)
 	cd frontend && npm run --silent build
+
+# The OpenAPI schema the PWA's TypeScript types are generated from (both committed; a test
+# fails when they fall behind the API).
+api-types: deps $(NPM_STAMP)
+	$(PY) manage.py spectacular --format openapi-json --file frontend/src/api/openapi.json
+	cd frontend && npm run --silent gen:api
 
 migrate: deps
 	$(PY) manage.py migrate --noinput
@@ -65,7 +71,7 @@ format: deps
 test: deps frontend lint
 	@echo "make test: CI=$${CI:-false} database=$${DATABASE_URL:-sqlite (embedded)} broker=$${REDIS_URL:-filesystem (embedded)}"
 	$(PY) manage.py makemigrations --check --dry-run
-	cd frontend && npm test --silent
+	cd frontend && npm run --silent check:api && npm test --silent
 	$(BIN)/pytest
 
 clean:
