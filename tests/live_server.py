@@ -50,6 +50,9 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
                 str(workers),
                 "--graceful-timeout",
                 "5",
+                # Let the app, not gunicorn's 4 KB request-line limit, answer fuzzed long URLs.
+                "--limit-request-line",
+                "0",
             ],
             cwd=BASE_DIR,
             env=env,

@@ -719,14 +719,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description The API's one error shape (planner.api.exceptions). */
-        AccountsError: {
-            detail: string;
-            /** @description Messages per input field; empty when the error is not about a field. */
-            errors: {
-                [key: string]: string[];
-            };
-        };
         ApiToken: {
             readonly id: number;
             readonly name: string;
@@ -850,12 +842,6 @@ export interface components {
             country: string;
             website: string;
             schedule_version: number;
-        };
-        BundleError: {
-            detail: string;
-            errors: {
-                [key: string]: string[];
-            };
         };
         BundleHours: {
             /**
@@ -1118,10 +1104,10 @@ export interface components {
             /** @description The version this edit is based on (the If-Match header says the same; send either). Not needed to create, nor to replay a write the server already has. */
             base_version?: number | null;
         };
-        /** @description The API's one error shape. */
         ConversationRefused: {
+            /** @description What went wrong, for people. */
             detail: string;
-            /** @description Messages by input field; empty when no one field is at fault. */
+            /** @description Messages per input field; empty when the error is not about a field. */
             errors: {
                 [key: string]: string[];
             };
@@ -1355,10 +1341,10 @@ export interface components {
             /** @description The version this edit is based on (the If-Match header says the same; send either). Not needed to create, nor to replay a write the server already has. */
             base_version?: number | null;
         };
-        /** @description The API's one error shape. */
         MeetupRefused: {
+            /** @description What went wrong, for people. */
             detail: string;
-            /** @description Messages by input field; empty when no one field is at fault. */
+            /** @description Messages per input field; empty when the error is not about a field. */
             errors: {
                 [key: string]: string[];
             };
@@ -1747,14 +1733,6 @@ export interface components {
             readonly id: number;
             readonly name: string;
         };
-        /** @description The API's one error shape. */
-        PersonalError: {
-            detail: string;
-            /** @description Messages by input field; empty when no one field is at fault. */
-            errors: {
-                [key: string]: string[];
-            };
-        };
         PhotoUploadRequest: {
             /**
              * Format: binary
@@ -1869,14 +1847,6 @@ export interface components {
             readonly title: string;
             /** @description Its plan status: interested, going or must_see. */
             readonly status: string;
-        };
-        /** @description The API's one error shape. */
-        ProgramError: {
-            detail: string;
-            /** @description Messages by input field (query parameter); empty when no field is at fault. */
-            errors: {
-                [key: string]: string[];
-            };
         };
         QAPair: {
             question: string;
@@ -2161,7 +2131,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2179,7 +2149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many attempts; `Retry-After` says when to try again. */
@@ -2188,7 +2158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2224,7 +2194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2258,7 +2228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2276,7 +2246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many attempts; `Retry-After` says when to try again. */
@@ -2285,7 +2255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2318,7 +2288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2336,7 +2306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2370,7 +2340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2388,7 +2358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many attempts; `Retry-After` says when to try again. */
@@ -2397,7 +2367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2521,7 +2491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -2530,7 +2500,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2578,7 +2548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BundleError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -2587,7 +2557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BundleError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2621,7 +2591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2639,7 +2609,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -2648,7 +2618,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2685,7 +2655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2703,7 +2673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -2712,7 +2682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2754,7 +2724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -2763,7 +2733,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2815,7 +2785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2833,7 +2803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -2842,7 +2812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The entry exists and the edit named no base version. */
@@ -2893,7 +2863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2911,7 +2881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -2920,7 +2890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The edit or delete is based on another version than the server's. */
@@ -2973,7 +2943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -2991,7 +2961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3000,7 +2970,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The photo id was used for other bytes or another conversation. */
@@ -3009,7 +2979,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3050,7 +3020,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3059,7 +3029,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3099,7 +3069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3108,7 +3078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3335,7 +3305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -3344,7 +3314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3381,7 +3351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -3399,7 +3369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3408,7 +3378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3450,7 +3420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3459,7 +3429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3511,7 +3481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -3529,7 +3499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3538,7 +3508,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The entry exists and the edit named no base version, or another meetup already names this attendee. */
@@ -3589,7 +3559,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -3607,7 +3577,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3616,7 +3586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description The edit or delete is based on another version than the server's. */
@@ -3661,7 +3631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -3670,7 +3640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3714,7 +3684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -3723,7 +3693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3755,7 +3725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3808,7 +3778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3817,7 +3787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3860,7 +3830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3869,7 +3839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3917,7 +3887,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -3935,7 +3905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3944,7 +3914,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3986,7 +3956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -3995,7 +3965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4033,7 +4003,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -4051,7 +4021,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -4060,7 +4030,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4093,7 +4063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -4111,7 +4081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -4120,7 +4090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4168,7 +4138,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -4177,7 +4147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4222,7 +4192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4289,7 +4259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference. */
@@ -4298,7 +4268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4330,7 +4300,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4364,7 +4334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -4382,7 +4352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -4391,7 +4361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PersonalError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4436,7 +4406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProgramError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4473,7 +4443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many requests; retry later. */
@@ -4516,7 +4486,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -4534,7 +4504,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Too many attempts; `Retry-After` says when to try again. */
@@ -4543,7 +4513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4594,7 +4564,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such page. */
@@ -4603,7 +4573,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4637,7 +4607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */
@@ -4655,7 +4625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4695,7 +4665,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such token, or not yours. */
@@ -4704,7 +4674,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -4743,7 +4713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such token, or not yours. */
@@ -4752,7 +4722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccountsError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from planner.api.schema import ErrorSerializer as SharedErrorSerializer
 from planner.models.accounts import ApiToken
 from planner.services.accounts import email_normalize
 
@@ -38,17 +39,7 @@ def _password_problems(password: str, *, user) -> list[str]:
     return []
 
 
-class ErrorSerializer(serializers.Serializer):
-    """The API's one error shape (planner.api.exceptions)."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per input field; empty when the error is not about a field.",
-    )
-
-    class Meta:
-        ref_name = "AccountsError"
+ErrorSerializer = SharedErrorSerializer  # the one error shape (planner/api/schema.py)
 
 
 class PasswordResetAcceptedSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from planner.api.schema import ErrorSerializer
 from planner.enums import MeetupSource
 from planner.models import ConversationPhoto, Meetup, PosterConversation
 from planner.models.logs import MEETUP_PLACES
@@ -20,18 +21,7 @@ MAX_SYNC_WRITES = 200
 _TEXT = {"allow_blank": True, "default": "", "max_length": 20000, "trim_whitespace": False}
 
 
-class PersonalErrorSerializer(serializers.Serializer):
-    """The API's one error shape."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages by input field; empty when no one field is at fault.",
-    )
-
-    class Meta:
-        fields = ["detail", "errors"]
-
+PersonalErrorSerializer = ErrorSerializer  # the one error shape (planner/api/schema.py)
 
 # --- conversations -------------------------------------------------------------------------------
 

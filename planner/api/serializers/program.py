@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from planner.api.filters import INSTANT_HELP, InstantField
+from planner.api.schema import ErrorSerializer
 from planner.enums import MealKind, RoomKind, SessionKind
 from planner.models import (
     Authorship,
@@ -29,15 +30,7 @@ from planner.models import (
 )
 from planner.selectors.program import board_sort_key
 
-
-class ProgramErrorSerializer(serializers.Serializer):
-    """The API's one error shape."""
-
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages by input field (query parameter); empty when no field is at fault.",
-    )
+ProgramErrorSerializer = ErrorSerializer  # the one error shape (planner/api/schema.py)
 
 
 class EnumField(serializers.ChoiceField):

@@ -23,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from planner.access import conference_public
+from planner.api.schema import ErrorSerializer
 from planner.bundle import bundle_etag, bundle_gzip
 from planner.enums import BoothTag, Dietary, MealKind, RoomKind, SessionKind
 
@@ -226,10 +227,7 @@ class BundleSerializer(serializers.Serializer):
     meals = BundleMealSerializer(many=True)
 
 
-class BundleErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
+BundleErrorSerializer = ErrorSerializer  # the one error shape (planner/api/schema.py)
 
 # --- the view -------------------------------------------------------------------------------
 
