@@ -50,3 +50,37 @@ def test_schema_and_docs_served_without_cdn(client):
     assert "cdn" not in docs.lower()
     assert "unpkg" not in docs.lower()
     assert "/static/drf_spectacular_sidecar/" in docs
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_conference_list_query_count_is_constant(client):
+    ConferenceFactory()
+    one = _queries(client, "/api/v1/conferences/")
+    for _ in range(49):
+        ConferenceFactory()
+
+    assert _queries(client, "/api/v1/conferences/") == one
+
+
+def test_import_run_list_query_count_is_constant(client):
+    from tests.factories import ImportRunFactory, UserFactory
+
+    conference = ConferenceFactory()
+    organizer = UserFactory(username="org")
+    conference.organizers.add(organizer)
+    client.force_login(organizer)
+    url = f"/api/v1/conferences/{conference.slug}/imports/"
+    ImportRunFactory(conference=conference)
+    one = _queries(client, url)
+    for _ in range(49):
+        ImportRunFactory(conference=conference)
+
+    assert _queries(client, url) == one
