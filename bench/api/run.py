@@ -61,6 +61,19 @@ def _manage(env, *argv: str, capture: bool = False) -> str:
     return result.stdout if capture else ""
 
 
+def _stored(env) -> int:
+    """Poster conversations in the benchmark conference."""
+    out = _manage(
+        env,
+        "shell",
+        "-c",
+        "from planner.models import PosterConversation as P;"
+        f"print(P.objects.filter(attendee__conference__slug='{SLUG}').count())",
+        capture=True,
+    )
+    return int(out.strip().splitlines()[-1])
+
+
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
@@ -242,20 +255,7 @@ def main() -> int:
             for k, v in fields.items()
             if k.startswith("status") and k not in ("status200", "status201")
         )
-        stored = int(
-            _manage(
-                env,
-                "shell",
-                "-c",
-                (
-                    "from planner.models import PosterConversation as P;"
-                    f"print(P.objects.filter(attendee__conference__slug='{SLUG}').count())"
-                ),
-                capture=True,
-            )
-            .strip()
-            .splitlines()[-1]
-        )
+        stored = _stored(env)
         unique = int(fields["unique"])
         rows.append(
             (
@@ -294,20 +294,7 @@ def main() -> int:
         )
         seconds = float(re.search(r"requests in ([\d.]+)s", wrk.stdout).group(1))
         ok_requests = int(fields.get("status200", 0))
-        stored = int(
-            _manage(
-                env,
-                "shell",
-                "-c",
-                (
-                    "from planner.models import PosterConversation as P;"
-                    f"print(P.objects.filter(attendee__conference__slug='{SLUG}').count())"
-                ),
-                capture=True,
-            )
-            .strip()
-            .splitlines()[-1]
-        )
+        stored = _stored(env)
         answered = ok_requests * 10
         rows.append(
             (
