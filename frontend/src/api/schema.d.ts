@@ -1274,6 +1274,10 @@ export interface components {
          * @enum {string}
          */
         MealKindEnum: "breakfast" | "coffee" | "lunch" | "reception" | "dinner";
+        /**
+         * @description ModelSerializer works its fields out from the model on every instantiation; these
+         *     render every offline write, so the fields are built once per class and copied after.
+         */
         Meetup: {
             /**
              * Format: uuid

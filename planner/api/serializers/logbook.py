@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.urls import reverse
@@ -53,7 +54,20 @@ class ConversationPhotoSerializer(serializers.ModelSerializer):
         )
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class BuiltFieldsCache:
+    """ModelSerializer works its fields out from the model on every instantiation; these
+    render every offline write, so the fields are built once per class and copied after."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            cls._built_fields = built
+        return copy.deepcopy(built)
+
+
+class ConversationSerializer(BuiltFieldsCache, serializers.ModelSerializer):
     """A poster conversation as stored. Needs ``slug`` in the context (photo URLs)."""
 
     poster = serializers.IntegerField(source="poster_id", read_only=True, allow_null=True)
@@ -139,7 +153,7 @@ class ConversationWriteSerializer(serializers.Serializer):
 # --- meetups ---------------------------------------------------------------------------------------
 
 
-class MeetupSerializer(serializers.ModelSerializer):
+class MeetupSerializer(BuiltFieldsCache, serializers.ModelSerializer):
     other = serializers.IntegerField(
         source="other_id", read_only=True, allow_null=True, help_text="The attendee met."
     )
