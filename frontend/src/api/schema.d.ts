@@ -1274,10 +1274,7 @@ export interface components {
          * @enum {string}
          */
         MealKindEnum: "breakfast" | "coffee" | "lunch" | "reception" | "dinner";
-        /**
-         * @description ModelSerializer works its fields out from the model on every instantiation; these
-         *     render every offline write, so the fields are built once per class and copied after.
-         */
+        /** @description A meetup as stored: whom the attendee met, where and when, and what to follow up. */
         Meetup: {
             /**
              * Format: uuid

@@ -154,6 +154,8 @@ class ConversationWriteSerializer(serializers.Serializer):
 
 
 class MeetupSerializer(BuiltFieldsCache, serializers.ModelSerializer):
+    """A meetup as stored: whom the attendee met, where and when, and what to follow up."""
+
     other = serializers.IntegerField(
         source="other_id", read_only=True, allow_null=True, help_text="The attendee met."
     )
