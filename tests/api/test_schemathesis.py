@@ -4,7 +4,6 @@ requests (seeded, bounded in time), as an attendee with a personal API token."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
