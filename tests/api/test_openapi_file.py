@@ -16,4 +16,6 @@ def test_committed_schema_matches_the_code(tmp_path: Path):
 
     call_command("spectacular", "--format", "openapi-json", "--file", str(fresh))
 
-    assert json.loads(fresh.read_text()) == json.loads(COMMITTED.read_text()), "run `make api-types`"
+    assert json.loads(fresh.read_text()) == json.loads(COMMITTED.read_text()), (
+        "run `make api-types`"
+    )
