@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from tests.infra import in_ci, redis_available, redis_url_for_tests
+from tests.infra import REAL_DATA, in_ci, redis_available, redis_url_for_tests
 
 
 def _database_description() -> str:
@@ -25,6 +25,12 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"boardwalk: database {_database_description()}",
         f"boardwalk: app broker {settings.CELERY_BROKER_URL.split('@')[-1]}",
         f"boardwalk: redis for tests {redis_url_for_tests()} ({'up' if redis_ok else redis_where})",
+        f"boardwalk: real schedules {REAL_DATA} "
+        + (
+            "(found)"
+            if REAL_DATA.is_dir()
+            else "(missing: importer tests on real files not collected)"
+        ),
     ]
 
 
@@ -58,6 +64,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     redis_ok, redis_where = redis_available()
     if not redis_ok:
         problems.append(f"CI=true but Redis is unreachable: {redis_where}")
+    if not REAL_DATA.is_dir():
+        problems.append(f"CI=true but the real schedules are missing: {REAL_DATA}")
     if problems:
         pytest.exit("\n".join(problems), returncode=3)
 

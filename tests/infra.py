@@ -10,7 +10,10 @@ import os
 import socket
 from urllib.parse import urlparse
 
-from conf.env import in_ci
+from conf.env import BASE_DIR, in_ci
+
+# Real public schedules used as test input (shared/ sits beside the repository, as on CI).
+REAL_DATA = BASE_DIR.parent / "shared" / "data" / "real"
 
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -42,4 +45,4 @@ def redis_available() -> tuple[bool, str]:
     return True, where
 
 
-__all__ = ["in_ci", "reachable", "redis_available", "redis_url_for_tests"]
+__all__ = ["REAL_DATA", "in_ci", "reachable", "redis_available", "redis_url_for_tests"]
