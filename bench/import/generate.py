@@ -87,8 +87,17 @@ def build(items: int, seed: int) -> dict[str, list]:
     n_booths = max(1, round(items * 0.02))
     n_meals = DAYS * 4
     n_sessions_talks = max(1, n_orals // 8)
+    n_keynotes = DAYS  # one a day in the plenary hall
     n_papers = max(
-        1, items - n_posters - n_orals - n_booths - n_meals - n_sessions_talks - poster_sessions
+        1,
+        items
+        - n_posters
+        - n_orals
+        - n_booths
+        - n_meals
+        - n_sessions_talks
+        - poster_sessions
+        - n_keynotes,
     )
     papers = [
         {
@@ -102,7 +111,8 @@ def build(items: int, seed: int) -> dict[str, list]:
     talk_rooms = ROOMS[:34]
     for i in range(n_sessions_talks):
         day = FIRST_DAY + dt.timedelta(days=i % DAYS)
-        slot = (i // DAYS) // len(talk_rooms)
+        # Room and day both follow i, so every (room, day) pair is used once per slot.
+        slot = i // (len(talk_rooms) * DAYS)
         start = dt.time(8 + 2 * (slot % 6), 0)
         sessions.append(
             {
@@ -112,7 +122,7 @@ def build(items: int, seed: int) -> dict[str, list]:
                 "day": day,
                 "start": start,
                 "minutes": 100,
-                "room": talk_rooms[(i // DAYS) % len(talk_rooms)],
+                "room": talk_rooms[i % len(talk_rooms)],
                 "track": rng.choice(WORDS).capitalize(),
             }
         )
@@ -131,6 +141,19 @@ def build(items: int, seed: int) -> dict[str, list]:
                     + dt.timedelta(minutes=12 * (order - 1))
                 ).time(),
                 "minutes": 12,
+            }
+        )
+    for d in range(n_keynotes):
+        sessions.append(
+            {
+                "id": f"keynote-{d}",
+                "title": f"Keynote, day {d + 1}",
+                "kind": "keynote",
+                "day": FIRST_DAY + dt.timedelta(days=d),
+                "start": dt.time(9, 0),
+                "minutes": 60,
+                "room": "Plenary",
+                "track": "",
             }
         )
     for s in range(poster_sessions):
