@@ -111,9 +111,6 @@ def describe_value(value: Any) -> Any:
     return value
 
 
-_iso = describe_value
-
-
 def _check_lengths(model: type[models.Model], values: dict[str, Any], kind: str, key: str) -> None:
     for name, value in values.items():
         if not isinstance(value, str):
@@ -447,7 +444,7 @@ class _Upsert:
             elif name in ("description", "abstract", "notes"):
                 described[name] = ["…", "…"]  # long text: say it changed, not what
             else:
-                described[name.removesuffix("_id")] = [_iso(old), _iso(new)]
+                described[name.removesuffix("_id")] = [describe_value(old), describe_value(new)]
         return described
 
     def _record(self, action: str, kind: str, pk: int, fields: dict[str, list[Any]]) -> None:

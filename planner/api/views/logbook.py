@@ -226,15 +226,14 @@ _CONVERSATION = _detail_schemas(
 class ConversationDetail(LogbookView, APIView):
     parser_classes = [JSONParser]
 
-    def _render(self, conversation_id: uuid.UUID, code: int, entry=None) -> Response:
-        if entry is None:
-            entry = conversation_get(attendee=self.attendee(), conversation_id=conversation_id)
+    def _render(self, entry: PosterConversation, code: int) -> Response:
         body = ConversationSerializer(entry, context=self.context()).data
         return Response(body, status=code, headers={"ETag": f'"{entry.version}"'})
 
     @_CONVERSATION["get"]
     def get(self, request: Request, slug: str, conversation_id: uuid.UUID) -> Response:
-        return self._render(conversation_id, status.HTTP_200_OK)
+        entry = conversation_get(attendee=self.attendee(), conversation_id=conversation_id)
+        return self._render(entry, status.HTTP_200_OK)
 
     @_CONVERSATION["put"]
     def put(self, request: Request, slug: str, conversation_id: uuid.UUID) -> Response:
@@ -250,14 +249,12 @@ class ConversationDetail(LogbookView, APIView):
             )
         except StaleEntry as error:
             return _refused(error, self.context())
-        entry = write.entry
+        # The service returns the row as written: render it without reading it back.
         if write.created:
-            # A new entry has no photos yet: render it as written, without reading it back.
-            entry._prefetched_objects_cache = {"photos": ConversationPhoto.objects.none()}
+            # A new entry has no photos yet.
+            write.entry._prefetched_objects_cache = {"photos": ConversationPhoto.objects.none()}
         return self._render(
-            conversation_id,
-            status.HTTP_201_CREATED if write.created else status.HTTP_200_OK,
-            entry=entry if write.created else None,
+            write.entry, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
         )
 
     @_CONVERSATION["delete"]
@@ -299,14 +296,14 @@ _MEETUP = _detail_schemas(
 class MeetupDetail(LogbookView, APIView):
     parser_classes = [JSONParser]
 
-    def _render(self, meetup_id: uuid.UUID, code: int) -> Response:
-        entry = meetup_get(attendee=self.attendee(), meetup_id=meetup_id)
+    def _render(self, entry: Meetup, code: int) -> Response:
         body = MeetupSerializer(entry, context=self.context()).data
         return Response(body, status=code, headers={"ETag": f'"{entry.version}"'})
 
     @_MEETUP["get"]
     def get(self, request: Request, slug: str, meetup_id: uuid.UUID) -> Response:
-        return self._render(meetup_id, status.HTTP_200_OK)
+        entry = meetup_get(attendee=self.attendee(), meetup_id=meetup_id)
+        return self._render(entry, status.HTTP_200_OK)
 
     @_MEETUP["put"]
     def put(self, request: Request, slug: str, meetup_id: uuid.UUID) -> Response:
@@ -322,8 +319,9 @@ class MeetupDetail(LogbookView, APIView):
             )
         except StaleEntry as error:
             return _refused(error, self.context())
+        # The service returns the row as written: render it without reading it back.
         return self._render(
-            meetup_id, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
+            write.entry, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
         )
 
     @_MEETUP["delete"]
