@@ -1,5 +1,5 @@
 from planner.models.accounts import ApiToken
-from planner.models.attendee import Attendee
+from planner.models.attendee import Attendee, RetiredBadge
 from planner.models.conference import Conference, Room, Track
 from planner.models.imports import ImportRun, ScheduleChange
 from planner.models.logs import ConversationPhoto, Meetup, PosterConversation
@@ -39,6 +39,7 @@ __all__ = [
     "PosterConversation",
     "PushSubscription",
     "Reminder",
+    "RetiredBadge",
     "Room",
     "ScheduleChange",
     "Session",

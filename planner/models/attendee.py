@@ -65,6 +65,14 @@ class Attendee(TimestampedModel):
     feed_token_hash = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
+    feed_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feed_include_followups = models.BooleanField(
+        default=False, help_text="The private feed also lists open follow-ups as to-dos."
+    )
+    feed_include_meetups = models.BooleanField(
+        default=False, help_text="The private feed also shows meetups as short events."
+    )
+    badge_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     plan_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -85,6 +93,11 @@ class Attendee(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(badge_token=""), name="attendee_badge_token_required"
             ),
+            models.CheckConstraint(
+                condition=Q(feed_token_hash__isnull=True)
+                | Q(feed_token_hash__regex=r"^[0-9a-f]{64}$"),
+                name="attendee_feed_token_hash_sha256",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,3 +106,24 @@ class Attendee(TimestampedModel):
             if self.conference_id
             else self.display_name
         )
+
+
+class RetiredBadge(models.Model):
+    """A badge token that was replaced. Kept (hashed) only so that scanning an old badge can
+    say "this badge was replaced" instead of "unknown badge"; it never identifies anyone to
+    the scanner."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="retired_badges")
+    token_hash = models.CharField(max_length=64, unique=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attendee", "-retired_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="retiredbadge_hash_sha256"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee_id} @ {self.retired_at:%Y-%m-%d %H:%M}"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from planner.enums import PlanStatus
 from planner.models.attendee import Attendee
@@ -39,6 +39,11 @@ class PlanItem(TimestampedModel):
         blank=True,
         help_text="Overrides the attendee's default; empty means use the default.",
     )
+    # A booth has opening hours, not a slot: the attendee picks when to go (shown in the
+    # private feed). ``visit_revision`` counts changes of that choice (its iCal SEQUENCE).
+    visit_start = models.DateTimeField(null=True, blank=True)
+    visit_end = models.DateTimeField(null=True, blank=True)
+    visit_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["attendee", "created_at"]
@@ -56,6 +61,19 @@ class PlanItem(TimestampedModel):
             models.CheckConstraint(
                 condition=Q(reminder_minutes__isnull=True) | Q(reminder_minutes__lte=1440),
                 name="planitem_reminder_within_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_start__isnull=True, visit_end__isnull=True)
+                | Q(
+                    visit_start__isnull=False,
+                    visit_end__isnull=False,
+                    visit_end__gt=F("visit_start"),
+                ),
+                name="planitem_visit_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_start__isnull=True) | Q(booth__isnull=False),
+                name="planitem_visit_only_booth",
             ),
         ]
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from planner import models as m
 from planner.models.plans import PLAN_TARGETS
 from tests import factories as f
+from tests.factories import DAY1, local
 
 CASES: dict[str, Callable[[], object]] = {}
 
@@ -209,6 +210,27 @@ case("attendee_reminder_within_day")(lambda: f.AttendeeFactory(reminder_minutes=
 case("attendee_orcid_format")(lambda: f.AttendeeFactory(orcid="1234"))
 case("attendee_display_name_required")(lambda: f.AttendeeFactory(display_name=""))
 case("attendee_badge_token_required")(lambda: f.AttendeeFactory(badge_token=""))
+case("attendee_feed_token_hash_sha256")(
+    lambda: f.AttendeeFactory(feed_token_hash="the-raw-token-itself")
+)
+case("retiredbadge_hash_sha256")(
+    lambda: m.RetiredBadge.objects.create(attendee=f.AttendeeFactory(), token_hash="raw")
+)
+
+
+def _booth_item(**fields):
+    attendee = f.AttendeeFactory()
+    booth = f.BoothFactory(conference=attendee.conference)
+    return m.PlanItem.objects.create(attendee=attendee, booth=booth, **fields)
+
+
+case("planitem_visit_ends_after_start")(
+    lambda: _booth_item(visit_start=local(DAY1, 11), visit_end=local(DAY1, 10))
+)
+case("planitem_visit_ends_after_start:half")(lambda: _booth_item(visit_start=local(DAY1, 11)))
+case("planitem_visit_only_booth")(
+    lambda: f.PlanItemFactory(visit_start=local(DAY1, 10), visit_end=local(DAY1, 11))
+)
 
 
 @case("planitem_exactly_one_target")
