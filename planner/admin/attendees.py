@@ -3,9 +3,14 @@ see them; only a superuser may, for support, and only read them."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString, mark_safe
 
 from planner.admin.base import ConferenceScopedAdmin, format_span
+from planner.badges import badge_url, qr_svg
 from planner.models import (
     Attendee,
     ConversationPhoto,
@@ -27,6 +32,51 @@ class AttendeeAdmin(ConferenceScopedAdmin):
     autocomplete_fields = ["user"]
     readonly_fields = ["plan_version"]
     exclude = ["feed_token_hash"]
+    actions = ["print_badges"]
+
+    @admin.action(description="Print badges for the selected attendees")
+    def print_badges(self, request, queryset):
+        """A printable A4 sheet, 8 badges a page. ``queryset`` is the changelist's, so an
+        organizer prints only attendees of conferences they organize."""
+        attendees = queryset.select_related("conference").order_by(
+            "conference__start_date", "conference__name", "display_name", "pk"
+        )
+        badges = [Badge.of(attendee) for attendee in attendees]
+        if not badges:
+            self.message_user(request, "No badges to print.", messages.WARNING)
+            return None
+        pages = [badges[i : i + BADGES_PER_PAGE] for i in range(0, len(badges), BADGES_PER_PAGE)]
+        return TemplateResponse(
+            request,
+            "admin/planner/attendee/badge_sheet.html",
+            {
+                "title": f"Badges ({len(badges)})",
+                "pages": pages,
+                "count": len(badges),
+                "back_url": request.get_full_path(),
+            },
+        )
+
+
+BADGES_PER_PAGE = 8  # 2 columns x 4 rows of 95 x 68 mm on A4
+
+
+@dataclass(frozen=True)
+class Badge:
+    attendee: Attendee
+    qr: SafeString
+    name_size: str
+
+    @classmethod
+    def of(cls, attendee: Attendee) -> Badge:
+        name = attendee.display_name
+        return cls(
+            attendee=attendee,
+            # qrcode's own markup: one path of coordinates, nothing taken from the attendee.
+            qr=mark_safe(qr_svg(badge_url(attendee))),  # noqa: S308
+            # The name must fit 2 lines of the badge: shrink long ones rather than cut them.
+            name_size="long" if len(name) > 40 else "medium" if len(name) > 22 else "short",
+        )
 
 
 @admin.register(PlanItem)

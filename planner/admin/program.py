@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.utils.safestring import SafeString, mark_safe
 
 from planner.admin.base import (
     ConferenceScopedAdmin,
@@ -12,6 +16,8 @@ from planner.admin.base import (
     TimetableActionsMixin,
     format_span,
 )
+from planner.badges import poster_url, qr_svg
+from planner.enums import SessionKind
 from planner.models import (
     Authorship,
     Booth,
@@ -24,6 +30,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.selectors.program import board_sort_key
 
 
 def _child_count(model, parent: str) -> Coalesce:
@@ -97,6 +104,7 @@ class SessionAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     autocomplete_fields = ["room", "track", "chairs"]
     inlines = [OralInline, PosterInline]
     ordering = ["start", "room__position"]
+    actions = [*TimetableActionsMixin.actions, "print_poster_boards"]
     fieldsets = [
         (
             None,
@@ -140,6 +148,82 @@ class SessionAdmin(TimetableActionsMixin, ConferenceScopedAdmin):
     @admin.display(description="posters", ordering="posters_count")
     def n_posters(self, obj: Session) -> int:
         return obj.posters_count
+
+    @admin.action(description="Print poster-board QR codes")
+    def print_poster_boards(self, request, queryset):
+        """A printable A4 sheet per 4 boards: board number, title and the QR of the poster's
+        page in the app. Cancelled posters get no card; sessions that are not poster
+        sessions, are cancelled or have no live posters are skipped with a warning."""
+        sessions = list(queryset.select_related("conference").order_by("start", "pk"))
+        posters_by_session: dict[int, list[Poster]] = {session.pk: [] for session in sessions}
+        for poster in Poster.objects.filter(session__in=sessions, cancelled=False).select_related(
+            "conference", "paper"
+        ):
+            posters_by_session[poster.session_id].append(poster)
+
+        pages: list[BoardPage] = []
+        for session in sessions:
+            problem = _unprintable(session, posters_by_session[session.pk])
+            if problem:
+                self.message_user(
+                    request, f"Skipped “{session.title}”: {problem}.", messages.WARNING
+                )
+                continue
+            heading = format_span(session.start, session.end, session.conference.tz)
+            cards = [
+                BoardCard.of(poster)
+                for poster in sorted(
+                    posters_by_session[session.pk], key=lambda p: (board_sort_key(p.board), p.pk)
+                )
+            ]
+            pages.extend(
+                BoardPage(session=session, when=heading, cards=cards[i : i + BOARDS_PER_PAGE])
+                for i in range(0, len(cards), BOARDS_PER_PAGE)
+            )
+        if not pages:
+            self.message_user(request, "No poster boards to print.", messages.WARNING)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/planner/session/poster_boards.html",
+            {
+                "title": "Poster-board QR codes",
+                "pages": pages,
+                "count": sum(len(page.cards) for page in pages),
+                "back_url": request.get_full_path(),
+            },
+        )
+
+
+BOARDS_PER_PAGE = 4  # 2 x 2 cards of 95 x 128 mm under a session heading on A4
+
+
+def _unprintable(session: Session, posters: list[Poster]) -> str:
+    if session.kind != SessionKind.POSTER:
+        return f"not a poster session ({session.get_kind_display().lower()})"
+    if session.cancelled:
+        return "the session is cancelled"
+    if not posters:
+        return "no posters (or all cancelled)"
+    return ""
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    poster: Poster
+    qr: SafeString
+
+    @classmethod
+    def of(cls, poster: Poster) -> BoardCard:
+        # qrcode's own markup: one path of coordinates, nothing taken from the poster.
+        return cls(poster=poster, qr=mark_safe(qr_svg(poster_url(poster))))  # noqa: S308
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    session: Session
+    when: str
+    cards: list[BoardCard]
 
 
 class AuthorshipInline(admin.TabularInline):
