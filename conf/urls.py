@@ -12,6 +12,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
     path("feeds/conference/<slug:slug>.ics", feeds.conference_ics, name="feed-conference"),
+    path(
+        "feeds/conference/<slug:slug>/track/<int:track_id>.ics",
+        feeds.track_ics,
+        name="feed-track",
+    ),
+    path("feeds/conference/<slug:slug>/room/<int:room_id>.ics", feeds.room_ics, name="feed-room"),
+    path("feeds/conference/<slug:slug>/kind/<slug:kind>.ics", feeds.kind_ics, name="feed-kind"),
+    # The private feed: 256-bit urlsafe tokens are 43 characters.
+    re_path(r"^feeds/(?P<token>[A-Za-z0-9_\-]{43})\.ics$", feeds.private_ics, name="feed-private"),
     path("", views.pwa_shell, name="pwa-shell"),
     # Client-side routes of the PWA (anything that is not an API, admin, feed or file path).
     re_path(

@@ -1,26 +1,118 @@
-"""Feed views: iCalendar over HTTP with ETag / 304."""
+"""Feed views: iCalendar over HTTP with ETag / 304.
+
+Public feeds (whole program, per track, per room, per kind) are built once per schedule
+version; the private feed ``/feeds/<token>.ics`` once per (plan version, schedule version,
+options). A revalidation whose ETag still matches answers 304 without building anything.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+import hashlib
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from planner.ical.feeds import conference_feed
-from planner.models import Conference
+from planner.enums import SessionKind
+from planner.ical.feeds import conference_feed, private_feed, private_feed_key, public_feed_key
+from planner.models import Conference, Room, Track
+from planner.selectors.feeds import MEAL_KIND, attendee_for_feed_token
+
+CALENDAR = "text/calendar; charset=utf-8"
+FEED_KINDS = [*SessionKind.values, MEAL_KIND]
+
+
+def _matches(request: HttpRequest, etag: str) -> bool:
+    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+
+
+def _etag(key: str) -> str:
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _ics(request: HttpRequest, etag: str, build, filename: str, cache_control: str):
+    if _matches(request, etag):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = HttpResponse(build(), content_type=CALENDAR)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control
+    return response
+
+
+def _public(request: HttpRequest, conference: Conference, filename: str, name: str, **scope):
+    return _ics(
+        request,
+        _etag(public_feed_key(conference, **scope)),
+        lambda: conference_feed(conference, name=name, **scope),
+        filename,
+        "public, max-age=300",
+    )
 
 
 @require_safe
 def conference_ics(request: HttpRequest, slug: str) -> HttpResponse:
     conference = get_object_or_404(Conference, slug=slug)
-    etag = f'"conference-{conference.pk}-v{conference.schedule_version}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(
-            conference_feed(conference), content_type="text/calendar; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'inline; filename="{conference.slug}.ics"'
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
+    return _public(request, conference, f"{slug}.ics", conference.name)
+
+
+@require_safe
+def track_ics(request: HttpRequest, slug: str, track_id: int) -> HttpResponse:
+    track = get_object_or_404(
+        Track.objects.select_related("conference"), pk=track_id, conference__slug=slug
+    )
+    conference = track.conference
+    return _public(
+        request,
+        conference,
+        f"{slug}-track-{track_id}.ics",
+        f"{conference.name}: {track.name}",
+        track_id=track.pk,
+    )
+
+
+@require_safe
+def room_ics(request: HttpRequest, slug: str, room_id: int) -> HttpResponse:
+    room = get_object_or_404(
+        Room.objects.select_related("conference"), pk=room_id, conference__slug=slug
+    )
+    conference = room.conference
+    return _public(
+        request,
+        conference,
+        f"{slug}-room-{room_id}.ics",
+        f"{conference.name}: {room.name}",
+        room_id=room.pk,
+    )
+
+
+@require_safe
+def kind_ics(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    if kind not in FEED_KINDS:
+        raise Http404(f"No feed for kind {kind!r}; kinds are {', '.join(FEED_KINDS)}.")
+    conference = get_object_or_404(Conference, slug=slug)
+    label = "Meals" if kind == MEAL_KIND else SessionKind(kind).label + "s"
+    return _public(
+        request, conference, f"{slug}-{kind}.ics", f"{conference.name}: {label}", kind=kind
+    )
+
+
+@require_safe
+def private_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The attendee's plan. Unknown and rotated tokens are a plain 404; the token never
+    reaches a log (see conf/logging.py)."""
+    attendee = attendee_for_feed_token(token)
+    if attendee is None:
+        raise Http404("No such feed.")
+    key = private_feed_key(attendee)
+    response = _ics(
+        request,
+        _etag(key),
+        lambda: private_feed(attendee),
+        f"{attendee.conference.slug}-my-plan.ics",
+        "private, max-age=300",
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

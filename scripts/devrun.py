@@ -57,6 +57,9 @@ def _commands() -> dict[str, list[str]]:
             os.environ.get("WEB_CONCURRENCY", "2"),
             "--access-logfile",
             "-",
+            # Private feed URLs carry their token in the path: never write it to a log.
+            "--logger-class",
+            "conf.logging.RedactingGunicornLogger",
             "--graceful-timeout",
             "5",
         ],

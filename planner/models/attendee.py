@@ -13,6 +13,7 @@ from planner.models.conference import Conference
 from planner.models.program import choice_list_validator
 
 ORCID_RE = r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$"
+SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
 def new_badge_token() -> str:
@@ -94,8 +95,7 @@ class Attendee(TimestampedModel):
                 condition=~Q(badge_token=""), name="attendee_badge_token_required"
             ),
             models.CheckConstraint(
-                condition=Q(feed_token_hash__isnull=True)
-                | Q(feed_token_hash__regex=r"^[0-9a-f]{64}$"),
+                condition=Q(feed_token_hash__isnull=True) | Q(feed_token_hash__regex=SHA256_HEX),
                 name="attendee_feed_token_hash_sha256",
             ),
         ]
@@ -121,7 +121,7 @@ class RetiredBadge(models.Model):
         ordering = ["attendee", "-retired_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="retiredbadge_hash_sha256"
+                condition=Q(token_hash__regex=SHA256_HEX), name="retiredbadge_hash_sha256"
             ),
         ]
 

@@ -52,7 +52,8 @@ class PlanTarget:
     """What a plan item points at, flattened across kinds. Times are UTC-aware instants.
 
     Posters take their poster session's slot and room; orals their session's room; booths
-    have opening windows rather than one slot, so ``start``/``end`` stay empty."""
+    have opening windows rather than one slot: ``start``/``end`` are the visit the attendee
+    chose, or empty."""
 
     kind: str
     id: int
@@ -102,8 +103,8 @@ def plan_target(item: PlanItem) -> PlanTarget:
             kind=kind,
             id=target.pk,
             title=target.exhibitor,
-            start=None,
-            end=None,
+            start=item.visit_start,
+            end=item.visit_end,
             room_id=target.room_id,
             room=target.room.name if target.room_id else None,
             board=None,

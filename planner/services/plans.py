@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 
-from planner.exceptions import NotFound
+from planner.exceptions import NotFound, ValidationFailed
 from planner.models import Attendee, PlanItem
 from planner.selectors.plans import plan_target_get
 
-_EDITABLE = ("status", "note", "reminder_minutes")
+_EDITABLE = ("status", "note", "reminder_minutes", "visit_start", "visit_end")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ def plan_item_put(
     status: str,
     note: str,
     reminder_minutes: int | None,
+    visit_start: dt.datetime | None = None,
+    visit_end: dt.datetime | None = None,
 ) -> PlanWrite:
     """Star ``kind``/``target_id`` with exactly these values (idempotent upsert).
 
@@ -57,7 +60,14 @@ def plan_item_put(
     anything changed. Raises NotFound when the target is not in the attendee's conference.
     """
     target = plan_target_get(conference=attendee.conference, kind=kind, target_id=target_id)
-    values = {"status": status, "note": note, "reminder_minutes": reminder_minutes}
+    values = {
+        "status": status,
+        "note": note,
+        "reminder_minutes": reminder_minutes,
+        "visit_start": visit_start,
+        "visit_end": visit_end,
+    }
+    _check_visit(kind, values)
     item = _locked_item(attendee=attendee, kind=kind, target=target)
     if item is None:
         try:
@@ -78,8 +88,8 @@ def plan_item_put(
 def plan_item_update(
     *, attendee: Attendee, kind: str, target_id: int, changes: Mapping[str, object]
 ) -> PlanWrite:
-    """Change some of status, note and reminder_minutes of a planned item (PATCH); the
-    others stay as they are.
+    """Change some of status, note, reminder_minutes and (booths) the visit time of a planned
+    item (PATCH); the others stay as they are.
 
     Side effects: updates the PlanItem; bumps ``attendee.plan_version`` when anything
     changed. Raises NotFound when the target is not in the conference or not planned."""
@@ -87,6 +97,7 @@ def plan_item_update(
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
     plan_target_get(conference=attendee.conference, kind=kind, target_id=target_id)
+    _check_visit(kind, changes)
     item = (
         PlanItem.objects.select_for_update(of=("self",))
         .filter(attendee=attendee, **{f"{kind}_id": target_id})
@@ -113,6 +124,14 @@ def plan_item_remove(*, attendee: Attendee, kind: str, target_id: int) -> None:
     _bump_plan_version(attendee)
 
 
+def _check_visit(kind: str, values: Mapping[str, object]) -> None:
+    if kind != "booth" and values.get("visit_start") is not None:
+        raise ValidationFailed(
+            "Only a booth visit has a time of your choosing; other items keep their own.",
+            field="visit_start",
+        )
+
+
 def _not_planned(kind: str) -> NotFound:
     return NotFound(f"This {kind} is not in your plan.")
 
@@ -123,6 +142,9 @@ def _apply(item: PlanItem, values: Mapping[str, object], *, attendee: Attendee) 
         return False
     for name in changed:
         setattr(item, name, values[name])
+    if {"visit_start", "visit_end"} & set(changed):
+        item.visit_revision += 1  # the booth visit's iCal SEQUENCE
+        changed.append("visit_revision")
     item.save(update_fields=[*changed, "updated_at"])
     _bump_plan_version(attendee)
     return True

@@ -142,17 +142,9 @@ def test_feed_readers_agree_across_dst_in_new_york(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "Known feed bug: an instant in the repeated hour after a fall-back (01:00–01:59 on "
-        "25 Oct 2026 in Asia/Jerusalem) is written as local time with TZID, which is "
-        "ambiguous. icalendar and vobject take the first occurrence (IDT, RFC 5545 3.3.5), "
-        "ical.js 2.2.1 the second (IST), so they disagree by an hour."
-    ),
-)
 def test_feed_readers_agree_on_an_instant_in_the_repeated_hour(conference, tmp_path):
+    """Local 01:00–01:59 on 25 Oct happens twice: the feed writes such instants in UTC
+    (RFC 5545 readers take the first occurrence, ical.js the second)."""
     f.SessionFactory(
         conference=conference,
         start=dt.datetime(2026, 10, 24, 23, 30, tzinfo=UTC),  # 01:30 IST, the second 01:30
@@ -163,16 +155,8 @@ def test_feed_readers_agree_on_an_instant_in_the_repeated_hour(conference, tmp_p
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "Known feed bug: the VTIMEZONE only covers start_date − 7 days … end_date + 7 days. "
-        "Before its first observance ical.js 2.2.1 uses offset 0 (UTC) and vobject the "
-        "STANDARD offset; icalendar uses the tz database."
-    ),
-)
 def test_feed_readers_agree_on_an_item_long_before_the_conference(conference, tmp_path):
+    """Outside the dates the VTIMEZONE covers each reader guesses differently: UTC there."""
     f.SessionFactory(conference=conference, start=f.local(dt.date(2026, 10, 1), 9))
 
     assert_readers_agree(conference_feed(conference), tmp_path, _expected(conference))

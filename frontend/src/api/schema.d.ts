@@ -157,6 +157,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conferences/{slug}/badge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your badge at this conference: the URL its QR holds and the QR as SVG. */
+        get: operations["conferences_badge_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/badge.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your badge QR as PNG. */
+        get: operations["conferences_badge.png_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/badge.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your badge QR as SVG. */
+        get: operations["conferences_badge.svg_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/badge/rotate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Replace your badge token (a lost or photographed badge): the old code stops
+         *     working at once; scanning it tells the scanner it was replaced.
+         */
+        post: operations["conferences_badge_rotate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conferences/{slug}/booths/": {
         parameters: {
             query?: never;
@@ -289,6 +360,66 @@ export interface paths {
         post?: never;
         /** @description The signed-in user's Attendee at the conference in the URL, joined on first use. */
         delete: operations["conferences_conversations_photos_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/feed/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether you have a private feed and what it includes (never its URL again). */
+        get: operations["conferences_feed_retrieve"];
+        put?: never;
+        /**
+         * @description Issue your private feed URL, replacing any earlier one (whose URL then answers
+         *     404). The URL, its webcal:// form and a QR of it are shown this once.
+         */
+        post: operations["conferences_feed_create"];
+        /** @description Turn the private feed off: its URL answers 404 from now on. */
+        delete: operations["conferences_feed_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Choose what the feed includes; its URL stays the same. */
+        patch: operations["conferences_feed_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/feeds/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The conference's public calendar feeds: the whole program, each track, room and
+         *     kind; each with a webcal:// link that subscribes.
+         */
+        get: operations["conferences_feeds_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/feeds/{key}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One public feed with a QR code of its webcal:// link. */
+        get: operations["conferences_feeds_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -562,6 +693,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conferences/{slug}/scans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Log meeting the attendee whose badge you scanned, with the profile fields they
+         *     share and (optionally) where: one of session, oral, poster, booth, meal.
+         */
+        post: operations["conferences_scans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/scans/received/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who scanned your badge, newest first, with what they share of themselves. */
+        get: operations["conferences_scans_received_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/scans/received/{scan_id}/share-back/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Log the person who scanned your badge in your own logbook, with the fields they
+         *     share, at the scan's time and place.
+         */
+        post: operations["conferences_scans_received_share_back_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conferences/{slug}/sessions/": {
         parameters: {
             query?: never;
@@ -754,6 +942,24 @@ export interface components {
         AuthorBrief: {
             readonly id: number;
             readonly name: string;
+        };
+        /** @description The attendee's own badge: what its QR holds, and the QR itself. */
+        Badge: {
+            /**
+             * Format: uri
+             * @description What the badge QR holds: /b/<opaque token> on this site.
+             */
+            readonly url: string;
+            /** @description The QR code as an SVG document. */
+            readonly qr_svg: string;
+            /** @description Where to fetch the QR as SVG. */
+            readonly svg: string;
+            /** @description Where to fetch the QR as PNG. */
+            readonly png: string;
+            /** @description Profile fields a scan of this badge shares with the scanner. */
+            readonly shared_fields: components["schemas"]["SharedFieldsEnum"][];
+            /** Format: date-time */
+            readonly rotated_at: string | null;
         };
         /** @enum {unknown} */
         BlankEnum: "";
@@ -1158,6 +1364,24 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        /** @description The private calendar feed. Its URL is shown once, when issued (POST). */
+        FeedSettings: {
+            /** @description A feed URL has been issued. */
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string | null;
+            /** @description Open follow-ups as to-dos (VTODO). */
+            include_followups?: boolean;
+            /** @description Meetups as short events. */
+            include_meetups?: boolean;
+        };
+        /** @description The private calendar feed. Its URL is shown once, when issued (POST). */
+        FeedSettingsRequest: {
+            /** @description Open follow-ups as to-dos (VTODO). */
+            include_followups?: boolean;
+            /** @description Meetups as short events. */
+            include_meetups?: boolean;
+        };
         /**
          * @description * `frab_xml` - frab / pretalx schedule XML
          *     * `schedule_json` - c3voc / pretalx schedule JSON
@@ -1231,6 +1455,26 @@ export interface components {
          * @enum {string}
          */
         ImportRunStatusEnum: "pending" | "running" | "succeeded" | "no_changes" | "failed";
+        /** @description The private calendar feed. Its URL is shown once, when issued (POST). */
+        IssuedFeed: {
+            /** @description A feed URL has been issued. */
+            readonly active: boolean;
+            /** Format: date-time */
+            readonly created_at: string | null;
+            /** @description Open follow-ups as to-dos (VTODO). */
+            include_followups?: boolean;
+            /** @description Meetups as short events. */
+            include_meetups?: boolean;
+            /**
+             * Format: uri
+             * @description Shown once: keep it secret.
+             */
+            readonly url: string;
+            /** @description The same feed as webcal://, which subscribes. */
+            readonly webcal_url: string;
+            /** @description A QR code of webcal_url (SVG). */
+            readonly qr_svg: string;
+        };
         LogEntry: components["schemas"]["Conversation"] | components["schemas"]["Meetup"];
         LogEntryWriteRequest: components["schemas"]["ConversationWriteRequest"] | components["schemas"]["MeetupWriteRequest"];
         LoginRequest: {
@@ -1614,6 +1858,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Room"][];
         };
+        PaginatedScanReceivedList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ScanReceived"][];
+        };
         PaginatedSessionList: {
             /** @example 123 */
             count: number;
@@ -1714,6 +1973,13 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        /** @description The private calendar feed. Its URL is shown once, when issued (POST). */
+        PatchedFeedSettingsRequest: {
+            /** @description Open follow-ups as to-dos (VTODO). */
+            include_followups?: boolean;
+            /** @description Meetups as short events. */
+            include_meetups?: boolean;
+        };
         PatchedMeUpdateRequest: {
             /** Format: email */
             email?: string;
@@ -1729,6 +1995,13 @@ export interface components {
             note: string;
             /** @description Minutes before the item to remind; null uses the attendee's default. */
             reminder_minutes?: number | null;
+            /**
+             * Format: date-time
+             * @description Booths only: when you plan to visit (with visit_end); it goes in your calendar feed.
+             */
+            visit_start?: string | null;
+            /** Format: date-time */
+            visit_end?: string | null;
         };
         PersonBrief: {
             readonly id: number;
@@ -1762,6 +2035,10 @@ export interface components {
             readonly note: string;
             /** @description Overrides the attendee's default; empty means use the default. */
             readonly reminder_minutes: number | null;
+            /** Format: date-time */
+            readonly visit_start: string | null;
+            /** Format: date-time */
+            readonly visit_end: string | null;
             readonly target: components["schemas"]["PlanTarget"];
             /** Format: date-time */
             readonly created_at: string;
@@ -1776,6 +2053,13 @@ export interface components {
             note: string;
             /** @description Minutes before the item to remind; null uses the attendee's default. */
             reminder_minutes?: number | null;
+            /**
+             * Format: date-time
+             * @description Booths only: when you plan to visit (with visit_end); it goes in your calendar feed.
+             */
+            visit_start?: string | null;
+            /** Format: date-time */
+            visit_end?: string | null;
         };
         /**
          * @description * `interested` - Interested
@@ -1849,6 +2133,24 @@ export interface components {
             /** @description Its plan status: interested, going or must_see. */
             readonly status: string;
         };
+        PublicFeed: {
+            /** @description "conference", "track-<id>", "room-<id>" or "kind-<kind>". */
+            readonly key: string;
+            readonly name: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly webcal_url: string;
+        };
+        PublicFeedDetail: {
+            /** @description "conference", "track-<id>", "room-<id>" or "kind-<kind>". */
+            readonly key: string;
+            readonly name: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly webcal_url: string;
+            /** @description A QR code of webcal_url (SVG). */
+            readonly qr_svg: string;
+        };
         QAPair: {
             question: string;
             /** @default  */
@@ -1895,6 +2197,45 @@ export interface components {
          * @enum {string}
          */
         RoomKindEnum: "hall" | "room" | "poster_hall" | "expo" | "foyer" | "outdoor" | "virtual" | "other";
+        /** @description Someone scanned your badge: what they share of themselves, when and where. */
+        ScanReceived: {
+            /** Format: uuid */
+            readonly scan_id: string;
+            /** Format: date-time */
+            readonly scanned_at: string;
+            /** @description The profile fields the scanner shares (their own choice). */
+            readonly scanner: {
+                [key: string]: string;
+            };
+            readonly session: number | null;
+            readonly oral: number | null;
+            readonly poster: number | null;
+            readonly booth: number | null;
+            readonly meal: number | null;
+            /** @description You have logged them in return. */
+            readonly shared_back: boolean;
+        };
+        /** @description A scan of someone's badge, made offline or online. */
+        ScanRequest: {
+            /**
+             * Format: uuid
+             * @description Client-generated UUID of the meetup this scan makes.
+             */
+            id: string;
+            /** @description What the scanner read: the badge URL, or the bare token. */
+            badge: string;
+            /**
+             * Format: date-time
+             * @description When; defaults to now.
+             */
+            met_at?: string;
+            session?: number | null;
+            oral?: number | null;
+            poster?: number | null;
+            booth?: number | null;
+            meal?: number | null;
+            notes?: string;
+        };
         Session: {
             readonly id: number;
             readonly title: string;
@@ -1985,6 +2326,23 @@ export interface components {
             readonly map_y: number | null;
             readonly cancelled: boolean;
         };
+        ShareBackRequest: {
+            /**
+             * Format: uuid
+             * @description Client-generated UUID of the meetup to make.
+             */
+            id: string;
+        };
+        /**
+         * @description * `display_name` - Name
+         *     * `affiliation` - Affiliation
+         *     * `email` - E-mail
+         *     * `homepage` - Homepage
+         *     * `orcid` - ORCID
+         *     * `openreview` - OpenReview
+         * @enum {string}
+         */
+        SharedFieldsEnum: "display_name" | "affiliation" | "email" | "homepage" | "orcid" | "openreview";
         SignupRequest: {
             /** Format: email */
             email: string;
@@ -2435,6 +2793,207 @@ export interface operations {
                 };
             };
             /** @description Not found, or not yours (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_badge_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "conferences_badge.png_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "conferences_badge.svg_retrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_badge_rotate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3071,6 +3630,284 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feed_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSettings"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feed_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FeedSettingsRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedFeed"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feed_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feed_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedFeedSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedSettings"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feeds_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicFeed"][];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_feeds_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicFeedDetail"];
                 };
             };
             /** @description No such conference or item, or it is not yours (never told apart). */
@@ -4188,6 +5025,211 @@ export interface operations {
                 };
             };
             /** @description No such conference. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_scans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScanRequest"];
+            };
+        };
+        responses: {
+            /** @description Already logged: this scan's id was seen before, or you had scanned this badge already; the body is that meetup. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meetup"];
+                };
+            };
+            /** @description A new meetup. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meetup"];
+                };
+            };
+            /** @description Not a badge, or a forged, replaced or other-conference badge, or your own (errors.badge says which); or a place not in this conference. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_scans_received_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedScanReceivedList"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_scans_received_share_back_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scan_id: string;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShareBackRequest"];
+            };
+        };
+        responses: {
+            /** @description You had logged them already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meetup"];
+                };
+            };
+            /** @description A new meetup with them. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Meetup"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -4,6 +4,16 @@ Everything here is the signed-in user's own, at one conference (joined on first 
 
 from django.urls import path
 
+from planner.api.views.badges import (
+    BadgePng,
+    BadgeRotate,
+    BadgeSvg,
+    BadgeView,
+    PrivateFeed,
+    ScanCreate,
+    ScansReceived,
+    ShareBack,
+)
 from planner.api.views.logbook import (
     Changes,
     ConversationDetail,
@@ -56,4 +66,16 @@ urlpatterns = [
     ),
     path(f"{CONFERENCE}sync/", Sync.as_view(), name="personal-sync"),
     path(f"{CONFERENCE}changes/", Changes.as_view(), name="personal-changes"),
+    path(f"{CONFERENCE}badge/", BadgeView.as_view(), name="personal-badge"),
+    path(f"{CONFERENCE}badge.svg", BadgeSvg.as_view(), name="personal-badge-svg"),
+    path(f"{CONFERENCE}badge.png", BadgePng.as_view(), name="personal-badge-png"),
+    path(f"{CONFERENCE}badge/rotate/", BadgeRotate.as_view(), name="personal-badge-rotate"),
+    path(f"{CONFERENCE}scans/", ScanCreate.as_view(), name="personal-scan-create"),
+    path(f"{CONFERENCE}scans/received/", ScansReceived.as_view(), name="personal-scans-received"),
+    path(
+        f"{CONFERENCE}scans/received/<uuid:scan_id>/share-back/",
+        ShareBack.as_view(),
+        name="personal-scan-share-back",
+    ),
+    path(f"{CONFERENCE}feed/", PrivateFeed.as_view(), name="personal-feed"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from planner.api.views import program as views
+from planner.api.views.badges import PublicFeedDetail, PublicFeedList
 
 _c = "conferences/<slug:slug>/"
 
@@ -17,4 +18,6 @@ urlpatterns: list = [
     path(f"{_c}booths/", views.BoothList.as_view(), name="program-booth-list"),
     path(f"{_c}meals/", views.MealList.as_view(), name="program-meal-list"),
     path(f"{_c}now/", views.NowView.as_view(), name="program-now"),
+    path(f"{_c}feeds/", PublicFeedList.as_view(), name="program-feed-list"),
+    path(f"{_c}feeds/<str:key>/", PublicFeedDetail.as_view(), name="program-feed-detail"),
 ]

@@ -60,6 +60,8 @@ class PlanItemSerializer(serializers.ModelSerializer):
             "status",
             "note",
             "reminder_minutes",
+            "visit_start",
+            "visit_end",
             "target",
             "created_at",
             "updated_at",
@@ -88,9 +90,30 @@ class PlanItemWriteSerializer(serializers.Serializer):
         max_value=1440,
         help_text="Minutes before the item to remind; null uses the attendee's default.",
     )
+    visit_start = serializers.DateTimeField(
+        allow_null=True,
+        default=None,
+        help_text="Booths only: when you plan to visit (with visit_end); it goes in your "
+        "calendar feed.",
+    )
+    visit_end = serializers.DateTimeField(allow_null=True, default=None)
 
     class Meta:
-        fields = ["status", "note", "reminder_minutes"]
+        fields = ["status", "note", "reminder_minutes", "visit_start", "visit_end"]
+
+    def validate(self, attrs):
+        start, end = attrs.get("visit_start"), attrs.get("visit_end")
+        if self.partial and ("visit_start" in attrs) != ("visit_end" in attrs):
+            raise serializers.ValidationError(
+                {"visit_end": ["Change visit_start and visit_end together."]}
+            )
+        if (start is None) != (end is None):
+            raise serializers.ValidationError(
+                {"visit_end": ["Give both visit_start and visit_end, or neither."]}
+            )
+        if start is not None and end <= start:
+            raise serializers.ValidationError({"visit_end": ["A visit ends after it starts."]})
+        return attrs
 
 
 class ConflictsQuerySerializer(serializers.Serializer):

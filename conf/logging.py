@@ -1,0 +1,36 @@
+"""Keep secrets in URLs out of every log: private feed URLs carry their only credential in
+the path (``/feeds/<token>.ics``), which calendar apps cannot send any other way."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from gunicorn.glogging import Logger
+
+_FEED_TOKEN = re.compile(r"(/feeds/)(?!conference/)[A-Za-z0-9_\-]{16,}(\.ics)")
+
+
+def redact(text: str) -> str:
+    return _FEED_TOKEN.sub(r"\1[redacted]\2", text)
+
+
+class RedactFeedTokens(logging.Filter):
+    """A handler filter: rewrites the rendered message with feed tokens removed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+class RedactingGunicornLogger(Logger):
+    """gunicorn's logger with feed tokens removed from access-log lines (``--logger-class``)."""
+
+    def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
+        values = super().atoms(resp, req, environ, request_time)
+        return {
+            key: redact(value) if isinstance(value, str) else value for key, value in values.items()
+        }
