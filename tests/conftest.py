@@ -96,3 +96,10 @@ def conference(db):
     from tests.factories import ConferenceFactory
 
     return ConferenceFactory()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashes(settings):
+    """Every factory user hashes a password; PBKDF2 costs ~0.8 s each on the CI machine.
+    Tests of password handling itself go through Django's API, which works with any hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -16,7 +16,14 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from planner.models import ApiToken, ConversationPhoto, Meetup, PlanItem, PosterConversation
+from planner.models import (
+    ApiToken,
+    Attendee,
+    ConversationPhoto,
+    Meetup,
+    PlanItem,
+    PosterConversation,
+)
 from planner.models.accounts import hash_token
 from tests import factories as f
 
@@ -40,6 +47,8 @@ PUBLIC = {
     "program-meal-list",
     "program-now",
     "bundle-detail",
+    "program-feed-list",
+    "program-feed-detail",
 }
 # Anyone may call these (they start or end a session); their rules are tested in tests/api/accounts.
 AUTH_FLOW = {
@@ -63,6 +72,14 @@ OWNER = {
     "personal-meetup-detail",
     "personal-sync",
     "personal-changes",
+    "personal-badge",
+    "personal-badge-svg",
+    "personal-badge-png",
+    "personal-badge-rotate",
+    "personal-scan-create",
+    "personal-scans-received",
+    "personal-scan-share-back",
+    "personal-feed",
 }
 ORGANIZER = {"import-run-list", "import-run-detail"}
 CLASSIFIED = PUBLIC | AUTH_FLOW | SELF | OWNER | ORGANIZER
@@ -72,7 +89,13 @@ PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
-POST_ONLY = {"personal-sync", "personal-conversation-photo-list"}
+POST_ONLY = {
+    "personal-sync",
+    "personal-conversation-photo-list",
+    "personal-badge-rotate",
+    "personal-scan-create",
+    "personal-scan-share-back",
+}
 
 
 def _api_routes() -> dict[str, object]:
@@ -123,6 +146,9 @@ def world(client, settings, tmp_path):
     plan = PlanItem.objects.create(attendee=a, session=session, note="A's note")
     conversation = f.PosterConversationFactory(attendee=a, poster=poster, notes="A's secret notes")
     meetup = f.MeetupFactory(attendee=a, contact_name="A's contact")
+    # A scanned a third attendee's badge: only that attendee may share back.
+    third = f.AttendeeFactory(conference=c, display_name="Third")
+    scan = f.MeetupFactory(attendee=a, other=third, source="badge_scan", contact_name="")
     stored = default_storage.save("photos/a.png", ContentFile(PNG))
     photo = ConversationPhoto.objects.create(
         conversation=conversation, image=stored, content_type="image/png", size=len(PNG)
@@ -146,6 +172,8 @@ def world(client, settings, tmp_path):
             "photo_id": photo.pk,
         },
         "personal-meetup-detail": {"slug": c.slug, "meetup_id": meetup.pk},
+        "personal-scan-share-back": {"slug": c.slug, "scan_id": scan.pk},
+        "program-feed-detail": {"slug": c.slug, "key": "conference"},
     }
     return {
         "a": a,
@@ -185,6 +213,7 @@ BODIES = {
     },
     "personal-meetup-detail": {"contact_name": "Hijack", "met_at": "2026-10-22T12:00:00Z"},
     "personal-plan-item": {"status": "going", "note": "B"},
+    "personal-scan-share-back": {"id": "00000000-0000-4000-8000-00000000000b"},
 }
 
 
@@ -211,6 +240,10 @@ def _snapshot(world) -> tuple:
         .first(),
         ConversationPhoto.objects.filter(pk=world["photo"].pk).exists(),
         ApiToken.objects.filter(pk=world["token"].pk).exists(),
+        Attendee.objects.filter(pk=world["a"].pk)
+        .values_list("badge_token", "feed_token_hash", "feed_include_meetups")
+        .first(),
+        Meetup.objects.count(),
     )
 
 
@@ -249,6 +282,7 @@ OTHER_OBJECT = {
     "personal-conversation-photo-list",
     "personal-conversation-photo-detail",
     "personal-meetup-detail",
+    "personal-scan-share-back",
 }
 
 
