@@ -1,0 +1,304 @@
+"""Badges: the attendee's own QR (JSON, SVG, PNG), rotation, scanning someone's badge into
+a meetup with only what they share, refusals with a clear error, share-back."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from planner.badges import badge_url
+from planner.models import Attendee, Meetup
+from tests import factories as f
+from tests.api.personal.test_concurrency import THREADS, fire
+from tests.qr import decode_png, decode_svg
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(conference, tail: str) -> str:
+    return f"/api/v1/conferences/{conference.slug}/{tail}"
+
+
+@pytest.fixture
+def bob(conference):
+    """Someone to meet: shares name and affiliation (the defaults), not the rest."""
+    return f.AttendeeFactory(
+        conference=conference,
+        display_name="Bob Shalom",
+        affiliation="Technion",
+        homepage="https://bob.example.org",
+        orcid="0000-0002-1825-0097",
+        user__email="bob@example.org",
+    )
+
+
+def _scan(api, conference, badge: str, scan_id: uuid.UUID | None = None, **extra):
+    body = {"id": str(scan_id or uuid.uuid4()), "badge": badge, **extra}
+    return api.post(_url(conference, "scans/"), body, format="json")
+
+
+def test_badge_holds_an_opaque_token_url_and_its_qr_decodes_to_it(api, attendee, conference):
+    body = api.get(_url(conference, "badge/")).json()
+
+    assert body["url"] == f"{settings.SITE_URL}/b/{attendee.badge_token}"
+    assert str(attendee.pk) not in body["url"].rsplit("/", 1)[1]
+    assert len(attendee.badge_token) >= 32
+    assert decode_svg(body["qr_svg"]) == [body["url"]]
+    assert body["shared_fields"] == ["display_name", "affiliation"]
+
+
+def test_badge_svg_and_png_decode_to_the_badge_url(api, attendee, conference):
+    svg = api.get(_url(conference, "badge.svg"))
+    png = api.get(_url(conference, "badge.png"), HTTP_ACCEPT="image/png")
+
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert png["Content-Type"] == "image/png"
+    assert decode_svg(svg.content.decode()) == [badge_url(attendee)]
+    assert decode_png(png.content) == [badge_url(attendee)]
+
+
+def test_scan_makes_a_meetup_with_only_the_shared_fields(api, attendee, bob, conference):
+    scan_id = uuid.uuid4()
+
+    response = _scan(api, conference, badge_url(bob), scan_id, notes="diffusion priors")
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["id"] == str(scan_id)
+    assert body["other"] == bob.pk
+    assert body["source"] == "badge_scan"
+    assert body["contact_name"] == "Bob Shalom"
+    assert body["contact_affiliation"] == "Technion"
+    assert body["contact_email"] == ""
+    assert body["contact_details"] == {"display_name": "Bob Shalom", "affiliation": "Technion"}
+    assert body["notes"] == "diffusion priors"
+    assert "bob.example.org" not in response.content.decode()
+    assert "0000-0002-1825-0097" not in response.content.decode()
+
+
+def test_scan_shares_more_when_the_scanned_attendee_chose_to(api, bob, conference):
+    Attendee.objects.filter(pk=bob.pk).update(shared_fields=["display_name", "email", "orcid"])
+
+    body = _scan(api, conference, badge_url(bob)).json()
+
+    assert body["contact_details"] == {
+        "display_name": "Bob Shalom",
+        "email": "bob@example.org",
+        "orcid": "0000-0002-1825-0097",
+    }
+    assert body["contact_affiliation"] == ""
+
+
+def test_same_scan_twice_makes_one_meetup(api, attendee, bob, conference):
+    scan_id = uuid.uuid4()
+    first = _scan(api, conference, badge_url(bob), scan_id)
+
+    replay = _scan(api, conference, badge_url(bob), scan_id)
+    again = _scan(api, conference, badge_url(bob))  # a second scan, new client id
+
+    assert (first.status_code, replay.status_code, again.status_code) == (201, 200, 200)
+    assert replay.json() == first.json()
+    assert again.json()["id"] == first.json()["id"]
+    assert Meetup.objects.filter(attendee=attendee, other=bob).count() == 1
+
+
+def test_scan_by_bare_token_and_from_another_host(api, bob, conference):
+    first = _scan(api, conference, bob.badge_token)
+    printed_elsewhere = _scan(api, conference, f"https://old.example.org/b/{bob.badge_token}")
+
+    assert first.status_code == 201
+    assert printed_elsewhere.status_code == 200
+    assert printed_elsewhere.json()["id"] == first.json()["id"]
+
+
+def test_scan_records_where_it_happened(api, bob, conference):
+    poster = f.PosterFactory(session__conference=conference)
+
+    body = _scan(api, conference, badge_url(bob), poster=poster.pk).json()
+
+    assert (body["poster"], body["session"], body["booth"]) == (poster.pk, None, None)
+
+
+def test_scan_at_a_place_of_another_conference_is_refused(api, bob, conference):
+    elsewhere = f.PosterFactory()
+
+    response = _scan(api, conference, badge_url(bob), poster=elsewhere.pk)
+
+    assert response.status_code == 400
+    assert "poster" in response.json()["errors"]
+    assert Meetup.objects.count() == 0
+
+
+def test_scan_at_two_places_is_refused(api, bob, conference):
+    booth = f.BoothFactory(conference=conference)
+    meal = f.MealFactory(conference=conference)
+
+    response = _scan(api, conference, badge_url(bob), booth=booth.pk, meal=meal.pk)
+
+    assert response.status_code == 400
+    assert Meetup.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("forged", "Unknown badge"),
+        ("rotated", "replaced by a newer one"),
+        ("other_conference", "This badge is for Other Summit"),
+        ("own", "your own badge"),
+        ("not_a_badge", "not a Boardwalk badge"),
+    ],
+)
+def test_bad_badges_are_refused_with_a_clear_error(api, attendee, bob, conference, case, message):
+    if case == "forged":
+        badge = f"{settings.SITE_URL}/b/{'x' * 32}"
+    elif case == "rotated":
+        badge = badge_url(bob)
+        other_api = _client_for(bob)
+        other_api.post(_url(conference, "badge/rotate/"))
+    elif case == "other_conference":
+        stranger = f.AttendeeFactory(conference__name="Other Summit")
+        badge = badge_url(stranger)
+    elif case == "own":
+        badge = badge_url(attendee)
+    else:
+        badge = f"{settings.SITE_URL}/conferences/{conference.slug}/posters/1"
+
+    response = _scan(api, conference, badge)
+
+    assert response.status_code == 400
+    assert message in response.json()["errors"]["badge"][0]
+    assert Meetup.objects.count() == 0
+
+
+def _client_for(attendee):
+    client = APIClient()
+    client.force_authenticate(attendee.user)
+    return client
+
+
+def test_rotating_gives_a_new_token_and_the_old_qr_stops_working(api, attendee, bob, conference):
+    old = badge_url(attendee)
+    bob_api = _client_for(bob)
+
+    rotated = api.post(_url(conference, "badge/rotate/")).json()
+    attendee.refresh_from_db()
+
+    assert rotated["url"] == badge_url(attendee) != old
+    assert decode_svg(rotated["qr_svg"]) == [rotated["url"]]
+    assert rotated["rotated_at"] is not None
+    assert _scan(bob_api, conference, old).status_code == 400
+    assert _scan(bob_api, conference, rotated["url"]).status_code == 201
+
+
+def test_scanned_attendee_sees_who_scanned_and_can_share_back(api, attendee, bob, conference):
+    attendee.display_name, attendee.affiliation = "Alice Levi", "Weizmann"
+    attendee.save()
+    scan = _scan(api, conference, badge_url(bob), poster=None).json()
+    bob_api = _client_for(bob)
+
+    received = bob_api.get(_url(conference, "scans/received/")).json()["results"]
+
+    assert received == [
+        {
+            "scan_id": scan["id"],
+            "scanned_at": scan["met_at"],
+            "scanner": {"display_name": "Alice Levi", "affiliation": "Weizmann"},
+            "session": None,
+            "oral": None,
+            "poster": None,
+            "booth": None,
+            "meal": None,
+            "shared_back": False,
+        }
+    ]
+    back_id = str(uuid.uuid4())
+    back = bob_api.post(
+        _url(conference, f"scans/received/{scan['id']}/share-back/"), {"id": back_id}, format="json"
+    )
+    again = bob_api.post(
+        _url(conference, f"scans/received/{scan['id']}/share-back/"),
+        {"id": str(uuid.uuid4())},
+        format="json",
+    )
+    assert back.status_code == 201
+    assert again.status_code == 200
+    assert again.json()["id"] == back_id
+    assert back.json()["other"] == attendee.pk
+    assert back.json()["contact_details"] == {
+        "display_name": "Alice Levi",
+        "affiliation": "Weizmann",
+    }
+    assert back.json()["met_at"] == scan["met_at"]
+    received = bob_api.get(_url(conference, "scans/received/")).json()["results"]
+    assert received[0]["shared_back"] is True
+
+
+def test_scans_received_lists_nothing_of_other_peoples_scans(api, bob, conference):
+    carol = f.AttendeeFactory(conference=conference, display_name="Carol")
+    _scan(api, conference, badge_url(carol))
+
+    received = _client_for(bob).get(_url(conference, "scans/received/")).json()
+
+    assert received["results"] == []
+
+
+def test_share_back_of_a_scan_of_someone_else_is_404(api, bob, conference):
+    carol = f.AttendeeFactory(conference=conference, display_name="Carol")
+    scan = _scan(api, conference, badge_url(carol)).json()
+
+    response = _client_for(bob).post(
+        _url(conference, f"scans/received/{scan['id']}/share-back/"),
+        {"id": str(uuid.uuid4())},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    assert Meetup.objects.filter(attendee=bob).count() == 0
+
+
+def test_scans_received_query_count_is_constant(api, attendee, conference):
+    def scanned_by(n: int):
+        for _ in range(n):
+            other = f.AttendeeFactory(conference=conference)
+            _client_for(other).post(
+                _url(conference, "scans/"),
+                {"id": str(uuid.uuid4()), "badge": attendee.badge_token},
+                format="json",
+            )
+
+    scanned_by(1)
+    with CaptureQueriesContext(connection) as one:
+        api.get(_url(conference, "scans/received/"))
+    scanned_by(30)
+    with CaptureQueriesContext(connection) as many:
+        body = api.get(_url(conference, "scans/received/")).json()
+
+    assert body["count"] == 31
+    assert len(many) == len(one)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_scans_of_one_badge_make_one_meetup():
+    conference = f.ConferenceFactory()
+    scanner = f.AttendeeFactory(conference=conference)
+    scanned = f.AttendeeFactory(conference=conference)
+    url = _url(conference, "scans/")
+
+    def send(client):
+        return client.post(
+            url, {"id": str(uuid.uuid4()), "badge": badge_url(scanned)}, format="json"
+        )
+
+    answers = fire([(scanner.user, send) for _ in range(THREADS * 3)])
+
+    assert sorted({status for status, _ in answers}) == [200, 201]
+    assert [status for status, _ in answers].count(201) == 1
+    assert len({body["id"] for _, body in answers}) == 1
+    assert Meetup.objects.filter(attendee=scanner, other=scanned).count() == 1
