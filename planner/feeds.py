@@ -19,7 +19,7 @@ from planner.models import Conference, Room, Track
 from planner.selectors.feeds import MEAL_KIND, attendee_for_feed_token
 
 CALENDAR = "text/calendar; charset=utf-8"
-FEED_KINDS = [*SessionKind.values, MEAL_KIND]
+FEED_KINDS = SessionKind.values  # includes meal: Meal rows and meal-kind sessions
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:

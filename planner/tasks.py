@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from planner import health
+from planner.enums import ImportStatus
+from planner.models import Conference
 
 
 @shared_task(name="planner.health.ping")
@@ -25,6 +27,12 @@ def import_run(import_run_id: int) -> str:
     from planner.services.imports import import_run_execute
 
     run = import_run_execute(import_run_id=import_run_id)
+    if run is not None and run.status == ImportStatus.SUCCEEDED and not run.dry_run:
+        # Build the new version's public feed now, in the worker, so no calendar app's
+        # request has to (the cache is shared with the web processes).
+        from planner.ical.feeds import conference_feed
+
+        conference_feed(Conference.objects.get(pk=run.conference_id))
     return run.status if run else "skipped"
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from icalendar import Alarm, Calendar, Event, Timezone, Todo
+from icalendar import Timezone
 
+from planner.ical.writer import IcsWriter
 from planner.models import Attendee, Conference, Meetup, PlanItem, PosterConversation
 from planner.selectors.feeds import (
     followups_for_feed,
@@ -56,18 +57,19 @@ def _when(conference: Conference, instant: dt.datetime) -> dt.datetime:
     return local
 
 
-def _calendar(conference: Conference, name: str) -> Calendar:
+def _calendar(conference: Conference, name: str) -> IcsWriter:
+    """A VCALENDAR opened with its header and the conference zone's VTIMEZONE; the caller
+    adds components and ``end("VCALENDAR")``."""
     first, last = _tz_window(conference)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", conference.timezone)
-    calendar.add_component(
-        Timezone.from_tzid(conference.timezone, first_date=first, last_date=last)
-    )
-    return calendar
+    w = IcsWriter()
+    w.begin("VCALENDAR")
+    w.raw("VERSION", "2.0")
+    w.text("PRODID", PRODID)
+    w.raw("CALSCALE", "GREGORIAN")
+    w.text("X-WR-CALNAME", name)
+    w.text("X-WR-TIMEZONE", conference.timezone)
+    w.lines_of(Timezone.from_tzid(conference.timezone, first_date=first, last_date=last).to_ical())
+    return w
 
 
 def _uid(conference: Conference, kind: str, pk: Any) -> str:
@@ -79,6 +81,7 @@ def _item_url(conference: Conference, kind: str, pk: Any) -> str:
 
 
 def _event(
+    w: IcsWriter,
     conference: Conference,
     *,
     uid: str,
@@ -92,24 +95,34 @@ def _event(
     location: str = "",
     description: str = "",
     url: str = "",
-) -> Event:
-    event = Event()
-    event.add("uid", uid)
-    event.add("summary", summary)
-    event.add("dtstamp", modified)
-    event.add("last-modified", modified)
-    event.add("sequence", sequence)
-    event.add("dtstart", _when(conference, start))
-    event.add("dtend", _when(conference, end))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    event.add("categories", categories)
+    transparent: bool = False,
+    alarm_minutes: int | None = None,
+) -> None:
+    w.begin("VEVENT")
+    w.text("UID", uid)
+    w.text("SUMMARY", summary)
+    w.utc("DTSTAMP", modified)
+    w.utc("LAST-MODIFIED", modified)
+    w.raw("SEQUENCE", str(sequence))
+    w.instant("DTSTART", _when(conference, start), conference.timezone)
+    w.instant("DTEND", _when(conference, end), conference.timezone)
+    w.raw("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    w.texts("CATEGORIES", categories)
     if location:
-        event.add("location", location)
+        w.text("LOCATION", location)
     if description:
-        event.add("description", description)
+        w.text("DESCRIPTION", description)
     if url:
-        event.add("url", url)
-    return event
+        w.raw("URL", url)
+    if transparent:
+        w.raw("TRANSP", "TRANSPARENT")
+    if alarm_minutes is not None:
+        w.begin("VALARM")
+        w.raw("ACTION", "DISPLAY")
+        w.text("DESCRIPTION", summary)
+        w.raw("TRIGGER", f"-PT{alarm_minutes}M")
+        w.end("VALARM")
+    w.end("VEVENT")
 
 
 # --- public feeds ------------------------------------------------------------------------------
@@ -140,7 +153,7 @@ def conference_feed(
     cached = cache.get(key)
     if cached is not None:
         return cached
-    calendar = _calendar(conference, name or conference.name)
+    w = _calendar(conference, name or conference.name)
     sessions, meals = public_feed_sessions(
         conference=conference, track_id=track_id, room_id=room_id, kind=kind
     )
@@ -148,23 +161,23 @@ def conference_feed(
         ("meal", m, m.notes) for m in meals
     ]
     for item_kind, item, description in items:
-        calendar.add_component(
-            _event(
-                conference,
-                uid=_uid(conference, item_kind, item.pk),
-                start=item.start,
-                end=item.end,
-                summary=item.title,
-                sequence=item.revisions,
-                modified=item.updated_at,
-                cancelled=item.cancelled,
-                categories=[item.get_kind_display()],
-                location=item.room.name if item.room else "",
-                description=description,
-                url=_item_url(conference, item_kind, item.pk),
-            )
+        _event(
+            w,
+            conference,
+            uid=_uid(conference, item_kind, item.pk),
+            start=item.start,
+            end=item.end,
+            summary=item.title,
+            sequence=item.revisions,
+            modified=item.updated_at,
+            cancelled=item.cancelled,
+            categories=[item.get_kind_display()],
+            location=item.room.name if item.room else "",
+            description=description,
+            url=_item_url(conference, item_kind, item.pk),
         )
-    body = calendar.to_ical()
+    w.end("VCALENDAR")
+    body = w.to_bytes()
     cache.set(key, body, timeout=FEED_CACHE_SECONDS)
     return body
 
@@ -215,17 +228,10 @@ def _paper_lines(paper) -> list[str]:
     return lines
 
 
-def _alarm(minutes: int, summary: str) -> Alarm:
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", summary)
-    alarm.add("trigger", dt.timedelta(minutes=-minutes))
-    return alarm
-
-
 def _plan_event(
     conference: Conference, item: PlanItem, revisions: Counter[tuple[str, int]], default: int
-) -> Event | None:
+) -> dict[str, Any] | None:
+    """What ``_event`` writes for one plan item (None: a booth without a chosen visit)."""
     kind = item.target_kind
     target: Any = getattr(item, kind)
     description: list[str] = []
@@ -278,28 +284,24 @@ def _plan_event(
         uid = _uid(conference, kind, target.pk)
     if item.note:
         description = [f"My note: {item.note}", "", *description]
-    event = _event(
-        conference,
-        uid=uid,
-        start=start,
-        end=end,
-        summary=summary,
-        sequence=sequence,
-        modified=modified,
-        cancelled=cancelled,
-        categories=categories,
-        location=location,
-        description="\n".join(description).strip(),
-        url=_item_url(conference, kind, target.pk),
-    )
     minutes = item.reminder_minutes if item.reminder_minutes is not None else default
-    if not cancelled:
-        event.add_component(_alarm(minutes, summary))
-    return event
+    return {
+        "uid": uid,
+        "start": start,
+        "end": end,
+        "summary": summary,
+        "sequence": sequence,
+        "modified": modified,
+        "cancelled": cancelled,
+        "categories": categories,
+        "location": location,
+        "description": "\n".join(description).strip(),
+        "url": _item_url(conference, kind, target.pk),
+        "alarm_minutes": None if cancelled else minutes,
+    }
 
 
-def _followup(conference: Conference, entry: PosterConversation | Meetup) -> Todo:
-    todo = Todo()
+def _followup(w: IcsWriter, conference: Conference, entry: PosterConversation | Meetup) -> None:
     if isinstance(entry, PosterConversation):
         about = entry.poster_title or (entry.poster.display_title if entry.poster_id else "")
         uid = _uid(conference, "followup-conversation", entry.pk)
@@ -308,18 +310,19 @@ def _followup(conference: Conference, entry: PosterConversation | Meetup) -> Tod
         about = entry.contact_name or "someone I met"
         uid = _uid(conference, "followup-meetup", entry.pk)
         when = entry.met_at
-    todo.add("uid", uid)
-    todo.add("summary", f"Follow up: {about}")
-    todo.add("description", entry.follow_up)
-    todo.add("dtstamp", entry.updated_at)
-    todo.add("last-modified", entry.updated_at)
-    todo.add("sequence", entry.version)
-    todo.add("dtstart", _when(conference, when))
-    todo.add("status", "COMPLETED" if entry.follow_up_done else "NEEDS-ACTION")
-    return todo
+    w.begin("VTODO")
+    w.text("UID", uid)
+    w.text("SUMMARY", f"Follow up: {about}")
+    w.text("DESCRIPTION", entry.follow_up)
+    w.utc("DTSTAMP", entry.updated_at)
+    w.utc("LAST-MODIFIED", entry.updated_at)
+    w.raw("SEQUENCE", str(entry.version))
+    w.instant("DTSTART", _when(conference, when), conference.timezone)
+    w.raw("STATUS", "COMPLETED" if entry.follow_up_done else "NEEDS-ACTION")
+    w.end("VTODO")
 
 
-def _meetup_event(conference: Conference, meetup: Meetup) -> Event:
+def _meetup_event(w: IcsWriter, conference: Conference, meetup: Meetup) -> None:
     place = next(
         (
             getattr(meetup, name)
@@ -330,7 +333,8 @@ def _meetup_event(conference: Conference, meetup: Meetup) -> Event:
     )
     location = str(place) if place is not None else ""
     who = meetup.contact_name or "an attendee"
-    event = _event(
+    _event(
+        w,
         conference,
         uid=_uid(conference, "meetup", meetup.pk),
         start=meetup.met_at,
@@ -342,9 +346,8 @@ def _meetup_event(conference: Conference, meetup: Meetup) -> Event:
         categories=["Meetup"],
         location=location,
         description=meetup.notes,
+        transparent=True,
     )
-    event.add("transp", "TRANSPARENT")
-    return event
 
 
 def private_feed(attendee: Attendee) -> bytes:
@@ -355,21 +358,20 @@ def private_feed(attendee: Attendee) -> bytes:
     if cached is not None:
         return cached
     conference = attendee.conference
-    calendar = _calendar(conference, f"{conference.name}: my plan")
+    w = _calendar(conference, f"{conference.name}: my plan")
     items = list(plan_items_for_feed(attendee=attendee))
     revisions = revisions_for(conference=conference, items=items)
     events = [_plan_event(conference, item, revisions, attendee.reminder_minutes) for item in items]
     # In time order, so the file reads like the day it describes.
-    for event in sorted(
-        (e for e in events if e is not None), key=lambda e: (e.decoded("dtstart"), str(e["uid"]))
-    ):
-        calendar.add_component(event)
+    for spec in sorted((e for e in events if e), key=lambda e: (e["start"], e["uid"])):
+        _event(w, conference, **spec)
     if attendee.feed_include_meetups:
         for meetup in meetups_for_feed(attendee=attendee):
-            calendar.add_component(_meetup_event(conference, meetup))
+            _meetup_event(w, conference, meetup)
     if attendee.feed_include_followups:
         for entry in followups_for_feed(attendee=attendee):
-            calendar.add_component(_followup(conference, entry))
-    body = calendar.to_ical()
+            _followup(w, conference, entry)
+    w.end("VCALENDAR")
+    body = w.to_bytes()
     cache.set(key, body, timeout=FEED_CACHE_SECONDS)
     return body

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from planner.enums import ChangeAction, MeetupSource, SessionKind
 from planner.models import (
@@ -24,10 +24,9 @@ from planner.models import (
 from planner.models.accounts import hash_token
 from planner.models.plans import PLAN_TARGETS
 from planner.selectors.plans import PLAN_ITEM_RELATED
-from planner.selectors.program import meal_list_for_feed, session_list_for_feed
 
 # The public feeds besides the whole program: by session kind, plus meals.
-MEAL_KIND = "meal"
+MEAL_KIND = SessionKind.MEAL.value
 
 
 def attendee_for_feed_token(raw_token: str) -> Attendee | None:
@@ -126,18 +125,36 @@ def meetups_for_feed(*, attendee: Attendee) -> QuerySet[Meetup]:
     )
 
 
+def _revisions(conference: Conference, field: str) -> dict[int, int]:
+    """id → how often that session (or meal) changed since it was created: its SEQUENCE.
+    One grouped query over the change log, cheaper than a Count() join over every row."""
+    rows = (
+        ScheduleChange.objects.filter(conference=conference, **{f"{field}__isnull": False})
+        .exclude(action=ChangeAction.CREATED)
+        .order_by()
+        .values_list(field)
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
+
+
 def public_feed_sessions(
     *,
     conference: Conference,
     track_id: int | None = None,
     room_id: int | None = None,
     kind: str | None = None,
-) -> tuple[QuerySet[Session], QuerySet[Meal]]:
-    """Sessions and meals of one public feed (all of them with no filter); cancelled ones
-    too, as tombstones. A track feed has no meals (meals have no track); a kind feed of
-    ``meal`` has only meals."""
-    sessions = session_list_for_feed(conference=conference)
-    meals = meal_list_for_feed(conference=conference)
+) -> tuple[list[Session], list[Meal]]:
+    """Sessions and meals of one public feed (all of them with no filter), in start order,
+    each with ``revisions`` (its iCal SEQUENCE); cancelled ones too, as tombstones. A track
+    feed has no meals (meals have no track); the ``meal`` kind feed has the meals and the
+    sessions of kind meal (some exports type lunch as a session)."""
+    sessions = (
+        Session.objects.filter(conference=conference).select_related("room").order_by("start", "pk")
+    )
+    meals = (
+        Meal.objects.filter(conference=conference).select_related("room").order_by("start", "pk")
+    )
     if track_id is not None:
         sessions = sessions.filter(track_id=track_id)
         meals = meals.none()
@@ -145,11 +162,17 @@ def public_feed_sessions(
         sessions = sessions.filter(room_id=room_id)
         meals = meals.filter(room_id=room_id)
     if kind == MEAL_KIND:
-        sessions = sessions.none()
+        sessions = sessions.filter(kind=SessionKind.MEAL)
     elif kind is not None:
         sessions = sessions.filter(kind=kind)
         meals = meals.none()
-    return sessions, meals
+    found = []
+    for rows, field in ((list(sessions), "session"), (list(meals), "meal")):
+        counts = _revisions(conference, field) if rows else {}
+        for row in rows:
+            row.revisions = counts.get(row.pk, 0)
+        found.append(rows)
+    return found[0], found[1]
 
 
 def scans_received(*, attendee: Attendee) -> QuerySet[Meetup]:
@@ -192,13 +215,10 @@ def public_feeds(*, conference: Conference) -> list[dict[str, str]]:
     kinds = set(
         Session.objects.filter(conference=conference).values_list("kind", flat=True).distinct()
     )
+    if Meal.objects.filter(conference=conference).exists():
+        kinds.add(MEAL_KIND)
     for kind, label in SessionKind.choices:
         if kind in kinds:
-            feeds.append(
-                {"key": f"kind-{kind}", "name": f"{label}s", "path": f"{base}/kind/{kind}.ics"}
-            )
-    if Meal.objects.filter(conference=conference).exists():
-        feeds.append(
-            {"key": f"kind-{MEAL_KIND}", "name": "Meals", "path": f"{base}/kind/{MEAL_KIND}.ics"}
-        )
+            name = "Meals" if kind == MEAL_KIND else f"{label}s"
+            feeds.append({"key": f"kind-{kind}", "name": name, "path": f"{base}/kind/{kind}.ics"})
     return feeds

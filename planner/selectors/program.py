@@ -6,10 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from planner.enums import ChangeAction
 from planner.models import (
     Authorship,
     Booth,
@@ -25,27 +24,6 @@ from planner.models import (
     Session,
     Track,
 )
-
-
-def session_list_for_feed(*, conference: Conference) -> QuerySet[Session]:
-    """All sessions, cancelled ones too (a feed must say they are cancelled), with the
-    number of changes since creation as ``revisions`` (iCal SEQUENCE)."""
-    return (
-        Session.objects.filter(conference=conference)
-        .select_related("room", "track")
-        .annotate(revisions=Count("changes", filter=~Q(changes__action=ChangeAction.CREATED)))
-        .order_by("start", "pk")
-    )
-
-
-def meal_list_for_feed(*, conference: Conference) -> QuerySet[Meal]:
-    return (
-        Meal.objects.filter(conference=conference)
-        .select_related("room")
-        .annotate(revisions=Count("changes", filter=~Q(changes__action=ChangeAction.CREATED)))
-        .order_by("start", "pk")
-    )
-
 
 # --- the public program API ------------------------------------------------------------------
 

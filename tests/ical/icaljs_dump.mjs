@@ -115,13 +115,17 @@ function main() {
   const todos = root.getAllSubcomponents("vtodo").map((component) => {
     const due = component.getFirstPropertyValue("due");
     const dueInstant = due ? instant(component, "due", due, registered) : null;
+    const start = component.getFirstPropertyValue("dtstart");
+    const startInstant = start ? instant(component, "dtstart", start, registered) : null;
     return {
       uid: component.getFirstPropertyValue("uid"),
       summary: component.getFirstPropertyValue("summary"),
       status: component.getFirstPropertyValue("status"),
+      start_utc: startInstant ? startInstant.utc : null,
+      start_date: startInstant ? startInstant.date : null,
       due_utc: dueInstant ? dueInstant.utc : null,
       due_date: dueInstant ? dueInstant.date : null,
-      floating: dueInstant ? dueInstant.floating : false,
+      floating: Boolean(dueInstant?.floating || startInstant?.floating),
       sequence: component.getFirstPropertyValue("sequence") ?? 0,
     };
   });

@@ -305,7 +305,7 @@ def read_icaljs(body: bytes, tmp_path: Path) -> Reading:
     for todo in dump["todos"]:
         item = _item(
             component="VTODO",
-            start=None,
+            start=_icaljs_instant(todo["start_utc"], todo["start_date"]),
             end=_icaljs_instant(todo["due_utc"], todo["due_date"]),
             sequence=todo["sequence"],
             status=todo["status"],

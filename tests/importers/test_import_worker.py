@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
+import redis
 from celery import Celery
 
+from planner.ical.feeds import public_feed_key
 from planner.models import ImportRun, Session
 from planner.services.imports import import_run_create
 from tests import factories as f
@@ -49,3 +52,8 @@ def test_import_task_runs_in_a_worker_through_redis(settings, tmp_path):
     assert run.counts["session"]["created"] == 72
     assert Session.objects.filter(conference=conference).count() == 72
     assert ImportRun.objects.count() == 1
+    # The worker built the new version's public feed into the shared cache (Redis here).
+    conference.refresh_from_db()
+    cached = redis.Redis.from_url(broker).get(f":1:{public_feed_key(conference)}")
+    assert cached is not None
+    assert pickle.loads(cached).count(b"BEGIN:VEVENT") == 72  # noqa: S301 - our own cache
