@@ -38,3 +38,11 @@ def test_root_without_build_says_how_to_build(client, tmp_path, settings):
 
     assert response.status_code == 503
     assert b"make frontend" in response.content
+
+
+def test_qr_code_urls_open_the_pwa(client, built_frontend):
+    """A phone camera opens what a badge or poster-board QR holds: both are PWA routes."""
+    shell = client.get("/").content
+
+    assert client.get("/b/Zq3-x_9AbCdEfGhIjKlMnOpQrStUvWxY").content == shell
+    assert client.get("/conferences/eccv-2026/posters/42").content == shell
