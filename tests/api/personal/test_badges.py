@@ -46,8 +46,9 @@ def test_badge_holds_an_opaque_token_url_and_its_qr_decodes_to_it(api, attendee,
     body = api.get(_url(conference, "badge/")).json()
 
     assert body["url"] == f"{settings.SITE_URL}/b/{attendee.badge_token}"
-    assert str(attendee.pk) not in body["url"].rsplit("/", 1)[1]
-    assert len(attendee.badge_token) >= 32
+    token = body["url"].rsplit("/", 1)[1]
+    assert not token.isdigit()
+    assert len(token) >= 32  # 24 random bytes, URL-safe base64
     assert decode_svg(body["qr_svg"]) == [body["url"]]
     assert body["shared_fields"] == ["display_name", "affiliation"]
 
