@@ -57,34 +57,29 @@ def conference_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return _public(request, conference, f"{slug}.ics", conference.name)
 
 
-@require_safe
-def track_ics(request: HttpRequest, slug: str, track_id: int) -> HttpResponse:
-    track = get_object_or_404(
-        Track.objects.select_related("conference"), pk=track_id, conference__slug=slug
+def _part(request: HttpRequest, slug: str, model: type[Track] | type[Room], pk: int, scope: str):
+    """The feed of one track or room of the conference ``slug`` (404 for another's)."""
+    part = get_object_or_404(
+        model.objects.select_related("conference"), pk=pk, conference__slug=slug
     )
-    conference = track.conference
+    conference = part.conference
     return _public(
         request,
         conference,
-        f"{slug}-track-{track_id}.ics",
-        f"{conference.name}: {track.name}",
-        track_id=track.pk,
+        f"{slug}-{scope}-{pk}.ics",
+        f"{conference.name}: {part.name}",
+        **{f"{scope}_id": part.pk},
     )
+
+
+@require_safe
+def track_ics(request: HttpRequest, slug: str, track_id: int) -> HttpResponse:
+    return _part(request, slug, Track, track_id, "track")
 
 
 @require_safe
 def room_ics(request: HttpRequest, slug: str, room_id: int) -> HttpResponse:
-    room = get_object_or_404(
-        Room.objects.select_related("conference"), pk=room_id, conference__slug=slug
-    )
-    conference = room.conference
-    return _public(
-        request,
-        conference,
-        f"{slug}-room-{room_id}.ics",
-        f"{conference.name}: {room.name}",
-        room_id=room.pk,
-    )
+    return _part(request, slug, Room, room_id, "room")
 
 
 @require_safe
