@@ -72,11 +72,14 @@ from planner.models import (
     PosterConversation,
     PushSubscription,
     Reminder,
+    RetiredBadge,
     Room,
     ScheduleChange,
     Session,
     Track,
 )
+from planner.models.accounts import hash_token
+from planner.services.badges import shared_profile
 
 DEMO_SLUG = "eccv-demo"
 DEMO_SOURCE = "demo"
@@ -1648,18 +1651,7 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
         photo.save()
         writes += 1
 
-    shared = {
-        f: v
-        for f, v in {
-            ShareableField.DISPLAY_NAME: other.display_name,
-            ShareableField.AFFILIATION: other.affiliation,
-            ShareableField.EMAIL: other.user.email,
-            ShareableField.HOMEPAGE: other.homepage,
-            ShareableField.ORCID: other.orcid,
-            ShareableField.OPENREVIEW: other.openreview_id,
-        }.items()
-        if f in other.shared_fields and v
-    }
+    shared = shared_profile(other)
     meetups: list[tuple[str, Row]] = [
         (
             "meetup/1",
@@ -1669,7 +1661,7 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
                 "contact_name": other.display_name,
                 "contact_affiliation": other.affiliation,
                 "contact_email": shared.get(ShareableField.EMAIL, ""),
-                "contact_details": {str(k): v for k, v in shared.items()},
+                "contact_details": shared,
                 "met_at": local("d2-poster-am", 35),
                 "poster_id": ids.posters[posters[0]].pk,
                 "booth_id": None,
@@ -1704,7 +1696,11 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
             bump_version=True,
         )
         writes += written
-    return writes
+    # The demo attendee once replaced a lost badge: scanning the old one says "replaced".
+    _, created = RetiredBadge.objects.get_or_create(
+        token_hash=hash_token(f"{conference.slug}:demo-lost-badge"), defaults={"attendee": demo}
+    )
+    return writes + int(created)
 
 
 def _write_notifications(
@@ -1965,7 +1961,7 @@ def _fmt_offset(offset: dt.timedelta | None) -> str:
 def _write_api_token(attendee: Attendee) -> None:
     """A personal API token for the demo attendee's scripts. Its secret is not kept or shown
     (only the hash is stored); create your own in the PWA or API to use one."""
-    from planner.models.accounts import ApiToken, hash_token, new_token
+    from planner.models.accounts import ApiToken, new_token
 
     raw = new_token()
     ApiToken.objects.get_or_create(
