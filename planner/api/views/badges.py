@@ -83,6 +83,7 @@ class BadgeRotate(PersonalView, APIView):
 
 class _BadgeImage(PersonalView, APIView):
     content_type = ""
+    extension = ""
 
     def perform_content_negotiation(self, request: Request, force: bool = False):
         # An <img> asks for image/*; errors still answer in JSON rather than 406.
