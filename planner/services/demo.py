@@ -1442,6 +1442,12 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
                 (attendee, "poster", ids.posters[ext], str(rng.choice(list(PlanStatus))), "", None)
             )
 
+    # The demo attendee chose when to visit one booth: right after lunch on day 2 (it shows
+    # in their calendar feed).
+    after_lunch = ids.meals["d2-lunch"].end
+    visits = {
+        (demo.pk, ids.booths["booth-05"].pk): (after_lunch, after_lunch + dt.timedelta(minutes=20))
+    }
     existing = {
         (p.attendee_id, p.target_kind, p.target_id): p
         for p in PlanItem.objects.filter(attendee__conference=conference)
@@ -1450,7 +1456,16 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
     update: list[PlanItem] = []
     touched: set[int] = set()
     for attendee, kind, target, status, note, minutes in wanted:
-        values = {"status": status, "note": note, "reminder_minutes": minutes}
+        visit = (
+            visits.get((attendee.pk, target.pk), (None, None)) if kind == "booth" else (None, None)
+        )
+        values = {
+            "status": status,
+            "note": note,
+            "reminder_minutes": minutes,
+            "visit_start": visit[0],
+            "visit_end": visit[1],
+        }
         current = existing.get((attendee.pk, kind, target.pk))
         if current is None:
             create.append(PlanItem(attendee=attendee, **{kind: target}, **values))
@@ -1461,7 +1476,9 @@ def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, s
             update.append(current)
             touched.add(attendee.pk)
     PlanItem.objects.bulk_create(create, batch_size=500)
-    _bulk_update(PlanItem, update, {"status", "note", "reminder_minutes"})
+    _bulk_update(
+        PlanItem, update, {"status", "note", "reminder_minutes", "visit_start", "visit_end"}
+    )
     # Clients sync plans by version: anything the seed wrote is a change they must fetch.
     Attendee.objects.filter(pk__in=touched).update(
         plan_version=models.F("plan_version") + 1, updated_at=timezone.now()
