@@ -123,6 +123,9 @@ def main() -> int:
             f"{built['private_events']} events, {built['private_bytes'] / 1e3:.0f} kB",
         ),
     ]
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()  # so the first GETs below really build
     with common.gunicorn(env, work, args.workers) as port:
         rows += _http_rows(port, "public feed (20k)", f"/feeds/conference/{PUBLIC}.ics")
         rows += _http_rows(port, f"private feed ({args.plan} items)", "/" + token_file.read_text())
