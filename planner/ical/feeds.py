@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from planner.selectors.feeds import (
 
 PRODID = "-//Boardwalk//Conference planner//EN"
 FEED_CACHE_SECONDS = 7 * 24 * 3600
+BUILD_WAIT_SECONDS = 30
 ABSTRACT_EXCERPT = 400
 MEETUP_MINUTES = 15
 
@@ -78,6 +81,34 @@ def _uid(conference: Conference, kind: str, pk: Any) -> str:
 
 def _item_url(conference: Conference, kind: str, pk: Any) -> str:
     return f"{settings.SITE_URL}/conferences/{conference.slug}/{kind}s/{pk}"
+
+
+def built_once(key: str, build: Callable[[], bytes]) -> bytes:
+    """The cached body under ``key``, built by one process at a time: when a new schedule
+    version makes every calendar app refetch at once, the others wait for the first build
+    (bounded by BUILD_WAIT_SECONDS, then they build themselves rather than fail)."""
+    body = cache.get(key)
+    if body is not None:
+        return body
+    lock = f"{key}:building"
+    if cache.add(lock, 1, timeout=BUILD_WAIT_SECONDS):
+        try:
+            body = build()
+            cache.set(key, body, timeout=FEED_CACHE_SECONDS)
+            return body
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        body = cache.get(key)
+        if body is not None:
+            return body
+        if cache.get(lock) is None:  # the builder gave up (an error): build here
+            break
+    body = build()
+    cache.set(key, body, timeout=FEED_CACHE_SECONDS)
+    return body
 
 
 def _event(
@@ -150,9 +181,20 @@ def conference_feed(
     """The program (sessions and meals), or one track, room or kind of it, as iCalendar
     bytes: built once per schedule version and kept in the cache."""
     key = public_feed_key(conference, track_id=track_id, room_id=room_id, kind=kind)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return built_once(
+        key,
+        lambda: _public_body(conference, track_id=track_id, room_id=room_id, kind=kind, name=name),
+    )
+
+
+def _public_body(
+    conference: Conference,
+    *,
+    track_id: int | None,
+    room_id: int | None,
+    kind: str | None,
+    name: str | None,
+) -> bytes:
     w = _calendar(conference, name or conference.name)
     sessions, meals = public_feed_sessions(
         conference=conference, track_id=track_id, room_id=room_id, kind=kind
@@ -177,9 +219,7 @@ def conference_feed(
             url=_item_url(conference, item_kind, item.pk),
         )
     w.end("VCALENDAR")
-    body = w.to_bytes()
-    cache.set(key, body, timeout=FEED_CACHE_SECONDS)
-    return body
+    return w.to_bytes()
 
 
 # --- the private feed --------------------------------------------------------------------------
@@ -353,10 +393,10 @@ def _meetup_event(w: IcsWriter, conference: Conference, meetup: Meetup) -> None:
 def private_feed(attendee: Attendee) -> bytes:
     """The attendee's plan as iCalendar bytes (see the module doc), from the cache when
     nothing it depends on changed."""
-    key = private_feed_key(attendee)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return built_once(private_feed_key(attendee), lambda: _private_body(attendee))
+
+
+def _private_body(attendee: Attendee) -> bytes:
     conference = attendee.conference
     w = _calendar(conference, f"{conference.name}: my plan")
     items = list(plan_items_for_feed(attendee=attendee))
@@ -372,6 +412,4 @@ def private_feed(attendee: Attendee) -> bytes:
         for entry in followups_for_feed(attendee=attendee):
             _followup(w, conference, entry)
     w.end("VCALENDAR")
-    body = w.to_bytes()
-    cache.set(key, body, timeout=FEED_CACHE_SECONDS)
-    return body
+    return w.to_bytes()
