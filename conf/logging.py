@@ -8,11 +8,13 @@ import re
 
 from gunicorn.glogging import Logger
 
-_FEED_TOKEN = re.compile(r"(/feeds/)(?!conference/)[A-Za-z0-9_\-]{16,}(\.ics)")
+# Anything token-like after /feeds/ (not only complete .ics URLs: a truncated or mistyped
+# one carries most of the secret too); the public feeds live under /feeds/conference/.
+_FEED_TOKEN = re.compile(r"(/feeds/)(?!conference/)[A-Za-z0-9_\-]{16,}")
 
 
 def redact(text: str) -> str:
-    return _FEED_TOKEN.sub(r"\1[redacted]\2", text)
+    return _FEED_TOKEN.sub(r"\1[redacted]", text)
 
 
 class RedactFeedTokens(logging.Filter):
@@ -27,7 +29,12 @@ class RedactFeedTokens(logging.Filter):
 
 
 class RedactingGunicornLogger(Logger):
-    """gunicorn's logger with feed tokens removed from access-log lines (``--logger-class``)."""
+    """gunicorn's logger with feed tokens removed from access-log lines and from its error
+    log ("Error handling request /feeds/…") (``--logger-class``)."""
+
+    def __init__(self, cfg):  # type: ignore[no-untyped-def]
+        super().__init__(cfg)
+        self.error_log.addFilter(RedactFeedTokens())
 
     def atoms(self, resp, req, environ, request_time):  # type: ignore[no-untyped-def]
         values = super().atoms(resp, req, environ, request_time)

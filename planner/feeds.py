@@ -23,7 +23,12 @@ FEED_KINDS = SessionKind.values  # includes meal: Meal rows and meal-kind sessio
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
-    return etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    """If-None-Match by weak comparison (RFC 9110 13.1.2): a proxy that compresses the body
+    weakens our tags to W/"…", and calendar apps send back what they got."""
+    header = request.headers.get("If-None-Match", "")
+    if header.strip() == "*":
+        return True
+    return etag in [tag.strip().removeprefix("W/") for tag in header.split(",")]
 
 
 def _etag(key: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
+from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -87,6 +88,14 @@ class PlanItemAdmin(ConferenceScopedAdmin):
     list_select_related = ["attendee", "session", "oral__paper", "poster__paper", "booth", "meal"]
     search_fields = ["attendee__display_name"]
     raw_id_fields = ["attendee", "session", "oral", "poster", "booth", "meal"]
+
+    def save_model(self, request, obj: PlanItem, form, change: bool) -> None:
+        # The attendee's devices and calendar feed follow plan_version: an edit here is a
+        # plan change like any other (and a moved booth visit raises its iCal SEQUENCE).
+        if change and {"visit_start", "visit_end"} & set(form.changed_data):
+            obj.visit_revision += 1
+        super().save_model(request, obj, form, change)
+        Attendee.objects.filter(pk=obj.attendee_id).update(plan_version=F("plan_version") + 1)
 
     @admin.display(description="target")
     def target(self, obj: PlanItem) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +28,12 @@ from planner.selectors.feeds import (
     meetups_for_feed,
     plan_items_for_feed,
     public_feed_sessions,
-    revisions_for,
 )
 
 PRODID = "-//Boardwalk//Conference planner//EN"
 FEED_CACHE_SECONDS = 7 * 24 * 3600
-BUILD_WAIT_SECONDS = 30
+FEED_FORMAT = "f2"  # bump when the output changes, so caches and ETags do too
+BUILD_WAIT_SECONDS = 10  # well under gunicorn's 30 s worker timeout
 ABSTRACT_EXCERPT = 400
 MEETUP_MINUTES = 15
 
@@ -167,7 +166,10 @@ def public_feed_key(
     kind: str | None = None,
 ) -> str:
     scope = f"t{track_id or ''}r{room_id or ''}k{kind or ''}"
-    return f"feed:conference:{conference.pk}:v{conference.schedule_version}:{scope}"
+    # The creation time: a recreated database (tests, a reseeded demo) reuses ids and
+    # versions, and the cache may outlive it. FEED_FORMAT: a deploy that changes the output.
+    born = int(conference.created_at.timestamp())
+    return f"feed:{FEED_FORMAT}:conference:{conference.pk}:{born}:v{conference.schedule_version}:{scope}"
 
 
 def conference_feed(
@@ -210,7 +212,7 @@ def _public_body(
             start=item.start,
             end=item.end,
             summary=item.title,
-            sequence=item.revisions,
+            sequence=item.changed_in,
             modified=item.updated_at,
             cancelled=item.cancelled,
             categories=[item.get_kind_display()],
@@ -229,7 +231,9 @@ def private_feed_key(attendee: Attendee) -> str:
     """What the private feed's body depends on; also its ETag (hashed)."""
     conference = attendee.conference
     parts = [
-        f"a{attendee.pk}",
+        FEED_FORMAT,
+        f"a{attendee.pk}@{attendee.created_at.timestamp()}",
+        f"c{conference.created_at.timestamp()}",
         f"p{attendee.plan_version}",
         f"s{conference.schedule_version}",
         f"r{attendee.reminder_minutes}",
@@ -268,20 +272,27 @@ def _paper_lines(paper) -> list[str]:
     return lines
 
 
-def _plan_event(
-    conference: Conference, item: PlanItem, revisions: Counter[tuple[str, int]], default: int
-) -> dict[str, Any] | None:
+def _plan_event(conference: Conference, item: PlanItem, default: int) -> dict[str, Any] | None:
     """What ``_event`` writes for one plan item (None: a booth without a chosen visit)."""
     kind = item.target_kind
     target: Any = getattr(item, kind)
     description: list[str] = []
     categories = [kind]
-    sequence = revisions[(kind, target.pk)]
+    # SEQUENCE: the schedule version in which the item, its session or its paper last
+    # changed. Versions only grow, so it never goes down (not even when a poster moves to a
+    # session that changed less often) and it rises with every change that touches the event.
+    sequence = target.changed_in
     modified = max(target.updated_at, item.updated_at)
+    room_row = getattr(target, "room", None)
+    paper = getattr(target, "paper", None) if kind in ("oral", "poster") else None
+    if paper is not None:
+        sequence = max(sequence, paper.changed_in)
+        modified = max(modified, paper.updated_at)
     if kind in ("oral", "poster"):
         session = target.session
-        sequence += revisions[("session", session.pk)]
+        sequence = max(sequence, session.changed_in)
         modified = max(modified, session.updated_at)
+        room_row = session.room
         room = session.room.name if session.room_id else ""
         start, end = (target.start, target.end) if kind == "oral" else (session.start, session.end)
         cancelled = target.cancelled or session.cancelled
@@ -298,7 +309,7 @@ def _plan_event(
         if item.visit_start is None:
             return None  # no chosen visit: nothing to put in a calendar
         start, end = item.visit_start, item.visit_end
-        sequence = item.visit_revision + revisions[("booth", target.pk)]
+        sequence = item.visit_revision + target.changed_in
         cancelled = target.cancelled
         summary = f"Visit {target.exhibitor}"
         location = target.room.name if target.room_id else ""
@@ -322,6 +333,8 @@ def _plan_event(
             description.append(text[:2000])
         categories = [target.get_kind_display()]
         uid = _uid(conference, kind, target.pk)
+    if room_row is not None:
+        modified = max(modified, room_row.updated_at)  # a renamed room changes LOCATION
     if item.note:
         description = [f"My note: {item.note}", "", *description]
     minutes = item.reminder_minutes if item.reminder_minutes is not None else default
@@ -362,16 +375,31 @@ def _followup(w: IcsWriter, conference: Conference, entry: PosterConversation | 
     w.end("VTODO")
 
 
+def _meetup_place(meetup: Meetup) -> str:
+    """Where it happened, as a LOCATION: the room, and the poster's board or the booth."""
+    if meetup.poster_id:
+        poster = meetup.poster
+        room = poster.session.room.name if poster.session.room_id else ""
+        return ", ".join(p for p in (room, f"board {poster.board}", poster.display_title) if p)
+    if meetup.oral_id:
+        oral = meetup.oral
+        room = oral.session.room.name if oral.session.room_id else ""
+        return ", ".join(p for p in (room, oral.display_title) if p)
+    if meetup.booth_id:
+        booth = meetup.booth
+        room = booth.room.name if booth.room_id else ""
+        return ", ".join(
+            p for p in (room, f"booth {booth.number}" if booth.number else "", booth.exhibitor) if p
+        )
+    for place in (meetup.session, meetup.meal) if (meetup.session_id or meetup.meal_id) else ():
+        if place is not None:
+            return ", ".join(
+                p for p in (place.room.name if place.room_id else "", place.title) if p
+            )
+    return ""
+
+
 def _meetup_event(w: IcsWriter, conference: Conference, meetup: Meetup) -> None:
-    place = next(
-        (
-            getattr(meetup, name)
-            for name in ("poster", "oral", "session", "booth", "meal")
-            if getattr(meetup, f"{name}_id")
-        ),
-        None,
-    )
-    location = str(place) if place is not None else ""
     who = meetup.contact_name or "an attendee"
     _event(
         w,
@@ -384,7 +412,7 @@ def _meetup_event(w: IcsWriter, conference: Conference, meetup: Meetup) -> None:
         modified=meetup.updated_at,
         cancelled=False,
         categories=["Meetup"],
-        location=location,
+        location=_meetup_place(meetup),
         description=meetup.notes,
         transparent=True,
     )
@@ -400,8 +428,7 @@ def _private_body(attendee: Attendee) -> bytes:
     conference = attendee.conference
     w = _calendar(conference, f"{conference.name}: my plan")
     items = list(plan_items_for_feed(attendee=attendee))
-    revisions = revisions_for(conference=conference, items=items)
-    events = [_plan_event(conference, item, revisions, attendee.reminder_minutes) for item in items]
+    events = [_plan_event(conference, item, attendee.reminder_minutes) for item in items]
     # In time order, so the file reads like the day it describes.
     for spec in sorted((e for e in events if e), key=lambda e: (e["start"], e["uid"])):
         _event(w, conference, **spec)

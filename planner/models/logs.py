@@ -114,6 +114,17 @@ class Meetup(LogEntry):
     source = models.CharField(
         max_length=20, choices=MeetupSource.choices, default=MeetupSource.MANUAL
     )
+    # Set by the scan endpoint only (never by a client's write): whose badge was really
+    # scanned. "Who scanned me" lists a meetup only while ``other`` is still that attendee,
+    # so an entry a client typed or re-pointed can never pose as a scan.
+    scanned = models.ForeignKey(
+        Attendee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="scans_received",
+    )
     contact_name = models.CharField(max_length=200, blank=True)
     contact_affiliation = models.CharField(max_length=300, blank=True)
     contact_email = models.EmailField(blank=True)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
-
-from planner.enums import ChangeAction, MeetupSource, SessionKind
+from planner.enums import SessionKind
 from planner.models import (
     Attendee,
     Authorship,
@@ -17,7 +14,6 @@ from planner.models import (
     PlanItem,
     PosterConversation,
     Room,
-    ScheduleChange,
     Session,
     Track,
 )
@@ -33,7 +29,7 @@ def attendee_for_feed_token(raw_token: str) -> Attendee | None:
     """The attendee whose private feed ``raw_token`` opens, or None (unknown or rotated)."""
     return (
         Attendee.objects.select_related("conference")
-        .filter(feed_token_hash=hash_token(raw_token))
+        .filter(feed_token_hash=hash_token(raw_token), user__is_active=True)
         .first()
     )
 
@@ -54,35 +50,6 @@ def plan_items_for_feed(*, attendee: Attendee) -> QuerySet[PlanItem]:
         )
         .order_by("pk")
     )
-
-
-def revisions_for(*, conference: Conference, items: Iterable[PlanItem]) -> Counter[tuple[str, int]]:
-    """How often each planned item (and each enclosing session) changed since it was created:
-    (kind, id) → count. A poster's iCal SEQUENCE is its own count plus its session's, so a
-    moved poster session raises the SEQUENCE of every poster in it."""
-    wanted: dict[str, set[int]] = {kind: set() for kind in PLAN_TARGETS}
-    for item in items:
-        kind = item.target_kind
-        wanted[kind].add(item.target_id)
-        if kind in ("oral", "poster"):
-            wanted["session"].add(getattr(item, kind).session_id)
-    match = Q()
-    for kind, ids in wanted.items():
-        if ids:
-            match |= Q(**{f"{kind}_id__in": ids})
-    counts: Counter[tuple[str, int]] = Counter()
-    if not match:
-        return counts
-    rows = (
-        ScheduleChange.objects.filter(match, conference=conference)
-        .exclude(action=ChangeAction.CREATED)
-        .values_list(*[f"{kind}_id" for kind in PLAN_TARGETS])
-    )
-    for row in rows:
-        for kind, target_id in zip(PLAN_TARGETS, row, strict=True):
-            if target_id is not None:
-                counts[(kind, target_id)] += 1
-    return counts
 
 
 def logbook_stamp(*, attendee: Attendee) -> str:
@@ -117,25 +84,14 @@ def meetups_for_feed(*, attendee: Attendee) -> QuerySet[Meetup]:
         .select_related(
             "session__room",
             "oral__session__room",
+            "oral__paper",
             "poster__session__room",
+            "poster__paper",
             "booth__room",
             "meal__room",
         )
         .order_by("met_at", "pk")
     )
-
-
-def _revisions(conference: Conference, field: str) -> dict[int, int]:
-    """id → how often that session (or meal) changed since it was created: its SEQUENCE.
-    One grouped query over the change log, cheaper than a Count() join over every row."""
-    rows = (
-        ScheduleChange.objects.filter(conference=conference, **{f"{field}__isnull": False})
-        .exclude(action=ChangeAction.CREATED)
-        .order_by()
-        .values_list(field)
-        .annotate(n=Count("pk"))
-    )
-    return dict(rows)
 
 
 def public_feed_sessions(
@@ -144,9 +100,9 @@ def public_feed_sessions(
     track_id: int | None = None,
     room_id: int | None = None,
     kind: str | None = None,
-) -> tuple[list[Session], list[Meal]]:
-    """Sessions and meals of one public feed (all of them with no filter), in start order,
-    each with ``revisions`` (its iCal SEQUENCE); cancelled ones too, as tombstones. A track
+) -> tuple[QuerySet[Session], QuerySet[Meal]]:
+    """Sessions and meals of one public feed (all of them with no filter), in start order;
+    cancelled ones too, as tombstones. A track
     feed has no meals (meals have no track); the ``meal`` kind feed has the meals and the
     sessions of kind meal (some exports type lunch as a session)."""
     sessions = (
@@ -166,13 +122,7 @@ def public_feed_sessions(
     elif kind is not None:
         sessions = sessions.filter(kind=kind)
         meals = meals.none()
-    found = []
-    for rows, field in ((list(sessions), "session"), (list(meals), "meal")):
-        counts = _revisions(conference, field) if rows else {}
-        for row in rows:
-            row.revisions = counts.get(row.pk, 0)
-        found.append(rows)
-    return found[0], found[1]
+    return sessions, meals
 
 
 def scans_received(*, attendee: Attendee) -> QuerySet[Meetup]:
@@ -182,9 +132,9 @@ def scans_received(*, attendee: Attendee) -> QuerySet[Meetup]:
         attendee=attendee, other=OuterRef("attendee"), deleted_at__isnull=True
     )
     return (
-        Meetup.objects.filter(
-            other=attendee, source=MeetupSource.BADGE_SCAN, deleted_at__isnull=True
-        )
+        # ``scanned`` is set by the scan endpoint alone; ``other`` must still agree, so an
+        # entry typed or re-pointed through the logbook API never shows here.
+        Meetup.objects.filter(scanned=attendee, other=attendee, deleted_at__isnull=True)
         .select_related("attendee__user")
         .annotate(shared_back=Exists(mine))
         .order_by("-met_at", "pk")

@@ -23,7 +23,7 @@ from planner.exceptions import NotFound, ValidationFailed
 from planner.models import Attendee, Meetup, RetiredBadge
 from planner.models.accounts import hash_token
 from planner.models.attendee import new_badge_token
-from planner.services.logbook import AlreadyMet, meetup_upsert
+from planner.services.logbook import AlreadyMet, StaleEntry, meetup_upsert
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,10 @@ def badge_rotate(*, attendee: Attendee) -> Attendee:
     """Give the attendee a new badge token (a lost or photographed badge).
 
     Side effects: the old token is kept only as a hash in RetiredBadge, so a scan of it is
-    refused as "replaced" rather than "unknown"; printed badges with it stop working."""
+    refused as "replaced" rather than "unknown"; printed badges with it stop working. Two
+    rotations at once (a double tap) run one after the other."""
+    locked = Attendee.objects.select_for_update(of=("self",)).only("badge_token")
+    attendee.badge_token = locked.order_by().get(pk=attendee.pk).badge_token
     RetiredBadge.objects.create(attendee=attendee, token_hash=hash_token(attendee.badge_token))
     attendee.badge_token = new_badge_token()
     attendee.badge_rotated_at = timezone.now()
@@ -108,6 +111,7 @@ def _meet(
     met_at: dt.datetime,
     place: Mapping[str, int | None],
     notes: str,
+    scan: bool,
 ) -> ScanResult:
     replay = Meetup.objects.filter(pk=meetup_id).first()
     if replay is not None:
@@ -135,6 +139,13 @@ def _meet(
         )
     except AlreadyMet as already:  # a concurrent scan of the same badge won
         return ScanResult(meetup=already.current, created=False)
+    except StaleEntry as stale:  # a concurrent replay of this very scan won
+        if stale.current is None or stale.current.attendee_id != attendee.pk:
+            raise
+        return ScanResult(meetup=stale.current, created=False)
+    if scan and write.created:
+        Meetup.objects.filter(pk=write.entry.pk).update(scanned=other)
+        write.entry.scanned = other
     return ScanResult(meetup=write.entry, created=write.created)
 
 
@@ -163,6 +174,7 @@ def badge_scan(
         met_at=met_at or timezone.now(),
         place=place or {},
         notes=notes,
+        scan=True,
     )
 
 
@@ -171,16 +183,12 @@ def badge_share_back(*, attendee: Attendee, scan_id: uuid.UUID, meetup_id: uuid.
     """The scanned attendee logs the scanner in return, from a scan of their badge.
 
     Side effects: one Meetup in ``attendee``'s logbook naming the scanner with the fields the
-    scanner shares, at the scan's time and place; none when they already have one.
+    scanner shares, at the scan's time and place; none when they already have one. It is not
+    itself a scan: the scanner's "who scanned me" does not list it.
     Raises NotFound when ``scan_id`` is not a live scan of this attendee's badge."""
     scan = (
         Meetup.objects.select_related("attendee__user")
-        .filter(
-            pk=scan_id,
-            other=attendee,
-            source=MeetupSource.BADGE_SCAN,
-            deleted_at__isnull=True,
-        )
+        .filter(pk=scan_id, scanned=attendee, other=attendee, deleted_at__isnull=True)
         .first()
     )
     if scan is None:
@@ -195,4 +203,5 @@ def badge_share_back(*, attendee: Attendee, scan_id: uuid.UUID, meetup_id: uuid.
         met_at=scan.met_at,
         place=place,
         notes="",
+        scan=False,
     )

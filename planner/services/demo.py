@@ -1674,6 +1674,7 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
             "meetup/1",
             {
                 "other_id": other.pk,
+                "scanned_id": other.pk,  # a real scan: the other attendee sees it
                 "source": MeetupSource.BADGE_SCAN,
                 "contact_name": other.display_name,
                 "contact_affiliation": other.affiliation,

@@ -9,6 +9,7 @@ rows behind, and a dry run rolls back after computing the diff.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import urllib.error
 import urllib.parse
@@ -44,6 +45,8 @@ from planner.models import (
 )
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
 from planner.timezones import canonical_zone
+
+logger = logging.getLogger(__name__)
 
 DIFF_LIMIT = 1000
 FETCH_TIMEOUT = 30
@@ -177,8 +180,12 @@ def _refresh_statistics(result: UpsertResult) -> None:
         model._meta.db_table
         for model in (Person, Paper, Authorship, Session, Oral, Poster, Booth, BoothHours, Meal)
     ]
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    except DatabaseError:
+        # The import itself has committed; autovacuum will analyze later. Say so, go on.
+        logger.warning("ANALYZE after the import failed", exc_info=True)
 
 
 def _flush_search_index(result: UpsertResult) -> None:

@@ -75,7 +75,11 @@ def jerusalem_program(conference):
         notes="Kosher; vegetarian on request.",
     )
     f.MealFactory(conference=conference, title="Dinner", start=f.local(OCT_24, 19))
+    # Moved in schedule version 1: its SEQUENCE is the version it last changed in.
     f.ScheduleChangeFactory(conference=conference, session=before, action=ChangeAction.MOVED_TIME)
+    Session.objects.filter(pk=before.pk).update(changed_in=1)
+    conference.schedule_version = 1
+    conference.save(update_fields=["schedule_version"])
     return {"before": before, "after": after, "night": night}
 
 

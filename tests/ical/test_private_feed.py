@@ -838,3 +838,94 @@ def test_public_feed_list_has_one_meal_feed_holding_imported_meal_sessions(clien
     assert _uid(conference, "meal", meal.pk) in events
     # The list offers a meal feed because of this session; that feed must hold it.
     assert _uid(conference, "session", imported_lunch.pk) in events
+
+
+# --- 9. what a second reading of the change found -----------------------------------------------
+
+
+def test_every_handler_on_the_way_from_django_loggers_redacts_feed_tokens():
+    """Django's default config attaches its own handler to "django" (active under DEBUG):
+    every handler a django.* record can reach must carry the redacting filter."""
+    for name in ("django", "django.request", "django.server", "planner", ""):
+        logger = logging.getLogger(name)
+        while logger is not None:
+            for handler in logger.handlers:
+                if type(handler).__module__.startswith("_pytest"):
+                    continue  # pytest's own capture, not part of the app's config
+                assert any(isinstance(f, RedactFeedTokens) for f in handler.filters), (
+                    name,
+                    handler,
+                )
+            logger = logger.parent if logger.propagate else None
+
+
+def test_truncated_feed_url_is_redacted_too():
+    token = secrets.token_urlsafe(32)
+    record = logging.LogRecord("x", logging.WARNING, "", 0, "Bad: /feeds/%s", (token[:30],), None)
+
+    RedactFeedTokens().filter(record)
+
+    assert token[:30] not in record.getMessage()
+
+
+def test_private_feed_of_a_deactivated_user_is_404(client, attendee):
+    path = _issue(attendee)
+    attendee.user.is_active = False
+    attendee.user.save()
+
+    assert client.get(path).status_code == 404
+
+
+def test_weak_and_star_etags_revalidate(client, attendee):
+    path = _issue(attendee)
+    etag = client.get(path)["ETag"]
+
+    assert client.get(path, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get(path, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+
+def _sequence(client, path: str, uid: str) -> int:
+    return int(_components(client.get(path).content)[uid]["sequence"])
+
+
+def test_sequence_never_goes_down_and_follows_paper_edits(client, conference, attendee):
+    """SEQUENCE is the schedule version in which the poster, its session or its paper last
+    changed: moving a poster to a session with a quieter history must not lower it."""
+    busy = f.SessionFactory(conference=conference, kind=SessionKind.POSTER, changed_in=7)
+    quiet = f.SessionFactory(conference=conference, kind=SessionKind.POSTER, changed_in=1)
+    poster = f.PosterFactory(session=busy, board="12", changed_in=2)
+    plan_item_put(
+        attendee=attendee,
+        kind="poster",
+        target_id=poster.pk,
+        status="going",
+        note="",
+        reminder_minutes=None,
+    )
+    path = _issue(attendee)
+    uid = _uid(conference, "poster", poster.pk)
+    before = _sequence(client, path, uid)
+
+    conference.schedule_version = 8
+    conference.save()
+    type(poster).objects.filter(pk=poster.pk).update(session=quiet, changed_in=8)
+    moved = _sequence(client, path, uid)
+    conference.schedule_version = 9
+    conference.save()
+    type(poster.paper).objects.filter(pk=poster.paper_id).update(title="Retitled", changed_in=9)
+    retitled = _sequence(client, path, uid)
+
+    assert before < moved < retitled
+    assert str(_components(client.get(path).content)[uid]["summary"]) == "Retitled"
+
+
+def test_meetup_location_names_room_and_board(client, conference, attendee):
+    room = f.RoomFactory(conference=conference, name="Hall B")
+    poster = f.PosterFactory(session__conference=conference, session__room=room, board="042")
+    meetup = f.MeetupFactory(attendee=attendee, contact_name="Dana", poster=poster)
+    feed_options_update(attendee=attendee, include_meetups=True)
+
+    event = _components(client.get(_issue(attendee)).content)[_uid(conference, "meetup", meetup.pk)]
+
+    assert str(event["location"]).startswith("Hall B, board 042, ")

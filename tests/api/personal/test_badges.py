@@ -303,3 +303,54 @@ def test_concurrent_scans_of_one_badge_make_one_meetup():
     assert [status for status, _ in answers].count(201) == 1
     assert len({body["id"] for _, body in answers}) == 1
     assert Meetup.objects.filter(attendee=scanner, other=scanned).count() == 1
+
+
+def test_a_meetup_typed_as_a_scan_does_not_pose_as_one(api, attendee, bob, conference):
+    """The logbook API lets a client write source and other; only the scan endpoint marks a
+    real scan, so a typed "badge_scan" naming Bob never reaches Bob's list or share-back."""
+    forged = str(uuid.uuid4())
+    response = api.put(
+        _url(conference, f"meetups/{forged}/"),
+        {
+            "other": bob.pk,
+            "source": "badge_scan",
+            "contact_name": "Conference staff: visit evil.example",
+            "met_at": "2026-10-22T12:00:00Z",
+        },
+        format="json",
+    )
+    bob_api = _client_for(bob)
+
+    received = bob_api.get(_url(conference, "scans/received/")).json()["results"]
+    back = bob_api.post(
+        _url(conference, f"scans/received/{forged}/share-back/"),
+        {"id": str(uuid.uuid4())},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    assert received == []
+    assert back.status_code == 404
+    assert Meetup.objects.filter(attendee=bob).count() == 0
+
+
+def test_a_scan_re_pointed_at_someone_else_leaves_both_lists(api, bob, conference):
+    carol = f.AttendeeFactory(conference=conference)
+    scan = _scan(api, conference, badge_url(bob)).json()
+    edit = {**scan, "other": carol.pk, "base_version": scan["version"]}
+
+    api.put(_url(conference, f"meetups/{scan['id']}/"), edit, format="json")
+
+    assert _client_for(bob).get(_url(conference, "scans/received/")).json()["results"] == []
+    assert _client_for(carol).get(_url(conference, "scans/received/")).json()["results"] == []
+
+
+def test_sharing_back_is_not_a_scan_of_the_scanner(api, attendee, bob, conference):
+    scan = _scan(api, conference, badge_url(bob)).json()
+    _client_for(bob).post(
+        _url(conference, f"scans/received/{scan['id']}/share-back/"),
+        {"id": str(uuid.uuid4())},
+        format="json",
+    )
+
+    assert api.get(_url(conference, "scans/received/")).json()["results"] == []
