@@ -251,8 +251,11 @@ class ConversationDetail(LogbookView, APIView):
             return _refused(error, self.context())
         # The service returns the row as written: render it without reading it back.
         if write.created:
-            # A new entry has no photos yet.
-            write.entry._prefetched_objects_cache = {"photos": ConversationPhoto.objects.none()}
+            # A new entry has no photos yet: say so as prefetch_related would, with the
+            # result already fetched (an unevaluated none() still compiles a query to iterate).
+            no_photos = ConversationPhoto.objects.none()
+            no_photos._result_cache, no_photos._prefetch_done = [], True
+            write.entry._prefetched_objects_cache = {"photos": no_photos}
         return self._render(
             write.entry, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
         )
