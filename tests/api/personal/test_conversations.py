@@ -212,6 +212,39 @@ def test_conversation_invalid_fields_are_400_by_field(api, conference):
     assert set(response.json()["errors"]) == {"rating", "talked_at", "qa"}
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        conversation_body(rating=6, talked_at="yesterday", qa=[{"answer": "no question"}]),
+        conversation_body(poster_title="", qa="not a list", tags=[1] * 31),
+        ["not", "an", "object"],
+        "a string",
+        {},
+    ],
+)
+def test_conversation_put_errors_equal_a_fresh_serializers_and_leave_nothing_behind(
+    api, conference, body
+):
+    """The PUT validates with a serializer built once per thread (validated()): its errors
+    are those of a new serializer's is_valid, and a good write right after still passes."""
+    from rest_framework.exceptions import ValidationError
+
+    from planner.api.exceptions import exception_handler
+    from planner.api.serializers.logbook import ConversationPutSerializer
+
+    fresh = ConversationPutSerializer(data=body)
+    assert not fresh.is_valid()
+    expected = exception_handler(ValidationError(fresh.errors), {}).data
+
+    response = put(api, conference, uuid.uuid4(), body)
+
+    assert response.status_code == 400
+    assert response.json() == expected
+    good = put(api, conference, uuid.uuid4(), conversation_body(qa=[{"question": "Q?"}]))
+    assert good.status_code == 201
+    assert good.json()["qa"] == [{"question": "Q?", "answer": ""}]
+
+
 def test_conversation_delete_leaves_a_tombstone(api, conference):
     entry_id = uuid.uuid4()
     put(api, conference, entry_id, conversation_body())
