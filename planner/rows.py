@@ -89,7 +89,7 @@ def insert_unless_exists(instance: Model, using: str = "default") -> bool:
 
     Values go in exactly as the instance holds them (``get_db_prep_save``; no ``pre_save``,
     so ``auto_now`` fields must be set by the caller). Other constraint violations raise
-    IntegrityError as ``save()`` would. Needs PostgreSQL, or SQLite 3.35+ (RETURNING)."""
+    IntegrityError as ``save()`` would. PostgreSQL, or SQLite 3.24+ (Django needs 3.31)."""
     connection = connections[using]
     model = type(instance)
     fields = model._meta.concrete_fields
@@ -101,14 +101,13 @@ def insert_unless_exists(instance: Model, using: str = "default") -> bool:
         sql = (
             f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the model
             f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({pk}) DO NOTHING "
-            f"RETURNING {pk}"
+            f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({pk}) DO NOTHING"
         )
         _inserts[key] = sql
     params = [f.get_db_prep_save(getattr(instance, f.attname), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        inserted = cursor.fetchone() is not None
+        inserted = cursor.rowcount == 1
     if inserted:
         instance._state.adding = False
         instance._state.db = using
