@@ -259,7 +259,7 @@ def main() -> int:
         unique = int(fields["unique"])
         rows.append(
             (
-                f"logbook PUT, wrk 2 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
+                f"logbook PUT, wrk 4 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
                 f"{fields['p50_ms']} ms",
                 f"{fields['p99_ms']} ms (p99)",
                 f"{rate:.0f} writes/s, {requests:,} requests, non-2xx {bad}, socket errors "
