@@ -108,12 +108,13 @@ class _Unusual(Exception):
 
 
 class ConversationSerializer(BuiltFieldsCache, serializers.ModelSerializer):
-    """A poster conversation as stored. Needs ``slug`` in the context (photo URLs).
+    """A poster conversation as stored. Needs ``slug`` in the context (photo URLs)."""
 
-    ``to_representation`` builds the dict directly: it renders every offline write, and DRF's
-    field-by-field walk (with its per-instance copy of the fields) was a fifth of a PUT's CPU.
-    It must give exactly what the declared fields give (tests/api/personal/test_conversations.py
-    compares both on odd entries); anything unusual falls back to the declared fields."""
+    # (A comment, not the docstring: that is the schema's description.) to_representation
+    # builds the dict directly: it renders every offline write, and DRF's field-by-field walk
+    # (with its per-instance copy of the fields) was a large part of a PUT's CPU. It must give
+    # exactly what the declared fields give (tests/api/personal/test_conversations.py compares
+    # both on odd entries); anything unusual falls back to the declared fields.
 
     poster = serializers.IntegerField(source="poster_id", read_only=True, allow_null=True)
     qa = QAPairSerializer(many=True, read_only=True)
