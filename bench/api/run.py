@@ -74,6 +74,22 @@ def _stored(env) -> int:
     return int(out.strip().splitlines()[-1])
 
 
+def _server_cpu_seconds(master: int) -> float:
+    """User + system CPU of the gunicorn master and its workers so far (Linux /proc): the
+    app's CPU per request under load, which other work on the machine distorts far less
+    than requests per second."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in [str(master), *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
@@ -222,6 +238,7 @@ def main() -> int:
             )
         )
 
+        cpu_before = _server_cpu_seconds(server.pid)
         wrk = subprocess.run(
             [
                 "wrk",
@@ -242,6 +259,7 @@ def main() -> int:
             capture_output=True,
             text=True,
         )
+        cpu_used = _server_cpu_seconds(server.pid) - cpu_before
         print(wrk.stdout, wrk.stderr)
         if wrk.returncode:
             raise SystemExit(f"wrk failed: {wrk.stderr}")
@@ -259,10 +277,11 @@ def main() -> int:
         unique = int(fields["unique"])
         rows.append(
             (
-                f"logbook PUT, wrk 2 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
+                f"logbook PUT, wrk 4 threads × 64 connections, {args.attendees} attendees, {args.seconds} s",
                 f"{fields['p50_ms']} ms",
                 f"{fields['p99_ms']} ms (p99)",
-                f"{rate:.0f} writes/s, {requests:,} requests, non-2xx {bad}, socket errors "
+                f"{rate:.0f} writes/s, {requests:,} requests, "
+                f"gunicorn CPU {cpu_used * 1000 / requests:.2f} ms per request, non-2xx {bad}, socket errors "
                 f"{socket_errors.group(1) if socket_errors else 'none'}; {unique:,} distinct UUIDs → {stored:,} rows "
                 f"({stored - unique:+d})",
             )

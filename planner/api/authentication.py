@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from planner import rows
 from planner.models.accounts import ApiToken, hash_token
 
 # Don't write last_used_at on every request of a busy script.
@@ -25,7 +28,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+        token = api_token_with_user(hash_token(raw))
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()
@@ -38,6 +41,36 @@ class TokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+_TOKEN_SQL: dict[str, str] = {}
+
+
+def api_token_with_user(key_hash: str) -> ApiToken | None:
+    """The token with this hash and its user, read fresh on every request (a revoked token
+    fails at once): ``ApiToken.objects.select_related("user").filter(key_hash=…).first()``
+    as one hand-written statement, since this runs on every token request."""
+    user_model = get_user_model()
+    token_shape = rows.shape(ApiToken, "t", connection.alias)
+    user_shape = rows.shape(user_model, "u", connection.alias)
+    sql = _TOKEN_SQL.get(connection.alias)
+    if sql is None:
+        sql = _TOKEN_SQL[connection.alias] = (
+            f"SELECT {token_shape.columns}, {user_shape.columns} "  # noqa: S608 - names from models
+            f"FROM {rows.table(ApiToken)} t INNER JOIN {rows.table(user_model)} u "
+            f"ON u.{rows.column(user_model, 'id')} = t.{rows.column(ApiToken, 'user_id')} "
+            f"WHERE t.{rows.column(ApiToken, 'key_hash')} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token = token_shape.build(row, 0, connection.alias)
+    ApiToken.user.field.set_cached_value(
+        token, user_shape.build(row, token_shape.width, connection.alias)
+    )
+    return token
 
 
 class TokenAuthenticationScheme(OpenApiAuthenticationExtension):

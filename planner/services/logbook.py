@@ -34,6 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from planner import rows
 from planner.exceptions import BoardwalkError, Conflict, NotFound, ValidationFailed
 from planner.models import (
     Attendee,
@@ -261,25 +262,32 @@ def _upsert(
     values = {name: fields.get(name, _default(model, name)) for name in ENTRY_FIELDS[kind]}
     _check_references(kind=kind, attendee=attendee, fields=values)
     _lock_logbook(attendee)
-    entry = _locked_entry(model, entry_id)
-    if entry is None:
-        if kind == "meetup":
+    entry = None
+    if kind == "meetup" and values.get("other_id") is not None:
+        # Only a new meetup is checked against the attendee's others here (an edit is below).
+        entry = _locked_entry(model, entry_id)
+        if entry is None:
             _check_unique_scan(attendee=attendee, entry_id=entry_id, fields=values)
+    if entry is None:
+        # Insert first: the common offline write is new, and an id that exists (a replay, an
+        # edit, someone else's entry) answers no row instead of an error in a savepoint.
         stamp = _next_stamp(attendee)
-        try:
-            with transaction.atomic():
-                entry = model(id=entry_id, attendee=attendee, version=1, **values)
-                entry.save(force_insert=True)
-        except IntegrityError:
-            # Someone inserted this id between our read and our insert: theirs stands.
-            entry = _locked_entry(model, entry_id)
-            if entry is None:
-                raise
-        else:
-            if entry.updated_at < stamp:
-                model._default_manager.filter(pk=entry.pk).update(updated_at=stamp)
-                entry.updated_at = stamp
+        entry = model(
+            id=entry_id,
+            attendee=attendee,
+            version=1,
+            created_at=stamp,
+            updated_at=stamp,
+            **values,
+        )
+        if rows.insert_unless_exists(entry):
             return EntryWrite(entry=entry, created=True, changed=True)
+        # The id exists (or another transaction inserted it first and committed: theirs
+        # stands). Gone again by now only if its attendee was deleted meanwhile: an id that
+        # is not this attendee's, as below.
+        entry = _locked_entry(model, entry_id)
+        if entry is None:
+            raise NotFound("Not found.")
     if entry.attendee_id != attendee.pk:
         raise NotFound("Not found.")
     if _same(entry, values):

@@ -39,6 +39,7 @@ from planner.api.serializers.logbook import (
     PhotoUploadSerializer,
     SyncResultSerializer,
     SyncWriteSerializer,
+    validated,
 )
 from planner.api.views.plans import BAD_REQUEST, NOT_AUTHENTICATED, NOT_FOUND, PersonalView
 from planner.exceptions import BoardwalkError, Conflict, NotFound, ValidationFailed
@@ -238,21 +239,23 @@ class ConversationDetail(LogbookView, APIView):
     @_CONVERSATION["put"]
     def put(self, request: Request, slug: str, conversation_id: uuid.UUID) -> Response:
         attendee = self.attendee()
-        incoming = ConversationPutSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        incoming = validated(ConversationPutSerializer, request.data)
         try:
             write = conversation_upsert(
                 attendee=attendee,
                 conversation_id=conversation_id,
-                fields=ConversationWriteSerializer.to_fields(incoming.validated_data),
-                base_version=_base_version(request, incoming.validated_data),
+                fields=ConversationWriteSerializer.to_fields(incoming),
+                base_version=_base_version(request, incoming),
             )
         except StaleEntry as error:
             return _refused(error, self.context())
         # The service returns the row as written: render it without reading it back.
         if write.created:
-            # A new entry has no photos yet.
-            write.entry._prefetched_objects_cache = {"photos": ConversationPhoto.objects.none()}
+            # A new entry has no photos yet: say so as prefetch_related would, with the
+            # result already fetched (an unevaluated none() still compiles a query to iterate).
+            no_photos = ConversationPhoto.objects.none()
+            no_photos._result_cache, no_photos._prefetch_done = [], True
+            write.entry._prefetched_objects_cache = {"photos": no_photos}
         return self._render(
             write.entry, status.HTTP_201_CREATED if write.created else status.HTTP_200_OK
         )
@@ -308,14 +311,13 @@ class MeetupDetail(LogbookView, APIView):
     @_MEETUP["put"]
     def put(self, request: Request, slug: str, meetup_id: uuid.UUID) -> Response:
         attendee = self.attendee()
-        incoming = MeetupPutSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
+        incoming = validated(MeetupPutSerializer, request.data)
         try:
             write = meetup_upsert(
                 attendee=attendee,
                 meetup_id=meetup_id,
-                fields=MeetupWriteSerializer.to_fields(incoming.validated_data),
-                base_version=_base_version(request, incoming.validated_data),
+                fields=MeetupWriteSerializer.to_fields(incoming),
+                base_version=_base_version(request, incoming),
             )
         except StaleEntry as error:
             return _refused(error, self.context())

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from planner.access import attendee_for, conference_public
+from planner.access import attendee_for, attendee_with_conference, conference_public
 from planner.api.serializers.logbook import PersonalErrorSerializer
 from planner.api.serializers.plans import (
     ConflictsQuerySerializer,
@@ -54,11 +54,7 @@ class PersonalView:
         if cached is not None:
             return cached
         # One query on every request after the first; joining is the rare path.
-        attendee = (
-            Attendee.objects.select_related("conference")
-            .filter(user=self.request.user, conference__slug=self.kwargs["slug"])
-            .first()
-        )
+        attendee = attendee_with_conference(user=self.request.user, slug=self.kwargs["slug"])
         if attendee is None:
             conference = conference_public(slug=self.kwargs["slug"])
             attendee = attendee_for(user=self.request.user, conference=conference)

@@ -89,6 +89,39 @@ def test_token_unknown_secret_is_refused(api):
 
 
 @pytest.mark.django_db
+def test_token_of_a_deactivated_user_stops_working_at_once(user):
+    ApiTokenFactory(user=user, raw=(raw := new_token()))
+    script = _with_token(raw)
+    assert script.get(reverse("accounts-me")).status_code == 200
+
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    response = script.get(reverse("accounts-me"))
+    assert response.status_code == 403  # as for a revoked token
+    assert response.json() == {"detail": "Invalid or revoked token.", "errors": {}}
+
+
+@pytest.mark.django_db
+def test_token_authenticates_its_own_user_with_the_fields_read_from_the_row(user):
+    other = UserFactory()
+    ApiTokenFactory(user=other)
+    token = ApiTokenFactory(user=user, raw=(raw := new_token()))
+
+    body = _with_token(raw).get(reverse("accounts-me")).json()
+
+    assert body == {
+        "id": user.pk,
+        "email": user.email,
+        "display_name": "Ada Lovelace",
+        "date_joined": body["date_joined"],
+    }
+    assert body["date_joined"].startswith(str(user.date_joined.date()))
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+@pytest.mark.django_db
 def test_token_create_duplicate_name_is_refused(signed_in, user):
     ApiTokenFactory(user=user, name="laptop")
     ApiTokenFactory(user=UserFactory(), name="ci")  # names are unique per user only

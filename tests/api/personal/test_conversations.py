@@ -212,6 +212,39 @@ def test_conversation_invalid_fields_are_400_by_field(api, conference):
     assert set(response.json()["errors"]) == {"rating", "talked_at", "qa"}
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        conversation_body(rating=6, talked_at="yesterday", qa=[{"answer": "no question"}]),
+        conversation_body(poster_title="", qa="not a list", tags=[1] * 31),
+        ["not", "an", "object"],
+        "a string",
+        {},
+    ],
+)
+def test_conversation_put_errors_equal_a_fresh_serializers_and_leave_nothing_behind(
+    api, conference, body
+):
+    """The PUT validates with a serializer built once per thread (validated()): its errors
+    are those of a new serializer's is_valid, and a good write right after still passes."""
+    from rest_framework.exceptions import ValidationError
+
+    from planner.api.exceptions import exception_handler
+    from planner.api.serializers.logbook import ConversationPutSerializer
+
+    fresh = ConversationPutSerializer(data=body)
+    assert not fresh.is_valid()
+    expected = exception_handler(ValidationError(fresh.errors), {}).data
+
+    response = put(api, conference, uuid.uuid4(), body)
+
+    assert response.status_code == 400
+    assert response.json() == expected
+    good = put(api, conference, uuid.uuid4(), conversation_body(qa=[{"question": "Q?"}]))
+    assert good.status_code == 201
+    assert good.json()["qa"] == [{"question": "Q?", "answer": ""}]
+
+
 def test_conversation_delete_leaves_a_tombstone(api, conference):
     entry_id = uuid.uuid4()
     put(api, conference, entry_id, conversation_body())
@@ -312,3 +345,106 @@ def test_conversation_list_query_count_is_the_same_for_1_and_50_rows(api, attend
 
     assert one == many
     assert api.get(url("personal-conversation-list", conference)).json()["count"] == 50
+
+
+# --- the fast rendering equals the declared fields' ---------------------------------------------
+
+
+def _both(entry: PosterConversation, slug: str) -> tuple[dict, dict]:
+    from planner.api.serializers.logbook import ConversationSerializer
+
+    serializer = ConversationSerializer(context={"slug": slug})
+    return serializer.to_representation(entry), serializer.declared_representation(entry)
+
+
+def test_conversation_rendering_equals_the_declared_fields_for_a_full_entry(attendee, conference):
+    entry = PosterConversationFactory(
+        attendee=attendee,
+        poster_title="Title",
+        talked_to="Author",
+        qa=[{"question": "Q?", "answer": "A."}, {"question": "Only a question"}],
+        rating=5,
+        tags=["a", "b"],
+        notes="n",
+        follow_up="f",
+        follow_up_done=True,
+        version=4,
+    )
+    for _ in range(2):
+        ConversationPhoto.objects.create(
+            conversation=entry, image="photos/2026/10/x.png", content_type="image/png", size=7
+        )
+    entry = PosterConversation.objects.prefetch_related("photos").get(pk=entry.pk)
+
+    fast, declared = _both(entry, conference.slug)
+
+    assert fast == declared
+    assert list(fast) == list(declared)  # same key order, so the same JSON bytes
+    assert len(fast["photos"]) == 2
+    assert fast["qa"][1] == {"question": "Only a question", "answer": ""}
+
+
+def test_conversation_rendering_equals_the_declared_fields_for_odd_values(attendee, conference):
+    entry = PosterConversationFactory(attendee=attendee, poster=None, poster_title="T")
+    entry.deleted_at = entry.updated_at
+    cases = [
+        {},
+        {"rating": None, "talked_to": "", "tags": [None, 3, "x"]},
+        {"qa": [{"question": None, "answer": None}, {"question": 1, "answer": 2, "x": 3}]},
+        {"talked_at": None, "deleted_at": None},
+        # Shapes only the declared fields handle: the fast path hands over to them.
+        {"qa": ({"question": "tuple", "answer": ""},)},
+        {"tags": ("a",)},
+        {"follow_up_done": 1},
+    ]
+    for changes in cases:
+        for name, value in changes.items():
+            setattr(entry, name, value)
+        fast, declared = _both(entry, conference.slug)
+        assert fast == declared, changes
+        assert list(fast) == list(declared)
+    entry.qa = {"question": "not a list of pairs"}  # unrenderable either way: the same error
+    with pytest.raises(AttributeError, match="QAPairSerializer"):
+        _both(entry, conference.slug)
+
+
+def test_conversation_put_by_token_is_one_insert_without_a_savepoint(user, attendee, conference):
+    """The offline-write hot path (bench/api): token and attendee in one statement each, the
+    attendee lock, then INSERT … ON CONFLICT DO NOTHING; a replay finds the row after it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from planner.services.accounts import api_token_create
+
+    _, raw = api_token_create(user=user, name="script")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {raw}")
+    assert put(client, conference, uuid.uuid4(), conversation_body()).status_code == 201
+    entry_id = uuid.uuid4()
+
+    with CaptureQueriesContext(connection) as created:
+        first = put(client, conference, entry_id, conversation_body())
+    with CaptureQueriesContext(connection) as replayed:
+        again = put(client, conference, entry_id, conversation_body())
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert first["ETag"] == again["ETag"] == '"1"'
+    assert PosterConversation.objects.filter(pk=entry_id).count() == 1
+    verbs = [query["sql"].split()[0] for query in created.captured_queries]
+    # SAVEPOINT/RELEASE: the service's atomic inside the test's transaction.
+    assert verbs == ["SELECT", "SELECT", "SAVEPOINT", "SELECT", "INSERT", "RELEASE"]
+    assert "ON CONFLICT" in created.captured_queries[4]["sql"]
+    verbs = [query["sql"].split()[0] for query in replayed.captured_queries]
+    # … and after RELEASE its photos, for the body.
+    assert verbs == [
+        "SELECT",
+        "SELECT",
+        "SAVEPOINT",
+        "SELECT",
+        "INSERT",
+        "SELECT",
+        "RELEASE",
+        "SELECT",
+    ]
