@@ -4,6 +4,7 @@ environment, a gunicorn on 127.0.0.1 stopped by PID, sequential timed GETs."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.client
 import os
 import socket
@@ -85,8 +86,14 @@ def header(port: int, path: str, name: str) -> str | None:
     return response.getheader(name)
 
 
+@dataclasses.dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], work: Path, workers: int) -> Iterator[int]:
+def gunicorn(env: dict[str, str], work: Path, workers: int) -> Iterator[Server]:
     """gunicorn (sync workers) on a free 127.0.0.1 port; stopped by PID on exit."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -117,7 +124,7 @@ def gunicorn(env: dict[str, str], work: Path, workers: int) -> Iterator[int]:
                 break
             except OSError:
                 time.sleep(0.3)
-        yield port
+        yield Server(port=port, pid=server.pid)
     finally:
         server.terminate()
         try:

@@ -22,48 +22,22 @@ import http.client
 import os
 import re
 import shutil
-import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+import common  # noqa: E402  (bench/common.py)
+
+ROOT = common.ROOT
 SLUG = "bench"
-
-
-def _env(args, var: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL"}}
-    env.update(
-        {
-            "DATABASE_URL": args.postgres,
-            "REDIS_URL": args.redis,
-            "BOARDWALK_VAR_DIR": str(var),
-            "DJANGO_SETTINGS_MODULE": "conf.settings",
-            "DB_CONN_MAX_AGE": "600",
-        }
-    )
-    return env
-
-
-def _manage(env, *argv: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *argv],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=capture,
-        text=True,
-    )
-    return result.stdout if capture else ""
 
 
 def _stored(env) -> int:
     """Poster conversations in the benchmark conference."""
-    out = _manage(
+    out = common.manage(
         env,
         "shell",
         "-c",
@@ -90,27 +64,6 @@ def _server_cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1]
-
-
-def _timed_gets(
-    port: int, path: str, n: int, headers: dict[str, str]
-) -> tuple[list[float], int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    times, status, body = [], 0, b""
-    for _ in range(n):
-        started = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        body = response.read()
-        times.append((time.perf_counter() - started) * 1000)
-        status = response.status
-    conn.close()
-    return times, status, body
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -129,16 +82,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-api-"))
     var = work / "var"
     var.mkdir()
-    import psycopg
-    import redis
-
-    base, name = args.postgres.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    redis.Redis.from_url(args.redis).flushdb()
-    env = _env(args, var)
-    _manage(env, "migrate", "-v0")
+    env = common.fresh_stack(args.postgres, args.redis, var)
     subprocess.run(
         [
             sys.executable,
@@ -151,9 +95,11 @@ def main() -> int:
         ],
         check=True,
     )
-    _manage(env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", "Asia/Jerusalem")
+    common.manage(
+        env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", "Asia/Jerusalem"
+    )
     tokens_file = work / "tokens.txt"
-    _manage(
+    common.manage(
         env,
         "shell",
         "-c",
@@ -166,52 +112,17 @@ def main() -> int:
         ),
     )
 
-    port = int(
-        subprocess.check_output(
-            [
-                sys.executable,
-                "-c",
-                "import socket;s=socket.socket();s.bind(('127.0.0.1',0));print(s.getsockname()[1])",
-            ]
-        )
-    )
-    log = (work / "gunicorn.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "conf.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "sync",
-            "--keep-alive",
-            "5",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     rows = []
-    try:
-        for _ in range(100):
-            try:
-                _timed_gets(port, "/healthz", 1, {})
-                break
-            except OSError:
-                time.sleep(0.3)
+    with common.gunicorn(env, work, args.workers) as server:
+        port = server.port
         bundle = f"/api/v1/conferences/{SLUG}/bundle"
-        first, _, _ = _timed_gets(port, bundle, 1, {"Accept-Encoding": "gzip"})
-        _timed_gets(
+        first, _, _ = common.timed_gets(port, bundle, 1, {"Accept-Encoding": "gzip"})
+        common.timed_gets(
             port, bundle, 5 * args.workers, {"Accept-Encoding": "gzip"}
         )  # warm every worker
-        times, status, body = _timed_gets(port, bundle, 200, {"Accept-Encoding": "gzip"})
+        times, status, body = common.timed_gets(port, bundle, 200, {"Accept-Encoding": "gzip"})
         raw = gzip.decompress(body)
-        p50, p95 = _percentiles(times)
+        p50, p95 = common.percentiles(times)
         rows.append(("bundle, first request (builds and caches)", f"{first[0]:.0f} ms", "", ""))
         rows.append(
             (
@@ -225,10 +136,10 @@ def main() -> int:
         conn.request("GET", bundle, headers={"Accept-Encoding": "gzip"})
         etag = conn.getresponse().getheader("ETag")
         conn.close()
-        times, status, _ = _timed_gets(
+        times, status, _ = common.timed_gets(
             port, bundle, 1000, {"If-None-Match": etag, "Accept-Encoding": "gzip"}
         )
-        p50, p95 = _percentiles(times)
+        p50, p95 = common.percentiles(times)
         rows.append(
             (
                 "bundle revalidation (If-None-Match), 1,000 sequential",
@@ -324,10 +235,6 @@ def main() -> int:
                 f"{fields['bad_writes']}); {stored - before:,} new rows for {answered:,} answered + in-flight writes",
             )
         )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
     print("| measurement | p50 | p95 | notes |")
     print("|---|---|---|---|")
     for row in rows:

@@ -126,9 +126,11 @@ def main() -> int:
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()  # so the first GETs below really build
-    with common.gunicorn(env, work, args.workers) as port:
-        rows += _http_rows(port, "public feed (20k)", f"/feeds/conference/{PUBLIC}.ics")
-        rows += _http_rows(port, f"private feed ({args.plan} items)", "/" + token_file.read_text())
+    with common.gunicorn(env, work, args.workers) as server:
+        rows += _http_rows(server.port, "public feed (20k)", f"/feeds/conference/{PUBLIC}.ics")
+        rows += _http_rows(
+            server.port, f"private feed ({args.plan} items)", "/" + token_file.read_text()
+        )
     print(f"\nwork dir: {work}\n")
     print("| measurement | p50 | p95 | notes |\n|---|---|---|---|")
     for row in rows:
