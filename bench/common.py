@@ -11,6 +11,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +41,28 @@ def fresh_stack(postgres: str, redis_url: str, var: Path) -> dict[str, str]:
     )
     manage(env, "migrate", "-v0")
     return env
+
+
+def prepare(prefix: str, postgres: str, redis_url: str, items: int) -> tuple[Path, dict[str, str]]:
+    """A work folder, a fresh stack (see fresh_stack) and the generated program of ``items``
+    items in it (program.xml and program.zip, bench/import/generate.py)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    var = work / "var"
+    var.mkdir()
+    env = fresh_stack(postgres, redis_url, var)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench/import/generate.py"),
+            str(work),
+            "--items",
+            str(items),
+            "--moved",
+            "0",
+        ],
+        check=True,
+    )
+    return work, env
 
 
 def manage(env: dict[str, str], *argv: str, capture: bool = False) -> str:

@@ -103,3 +103,17 @@ def _fast_password_hashes(settings):
     """Every factory user hashes a password; PBKDF2 costs ~0.8 s each on the CI machine.
     Tests of password handling itself go through Django's API, which works with any hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def own_cache(settings):
+    """A fresh in-process cache for one test: cached bodies are keyed by row ids, which other
+    test runs (sharing the file cache of `make run`, or Redis) reuse."""
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }

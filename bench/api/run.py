@@ -24,7 +24,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -79,22 +78,7 @@ def main() -> int:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/api: needs wrk (apt-get install wrk)")
-    work = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    var = work / "var"
-    var.mkdir()
-    env = common.fresh_stack(args.postgres, args.redis, var)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/import/generate.py"),
-            str(work),
-            "--items",
-            str(args.items),
-            "--moved",
-            "0",
-        ],
-        check=True,
-    )
+    work, env = common.prepare("bench-api-", args.postgres, args.redis, args.items)
     common.manage(
         env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", "Asia/Jerusalem"
     )

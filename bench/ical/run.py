@@ -22,7 +22,6 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -86,22 +85,7 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--plan", type=int, default=200, help="items in the private plan")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="bench-ical-"))
-    var = work / "var"
-    var.mkdir()
-    env = common.fresh_stack(args.postgres, args.redis, var)
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench/import/generate.py"),
-            str(work),
-            "--items",
-            str(args.items),
-            "--moved",
-            "0",
-        ],
-        check=True,
-    )
+    work, env = common.prepare("bench-ical-", args.postgres, args.redis, args.items)
     for slug, name in ((PUBLIC, "program.xml"), (PRIVATE, "program.zip")):
         common.manage(
             env, "import_schedule", slug, str(work / name), "--timezone", "Asia/Jerusalem"

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import pytest
 from django.core.cache import cache
 
 from planner.ical.feeds import built_once
 
-
-@pytest.fixture(autouse=True)
-def _own_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"build-once-{uuid.uuid4()}",
-        }
-    }
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def test_concurrent_requests_build_a_feed_once():

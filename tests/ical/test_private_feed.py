@@ -13,7 +13,6 @@ import io
 import logging
 import re
 import secrets
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -50,15 +49,7 @@ LONG_ABSTRACT = (
 
 
 @pytest.fixture(autouse=True)
-def _own_cache(settings):
-    # Feeds are cached by keys built from row ids; a cache of this process only keeps other
-    # test runs (sharing the file cache of `make run`) from answering with their bodies.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"private-feed-tests-{uuid.uuid4().hex}",
-        }
-    }
+def _own_cache(own_cache):
     cache.clear()
 
 
