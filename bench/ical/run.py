@@ -111,7 +111,9 @@ def main() -> int:
 
     redis.Redis.from_url(args.redis).flushdb()  # so the first GETs below really build
     with common.gunicorn(env, work, args.workers) as server:
-        rows += _http_rows(server.port, "public feed (20k)", f"/feeds/conference/{PUBLIC}.ics")
+        rows += _http_rows(
+            server.port, f"public feed ({args.items:,} items)", f"/feeds/conference/{PUBLIC}.ics"
+        )
         rows += _http_rows(
             server.port, f"private feed ({args.plan} items)", "/" + token_file.read_text()
         )
