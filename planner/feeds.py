@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from planner.enums import SessionKind
+from planner.http import etag_matches
 from planner.ical.feeds import conference_feed, private_feed, private_feed_key, public_feed_key
 from planner.models import Conference, Room, Track
 from planner.selectors.feeds import MEAL_KIND, attendee_for_feed_token
@@ -22,21 +23,12 @@ CALENDAR = "text/calendar; charset=utf-8"
 FEED_KINDS = SessionKind.values  # includes meal: Meal rows and meal-kind sessions
 
 
-def _matches(request: HttpRequest, etag: str) -> bool:
-    """If-None-Match by weak comparison (RFC 9110 13.1.2): a proxy that compresses the body
-    weakens our tags to W/"…", and calendar apps send back what they got."""
-    header = request.headers.get("If-None-Match", "")
-    if header.strip() == "*":
-        return True
-    return etag in [tag.strip().removeprefix("W/") for tag in header.split(",")]
-
-
 def _etag(key: str) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
 def _ics(request: HttpRequest, etag: str, build, filename: str, cache_control: str):
-    if _matches(request, etag):
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(build(), content_type=CALENDAR)
@@ -109,7 +101,7 @@ def private_ics(request: HttpRequest, token: str) -> HttpResponse:
     response = _ics(
         request,
         _etag(key),
-        lambda: private_feed(attendee),
+        lambda: private_feed(attendee, key=key),
         f"{attendee.conference.slug}-my-plan.ics",
         "private, max-age=300",
     )

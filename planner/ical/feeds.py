@@ -418,10 +418,11 @@ def _meetup_event(w: IcsWriter, conference: Conference, meetup: Meetup) -> None:
     )
 
 
-def private_feed(attendee: Attendee) -> bytes:
+def private_feed(attendee: Attendee, *, key: str | None = None) -> bytes:
     """The attendee's plan as iCalendar bytes (see the module doc), from the cache when
-    nothing it depends on changed."""
-    return built_once(private_feed_key(attendee), lambda: _private_body(attendee))
+    nothing it depends on changed. ``key``: ``private_feed_key(attendee)`` when the caller
+    computed it already (for the ETag), so its queries do not run twice."""
+    return built_once(key or private_feed_key(attendee), lambda: _private_body(attendee))
 
 
 def _private_body(attendee: Attendee) -> bytes:

@@ -14,7 +14,7 @@ import gzip
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
-from django.utils.http import parse_etags, parse_header_parameters
+from django.utils.http import parse_header_parameters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -26,6 +26,7 @@ from planner.access import conference_public
 from planner.api.schema import ErrorSerializer
 from planner.bundle import bundle_etag, bundle_gzip
 from planner.enums import BoothTag, Dietary, MealKind, RoomKind, SessionKind
+from planner.http import etag_matches
 
 # --- the query ----------------------------------------------------------------------------
 
@@ -260,12 +261,6 @@ def accepts_gzip(accept_encoding: str) -> bool:
     return bool(wildcard)
 
 
-def _not_modified(if_none_match: str, etag: str) -> bool:
-    """If-None-Match uses the weak comparison: W/"x" matches "x"."""
-    tags = parse_etags(if_none_match)
-    return "*" in tags or etag in (tag.removeprefix("W/") for tag in tags)
-
-
 ETAG_HEADER = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
@@ -324,7 +319,7 @@ class BundleView(APIView):
         since = query.validated_data.get("since")
         etag = bundle_etag(conference=conference, since=since)
 
-        if _not_modified(request.headers.get("If-None-Match", ""), etag):
+        if etag_matches(request.headers.get("If-None-Match", ""), etag):
             response: HttpResponse = HttpResponseNotModified()
         else:
             body = bundle_gzip(conference=conference, since=since)
