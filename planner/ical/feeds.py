@@ -1,7 +1,9 @@
 """iCalendar feeds. Events carry TZID of the conference zone with a VTIMEZONE that covers
 the conference dates (DST changes included), stable UIDs from row ids (rows are never
-deleted, so a UID never moves to another item), SEQUENCE = the item's revision count, and
-STATUS:CANCELLED for cancelled items so calendar clients remove them.
+deleted, so a UID never moves to another item), SEQUENCE = the schedule version in which the
+item (or its session or paper) last changed, which never goes down, and STATUS:CANCELLED for
+cancelled items so calendar clients remove them. Content lines come from
+``planner/ical/writer.py``.
 
 Public feeds (whole program, per track, per kind, per room) are built once per schedule
 version and kept in the cache. The private feed of an attendee is their plan (plus, if they
