@@ -33,7 +33,9 @@ export interface paths {
         /**
          * @description Sign in with e-mail and password (session cookie).
          *
-         *     Wrong address, wrong password and inactive account all answer the same 400.
+         *     Wrong address, wrong password and inactive account all answer the same 400. Too many
+         *     failures for one account from one address, or from one address over all accounts, lock
+         *     that address out for a while: 429 with `Retry-After`, even for the right password.
          */
         post: operations["auth_login_create"];
         delete?: never;
