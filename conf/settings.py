@@ -208,6 +208,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Conversation photos: refused above this many pixels (read from the header, before decoding;
+# also Pillow's MAX_IMAGE_PIXELS), and scaled down to this longer edge when re-encoded.
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)  # a 48 MP phone photo fits
+PHOTO_MAX_EDGE = env_int("PHOTO_MAX_EDGE", 4096)
 FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
