@@ -17,7 +17,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
 from conf.env import BASE_DIR, in_ci
@@ -66,9 +68,14 @@ def browser_tools():
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path):
+def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, settings):
     call_command("seed_demo", verbosity=0)
     username, password = DEMO_ACCOUNTS["organizer"]
+    # Tests hash with MD5 for speed; gunicorn knows only the real hashers.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    get_user_model().objects.filter(username=username).update(
+        password=make_password(password, hasher="pbkdf2_sha256")
+    )
     shots = Path(os.environ.get("CSP_SCREENSHOTS") or tempfile.mkdtemp(prefix="csp-shots-"))
     shots.mkdir(parents=True, exist_ok=True)
     env = subprocess_env(
