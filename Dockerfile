@@ -46,7 +46,8 @@ RUN groupadd --gid 10001 boardwalk \
 
 ENV STATIC_MANIFEST=1 \
     BOARDWALK_VAR_DIR=/app/var \
-    DJANGO_SETTINGS_MODULE=conf.settings
+    DJANGO_SETTINGS_MODULE=conf.settings \
+    BOARDWALK_PRODUCTION=1
 # Numeric, so orchestrators can verify runAsNonRoot without reading /etc/passwd.
 USER 10001:10001
 EXPOSE 8000

@@ -13,6 +13,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from conf.env import BASE_DIR, env_bool, env_int, env_list, env_str, var_dir
 
@@ -20,9 +22,27 @@ VAR_DIR = var_dir()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
+# One switch for every production default (HSTS, HTTPS redirect, secure cookies, a required
+# SECRET_KEY); the Docker image sets it. Each default can still be overridden by its own variable.
+PRODUCTION = env_bool("BOARDWALK_PRODUCTION", False)
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
 def _secret_key() -> str:
-    """SECRET_KEY from the environment; else one generated once and kept in var/ (0600)."""
+    """SECRET_KEY from the environment; else one generated once and kept in var/ (0600).
+    In production the environment must supply a strong one: a generated file on one
+    container's disk would differ between web replicas and vanish with the container."""
     key = env_str("SECRET_KEY")
+    if PRODUCTION and (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE):
+        raise ImproperlyConfigured(
+            f"BOARDWALK_PRODUCTION is on, so SECRET_KEY must be set in the environment: "
+            f"at least {SECRET_KEY_MIN_LENGTH} characters with at least "
+            f"{SECRET_KEY_MIN_UNIQUE} different ones (got "
+            + (f"{len(key)} characters, {len(set(key))} different" if key else "none")
+            + "). Generate one with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
     if key:
         return key
     path = VAR_DIR / "secret_key"
@@ -50,12 +70,16 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "planner",
     "axes",  # after the apps whose logins it watches, as its docs ask
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so the PWA's files (sw.js, the manifest) carry the headers too.
+    "planner.middleware.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -291,13 +315,66 @@ SPECTACULAR_SETTINGS = {
 
 # --- security in production ------------------------------------------------------------------
 
+# BOARDWALK_PRODUCTION=1 turns each default below on; `manage.py check --deploy
+# --fail-level WARNING` is clean with it (tests/test_deploy_check.py). TLS ends at a proxy
+# that sets X-Forwarded-Proto; /healthz stays plain HTTP for container health checks.
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
 )
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): no 'unsafe-inline' anywhere. Inline code that a page
+# needs carries the per-request nonce (`request.csp_nonce`): the print sheets and the API
+# docs. tests/e2e/test_csp.py loads every kind of page in Chromium and fails on a violation.
+CSP_REPORT_PATH = "/csp-report"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "report-uri": [CSP_REPORT_PATH],
+        # The Reporting API endpoint of this name is declared by planner.middleware.
+        "report-to": "csp",
+    },
+}
+# The largest violation report body the report endpoint reads (browsers send ~1 KB each).
+CSP_REPORT_MAX_BYTES = 64 * 1024
+# django-permissions-policy; the PWA scans QR codes with the camera of its own origin.
+PERMISSIONS_POLICY = {
+    "camera": "self",
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "hid": [],
+    "bluetooth": [],
+    "midi": [],
+    "magnetometer": [],
+    "gyroscope": [],
+    "accelerometer": [],
+    "display-capture": [],
+    "browsing-topics": [],
+}
 
 LOGGING = {
     "version": 1,

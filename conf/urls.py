@@ -9,6 +9,7 @@ admin.site.index_title = "Conferences and programs"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp-report"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("planner.api.urls")),
     path("feeds/conference/<slug:slug>.ics", feeds.conference_ics, name="feed-conference"),

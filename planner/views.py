@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
-from planner import health
+from planner import csp_reports, health
+
+logger = logging.getLogger("planner.csp")
 
 
 @require_safe
@@ -24,6 +28,42 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": health.worker_heartbeat(),
     }
     return JsonResponse(body, status=200 if ok else 503)
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Where browsers report Content-Security-Policy violations (`report-uri` and the
+    Reporting API's `report-to`): each is logged at WARNING with the directive and the
+    blocked URL. No cookies or token needed, since browsers send none; the body is capped."""
+    limit = settings.CSP_REPORT_MAX_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    body = request.read(limit + 1) if declared <= limit else b""
+    if declared > limit or len(body) > limit:
+        return _report_error(f"A report may be at most {limit} bytes.", status=413)
+    try:
+        violations = csp_reports.parse(body, request.content_type)
+    except csp_reports.InvalidReport as exc:
+        status = 415 if request.content_type not in csp_reports.CONTENT_TYPES else 400
+        return _report_error(f"Not a CSP violation report: {exc}.", status=status)
+    for violation in violations:
+        logger.warning(
+            "CSP violation: directive=%s blocked=%s document=%s source=%s sample=%s%s",
+            violation.directive or "-",
+            violation.blocked or "-",
+            violation.document or "-",
+            violation.source or "-",
+            violation.sample or "-",
+            " (report-only)" if violation.disposition == "report" else "",
+        )
+    return HttpResponse(status=204)
+
+
+def _report_error(detail: str, *, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail, "errors": {}}, status=status)
 
 
 @lru_cache(maxsize=4)

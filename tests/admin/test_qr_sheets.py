@@ -120,15 +120,23 @@ def test_badge_sheet_is_self_contained_and_print_ready(client):
     attendees = f.AttendeeFactory.create_batch(9, conference=conference)
     _organizer(client, conference)
 
-    body = _act(client, ATTENDEES, "print_badges", attendees).content.decode()
+    response = _act(client, ATTENDEES, "print_badges", attendees)
+    body, csp = response.content.decode(), response["Content-Security-Policy"]
 
     assert "@page { size: A4 portrait" in body
     assert body.count('<section class="page">') == 2  # 8 badges a page
-    assert 'onclick="window.print()"' in body
     print_rules = body.split("@media print {", 1)[1].split("</style>", 1)[0]
     assert ".toolbar, .messages { display: none; }" in print_rules
-    # Nothing fetched from elsewhere: no links, scripts, fonts or images but the inline SVGs.
-    assert re.findall(r"<(?:link|script|img|iframe)\b", body) == []
+    # Nothing fetched from elsewhere: no links, script files, fonts or images but the inline SVGs.
+    assert re.findall(r"<(?:link|img|iframe)\b|<script\b[^>]*\bsrc=", body) == []
+    # Inline code only with the request's CSP nonce, and no inline event handlers.
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert re.findall(r"<(script|style)\b([^>]*)>", body) == [
+        ("style", f' nonce="{nonce}"'),
+        ("script", f' nonce="{nonce}"'),
+    ]
+    assert 'addEventListener("click", () => window.print())' in body
+    assert "onclick" not in body
     assert "@import" not in body
     assert "url(" not in body
     assert "://" not in re.sub(r"<svg\b.*?</svg>", "", body, flags=re.DOTALL)

@@ -1,0 +1,197 @@
+// Loads each kind of page Boardwalk serves in headless Chromium and reports, per page, every
+// Content-Security-Policy violation the browser saw and whether the page rendered.
+//
+//   node tests/e2e/csp.mjs <base-url> <screenshot-dir>   (login from BOARDWALK_E2E_USER/_PASSWORD)
+//
+// Prints one JSON object on stdout; tests/e2e/test_csp.py runs it against a real gunicorn and
+// asserts on it. Violations are caught three ways: the `securitypolicyviolation` DOM event
+// (through a binding installed before any page script runs), console errors ("Refused to …",
+// "… Content Security Policy …"), and, in the pytest, the reports the server's /csp-report
+// endpoint logged. A canary at the end breaks the policy on purpose, so a listener that
+// never fires cannot pass for a clean run.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// playwright-core is a pinned devDependency of the frontend; resolve it from there.
+const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
+const { chromium } = require("playwright-core");
+
+const [base, shots] = process.argv.slice(2);
+const user = process.env.BOARDWALK_E2E_USER;
+const password = process.env.BOARDWALK_E2E_PASSWORD;
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+const TIMEOUT = 15000;
+
+const browser = await chromium.launch({
+  executablePath,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    // Deliver Reporting API reports (report-to) within ~100 ms instead of a minute.
+    "--short-reporting-delay",
+  ],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+context.setDefaultTimeout(TIMEOUT);
+
+let current = null; // the result of the page being checked
+const results = [];
+
+await context.exposeBinding("__cspViolation", ({ frame }, v) => {
+  (current ?? results.at(-1)).violations.push({ ...v, frame: frame.url() });
+});
+await context.addInitScript(() => {
+  document.addEventListener("securitypolicyviolation", (e) => {
+    window.__cspViolation({
+      directive: e.effectiveDirective,
+      blocked: e.blockedURI,
+      source: `${e.sourceFile}:${e.lineNumber}`,
+      sample: e.sample,
+      page: location.href,
+    });
+  });
+});
+
+const page = await context.newPage();
+page.on("console", (msg) => {
+  const text = msg.text();
+  if (msg.type() === "error" && /Refused to|Content Security Policy/i.test(text)) {
+    (current ?? results.at(-1))?.consoleErrors.push(text.slice(0, 500));
+  }
+});
+page.on("pageerror", (err) => (current ?? results.at(-1))?.pageErrors.push(String(err).slice(0, 500)));
+
+async function check(name, action) {
+  current = { name, url: null, violations: [], consoleErrors: [], pageErrors: [], rendered: false };
+  results.push(current);
+  try {
+    current.detail = await action();
+    current.rendered = true;
+  } catch (err) {
+    current.error = String(err).slice(0, 1000);
+  }
+  // Give late violations (styles applied after render) a moment to surface.
+  await page.waitForTimeout(300);
+  current.url = page.url();
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: false }).catch(() => {});
+  current = null;
+}
+
+const text = (selector) => page.locator(selector).first().innerText();
+
+await check("pwa", async () => {
+  await page.goto(`${base}/`);
+  await page.locator(".shell__header").waitFor();
+  return { brand: await text(".shell__brand") };
+});
+
+await check("admin-login", async () => {
+  await page.goto(`${base}/admin/login/`);
+  await page.locator("#site-name").waitFor();
+  return { header: await text("#site-name") };
+});
+
+await check("admin-index", async () => {
+  await page.fill("#id_username", user);
+  await page.fill("#id_password", password);
+  await Promise.all([page.waitForURL(`${base}/admin/`), page.click("input[type=submit]")]);
+  await page.locator("#content-main .module").first().waitFor();
+  return { header: await text("#site-name"), modules: await page.locator("#content-main .module").count() };
+});
+
+await check("admin-changelist", async () => {
+  await page.goto(`${base}/admin/planner/session/`);
+  await page.locator("#result_list tbody tr").first().waitFor();
+  return {
+    rows: await page.locator("#result_list tbody tr").count(),
+    filters: await page.locator("#changelist-filter").count(),
+    title: await text("#content h1"),
+  };
+});
+
+await check("admin-changeform", async () => {
+  await page.locator("#result_list tbody tr th a").first().click();
+  await page.locator("#content-main form .submit-row").waitFor();
+  // DateTimeShortcuts draws the calendar and clock links: the admin's JS ran.
+  await page.locator(".datetimeshortcuts").first().waitFor();
+  return { title: await text("#content h1"), shortcuts: await page.locator(".datetimeshortcuts").count() };
+});
+
+await check("admin-track-changelist", async () => {
+  await page.goto(`${base}/admin/planner/track/`);
+  await page.locator("#result_list tbody tr").first().waitFor();
+  return { swatches: await page.locator("#result_list svg rect").count() };
+});
+
+await check("admin-print-sheet", async () => {
+  await page.goto(`${base}/admin/planner/attendee/`);
+  await page.locator("#result_list tbody tr").first().waitFor();
+  await page.check("#action-toggle");
+  await page.selectOption("select[name=action]", "print_badges");
+  await Promise.all([page.waitForLoadState("load"), page.click("button[name=index]")]);
+  await page.locator(".badge").first().waitFor();
+  // The Print button is wired by the sheet's nonce'd inline script.
+  await page.evaluate(() => {
+    window.__printed = 0;
+    window.print = () => window.__printed++;
+  });
+  await page.click("#print");
+  const printed = await page.evaluate(() => window.__printed);
+  if (printed !== 1) throw new Error(`the Print button did not call window.print (${printed})`);
+  // The toolbar is laid out by the inline stylesheet: display:flex, so the nonce applied.
+  const toolbar = await page.locator(".toolbar").evaluate((el) => getComputedStyle(el).display);
+  if (toolbar !== "flex") throw new Error(`the sheet's stylesheet did not apply (toolbar ${toolbar})`);
+  return { badges: await page.locator(".badge").count(), printed, toolbar };
+});
+
+await check("swagger-ui", async () => {
+  await page.goto(`${base}/api/v1/docs/`);
+  await page.locator(".opblock").first().waitFor();
+  return { title: await text(".info .title"), operations: await page.locator(".opblock").count() };
+});
+
+await check("redoc", async () => {
+  await page.goto(`${base}/api/v1/redoc/`);
+  await page.locator(".api-content h1").first().waitFor();
+  return {
+    title: await text(".api-content h1"),
+    operations: await page.locator("[data-section-id^='tag/'], [data-section-id^='operation/']").count(),
+  };
+});
+
+// The canary: an inline style without the nonce must be refused and reported. Chromium
+// sends `report-to` reports in batches a minute or more later, so for this page only the
+// policy is served without `report-to`: Chromium then POSTs at once to `report-uri`, the
+// same endpoint, which proves the report path end to end within the test.
+await page.route("**/?csp-canary", async (route) => {
+  const response = await route.fetch();
+  const headers = response.headers();
+  headers["content-security-policy"] = headers["content-security-policy"]
+    .split(";")
+    .filter((directive) => directive.trim().split(" ")[0] !== "report-to")
+    .join(";");
+  delete headers["reporting-endpoints"];
+  await route.fulfill({ response, headers });
+});
+await check("canary", async () => {
+  await page.goto(`${base}/?csp-canary`);
+  await page.locator(".shell__header").waitFor();
+  await page.evaluate(() => {
+    const style = document.createElement("style");
+    style.textContent = "body { outline: 1px solid red }";
+    document.head.append(style);
+  });
+  return {};
+});
+
+// Let the browser deliver its queued reports before it goes.
+await page.waitForTimeout(1500);
+await browser.close();
+process.stdout.write(JSON.stringify({ results }, null, 2));
