@@ -157,15 +157,6 @@ await check("swagger-ui", async () => {
   return { title: await text(".info .title"), operations: await page.locator(".opblock").count() };
 });
 
-await check("redoc", async () => {
-  await page.goto(`${base}/api/v1/redoc/`);
-  await page.locator(".api-content h1").first().waitFor();
-  return {
-    title: await text(".api-content h1"),
-    operations: await page.locator("[data-section-id^='tag/'], [data-section-id^='operation/']").count(),
-  };
-});
-
 // The canary: an inline style without the nonce must be refused and reported. Chromium
 // sends `report-to` reports in batches a minute or more later, so for this page only the
 // policy is served without `report-to`: Chromium then POSTs at once to `report-uri`, the
