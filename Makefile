@@ -18,7 +18,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps frontend lint format migrate seed clean api-types
+.PHONY: help run test deps frontend node-check lint format migrate seed clean api-types
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
@@ -36,11 +36,16 @@ $(STAMP): pyproject.toml | $(PY)
 
 deps: $(STAMP)
 
-$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+# Vite needs Node ^20.19 || >=22.12 (frontend/package.json's engines; Debian 12's nodejs is
+# 18): say so before npm or Vite fail with something obscure.
+node-check:
+	@$(PYTHON) scripts/check_node.py
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json | node-check
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-frontend: $(NPM_STAMP)
+frontend: node-check $(NPM_STAMP)
 	cd frontend && npm run --silent build
 
 # The OpenAPI schema the PWA's TypeScript types are generated from (both committed; a test
