@@ -18,23 +18,40 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps frontend node-check lint format migrate seed clean api-types
+.PHONY: help run test deps lock frontend node-check lint format migrate seed clean api-types
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
 	@echo "make test   lint, migration check, Python suite and frontend tests"
+	@echo "make lock   regenerate requirements.lock / requirements-dev.lock after pyproject.toml changes"
 	@echo "make lint | format | frontend | api-types | migrate | seed | clean"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found %s)" % sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# What CI and the Docker image install is what the lock files pin (versions and hashes), not
+# whatever PyPI has today; `make lock` regenerates them after pyproject.toml changes (a test
+# fails while they disagree). The project itself goes in editable, without dependencies.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+
+$(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK) | $(PY)
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
 deps: $(STAMP)
+
+# Pins already in the lock files are kept (uv prefers them); new dependencies are added at
+# their newest allowed version. `make lock LOCK_FLAGS=--upgrade` moves everything forward.
+# The runtime lock constrains the dev lock, so both pin the same versions.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.11 --custom-compile-command "make lock" $(LOCK_FLAGS)
+lock: | $(PY)
+	@test -x $(BIN)/uv || $(BIN)/pip install --quiet "$$(sed -n 's/^\(uv==[^ ]*\).*/\1/p' $(DEV_LOCK) | grep . || echo uv)"
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra dev --constraint $(LOCK) -o $(DEV_LOCK)
 
 # Vite needs Node ^20.19 || >=22.12 (frontend/package.json's engines; Debian 12's nodejs is
 # 18): say so before npm or Vite fail with something obscure.
