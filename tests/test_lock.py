@@ -48,9 +48,9 @@ def _missing(requirements: list[str], pins: dict[str, str]) -> list[str]:
         for extra in requirement.extras:
             for sub in metadata.requires(requirement.name) or []:
                 sub_requirement = Requirement(sub)
-                if sub_requirement.marker and sub_requirement.marker.evaluate({"extra": extra}):
-                    if canonicalize_name(sub_requirement.name) not in pins:
-                        problems.append(f"{raw}: {sub_requirement.name} (extra {extra}) not pinned")
+                added = sub_requirement.marker and sub_requirement.marker.evaluate({"extra": extra})
+                if added and canonicalize_name(sub_requirement.name) not in pins:
+                    problems.append(f"{raw}: {sub_requirement.name} (extra {extra}) not pinned")
     return problems
 
 
