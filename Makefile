@@ -18,7 +18,7 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps lock frontend node-check lint format migrate seed clean api-types
+.PHONY: help run test deps lock docker-pins frontend node-check lint format migrate seed clean api-types
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
@@ -95,6 +95,17 @@ test: deps frontend lint
 	$(PY) manage.py makemigrations --check --dry-run
 	cd frontend && npm run --silent check:api && npm test --silent
 	$(BIN)/pytest
+
+# The base images' current digests, as lines for .env (Dockerfile and docker-compose.yml pin
+# them). Needs Docker and a reachable registry; run it again to move to newer patch releases.
+DOCKER_IMAGES := NODE_DIGEST=node:20-bookworm-slim PYTHON_DIGEST=python:3.11-slim-bookworm \
+	POSTGRES_DIGEST=postgres:16 REDIS_DIGEST=redis:7
+docker-pins:
+	@for pair in $(DOCKER_IMAGES); do \
+		image=$${pair#*=}; \
+		docker pull --quiet "$$image" >/dev/null || exit 1; \
+		echo "$${pair%%=*}=$$(docker image inspect --format '{{index .RepoDigests 0}}' "$$image" | cut -d@ -f2)"; \
+	done
 
 clean:
 	rm -rf var staticfiles frontend/dist .pytest_cache .ruff_cache
