@@ -18,11 +18,12 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps lock docker-pins frontend node-check lint format migrate seed clean api-types
+.PHONY: help run test deps lock backup restore docker-pins frontend node-check lint format migrate seed clean api-types
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
 	@echo "make test   lint, migration check, Python suite and frontend tests"
+	@echo "make backup / make restore BACKUP=var/backups/<timestamp> [FORCE=1]   database + media"
 	@echo "make lock   regenerate requirements.lock / requirements-dev.lock after pyproject.toml changes"
 	@echo "make lint | format | frontend | api-types | migrate | seed | clean"
 
@@ -76,6 +77,16 @@ migrate: deps
 
 seed: migrate
 	$(PY) manage.py seed_demo
+
+# Database (pg_dump custom format on PostgreSQL, SQLite's backup API otherwise) and MEDIA_ROOT
+# into $(BACKUP_DIR)/<timestamp>/ (default var/backups) with a manifest; see README.
+backup: deps
+	$(PY) manage.py backup
+
+# Into a fresh database (DATABASE_URL) and an empty MEDIA_ROOT; FORCE=1 overwrites.
+restore: deps
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp> [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(FORCE),--force)
 
 run: deps frontend seed
 	$(PY) scripts/devrun.py
