@@ -79,6 +79,16 @@ def _commands() -> dict[str, list[str]]:
     }
 
 
+def _child_env() -> dict[str, str]:
+    """The children's environment: SITE_URL (QR codes, webcal, reset links) defaults to the
+    address web is bound to here, so the links follow PORT."""
+    env = dict(os.environ)
+    env["PORT"] = str(PORT)
+    if not env.get("SITE_URL"):
+        env["SITE_URL"] = f"http://{HOST}:{PORT}"
+    return env
+
+
 def _pump(name: str, stream, colour: bool) -> None:
     prefix = f"{COLOURS[name]}{name:<6}|{RESET} " if colour else f"{name:<6}| "
     for raw in iter(stream.readline, b""):
@@ -161,6 +171,7 @@ def main() -> int:
             process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
                 argv,
                 cwd=ROOT,
+                env=_child_env(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

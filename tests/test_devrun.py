@@ -121,3 +121,52 @@ def test_devrun_refuses_busy_port(tmp_path):
 
     assert result.returncode == 2
     assert b"already in use" in result.stderr
+
+
+def _site_url(tmp_path, **env: str) -> str:
+    """SITE_URL as the settings compute it in a fresh process with this environment."""
+    child = subprocess_env(tmp_path / "var", **env)
+    for name in ("SITE_URL", "PORT", "HOST"):
+        if name not in env:
+            child.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=BASE_DIR,
+        env=child,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_site_url_follows_port_when_not_set(tmp_path):
+    # `PORT=8001 make run`: badge QR codes, webcal and reset links must point at port 8001.
+    assert _site_url(tmp_path, PORT="8001") == "http://127.0.0.1:8001"
+    assert _site_url(tmp_path, PORT="8001", HOST="localhost") == "http://localhost:8001"
+    assert _site_url(tmp_path) == "http://127.0.0.1:8000"
+
+
+def test_site_url_set_explicitly_wins_over_port(tmp_path):
+    assert (
+        _site_url(tmp_path, PORT="8001", SITE_URL="https://boardwalk.example.org/")
+        == "https://boardwalk.example.org"
+    )
+
+
+def test_devrun_children_get_the_site_url_of_its_port(tmp_path, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("devrun", BASE_DIR / "scripts" / "devrun.py")
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    devrun = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(devrun)
+
+    env = devrun._child_env()
+
+    assert env["SITE_URL"] == "http://127.0.0.1:8123"
+    assert _site_url(tmp_path, **{k: env[k] for k in ("PORT", "SITE_URL")}) == (
+        "http://127.0.0.1:8123"
+    )

@@ -46,4 +46,9 @@ def test_a_failed_build_lets_the_next_request_build():
     with pytest.raises(RuntimeError):
         built_once("feed:test", broken)
 
+    # The failed builder released its lock: a leaked one would make every request for the
+    # next BUILD_WAIT_SECONDS wait it out before building.
+    assert cache.get("feed:test:building") is None
+    started = time.monotonic()
     assert built_once("feed:test", lambda: b"ok") == b"ok"
+    assert time.monotonic() - started < 1.0
