@@ -125,7 +125,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     )
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A request that enqueues must not hang when Redis is down: fail fast, the run is
+        # in the database and the sweeper (planner.imports.dispatch_pending) sends it later.
+        "socket_connect_timeout": 1,
+        "socket_timeout": 3,  # above the worker's 1 s BRPOP
+    }
     CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or CELERY_BROKER_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -135,6 +141,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# One quick retry when publishing (a dropped connection), then give up: the caller records
+# the work in the database and the sweeper dispatches it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
@@ -146,12 +161,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planner.imports.refresh_sources",
         "schedule": 60.0,
     },
+    # Import runs whose task could not be sent (broker down) or was lost: send them again.
+    "dispatch-pending-imports": {
+        "task": "planner.imports.dispatch_pending",
+        "schedule": float(env_int("DISPATCH_SWEEP_SECONDS", 30)),
+    },
 }
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's RedisCache with short timeouts, answering as a miss while Redis is down
+    # (planner/cache.py): bundles and feeds are computed, rate limits fail open.
+    CACHES = {"default": {"BACKEND": "planner.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared between the web, worker and beat processes of `make run`.
     CACHES = {

@@ -22,7 +22,9 @@ class ImportRunListCreate(generics.ListCreateAPIView):
 
     An uploaded file is parsed at once: a file that cannot be imported answers 400 with the
     file, line or element and field, and is recorded as a failed run. A valid file (or a URL)
-    is queued and answers 202; GET the run to follow it."""
+    is queued and answers 202; GET the run to follow it. When the task queue is unavailable
+    the run is recorded all the same and stays pending (stage "queued, waiting for the
+    broker") until the queue is back."""
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -95,6 +97,9 @@ class ImportRunListCreate(generics.ListCreateAPIView):
         return self._accepted(run)
 
     def _accepted(self, run: ImportRun) -> Response:
+        # Sent on commit, after the run was saved: show the stage the dispatch left (when the
+        # broker was down: pending, "queued, waiting for the broker").
+        run.refresh_from_db()
         body = ImportRunSerializer(run, context={"request": self.request}).data
         location = self.request.build_absolute_uri(f"{run.pk}/")
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
