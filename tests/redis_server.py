@@ -47,10 +47,12 @@ class OwnRedis:
             try:
                 redis.Redis.from_url(self.url, socket_timeout=1).ping()
                 return self
-            except redis.RedisError:
+            except redis.RedisError as error:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     self.stop()
-                    raise RuntimeError(f"redis-server did not start: {self.log.read_text()}")
+                    raise RuntimeError(
+                        f"redis-server did not start: {self.log.read_text()}"
+                    ) from error
                 time.sleep(0.05)
 
     def stop(self) -> None:
