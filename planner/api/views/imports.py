@@ -22,9 +22,7 @@ class ImportRunListCreate(generics.ListCreateAPIView):
 
     An uploaded file is parsed at once: a file that cannot be imported answers 400 with the
     file, line or element and field, and is recorded as a failed run. A valid file (or a URL)
-    is queued and answers 202; GET the run to follow it. When the task queue is unavailable
-    the run is recorded all the same and stays pending (stage "queued, waiting for the
-    broker") until the queue is back."""
+    is queued and answers 202; GET the run to follow it."""
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -97,8 +95,9 @@ class ImportRunListCreate(generics.ListCreateAPIView):
         return self._accepted(run)
 
     def _accepted(self, run: ImportRun) -> Response:
-        # Sent on commit, after the run was saved: show the stage the dispatch left (when the
-        # broker was down: pending, "queued, waiting for the broker").
+        # Sent on commit, after the run was saved: show the stage the dispatch left. With the
+        # broker down the run is recorded all the same and answers 202, pending with stage
+        # "queued, waiting for the broker"; the sweeper sends it when the broker is back.
         run.refresh_from_db()
         body = ImportRunSerializer(run, context={"request": self.request}).data
         location = self.request.build_absolute_uri(f"{run.pk}/")
