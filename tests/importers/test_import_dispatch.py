@@ -171,3 +171,11 @@ def test_sweeper_sends_orphaned_and_lost_runs_once(conference, eager):
     # The same file twice: the first run changes the program, the second finds no changes.
     assert statuses == {orphan.pk: "succeeded", lost.pk: "no_changes"}
     assert Session.objects.filter(conference=conference).count() == 72
+
+
+def test_beat_runs_the_sweeper(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-pending-imports"]
+
+    assert entry["task"] == dispatch_pending_imports.name == "planner.imports.dispatch_pending"
+    assert entry["task"] in app.tasks
+    assert 0 < entry["schedule"] <= 60
