@@ -13,7 +13,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,11 +25,11 @@ from planner.services.accounts import api_token_create
 from planner.services.feeds import feed_token_rotate
 from planner.services.plans import plan_item_put
 from tests import factories as f
+from tests.infra import REAL_DATA
 from tests.live_server import database_url, gunicorn
 from tests.redis_server import OwnRedis
 from tests.worker import celery_worker, subprocess_env
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 PASSWORD = "correct horse battery staple"
 BOUND = 5.0  # seconds: a sanity bound against the 19 s hangs, not a benchmark
 
@@ -101,7 +100,7 @@ def test_redis_outage_reads_answer_and_queued_import_runs_when_it_returns(tmp_pa
     organizer = f.UserFactory(username="org")
     target.organizers.add(organizer)
     _, token = api_token_create(user=organizer, name="imports")
-    schedule = (REAL / "good-2025/schedule.xml").read_bytes()
+    schedule = (REAL_DATA / "good-2025/schedule.xml").read_bytes()
 
     media = tmp_path / "media"
     server = OwnRedis(tmp_path / "redis.log").start()
