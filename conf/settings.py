@@ -91,7 +91,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a lockout into planner.lockout's answer
+    # Near the end: turns a lockout into planner.lockout's answer.
+    "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's error first: database down → 503.
+    "planner.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "conf.urls"
@@ -132,6 +135,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # An unreachable server (dropped packets) must not hold a request for minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- broker, results, cache ----------------------------------------------------------
@@ -156,7 +164,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     )
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        # A request that enqueues must not hang when Redis is down: fail fast, the run is
+        # in the database and the sweeper (planner.imports.dispatch_pending) sends it later.
+        "socket_connect_timeout": 1,
+        "socket_timeout": 3,  # above the worker's 1 s BRPOP
+    }
     CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND") or REDIS_URL or CELERY_BROKER_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -166,6 +180,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# One quick retry when publishing (a dropped connection), then give up: the caller records
+# the work in the database and the sweeper dispatches it when the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SYNC_EVERY = 1  # write the schedule after each sent task: its mtime is beat's health
@@ -178,12 +201,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planner.imports.refresh_sources",
         "schedule": 60.0,
     },
+    # Import runs whose task could not be sent (broker down) or was lost: send them again.
+    "dispatch-pending-imports": {
+        "task": "planner.imports.dispatch_pending",
+        "schedule": float(env_int("DISPATCH_SWEEP_SECONDS", 30)),
+    },
 }
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Django's RedisCache with short timeouts, answering as a miss while Redis is down
+    # (planner/cache.py): bundles and feeds are computed, rate limits fail open.
+    CACHES = {"default": {"BACKEND": "planner.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     # Shared between the web, worker and beat processes of `make run`.
     CACHES = {

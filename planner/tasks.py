@@ -36,6 +36,16 @@ def import_run(import_run_id: int) -> str:
     return run.status if run else "skipped"
 
 
+@shared_task(name="planner.imports.dispatch_pending", ignore_result=True)
+def dispatch_pending_imports() -> int:
+    """Beat (every DISPATCH_SWEEP_SECONDS): send the import runs whose task could not be
+    sent when they were created (the broker was down) or was lost. Beat cannot send this
+    while the broker is down either: it runs as soon as the broker is back."""
+    from planner.services.imports import import_runs_dispatch_pending
+
+    return import_runs_dispatch_pending()
+
+
 @shared_task(name="planner.imports.refresh_sources", ignore_result=True)
 def refresh_sources() -> int:
     """Beat: fetch every conference source URL that is due (ETag / If-Modified-Since)."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from planner import csp_reports, health
+from planner.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS, database_unavailable
 
 logger = logging.getLogger("planner.csp")
 
@@ -27,7 +29,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "broker": broker.as_dict(),
         "worker": health.worker_heartbeat(),
     }
-    return JsonResponse(body, status=200 if ok else 503)
+    response = JsonResponse(body, status=200 if ok else 503)
+    if not ok:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @csrf_exempt
@@ -101,6 +106,10 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the exception is handled: a database outage outside a view (e.g. saving
+    # the session in a middleware) is a 503 too, not a 500.
+    if isinstance(sys.exc_info()[1], UNAVAILABLE_ERRORS):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse(
             {"detail": "Server error; it has been logged.", "errors": {}}, status=500

@@ -117,3 +117,19 @@ def own_cache(settings):
             "LOCATION": f"test-{uuid.uuid4().hex}",
         }
     }
+
+
+@pytest.fixture
+def database_down(tmp_path):
+    """The default database pointed at a port nothing listens on (a missing file on SQLite);
+    restored afterwards."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict["PORT"] = 1
+    else:
+        connection.settings_dict["NAME"] = str(tmp_path / "missing-dir" / "db.sqlite3")
+    yield
+    connection.close()
+    connection.settings_dict.clear()
+    connection.settings_dict.update(saved)

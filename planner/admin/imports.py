@@ -98,6 +98,8 @@ class ImportRunAdmin(ConferenceScopedAdmin):
         "schedule_version",
         "created_by",
         "created_at",
+        "dispatched_at",
+        "dispatch_attempts",
         "started_at",
         "finished_at",
         "timings",
@@ -120,6 +122,8 @@ class ImportRunAdmin(ConferenceScopedAdmin):
                     "checksum",
                     "created_by",
                     "created_at",
+                    "dispatched_at",
+                    "dispatch_attempts",
                     "started_at",
                     "finished_at",
                     "timings",
@@ -183,7 +187,15 @@ class ImportRunAdmin(ConferenceScopedAdmin):
             except ValidationFailed as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
-                messages.info(request, "Import queued; this page follows it.")
+                run.refresh_from_db()  # sent on commit: did the broker take it?
+                if run.dispatched_at is None and run.status == ImportStatus.PENDING:
+                    messages.warning(
+                        request,
+                        "Import recorded, but the task queue is unavailable: it starts "
+                        "when the queue is back; this page follows it.",
+                    )
+                else:
+                    messages.info(request, "Import queued; this page follows it.")
                 return HttpResponseRedirect(
                     reverse("admin:planner_importrun_change", args=[run.pk])
                 )

@@ -51,6 +51,15 @@ class ImportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its task was last handed to the broker; empty while the broker "
+        "could not take it (the sweeper sends it when the broker is back).",
+    )
+    dispatch_attempts = models.PositiveIntegerField(
+        default=0, help_text="How many times its task was sent (or tried to be)."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

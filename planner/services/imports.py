@@ -8,6 +8,7 @@ rows behind, and a dry run rolls back after computing the diff.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import time
@@ -19,6 +20,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from planner.enums import ImportStatus
@@ -346,14 +348,76 @@ def conference_for_schedule(*, slug: str, parsed: ParsedSchedule, zone: str = ""
     return Conference(slug=slug, name=name[:200], timezone=tz_name, start_date=start, end_date=end)
 
 
+WAITING_FOR_BROKER = "queued, waiting for the broker"
+# A pending run nobody tried to send (the web process died between commit and publish).
+ORPHAN_AFTER = dt.timedelta(minutes=1)
+# A pending run sent this long ago and still not claimed: the message was lost (e.g. Redis
+# restarted without persistence). Sending it again is harmless: the task claims the run.
+LOST_AFTER = dt.timedelta(minutes=15)
+SWEEP_LIMIT = 100
+
+
 def import_run_submit(**kwargs) -> ImportRun:
-    """Create a pending ImportRun (see import_run_create) and enqueue ``planner.imports.run``
-    for it once the surrounding transaction commits."""
+    """Create a pending ImportRun (see import_run_create) and send ``planner.imports.run``
+    for it once the surrounding transaction commits (:func:`import_run_dispatch`: never
+    raises; with the broker down the run stays pending for the sweeper)."""
+    run = import_run_create(**kwargs)
+    transaction.on_commit(partial(import_run_dispatch, import_run_id=run.pk))
+    return run
+
+
+def import_run_dispatch(*, import_run_id: int) -> bool:
+    """Send the task of a pending run to the broker; True if the broker took it.
+
+    Side effects: ``dispatch_attempts`` + 1 before sending (so the sweeper knows the run is
+    meant for a worker even if this process dies now); ``dispatched_at`` on success; on
+    failure a warning in the log and ``stage`` = WAITING_FOR_BROKER. Never raises: the run
+    is safe in the database and :func:`import_runs_dispatch_pending` sends it later."""
     from planner.tasks import import_run as import_run_task
 
-    run = import_run_create(**kwargs)
-    transaction.on_commit(partial(import_run_task.delay, run.pk))
-    return run
+    pending = ImportRun.objects.filter(pk=import_run_id, status=ImportStatus.PENDING)
+    if not pending.update(dispatch_attempts=F("dispatch_attempts") + 1):
+        return False  # claimed (or gone) meanwhile: nothing to send
+    try:
+        # ignore_result: nobody waits on it (the run row is the result), and subscribing to
+        # a result while Redis is down retries for ~20 s before giving up.
+        import_run_task.apply_async(args=[import_run_id], ignore_result=True)
+    except Exception as error:
+        logger.warning(
+            "import run %s not sent to the broker (%s: %s); the sweeper will retry",
+            import_run_id,
+            type(error).__name__,
+            error,
+        )
+        pending.update(stage=WAITING_FOR_BROKER)
+        return False
+    ImportRun.objects.filter(pk=import_run_id).update(dispatched_at=timezone.now())
+    return True
+
+
+def import_runs_dispatch_pending(*, limit: int = SWEEP_LIMIT) -> int:
+    """Send again the pending runs whose task never reached a worker: sending failed, was
+    never tried, or was lost (see ORPHAN_AFTER, LOST_AFTER). Oldest first; stops at the
+    first failure (the broker is still down). Returns how many were sent."""
+    now = timezone.now()
+    due = (
+        ImportRun.objects.filter(status=ImportStatus.PENDING)
+        .filter(
+            Q(dispatched_at__isnull=True, dispatch_attempts__gt=0)
+            | Q(dispatched_at__isnull=True, created_at__lt=now - ORPHAN_AFTER)
+            | Q(dispatched_at__lt=now - LOST_AFTER)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for run_id in list(due):
+        if not import_run_dispatch(import_run_id=run_id):
+            if ImportRun.objects.filter(pk=run_id, status=ImportStatus.PENDING).exists():
+                break  # the broker refused: the next sweep tries again
+            continue  # a worker claimed it meanwhile
+        sent += 1
+    return sent
 
 
 def import_run_fail(

@@ -95,6 +95,10 @@ class ImportRunListCreate(generics.ListCreateAPIView):
         return self._accepted(run)
 
     def _accepted(self, run: ImportRun) -> Response:
+        # Sent on commit, after the run was saved: show the stage the dispatch left. With the
+        # broker down the run is recorded all the same and answers 202, pending with stage
+        # "queued, waiting for the broker"; the sweeper sends it when the broker is back.
+        run.refresh_from_db()
         body = ImportRunSerializer(run, context={"request": self.request}).data
         location = self.request.build_absolute_uri(f"{run.pk}/")
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
