@@ -22,6 +22,7 @@ from planner.models import (
     PushSubscription,
     Reminder,
 )
+from planner.services.badges import badge_current
 
 
 @admin.register(Attendee)
@@ -65,7 +66,7 @@ class AttendeeAdmin(PersonalRowAdmin):
         attendees = queryset.select_related("conference").order_by(
             "conference__start_date", "conference__name", "display_name", "pk"
         )
-        badges = [Badge.of(attendee) for attendee in attendees]
+        badges = [Badge.of(badge_current(attendee=attendee)) for attendee in attendees]
         if not badges:
             self.message_user(request, "No badges to print.", messages.WARNING)
             return None

@@ -41,7 +41,7 @@ def conference_ids_for(request: HttpRequest) -> list[int] | None:
 def scoped_choices(model: type[models.Model], ids: list[int]) -> models.QuerySet | None:
     """What an organizer of conferences ``ids`` may pick for a link to ``model``: rows of
     those conferences; no account at all (accounts are not theirs to hand out); None when
-    ``model`` is neither."""
+    ``model`` belongs to no conference."""
     from django.contrib.auth import get_user_model
 
     from planner.models import Attendee, PlanItem
@@ -54,6 +54,8 @@ def scoped_choices(model: type[models.Model], ids: list[int]) -> models.QuerySet
         return Attendee.objects.filter(conference_id__in=ids)
     if model is PlanItem:
         return PlanItem.objects.filter(attendee__conference_id__in=ids)
+    if any(f.name == "conference" and f.related_model is Conference for f in model._meta.fields):
+        return model._default_manager.filter(conference_id__in=ids)  # rooms, papers, people…
     return None
 
 
@@ -106,6 +108,14 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
             if scoped is not None:
                 kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = conference_ids_for(request)
+        if ids is not None:
+            scoped = scoped_choices(db_field.related_model, ids)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
