@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL (or CELERY_BROKER_URL) switch to PostgreSQL and Redis
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "planner",
+    "axes",  # after the apps whose logins it watches, as its docs ask
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into planner.lockout's answer
 ]
 
 ROOT_URLCONF = "conf.urls"
@@ -174,6 +177,26 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/admin/login/"
 
+# Login lockout (django-axes; hooks in planner/lockout.py), for the admin and `auth/login`:
+# per (account, client address) and per client address, never per account alone, so a
+# stranger's guesses cannot lock the owner out. Counted in the database, not the cache, so it
+# holds when Redis is down. A success clears that account's failures from that address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "planner.lockout.LoginLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURES_PER_ACCOUNT_AND_IP", 10)  # per (account, address)
+# Per address over all accounts: generous, a venue puts many attendees behind one address.
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 200)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "planner.lockout.client_ip"  # the address DRF's throttles use
+AXES_USERNAME_CALLABLE = "planner.lockout.login_username"
+AXES_LOCKOUT_CALLABLE = "planner.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no forever-growing log of every successful login
+
 # --- i18n / time -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
@@ -188,6 +211,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Conversation photos: refused above this many pixels (read from the header, before decoding;
+# also Pillow's MAX_IMAGE_PIXELS), and scaled down to this longer edge when re-encoded.
+PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_PIXELS", 50_000_000)  # a 48 MP phone photo fits
+PHOTO_MAX_EDGE = env_int("PHOTO_MAX_EDGE", 4096)
 FRONTEND_DIST = Path(env_str("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", False)
 STORAGES = {
@@ -293,5 +320,6 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # each failed login is a warning; not its bookkeeping
     },
 }

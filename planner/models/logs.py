@@ -18,6 +18,7 @@ from planner.models.base import TimestampedModel, at_most_one, choices_check
 from planner.models.program import Booth, Meal, Oral, Poster, Session
 
 MEETUP_PLACES = ["session", "oral", "poster", "booth", "meal"]
+# image/heic: photos stored before uploads were re-encoded; new ones are JPEG, PNG or WebP.
 PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp", "image/heic"]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, cast
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -36,6 +37,7 @@ from django.utils.dateparse import parse_datetime
 
 from planner import rows
 from planner.exceptions import BoardwalkError, Conflict, NotFound, ValidationFailed
+from planner.images import photo_reencode
 from planner.models import (
     Attendee,
     Booth,
@@ -91,8 +93,11 @@ _PHOTO_EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "image/webp": ".webp",
-    "image/heic": ".heic",
 }
+HEIC_REFUSED = (
+    "HEIC photos cannot be checked here; send JPEG (on iPhone: Settings, Camera, Formats, "
+    "Most Compatible)."
+)
 
 
 # --- errors that carry the server's copy ----------------------------------------------------
@@ -510,7 +515,10 @@ def _checked_type(upload: UploadedFile, declared: str) -> str:
     upload.seek(0)
     actual = sniff_image_type(head)
     if actual is None:
-        raise ValidationFailed("Not a JPEG, PNG, WebP or HEIC image.", field="image")
+        raise ValidationFailed("Not a JPEG, PNG or WebP image.", field="image")
+    if actual == "image/heic":
+        # Recognised, but Pillow cannot decode it, so it can be neither checked nor re-encoded.
+        raise ValidationFailed(HEIC_REFUSED, field="image")
     if declared.split(";")[0].strip().lower() != actual:
         raise ValidationFailed(
             f"The file is {actual} but was sent as {declared or 'no type'}.", field="image"
@@ -571,8 +579,11 @@ def conversation_photo_add(
     content_type: str,
     photo_id: uuid.UUID | None = None,
 ) -> PhotoWrite:
-    """Attach an image to a conversation. The type is proven by the file's leading bytes
-    and must equal the declared ``content_type``; at most 10 MB.
+    """Attach an image to a conversation. The type (JPEG, PNG or WebP) is proven by the
+    file's leading bytes and must equal the declared ``content_type``; at most 10 MB and
+    ``PHOTO_MAX_PIXELS`` pixels (checked before decoding). Only the re-encoded image is
+    stored (:func:`planner.images.photo_reencode`: upright, no metadata such as the location,
+    nothing appended, at most ``PHOTO_MAX_EDGE`` pixels along its longer edge).
 
     Idempotent by ``photo_id``: the same bytes again return the stored photo; other bytes
     under that id are a Conflict. Side effects: writes the file to the default storage
@@ -581,8 +592,11 @@ def conversation_photo_add(
     conversation's ``updated_at`` (not its version). Raises NotFound (not the attendee's
     conversation, or deleted), ValidationFailed (``image``), Conflict (``id``)."""
     checked = _checked_type(upload, content_type)
-    digest = _sha256(upload.chunks())
     upload.seek(0)
+    encoded = photo_reencode(upload.read(), content_type=checked)
+    # Of the stored bytes: re-encoding is deterministic, so a replay of the same upload
+    # matches the stored file.
+    digest = _sha256([encoded.data])
     _lock_logbook(attendee)
     conversation = _owned_conversation(attendee=attendee, conversation_id=conversation_id)
     photo_id = photo_id or uuid.uuid4()
@@ -595,10 +609,17 @@ def conversation_photo_add(
     if existing is not None:
         return _replayed_photo(existing=existing, conversation=conversation, digest=digest)
     photo = ConversationPhoto(
-        id=photo_id, conversation=conversation, content_type=checked, size=upload.size or 0
+        id=photo_id,
+        conversation=conversation,
+        content_type=encoded.content_type,
+        size=len(encoded.data),
     )
     # The stored name is ours (id + extension): the client's file name never reaches a path.
-    photo.image.save(f"{photo_id}{_PHOTO_EXTENSIONS[checked]}", upload, save=False)
+    photo.image.save(
+        f"{photo_id}{_PHOTO_EXTENSIONS[encoded.content_type]}",
+        ContentFile(encoded.data),
+        save=False,
+    )
     stored_name = photo.image.name
     kept = False
     try:

@@ -87,7 +87,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # A 1×1 PNG: a real image, so uploads fail only for the reason a test means.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    "1f15c4890000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082"
 )
 POST_ONLY = {
     "personal-sync",

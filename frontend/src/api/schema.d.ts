@@ -33,7 +33,9 @@ export interface paths {
         /**
          * @description Sign in with e-mail and password (session cookie).
          *
-         *     Wrong address, wrong password and inactive account all answer the same 400.
+         *     Wrong address, wrong password and inactive account all answer the same 400. Too many
+         *     failures for one account from one address, or from one address over all accounts, lock
+         *     that address out for a while: 429 with `Retry-After`, even for the right password.
          */
         post: operations["auth_login_create"];
         delete?: never;
@@ -337,8 +339,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * @description Attach an image (multipart field ``image``): JPEG, PNG, WebP or HEIC, proven by
-         *     its leading bytes and matching its declared type, at most 10 MB.
+         * @description Attach an image (multipart field ``image``): JPEG, PNG or WebP, proven by its
+         *     leading bytes and matching its declared type, at most 10 MB and 50 megapixels. The
+         *     server stores its own re-encoding: upright, without metadata such as the location,
+         *     scaled down to 4096 px along the longer edge; `size` is the stored size.
          */
         post: operations["conferences_conversations_photos_create"];
         delete?: never;
@@ -2010,7 +2014,7 @@ export interface components {
         PhotoUploadRequest: {
             /**
              * Format: binary
-             * @description JPEG, PNG, WebP or HEIC, at most 10 MB; the declared type must match the bytes.
+             * @description JPEG, PNG or WebP, at most 10 MB and 50 megapixels (PHOTO_MAX_PIXELS); the declared type must match the bytes. Stored re-encoded: upright, without metadata (no location), at most 4096 px along the longer edge (PHOTO_MAX_EDGE).
              */
             image: string;
             /**

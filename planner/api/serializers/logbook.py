@@ -414,7 +414,11 @@ class LogbookListQuerySerializer(serializers.Serializer):
 
 class PhotoUploadSerializer(serializers.Serializer):
     image = serializers.FileField(
-        help_text="JPEG, PNG, WebP or HEIC, at most 10 MB; the declared type must match the bytes."
+        help_text=(
+            "JPEG, PNG or WebP, at most 10 MB and 50 megapixels (PHOTO_MAX_PIXELS); the declared "
+            "type must match the bytes. Stored re-encoded: upright, without metadata (no "
+            "location), at most 4096 px along the longer edge (PHOTO_MAX_EDGE)."
+        )
     )
     id = serializers.UUIDField(
         required=False, help_text="Client-generated photo id: uploading again is idempotent."

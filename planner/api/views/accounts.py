@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -37,7 +38,8 @@ from planner.api.serializers.accounts import (
     PasswordResetSerializer,
     SignupSerializer,
 )
-from planner.exceptions import NotFound
+from planner.exceptions import NotFound, ValidationFailed
+from planner.lockout import lockout_message, lockout_seconds
 from planner.models.accounts import ApiToken, hash_token
 from planner.services.accounts import (
     api_token_create,
@@ -63,7 +65,8 @@ class AccountsThrottle(ScopedRateThrottle):
     Keyed by client IP when anonymous (DRF's ``get_ident``: set ``NUM_PROXIES`` behind a
     proxy, or X-Forwarded-For can be forged) and by user when signed in. The per-IP limits are
     generous on purpose: a conference venue puts thousands of attendees behind one NAT
-    address. The tight limits are per account, in :class:`AccountsEmailThrottle`."""
+    address. Password guessing is limited per (account, address) by the login lockout
+    (:mod:`planner.lockout`), reset mails per inbox by :class:`AccountsEmailThrottle`."""
 
     rates = {
         "accounts-login": "60/min",
@@ -77,15 +80,15 @@ class AccountsThrottle(ScopedRateThrottle):
 
 
 class AccountsEmailThrottle(AccountsThrottle):
-    """Per e-mail address in the request body, whoever sends it: caps password guessing
-    against one account and reset mails to one inbox, from any number of IPs.
+    """Per e-mail address in the request body, whoever sends it: caps reset mails to one
+    inbox, from any number of IPs. Not for login: a per-account limit would let anyone lock
+    the owner out (login is limited per account *and* address, in :mod:`planner.lockout`).
 
     Uses the view's ``throttle_email_scope``. A body without an ``email`` string is left to
     the per-client throttle (and to validation)."""
 
     scope_attr = "throttle_email_scope"
     rates = {
-        "accounts-login-email": "10/min",
         "accounts-password-reset-email": "5/hour",
     }
 
@@ -195,12 +198,13 @@ class SignupView(APIView):
 class LoginView(APIView):
     """Sign in with e-mail and password (session cookie).
 
-    Wrong address, wrong password and inactive account all answer the same 400."""
+    Wrong address, wrong password and inactive account all answer the same 400. Too many
+    failures for one account from one address, or from one address over all accounts, lock
+    that address out for a while: 429 with `Retry-After`, even for the right password."""
 
     permission_classes = [permissions.AllowAny, CsrfUnlessToken]
-    throttle_classes = [AccountsThrottle, AccountsEmailThrottle]
+    throttle_classes = [AccountsThrottle]
     throttle_scope = "accounts-login"
-    throttle_email_scope = "accounts-login-email"
 
     @extend_schema(
         tags=TAGS,
@@ -217,7 +221,14 @@ class LoginView(APIView):
     def post(self, request):
         incoming = LoginSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        user = user_authenticate(**incoming.validated_data, request=request._request)
+        try:
+            user = user_authenticate(**incoming.validated_data, request=request._request)
+        except ValidationFailed:
+            # axes flags the request when this attempt was refused as locked out, or was the
+            # failure that reached a limit.
+            if getattr(request._request, "axes_locked_out", False):
+                raise Throttled(wait=lockout_seconds(), detail=lockout_message()) from None
+            raise
         login(request, user)
         return Response(MeSerializer(user).data)
 

@@ -361,8 +361,10 @@ class ConversationPhotoCreate(LogbookView, APIView):
         },
     )
     def post(self, request: Request, slug: str, conversation_id: uuid.UUID) -> Response:
-        """Attach an image (multipart field ``image``): JPEG, PNG, WebP or HEIC, proven by
-        its leading bytes and matching its declared type, at most 10 MB."""
+        """Attach an image (multipart field ``image``): JPEG, PNG or WebP, proven by its
+        leading bytes and matching its declared type, at most 10 MB and 50 megapixels. The
+        server stores its own re-encoding: upright, without metadata such as the location,
+        scaled down to 4096 px along the longer edge; `size` is the stored size."""
         attendee = self.attendee()
         incoming = PhotoUploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

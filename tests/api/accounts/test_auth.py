@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from planner.api.views.accounts import AccountsEmailThrottle, AccountsThrottle
+from planner.api.views.accounts import AccountsThrottle
 from planner.services.accounts import EMAIL_TAKEN
 from tests.factories import UserFactory
 
@@ -258,25 +258,3 @@ def test_account_endpoints_throttled_per_client_address(api, url_name, scope):
     assert throttled.json()["errors"] == {}
     assert int(throttled["Retry-After"]) > 0
     assert elsewhere.status_code == 400
-
-
-@pytest.mark.django_db
-def test_login_throttled_per_email_from_any_client(api, user):
-    limit = _limit(AccountsEmailThrottle, "accounts-login-email")
-    url = reverse("accounts-login")
-    for attempt in range(limit):
-        response = api.post(
-            url,
-            {"email": user.email, "password": f"guess {attempt}"},
-            format="json",
-            REMOTE_ADDR=f"192.0.2.{attempt}",
-        )
-        assert response.json() == WRONG
-
-    guessed_right = api.post(
-        url, {"email": user.email.upper(), "password": PASSWORD}, REMOTE_ADDR="198.51.100.1"
-    )
-    someone_else = api.post(url, {"email": "other@example.org", "password": "x"})
-
-    assert guessed_right.status_code == 429
-    assert someone_else.json() == WRONG
