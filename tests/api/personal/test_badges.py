@@ -396,9 +396,11 @@ def test_rotated_badge_token_is_not_stored_either(api, attendee, conference, oth
     assert "replaced" in replaced.json()["errors"]["badge"][0]
 
 
-def test_badge_token_needs_the_key_not_only_the_database(api, attendee, conference, settings):
+def test_badge_token_needs_the_key_not_only_the_database(
+    api, attendee, conference, settings, other_api
+):
     """What a database copy holds is not enough to print someone's badge: the token depends
-    on BADGE_TOKEN_KEY, which is not in the database."""
+    on BADGE_TOKEN_KEY, which is not in the database. A new key replaces the badge."""
     before = _badge_token(api, conference)
     settings.BADGE_TOKEN_KEY = "another deployment's key, 50 characters long......."
 
@@ -406,3 +408,7 @@ def test_badge_token_needs_the_key_not_only_the_database(api, attendee, conferen
 
     assert after != before
     assert _badge_token(api, conference) == after  # stable under one key
+    assert _scan(other_api, conference, after).status_code == 201
+    replaced = _scan(other_api, conference, before)
+    assert replaced.status_code == 400
+    assert "replaced" in replaced.json()["errors"]["badge"][0]
