@@ -53,6 +53,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Badge QR tokens are an HMAC of a per-badge salt under this key; only their hash is stored.
+# Changing it replaces every badge (printed ones then scan as "replaced").
+BADGE_TOKEN_KEY = env_str("BADGE_TOKEN_KEY") or SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

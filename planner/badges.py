@@ -1,7 +1,8 @@
 """QR payloads and images: badge codes, poster-board codes and webcal links.
 
-Every QR holds an absolute URL on this site (``SITE_URL``). Badges hold an opaque random
-token, never an id; poster boards hold the poster's PWA route, so a phone camera opens the
+Every QR holds an absolute URL on this site (``SITE_URL``). Badges hold an opaque token,
+never an id, derived from a random per-badge salt with BADGE_TOKEN_KEY and never stored
+(``Attendee.badge_token``); poster boards hold the poster's PWA route, so a phone camera opens the
 poster in the app and the PWA's own scanner can read the same code.
 """
 

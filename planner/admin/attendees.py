@@ -10,7 +10,7 @@ from django.db.models import F
 from django.template.response import TemplateResponse
 from django.utils.safestring import SafeString, mark_safe
 
-from planner.admin.base import ConferenceScopedAdmin, format_span
+from planner.admin.base import PersonalRowAdmin, format_span
 from planner.badges import badge_url, qr_svg
 from planner.models import (
     Attendee,
@@ -22,10 +22,16 @@ from planner.models import (
     PushSubscription,
     Reminder,
 )
+from planner.services.badges import badge_current
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(ConferenceScopedAdmin):
+class AttendeeAdmin(PersonalRowAdmin):
+    """Organizers may correct what a badge prints (name, affiliation); the rest is the
+    attendee's own choice (what a scan shares, reminders, feeds) and read-only to them."""
+
+    owner_fields = ("user",)
+    organizer_editable = ("display_name", "affiliation")
     list_display = ["display_name", "user", "affiliation", "reminder_minutes", "conference"]
     list_filter = ["conference"]
     list_select_related = ["conference", "user"]
@@ -35,6 +41,24 @@ class AttendeeAdmin(ConferenceScopedAdmin):
     exclude = ["feed_token_hash"]
     actions = ["print_badges"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return readonly
+        excluded = set(self.exclude or [])
+        return [
+            *readonly,
+            *(
+                f.name
+                for f in self.model._meta.fields
+                if f.editable
+                and f.name not in readonly
+                and f.name not in self.organizer_editable
+                and f.name not in excluded
+                and not f.primary_key
+            ),
+        ]
+
     @admin.action(description="Print badges for the selected attendees")
     def print_badges(self, request, queryset):
         """A printable A4 sheet, 8 badges a page. ``queryset`` is the changelist's, so an
@@ -42,7 +66,7 @@ class AttendeeAdmin(ConferenceScopedAdmin):
         attendees = queryset.select_related("conference").order_by(
             "conference__start_date", "conference__name", "display_name", "pk"
         )
-        badges = [Badge.of(attendee) for attendee in attendees]
+        badges = [Badge.of(badge_current(attendee=attendee)) for attendee in attendees]
         if not badges:
             self.message_user(request, "No badges to print.", messages.WARNING)
             return None
@@ -81,7 +105,8 @@ class Badge:
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(ConferenceScopedAdmin):
+class PlanItemAdmin(PersonalRowAdmin):
+    owner_fields = ("attendee",)
     conference_path = "attendee__conference"
     list_display = ["attendee", "target", "status", "reminder_minutes", "created_at"]
     list_filter = ["status", "attendee__conference"]
@@ -103,7 +128,8 @@ class PlanItemAdmin(ConferenceScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ConferenceScopedAdmin):
+class ReminderAdmin(PersonalRowAdmin):
+    owner_fields = ("plan_item",)
     conference_path = "plan_item__attendee__conference"
     list_display = ["plan_item", "channel", "state", "fire_local", "attempts", "last_error"]
     list_filter = ["state", "channel", "plan_item__attendee__conference"]
@@ -117,7 +143,8 @@ class ReminderAdmin(ConferenceScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ConferenceScopedAdmin):
+class NotificationAdmin(PersonalRowAdmin):
+    owner_fields = ("attendee",)
     conference_path = "attendee__conference"
     list_display = ["title", "kind", "attendee", "created_at", "read_at"]
     list_filter = ["kind", "attendee__conference"]

@@ -38,6 +38,27 @@ def conference_ids_for(request: HttpRequest) -> list[int] | None:
     return cached
 
 
+def scoped_choices(model: type[models.Model], ids: list[int]) -> models.QuerySet | None:
+    """What an organizer of conferences ``ids`` may pick for a link to ``model``: rows of
+    those conferences; no account at all (accounts are not theirs to hand out); None when
+    ``model`` belongs to no conference."""
+    from django.contrib.auth import get_user_model
+
+    from planner.models import Attendee, PlanItem
+
+    if model is Conference:
+        return Conference.objects.filter(id__in=ids)
+    if issubclass(model, get_user_model()):
+        return model._default_manager.none()
+    if model is Attendee:
+        return Attendee.objects.filter(conference_id__in=ids)
+    if model is PlanItem:
+        return PlanItem.objects.filter(attendee__conference_id__in=ids)
+    if any(f.name == "conference" and f.related_model is Conference for f in model._meta.fields):
+        return model._default_manager.filter(conference_id__in=ids)  # rooms, papers, people…
+    return None
+
+
 def format_span(start: dt.datetime | None, end: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
     """'Sun 25 Oct 09:00–10:30 IST' in the conference zone; the end day is shown when it differs."""
     if start is None:
@@ -58,9 +79,16 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
     """An admin for rows that belong to a conference through ``conference_path``.
 
     Organizers see and choose only the conferences they organize; superusers see all.
+
+    A saved row never changes hands: its ``conference`` and its ``owner_fields`` (the account
+    or attendee it belongs to) are read-only once it exists, for everyone. Re-pointing an
+    attendee row at another account or conference would hand that attendee's plan and
+    logbook to whoever owns the target (issue 9, defect 1). When a row is added, the choices
+    for those fields are only rows of the organizer's own conferences, and never accounts.
     """
 
     conference_path = "conference"
+    owner_fields: tuple[str, ...] = ()
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_per_page = 100
     show_full_result_count = False  # one COUNT(*) less on every changelist page
@@ -75,9 +103,28 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ids = conference_ids_for(request)
-        if db_field.related_model is Conference and ids is not None:
-            kwargs["queryset"] = Conference.objects.filter(id__in=ids)
+        if ids is not None:
+            scoped = scoped_choices(db_field.related_model, ids)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = conference_ids_for(request)
+        if ids is not None:
+            scoped = scoped_choices(db_field.related_model, ids)
+            if scoped is not None:
+                kwargs["queryset"] = scoped
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fixed = [*self.owner_fields]
+            if any(f.name == "conference" for f in self.model._meta.concrete_fields):
+                fixed.append("conference")
+            readonly += [name for name in fixed if name not in readonly]
+        return readonly
 
     # --- the conference's zone -----------------------------------------------------------------
     def conference_for_form(self, request: HttpRequest, object_id: str | None) -> Conference | None:
@@ -164,6 +211,20 @@ class ConferenceScopedAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.boardwalk_conference_path = self.conference_path
         return form
+
+
+class PersonalRowAdmin(ConferenceScopedAdmin):
+    """Rows that are an attendee's own (their attendance, plan, reminders, notifications).
+
+    They are made by the attendee (signing up, joining, starring) and by services, never by
+    an organizer; a superuser may add one for support. Who they belong to never changes.
+    Nor does an organizer delete them: deleting an attendee deletes their plan and logbook."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 def _edit_from_form(form, obj, *, created: bool) -> Edit:

@@ -80,6 +80,12 @@ class ConferenceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def get_readonly_fields(self, request, obj=None):
+        # Appointing organizers hands out access to a conference's attendees: a superuser's
+        # call. It also keeps the list of every account off organizers' screens.
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else [*readonly, "organizers"]
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         program_fields = set(form.changed_data) - {

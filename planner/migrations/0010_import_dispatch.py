@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0008_feeds_and_badges'),
+        ('planner', '0009_badge_token_hash'),
     ]
 
     operations = [

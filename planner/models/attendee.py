@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import base64
 import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from planner.enums import Channel, ShareableField
+from planner.models.accounts import hash_token
 from planner.models.base import TimestampedModel
 from planner.models.conference import Conference
 from planner.models.program import choice_list_validator
@@ -17,8 +20,37 @@ SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
 def new_badge_token() -> str:
-    """An opaque random token (192 bits) for badge QR codes; never derived from an id."""
+    """The random badge token stored before migration 0009 (kept: 0001 refers to it)."""
     return secrets.token_urlsafe(24)
+
+
+def new_badge_salt() -> str:
+    """Random per badge (128 bits); a new one replaces the badge."""
+    return secrets.token_urlsafe(16)
+
+
+def badge_token_for(salt: str) -> str:
+    """The token a badge's QR holds: HMAC-SHA256 of the row's salt under BADGE_TOKEN_KEY,
+    192 bits of it in URL-safe base64 (32 characters). Nothing stored in the database is
+    enough to compute it: a leaked copy of the database cannot print anyone's badge."""
+    mac = salted_hmac(
+        "planner.badge", salt, secret=settings.BADGE_TOKEN_KEY, algorithm="sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()
+
+
+class BadgeTokenHashField(models.CharField):
+    """``hash_token`` of the badge token of the row's ``badge_salt``, filled in as the row is
+    inserted (like ``auto_now_add``), so every way of creating an attendee (``create()``,
+    ``bulk_create()``, the admin, factories) stores the hash scans look up. Rotation and a
+    changed BADGE_TOKEN_KEY set it explicitly (planner.services.badges)."""
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if add and not value:
+            value = hash_token(badge_token_for(model_instance.badge_salt))
+            setattr(model_instance, self.attname, value)
+        return value
 
 
 def default_shared_fields() -> list[str]:
@@ -59,9 +91,10 @@ class Attendee(TimestampedModel):
     reminder_channels = models.JSONField(
         default=default_channels, blank=True, validators=[choice_list_validator(Channel)]
     )
-    badge_token = models.CharField(
-        max_length=64, unique=True, default=new_badge_token, editable=False
-    )
+    # The badge token itself is never stored (``badge_token`` derives it from the salt with
+    # BADGE_TOKEN_KEY); scans find the attendee by its SHA-256, like API and feed tokens.
+    badge_salt = models.CharField(max_length=32, default=new_badge_salt, editable=False)
+    badge_token_hash = BadgeTokenHashField(max_length=64, unique=True, editable=False)
     # Only the SHA-256 of the feed token is kept: the URL is shown once, then cannot be recovered.
     feed_token_hash = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
@@ -92,13 +125,22 @@ class Attendee(TimestampedModel):
                 condition=~Q(display_name=""), name="attendee_display_name_required"
             ),
             models.CheckConstraint(
-                condition=~Q(badge_token=""), name="attendee_badge_token_required"
+                condition=~Q(badge_salt=""), name="attendee_badge_salt_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(badge_token_hash__regex=SHA256_HEX),
+                name="attendee_badge_token_hash_sha256",
             ),
             models.CheckConstraint(
                 condition=Q(feed_token_hash__isnull=True) | Q(feed_token_hash__regex=SHA256_HEX),
                 name="attendee_feed_token_hash_sha256",
             ),
         ]
+
+    @property
+    def badge_token(self) -> str:
+        """The token this attendee's badge QR holds, derived on demand, never stored."""
+        return badge_token_for(self.badge_salt)
 
     def __str__(self) -> str:
         return (

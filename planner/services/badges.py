@@ -22,7 +22,7 @@ from planner.enums import MeetupSource, ShareableField
 from planner.exceptions import NotFound, ValidationFailed
 from planner.models import Attendee, Meetup, RetiredBadge
 from planner.models.accounts import hash_token
-from planner.models.attendee import new_badge_token
+from planner.models.attendee import badge_token_for, new_badge_salt
 from planner.services.logbook import AlreadyMet, StaleEntry, meetup_upsert
 
 
@@ -51,17 +51,49 @@ def shared_profile(attendee: Attendee) -> dict[str, str]:
 
 @transaction.atomic
 def badge_rotate(*, attendee: Attendee) -> Attendee:
-    """Give the attendee a new badge token (a lost or photographed badge).
+    """Give the attendee a new badge (a lost or photographed badge): a new salt, so a new
+    token.
 
-    Side effects: the old token is kept only as a hash in RetiredBadge, so a scan of it is
-    refused as "replaced" rather than "unknown"; printed badges with it stop working. Two
-    rotations at once (a double tap) run one after the other."""
-    locked = Attendee.objects.select_for_update(of=("self",)).only("badge_token")
-    attendee.badge_token = locked.order_by().get(pk=attendee.pk).badge_token
-    RetiredBadge.objects.create(attendee=attendee, token_hash=hash_token(attendee.badge_token))
-    attendee.badge_token = new_badge_token()
+    Side effects: the old token's hash moves to RetiredBadge, so a scan of it is refused as
+    "replaced" rather than "unknown"; printed badges with it stop working. Two rotations at
+    once (a double tap) run one after the other."""
+    locked = Attendee.objects.select_for_update(of=("self",)).only("badge_token_hash")
+    old_hash = locked.order_by().get(pk=attendee.pk).badge_token_hash
+    RetiredBadge.objects.get_or_create(token_hash=old_hash, defaults={"attendee": attendee})
+    attendee.badge_salt = new_badge_salt()
+    attendee.badge_token_hash = hash_token(badge_token_for(attendee.badge_salt))
     attendee.badge_rotated_at = timezone.now()
-    attendee.save(update_fields=["badge_token", "badge_rotated_at", "updated_at"])
+    attendee.save(
+        update_fields=["badge_salt", "badge_token_hash", "badge_rotated_at", "updated_at"]
+    )
+    return attendee
+
+
+def badge_current(*, attendee: Attendee) -> Attendee:
+    """The attendee, with a badge that scans under the current BADGE_TOKEN_KEY.
+
+    The token is derived with the key, so after the key changes the stored hash belongs to a
+    token nobody can show any more. The first time the badge is shown again (to its owner,
+    or on an organizer's badge sheet) that hash is retired (badges printed before scan as
+    "replaced") and the new token's hash stored.
+    Side effects: none when the key did not change (one SHA-256, no query); else one
+    RetiredBadge and one update of the row, under a row lock."""
+    if hash_token(attendee.badge_token) == attendee.badge_token_hash:
+        return attendee
+    with transaction.atomic():
+        locked = (
+            Attendee.objects.select_for_update(of=("self",))
+            .only("badge_salt", "badge_token_hash")
+            .order_by()
+            .get(pk=attendee.pk)
+        )
+        attendee.badge_salt = locked.badge_salt
+        attendee.badge_token_hash = hash_token(badge_token_for(locked.badge_salt))
+        if locked.badge_token_hash != attendee.badge_token_hash:
+            RetiredBadge.objects.get_or_create(
+                token_hash=locked.badge_token_hash, defaults={"attendee": attendee}
+            )
+            attendee.save(update_fields=["badge_token_hash", "updated_at"])
     return attendee
 
 
@@ -72,7 +104,9 @@ def _scanned_attendee(*, scanner: Attendee, scanned_text: str) -> Attendee:
             "This QR code is not a Boardwalk badge (badge codes open /b/…).", field="badge"
         )
     scanned = (
-        Attendee.objects.select_related("conference", "user").filter(badge_token=token).first()
+        Attendee.objects.select_related("conference", "user")
+        .filter(badge_token_hash=hash_token(token))
+        .first()
     )
     if scanned is None:
         if RetiredBadge.objects.filter(token_hash=hash_token(token)).exists():

@@ -239,7 +239,7 @@ def _snapshot(world) -> tuple:
         ConversationPhoto.objects.filter(pk=world["photo"].pk).exists(),
         ApiToken.objects.filter(pk=world["token"].pk).exists(),
         Attendee.objects.filter(pk=world["a"].pk)
-        .values_list("badge_token", "feed_token_hash", "feed_include_meetups")
+        .values_list("badge_token_hash", "feed_token_hash", "feed_include_meetups")
         .first(),
         Meetup.objects.count(),
     )

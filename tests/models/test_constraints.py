@@ -209,7 +209,10 @@ def _():
 case("attendee_reminder_within_day")(lambda: f.AttendeeFactory(reminder_minutes=1441))
 case("attendee_orcid_format")(lambda: f.AttendeeFactory(orcid="1234"))
 case("attendee_display_name_required")(lambda: f.AttendeeFactory(display_name=""))
-case("attendee_badge_token_required")(lambda: f.AttendeeFactory(badge_token=""))
+case("attendee_badge_salt_required")(lambda: f.AttendeeFactory(badge_salt=""))
+case("attendee_badge_token_hash_sha256")(
+    lambda: f.AttendeeFactory(badge_token_hash="the-raw-token-itself")
+)
 case("attendee_feed_token_hash_sha256")(
     lambda: f.AttendeeFactory(feed_token_hash="the-raw-token-itself")
 )
@@ -489,7 +492,7 @@ def test_valid_graph_is_accepted():
 def test_badge_token_is_unique():
     first = f.AttendeeFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        f.AttendeeFactory(badge_token=first.badge_token)
+        f.AttendeeFactory(badge_token_hash=first.badge_token_hash)
 
 
 @pytest.mark.django_db

@@ -41,7 +41,13 @@ from planner.badges import badge_url, qr_png, qr_svg, webcal_url
 from planner.exceptions import NotFound
 from planner.models import Attendee, Meetup
 from planner.selectors.feeds import public_feeds, scans_received
-from planner.services.badges import badge_rotate, badge_scan, badge_share_back, shared_profile
+from planner.services.badges import (
+    badge_current,
+    badge_rotate,
+    badge_scan,
+    badge_share_back,
+    shared_profile,
+)
 from planner.services.feeds import feed_options_update, feed_token_revoke, feed_token_rotate
 
 
@@ -65,7 +71,8 @@ class BadgeView(PersonalView, APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """Your badge at this conference: the URL its QR holds and the QR as SVG."""
-        return Response(BadgeSerializer(_badge(self.attendee(), slug)).data)
+        attendee = badge_current(attendee=self.attendee())
+        return Response(BadgeSerializer(_badge(attendee, slug)).data)
 
 
 class BadgeRotate(PersonalView, APIView):
@@ -94,7 +101,8 @@ class _BadgeImage(PersonalView, APIView):
 
     def get(self, request: Request, slug: str) -> HttpResponse:
         response = HttpResponse(
-            self.render_qr(badge_url(self.attendee())), content_type=self.content_type
+            self.render_qr(badge_url(badge_current(attendee=self.attendee()))),
+            content_type=self.content_type,
         )
         response["Cache-Control"] = "private, no-cache"
         response["Content-Disposition"] = f'inline; filename="badge-{slug}.{self.extension}"'

@@ -354,3 +354,61 @@ def test_sharing_back_is_not_a_scan_of_the_scanner(api, attendee, bob, conferenc
     )
 
     assert api.get(_url(conference, "scans/received/")).json()["results"] == []
+
+
+# --- issue 9, defect 8: the badge token is derived, never stored ---------------------------------
+
+
+def _attendee_row(pk: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM planner_attendee WHERE id = %s", [pk])
+        return [str(value) for value in cursor.fetchone()]
+
+
+def _badge_token(api, conference) -> str:
+    return api.get(_url(conference, "badge/")).json()["url"].rsplit("/b/", 1)[1]
+
+
+def _every_attendee_row() -> list[list[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM planner_attendee")
+        return [[str(value) for value in row] for row in cursor.fetchall()]
+
+
+def test_badge_token_is_nowhere_in_the_attendee_row(api, attendee, conference, other_api):
+    token = _badge_token(api, conference)
+
+    assert all(token not in value for value in _attendee_row(attendee.pk))
+    assert all(token not in value for row in _every_attendee_row() for value in row)
+    # ...and the badge still works: someone else scans it.
+    assert _scan(other_api, conference, f"{settings.SITE_URL}/b/{token}").status_code == 201
+
+
+def test_rotated_badge_token_is_not_stored_either(api, attendee, conference, other_api):
+    old = _badge_token(api, conference)
+    new = api.post(_url(conference, "badge/rotate/")).json()["url"].rsplit("/b/", 1)[1]
+
+    assert new != old
+    assert all(new not in v and old not in v for v in _attendee_row(attendee.pk))
+    assert _scan(other_api, conference, new).status_code == 201
+    replaced = _scan(other_api, conference, old)
+    assert replaced.status_code == 400
+    assert "replaced" in replaced.json()["errors"]["badge"][0]
+
+
+def test_badge_token_needs_the_key_not_only_the_database(
+    api, attendee, conference, settings, other_api
+):
+    """What a database copy holds is not enough to print someone's badge: the token depends
+    on BADGE_TOKEN_KEY, which is not in the database. A new key replaces the badge."""
+    before = _badge_token(api, conference)
+    settings.BADGE_TOKEN_KEY = "another deployment's key, 50 characters long......."
+
+    after = _badge_token(api, conference)
+
+    assert after != before
+    assert _badge_token(api, conference) == after  # stable under one key
+    assert _scan(other_api, conference, after).status_code == 201
+    replaced = _scan(other_api, conference, before)
+    assert replaced.status_code == 400
+    assert "replaced" in replaced.json()["errors"]["badge"][0]
