@@ -2538,7 +2538,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2753,7 +2753,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedConferenceList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2966,7 +2966,7 @@ export interface operations {
                     "application/json": components["schemas"]["Badge"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3945,7 +3945,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedImportRunList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4592,7 +4592,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPlanItemList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5015,7 +5015,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRoomList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5130,7 +5130,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedScanReceivedList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5434,7 +5434,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTrackList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5583,7 +5583,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedApiTokenList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
