@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -59,7 +59,7 @@ def deeper_than(text: str, limit: int) -> bool:
 def _problem(text: str) -> str | None:
     if "\x00" in text:
         return NUL
-    if _SURROGATE.search(text):
+    if not text.isascii() and _SURROGATE.search(text):
         return SURROGATE
     return None
 
@@ -70,35 +70,91 @@ def _path_name(path: Sequence[str]) -> str:
     return ".".join(p if len(p) <= _MAX_PATH_PART else p[:_MAX_PATH_PART] + "…" for p in path)
 
 
+def _all_storable(data: Any) -> bool:
+    """A fast, conservative check in C: True only if no string in ``data`` (keys included)
+    holds a lone surrogate or a NUL. False means "walk and see" (a literal backslash-u0000
+    in some text also says False)."""
+    try:
+        dumped = json.dumps(data, ensure_ascii=False, check_circular=False)
+        dumped.encode("utf-8")  # a lone surrogate cannot be encoded
+    except (UnicodeEncodeError, ValueError, RecursionError):
+        return False
+    return "\\u0000" not in dumped
+
+
 def unstorable_text(data: Any, *, prefix: Sequence[str] = ()) -> dict[str, list[str]]:
     """Errors by dotted path for every string in ``data`` (keys included, walked without
     recursion) that holds a lone surrogate or a NUL; empty when all text is storable.
     A bad key is reported at its object's path and its value is not walked (the path
     could not name it). At most ``MAX_REPORTED_PATHS`` paths."""
+    if isinstance(data, dict | list) and _all_storable(data):
+        return {}
     errors: dict[str, list[str]] = {}
 
-    def report(path: Sequence[str], message: str) -> None:
-        messages = errors.setdefault(_path_name(path), [])
+    def report(parent: _Node | None, key: str | None, message: str) -> None:
+        path: list[str] = [] if key is None else [key]
+        while parent is not None:
+            if parent.key is not None:
+                path.append(parent.key)
+            parent = parent.parent
+        messages = errors.setdefault(_path_name([*prefix, *reversed(path)]), [])
         if message not in messages:
             messages.append(message)
 
-    stack: list[tuple[Any, tuple[str, ...]]] = [(data, tuple(prefix))]
+    if not isinstance(data, dict | list):
+        problem = _problem(data) if isinstance(data, str) else None
+        if problem:
+            report(None, None, problem)
+        return errors
+    # Depth first with one iterator per open container (at most MAX_JSON_DEPTH): what is
+    # allocated per value is freed at once, so a body of a million values stays cheap. Each
+    # container links to its parent; a path is only built when something is reported.
+    stack: list[tuple[Iterator[tuple[Any, Any]], _Node | None]] = [(_entries(data), None)]
     while stack and len(errors) < MAX_REPORTED_PATHS:
-        value, path = stack.pop()
-        if isinstance(value, str):
-            problem = _problem(value)
-            if problem:
-                report(path, problem)
-        elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                problem = _problem(key) if isinstance(key, str) else None
+        entries, node = stack[-1]
+        for key, item in entries:
+            if isinstance(key, str):
+                problem = _problem(key)
                 if problem:
-                    report(path, KEY_NUL if problem == NUL else KEY_SURROGATE)
-                else:
-                    stack.append((item, (*path, str(key))))
-        elif isinstance(value, list):
-            stack.extend((item, (*path, str(i))) for i, item in reversed(list(enumerate(value))))
+                    report(node, None, KEY_NUL if problem == NUL else KEY_SURROGATE)
+                    continue
+            if isinstance(item, str):
+                problem = _problem(item)
+                if problem:
+                    report(node, str(key), problem)
+                    if len(errors) >= MAX_REPORTED_PATHS:
+                        break
+            elif item and isinstance(item, dict | list):
+                stack.append((_entries(item), _Node(node, str(key))))
+                break
+        else:
+            stack.pop()
     return errors
+
+
+_CHUNK = 256
+
+
+def _entries(container: dict | list) -> Iterator[tuple[Any, Any]]:
+    """The container's (key, value) pairs that may hold unstorable text: a large container
+    is checked in chunks by the C encoder first, so one bad string among a million values
+    costs a walk of one chunk, not of the million."""
+    pairs = list(container.items()) if isinstance(container, dict) else list(enumerate(container))
+    if len(pairs) <= _CHUNK:
+        yield from pairs
+        return
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
+        if not _all_storable([[key, value] for key, value in chunk]):
+            yield from chunk
+
+
+class _Node:
+    __slots__ = ("key", "parent")
+
+    def __init__(self, parent: _Node | None, key: str | None) -> None:
+        self.parent = parent
+        self.key = key
 
 
 def _refuse_constant(name: str) -> float:
