@@ -314,7 +314,17 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
 
 # --- API ----------------------------------------------------------------------------------
 
+# Largest JSON or form body (file uploads are not counted: photos have their own 10 MB
+# check). A logbook PUT at every field's maximum, non-ASCII sent as \u escapes, is ~4.3 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
 REST_FRAMEWORK = {
+    # JSON nested at most 32 deep and with text PostgreSQL can store (planner/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "planner.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "planner.api.authentication.TokenAuthentication",

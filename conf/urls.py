@@ -31,5 +31,6 @@ urlpatterns = [
     ),
 ]
 
+handler400 = "planner.views.bad_request"
 handler404 = "planner.views.not_found"
 handler500 = "planner.views.server_error"

@@ -6,12 +6,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from planner import csp_reports, health
+from planner.api.exceptions import request_refusal
 from planner.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS, database_unavailable
 
 logger = logging.getLogger("planner.csp")
@@ -103,6 +106,20 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     if _is_api(request):
         return JsonResponse({"detail": "Not found.", "errors": {}}, status=404)
     return HttpResponse("Not found.", status=404, content_type="text/plain; charset=utf-8")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 for requests Django refuses before a view answers (a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE read by middleware, a bad Host…): the API's error shape
+    under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        detail = (
+            request_refusal(exception)
+            if isinstance(exception, SuspiciousOperation)
+            else "Bad request."
+        )
+        return JsonResponse({"detail": detail, "errors": {}}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 _DESCRIPTIONS = {
-    "400": "Invalid input; `errors` names the fields.",
+    "400": "Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). "
+    "Also a body over the size limit or JSON nested more than 32 levels (`errors` empty).",
     "401": "Authentication failed (a bad or revoked token).",
     "403": "Not authenticated, or not allowed.",
     "404": "Not found, or not yours (the two are never told apart).",

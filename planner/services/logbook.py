@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from typing import Any, Literal, cast
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -50,6 +51,8 @@ from planner.models import (
     Session,
 )
 from planner.models.logs import MEETUP_PLACES, LogEntry
+
+logger = logging.getLogger(__name__)
 
 EntryType = Literal["conversation", "meetup"]
 LOG_MODELS: dict[str, type[PosterConversation] | type[Meetup]] = {
@@ -451,7 +454,9 @@ class SyncOutcome:
 def logbook_sync(*, attendee: Attendee, writes: Sequence[SyncWrite]) -> list[SyncOutcome]:
     """Apply writes in order, each in its own savepoint: a refused write is rolled back and
     reported, and never spoils the others. Later writes see earlier ones (a create then an
-    edit of the same id in one batch works).
+    edit of the same id in one batch works). A value the database refuses (DataError; or
+    text SQLite's driver cannot encode) refuses that write alone, as ValidationFailed: the
+    caller validates, this keeps a gap in validation from sticking a client's offline queue.
 
     Side effects: those of each upsert/delete."""
     outcomes: list[SyncOutcome] = []
@@ -461,6 +466,10 @@ def logbook_sync(*, attendee: Attendee, writes: Sequence[SyncWrite]) -> list[Syn
                 outcomes.append(_apply(attendee=attendee, write=write))
         except BoardwalkError as error:
             outcomes.append(SyncOutcome(write=write, error=error))
+        except (DataError, UnicodeEncodeError):
+            logger.warning("Sync write %s refused by the database", write.id, exc_info=True)
+            refused = ValidationFailed("The database refused a value of this write.")
+            outcomes.append(SyncOutcome(write=write, error=refused))
     return outcomes
 
 

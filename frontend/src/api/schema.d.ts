@@ -2542,7 +2542,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2757,7 +2757,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedConferenceList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2970,7 +2970,7 @@ export interface operations {
                     "application/json": components["schemas"]["Badge"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3949,7 +3949,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedImportRunList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4596,7 +4596,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedPlanItemList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5019,7 +5019,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedRoomList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5134,7 +5134,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedScanReceivedList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5438,7 +5438,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedTrackList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5587,7 +5587,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaginatedApiTokenList"];
                 };
             };
-            /** @description Invalid input; `errors` names the fields. */
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
                 headers: {
                     [name: string]: unknown;

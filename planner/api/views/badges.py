@@ -19,12 +19,12 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planner.access import conference_public
+from planner.api.parsers import JSONParser
 from planner.api.serializers.badges import (
     BadgeSerializer,
     FeedSettingsSerializer,

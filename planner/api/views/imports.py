@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from planner.access import conference_for_organizer
+from planner.api.parsers import JSONParser
 from planner.api.serializers.imports import ImportRequestSerializer, ImportRunSerializer
 from planner.exceptions import ValidationFailed
 from planner.importers import parse_schedule

@@ -16,11 +16,13 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from planner.api.exceptions import flatten_errors
+from planner.api.parsers import BatchJSONParser, JSONParser, unstorable_text
 from planner.api.serializers.logbook import (
     MAX_SYNC_WRITES,
     ChangesPageSerializer,
@@ -430,20 +432,21 @@ _WRITE_SERIALIZERS = {"conversation": ConversationWriteSerializer, "meetup": Mee
 
 
 def _parse_write(raw: Any) -> SyncWrite | dict[str, list[str]]:
-    """A validated write, or the errors that keep it from being one."""
+    """A validated write, or the errors that keep it from being one. Text the database
+    cannot store is refused here, per write (the batch parser leaves it to this)."""
+    unstorable = unstorable_text(raw)
+    if unstorable:
+        return unstorable
     envelope = SyncWriteSerializer(data=raw)
     if not envelope.is_valid():
-        return {name: [str(m) for m in messages] for name, messages in envelope.errors.items()}
+        return flatten_errors(envelope.errors)
     data = envelope.validated_data
     fields = None
     if data["op"] == "put":
         serializer_class = _WRITE_SERIALIZERS[data["type"]]
         entry = serializer_class(data=data["data"])
         if not entry.is_valid():
-            return {
-                f"data.{name}": [str(m) for m in messages]
-                for name, messages in entry.errors.items()
-            }
+            return flatten_errors(entry.errors, prefix="data")
         fields = serializer_class.to_fields(entry.validated_data)
     return SyncWrite(
         op=data["op"],
@@ -454,8 +457,18 @@ def _parse_write(raw: Any) -> SyncWrite | dict[str, list[str]]:
     )
 
 
+def _given_id(raw: Any) -> str | None:
+    """A refused write's id as sent, when it can be echoed: a string of storable text."""
+    given = raw.get("id") if isinstance(raw, dict) else None
+    if isinstance(given, str):
+        return None if unstorable_text(given) else given
+    if isinstance(given, int | float) and not isinstance(given, bool):
+        return str(given)
+    return None
+
+
 class Sync(LogbookView, APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BatchJSONParser]
 
     @extend_schema(
         tags=["logbook"],
@@ -490,10 +503,9 @@ class Sync(LogbookView, APIView):
             if isinstance(write, SyncWrite):
                 results.append(self._result(next(outcomes), context))
             else:
-                given = raw.get("id") if isinstance(raw, dict) else None
                 results.append(
                     {
-                        "id": None if given is None else str(given),
+                        "id": _given_id(raw),
                         "status": status.HTTP_400_BAD_REQUEST,
                         "detail": "Invalid input.",
                         "errors": write,

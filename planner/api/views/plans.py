@@ -5,12 +5,12 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planner.access import attendee_for, attendee_with_conference, conference_public
+from planner.api.parsers import JSONParser
 from planner.api.serializers.logbook import PersonalErrorSerializer
 from planner.api.serializers.plans import (
     ConflictsQuerySerializer,

@@ -209,7 +209,9 @@ def test_conversation_invalid_fields_are_400_by_field(api, conference):
     )
 
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"rating", "talked_at", "qa"}
+    # Nested fields are named by their path, not by a printed dict of the nested errors.
+    assert response.json()["errors"]["qa.0.question"] == ["This field is required."]
+    assert set(response.json()["errors"]) == {"rating", "talked_at", "qa.0.question"}
 
 
 @pytest.mark.parametrize(
