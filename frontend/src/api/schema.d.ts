@@ -974,7 +974,7 @@ export interface components {
             readonly tier: string;
             readonly tags: unknown;
             /** Format: uri */
-            readonly website: string;
+            readonly website: string | null;
             /** Format: double */
             readonly map_x: number | null;
             /** Format: double */
@@ -1242,7 +1242,7 @@ export interface components {
             readonly city: string;
             readonly country: string;
             /** Format: uri */
-            readonly website: string;
+            readonly website: string | null;
             /** @description Bumped by every change to the program. */
             readonly schedule_version: number;
         };
@@ -2284,7 +2284,7 @@ export interface components {
             readonly poster_count: number;
             readonly description: string;
             /** Format: uri */
-            readonly url: string;
+            readonly url: string | null;
             readonly orals: components["schemas"]["SessionOral"][];
             /** @description In natural board order. */
             readonly posters: components["schemas"]["SessionPoster"][];
@@ -2457,6 +2457,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CsrfToken"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2736,7 +2745,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -2755,6 +2764,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2790,6 +2808,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conference"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not found, or not yours (the two are never told apart). */
@@ -3015,7 +3042,7 @@ export interface operations {
                 open_now?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /**
                  * @description * `hiring` - Hiring
@@ -3054,6 +3081,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -3068,7 +3104,7 @@ export interface operations {
     conferences_bundle: {
         parameters: {
             query?: {
-                /** @description The schedule version the client already has: answer only what changed after it (a delta). At most the current version. */
+                /** @description The schedule version the client already has: answer only what changed after it (a delta). A version newer than the server's (a client that saw the schedule before the database was restored) gets the full bundle. */
                 since?: number;
             };
             header?: {
@@ -3102,7 +3138,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `since` is not an integer 0…version. */
+            /** @description `since` is not a non-negative integer. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3190,7 +3226,7 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -3926,7 +3962,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -3963,7 +3999,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4023,7 +4059,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4070,7 +4106,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4117,7 +4153,7 @@ export interface operations {
                 kind?: "breakfast" | "coffee" | "dinner" | "lunch" | "reception";
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4146,6 +4182,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4164,7 +4209,7 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4472,6 +4517,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4494,7 +4548,7 @@ export interface operations {
                 keyword?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Search title, abstract, keywords and author names; every word must match. Ranked by relevance on PostgreSQL, by title on SQLite. */
                 q?: string;
@@ -4518,6 +4572,15 @@ export interface operations {
             };
             /** @description A query parameter is invalid; `errors` names it. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4557,6 +4620,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaperDetail"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference, or no such item in it. */
             404: {
                 headers: {
@@ -4573,7 +4645,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4946,7 +5018,7 @@ export interface operations {
                 keyword?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Title contains. */
                 q?: string;
@@ -4979,6 +5051,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4995,7 +5076,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5017,6 +5098,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5111,7 +5201,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5268,7 +5358,7 @@ export interface operations {
                 ordering?: "-start" | "start";
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Room id. */
                 room?: number;
@@ -5298,6 +5388,15 @@ export interface operations {
             };
             /** @description A query parameter is invalid; `errors` names it. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5335,6 +5434,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference, or no such item in it. */
@@ -5414,7 +5522,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5436,6 +5544,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5510,8 +5627,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedMeUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedMeUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedMeUpdateRequest"];
             };
         };
         responses: {
@@ -5566,7 +5681,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;

@@ -9,6 +9,8 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from planner.api.schema import ErrorSerializer
+from planner.api.serializers.fields import JsonBooleanField
+from planner.api.serializers.query import QuerySerializer
 from planner.enums import MeetupSource
 from planner.models import ConversationPhoto, Meetup, PosterConversation
 from planner.models.logs import MEETUP_PLACES
@@ -213,7 +215,7 @@ class ConversationWriteSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(**_TEXT)
     follow_up = serializers.CharField(**_TEXT)
-    follow_up_done = serializers.BooleanField(default=False)
+    follow_up_done = JsonBooleanField(default=False)
 
     class Meta:
         fields = [
@@ -314,7 +316,7 @@ class MeetupWriteSerializer(serializers.Serializer):
     meal = serializers.IntegerField(allow_null=True, default=None, min_value=1)
     notes = serializers.CharField(**_TEXT)
     follow_up = serializers.CharField(**_TEXT)
-    follow_up_done = serializers.BooleanField(default=False)
+    follow_up_done = JsonBooleanField(default=False)
 
     class Meta:
         fields = [
@@ -400,7 +402,7 @@ class MeetupRefusedSerializer(PersonalErrorSerializer):
         fields = ["detail", "errors", "current"]
 
 
-class LogbookListQuerySerializer(serializers.Serializer):
+class LogbookListQuerySerializer(QuerySerializer):
     include_deleted = serializers.BooleanField(
         default=False, help_text="Include tombstones (deleted entries)."
     )
@@ -485,7 +487,7 @@ class SyncResultSerializer(serializers.Serializer):
         fields = ["id", "status", "body", "detail", "errors", "current"]
 
 
-class ChangesQuerySerializer(serializers.Serializer):
+class ChangesQuerySerializer(QuerySerializer):
     cursor = serializers.RegexField(
         r"^[A-Za-z0-9_-]*$",
         required=False,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from planner.api.serializers.query import QuerySerializer
 from planner.enums import PlanStatus
 from planner.models import PlanItem
 from planner.models.plans import PLAN_TARGETS
@@ -116,7 +117,7 @@ class PlanItemWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ConflictsQuerySerializer(serializers.Serializer):
+class ConflictsQuerySerializer(QuerySerializer):
     minutes_per_poster = serializers.IntegerField(
         default=DEFAULT_MINUTES_PER_POSTER,
         min_value=MIN_MINUTES_PER_POSTER,

@@ -19,6 +19,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
@@ -304,6 +305,8 @@ class MeView(APIView):
     address needs `current_password`."""
 
     permission_classes = [permissions.IsAuthenticated]
+    # The PWA sends JSON; an empty or broken form body would read as "change nothing".
+    parser_classes = [JSONParser]
     throttle_classes = [AccountsThrottle]
     throttle_scope = "accounts-me-update"
 

@@ -1,0 +1,36 @@
+"""Serializer fields shared by several serializers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+from rest_framework import serializers
+
+
+class OptionalUrlField(serializers.URLField):
+    """A read-only URL that may be unset: ``null`` when empty, never ``""``, which is not a
+    ``format: uri`` value (the schema says ``nullable: true``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str | None:
+        return str(value) if value else None
+
+
+class JsonBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` in a JSON body, nothing else: DRF's own field also takes ``0``,
+    ``"yes"`` or ``"on"``, which the schema (``type: boolean``) does not allow. Form and
+    multipart bodies carry only strings, so there the usual spellings still count."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        if isinstance(getattr(self.root, "initial_data", None), QueryDict):
+            return super().to_internal_value(data)
+        self.fail("invalid", input=data)
