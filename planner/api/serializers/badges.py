@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from planner.api.serializers.fields import JsonBooleanField
+from planner.api.serializers.fields import JsonBooleanField, JsonStrings
 from planner.enums import ShareableField
 
 
@@ -26,7 +26,7 @@ class BadgeSerializer(serializers.Serializer):
         fields = ["url", "qr_svg", "svg", "png", "shared_fields", "rotated_at"]
 
 
-class ScanSerializer(serializers.Serializer):
+class ScanSerializer(JsonStrings, serializers.Serializer):
     """A scan of someone's badge, made offline or online."""
 
     id = serializers.UUIDField(help_text="Client-generated UUID of the meetup this scan makes.")

@@ -34,3 +34,25 @@ class JsonBooleanField(serializers.BooleanField):
         if isinstance(getattr(self.root, "initial_data", None), QueryDict):
             return super().to_internal_value(data)
         self.fail("invalid", input=data)
+
+
+class JsonStrings:
+    """Serializer mixin: in a JSON body a text field takes a string. DRF's ``CharField``
+    also takes ``0`` or ``false`` and stores ``"0"``/``"False"``, which the schema
+    (``type: string``) does not allow."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict) and not isinstance(
+            getattr(self.root, "initial_data", None), QueryDict
+        ):
+            errors = {
+                name: ["Not a valid string."]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and data.get(name) is not None
+                and not isinstance(data[name], str)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)  # type: ignore[misc]

@@ -9,7 +9,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from planner.api.schema import ErrorSerializer
-from planner.api.serializers.fields import JsonBooleanField
+from planner.api.serializers.fields import JsonBooleanField, JsonStrings
 from planner.api.serializers.query import QuerySerializer
 from planner.enums import MeetupSource
 from planner.models import ConversationPhoto, Meetup, PosterConversation
@@ -30,7 +30,7 @@ PersonalErrorSerializer = ErrorSerializer  # the one error shape (planner/api/sc
 # --- conversations -------------------------------------------------------------------------------
 
 
-class QAPairSerializer(serializers.Serializer):
+class QAPairSerializer(JsonStrings, serializers.Serializer):
     question = serializers.CharField(max_length=2000)
     answer = serializers.CharField(allow_blank=True, default="", max_length=5000)
 
@@ -197,7 +197,7 @@ class ConversationSerializer(BuiltFieldsCache, serializers.ModelSerializer):
         }
 
 
-class ConversationWriteSerializer(serializers.Serializer):
+class ConversationWriteSerializer(JsonStrings, serializers.Serializer):
     """The whole entry: a field left out takes its default (PUT replaces)."""
 
     poster = serializers.IntegerField(
@@ -294,7 +294,7 @@ class MeetupSerializer(BuiltFieldsCache, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetupWriteSerializer(serializers.Serializer):
+class MeetupWriteSerializer(JsonStrings, serializers.Serializer):
     """The whole entry: a field left out takes its default (PUT replaces). Name someone
     (``other`` or ``contact_name``); give at most one place."""
 

@@ -71,3 +71,19 @@ def test_me_takes_a_json_body(client):
     )
 
     assert response.json()["display_name"] == "After"
+
+
+@pytest.mark.parametrize("value", [0, False, ["x"]])
+def test_conversation_refuses_a_non_string_text(api, conference, value):
+    url = (
+        f"/api/v1/conferences/{conference.slug}/conversations/7fffab2e-0e27-5b2d-866c-b7492a96d357/"
+    )
+
+    response = api.put(
+        url,
+        {"poster_title": "A poster", "talked_at": "2026-10-25T14:25:00Z", "follow_up": value},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"follow_up": ["Not a valid string."]}
