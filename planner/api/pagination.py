@@ -11,6 +11,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from planner.api.serializers.query import EMPTY_VALUE
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -26,6 +28,12 @@ class Pagination(PageNumberPagination):
             return field.run_validation(raw)
         except serializers.ValidationError as exc:
             raise ValidationError({self.page_size_query_param: exc.detail}) from None
+
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        # DRF reads `?page=` as page 1; the schema says an integer from 1.
+        if request.query_params.get(self.page_query_param) == "":
+            raise ValidationError({self.page_query_param: [EMPTY_VALUE]})
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

@@ -145,6 +145,13 @@ def test_bad_page_size_is_400_on_page_size(client, conference, page_size):
     assert body["errors"]["page_size"][0]
 
 
+def test_empty_page_is_400_on_page(client, conference):
+    response = client.get(program("program-room-list", conference), {"page": ""})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page": ["Give a value, or leave the parameter out."]}
+
+
 def test_page_size_in_range_is_used(client, conference):
     RoomFactory.create_batch(3, conference=conference)
 

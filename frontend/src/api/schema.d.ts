@@ -2151,21 +2151,13 @@ export interface components {
             /** @description A QR code of webcal_url (SVG). */
             readonly qr_svg: string;
         };
-        /**
-         * @description Serializer mixin: in a JSON body a text field takes a string. DRF's ``CharField``
-         *     also takes ``0`` or ``false`` and stores ``"0"``/``"False"``, which the schema
-         *     (``type: string``) does not allow.
-         */
+        /** @description A question asked at the poster and its answer. */
         QAPair: {
             question: string;
             /** @default  */
             answer: string;
         };
-        /**
-         * @description Serializer mixin: in a JSON body a text field takes a string. DRF's ``CharField``
-         *     also takes ``0`` or ``false`` and stores ``"0"``/``"False"``, which the schema
-         *     (``type: string``) does not allow.
-         */
+        /** @description A question asked at the poster and its answer. */
         QAPairRequest: {
             question: string;
             /** @default  */

@@ -39,7 +39,7 @@ class JsonBooleanField(serializers.BooleanField):
 class JsonStrings:
     """Serializer mixin: in a JSON body a text field takes a string. DRF's ``CharField``
     also takes ``0`` or ``false`` and stores ``"0"``/``"False"``, which the schema
-    (``type: string``) does not allow."""
+    (``type: string``) does not allow. Lists of text are checked item by item."""
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and not isinstance(
@@ -48,11 +48,18 @@ class JsonStrings:
             errors = {
                 name: ["Not a valid string."]
                 for name, field in self.fields.items()
-                if isinstance(field, serializers.CharField)
-                and not field.read_only
-                and data.get(name) is not None
-                and not isinstance(data[name], str)
+                if not field.read_only and not _strings_fit(field, data.get(name))
             }
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+def _strings_fit(field: serializers.Field, value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(field, serializers.CharField):
+        return isinstance(value, str)
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        return not isinstance(value, list) or all(isinstance(item, str) for item in value)
+    return True

@@ -31,6 +31,8 @@ PersonalErrorSerializer = ErrorSerializer  # the one error shape (planner/api/sc
 
 
 class QAPairSerializer(JsonStrings, serializers.Serializer):
+    """A question asked at the poster and its answer."""
+
     question = serializers.CharField(max_length=2000)
     answer = serializers.CharField(allow_blank=True, default="", max_length=5000)
 

@@ -87,3 +87,18 @@ def test_conversation_refuses_a_non_string_text(api, conference, value):
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"follow_up": ["Not a valid string."]}
+
+
+def test_conversation_refuses_non_string_tags(api, conference):
+    url = (
+        f"/api/v1/conferences/{conference.slug}/conversations/7fffab2e-0e27-5b2d-866c-b7492a96d357/"
+    )
+
+    response = api.put(
+        url,
+        {"poster_title": "A poster", "talked_at": "2026-10-25T14:25:00Z", "tags": ["ok", 0]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"tags": ["Not a valid string."]}
