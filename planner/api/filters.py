@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 
+from planner.api.serializers.query import EMPTY_VALUE
 from planner.enums import BoothTag, Dietary, MealKind, SessionKind
 from planner.models import Booth, BoothHours, Conference, Meal, MenuItem, Paper, Poster, Session
 from planner.selectors.search import (
@@ -139,10 +140,26 @@ def _max_terms(value: str) -> None:
 # --- FilterSets ----------------------------------------------------------------------------
 
 
+class EmptyValueRefused(forms.Form):
+    """``?day=`` is refused, not read as "no filter": the schema allows no empty date, id,
+    boolean or choice, and a client that sends one has a bug. Text filters may be blank."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if self.data.get(name) == "" and not isinstance(field, forms.CharField):
+                self.add_error(name, EMPTY_VALUE)
+        return cleaned
+
+
 class ConferenceFilterSet(django_filters.FilterSet):
     def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.conference = conference
+
+    def get_form_class(self) -> type[forms.Form]:
+        form = super().get_form_class()
+        return type(form.__name__, (EmptyValueRefused, form), {})
 
     def filter_id(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
         return queryset.filter(**{name: value})

@@ -8,6 +8,7 @@ and out-of-range pages, 429 where throttled.
 
 from __future__ import annotations
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import permissions, serializers
 
@@ -24,7 +25,7 @@ _DESCRIPTIONS = {
     "400": "Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). "
     "Also a body over the size limit or JSON nested more than 32 levels (`errors` empty).",
     "401": "Authentication failed (a bad or revoked token).",
-    "403": "Not authenticated, or not allowed.",
+    "403": "Not authenticated, not allowed, or bad credentials (a wrong or revoked token).",
     "404": "Not found, or not yours (the two are never told apart).",
     "429": "Too many requests; retry later.",
 }
@@ -41,8 +42,9 @@ class BoardwalkAutoSchema(AutoSchema):
             codes.append("400")
         if not all(isinstance(p, permissions.AllowAny) for p in view.get_permissions()):
             codes += ["401", "403"]
-        elif self.method not in ("GET", "HEAD", "OPTIONS"):
-            codes.append("403")  # CSRF for session users
+        elif self.method not in ("GET", "HEAD", "OPTIONS") or view.get_authenticators():
+            # CSRF for session users; a wrong token is refused even where none is needed.
+            codes.append("403")
         if "{" in self.path or paginated:
             codes.append("404")
         if getattr(view, "throttle_classes", None):
@@ -54,6 +56,13 @@ class BoardwalkAutoSchema(AutoSchema):
                 responses[code] = response
         return responses
 
+    def get_auth(self) -> list[dict]:
+        """No security requirement at all for a view that reads no credentials (the bundle,
+        the public feeds): anyone may call it, and a token sent along is ignored."""
+        if not self.view.get_authenticators():
+            return []
+        return super().get_auth()
+
     def _query_parameters(self) -> bool:
         """Any query parameter declared with @extend_schema(parameters=…): it can be invalid."""
         from drf_spectacular.utils import OpenApiParameter
@@ -64,3 +73,23 @@ class BoardwalkAutoSchema(AutoSchema):
             and not p.response
             for p in self.get_override_parameters()
         )
+
+
+class BoundedFilterExtension(DjangoFilterExtension):
+    """django-filter parameters, with the ``min_value``/``max_value`` their form fields
+    enforce (``IdFilter``: 1…bigint) as ``minimum``/``maximum``."""
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        bounds = {
+            key: filter_field.extra[name]
+            for key, name in (("minimum", "min_value"), ("maximum", "max_value"))
+            if filter_field.extra.get(name) is not None
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds)
+        return parameters

@@ -978,7 +978,7 @@ export interface components {
             readonly tier: string;
             readonly tags: unknown;
             /** Format: uri */
-            readonly website: string;
+            readonly website: string | null;
             /** Format: double */
             readonly map_x: number | null;
             /** Format: double */
@@ -1246,7 +1246,7 @@ export interface components {
             readonly city: string;
             readonly country: string;
             /** Format: uri */
-            readonly website: string;
+            readonly website: string | null;
             /** @description Bumped by every change to the program. */
             readonly schedule_version: number;
         };
@@ -2155,11 +2155,13 @@ export interface components {
             /** @description A QR code of webcal_url (SVG). */
             readonly qr_svg: string;
         };
+        /** @description A question asked at the poster and its answer. */
         QAPair: {
             question: string;
             /** @default  */
             answer: string;
         };
+        /** @description A question asked at the poster and its answer. */
         QAPairRequest: {
             question: string;
             /** @default  */
@@ -2288,7 +2290,7 @@ export interface components {
             readonly poster_count: number;
             readonly description: string;
             /** Format: uri */
-            readonly url: string;
+            readonly url: string | null;
             readonly orals: components["schemas"]["SessionOral"][];
             /** @description In natural board order. */
             readonly posters: components["schemas"]["SessionPoster"][];
@@ -2461,6 +2463,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CsrfToken"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2740,7 +2751,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -2759,6 +2770,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2794,6 +2814,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conference"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Not found, or not yours (the two are never told apart). */
@@ -3019,7 +3048,7 @@ export interface operations {
                 open_now?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /**
                  * @description * `hiring` - Hiring
@@ -3058,6 +3087,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -3072,7 +3110,7 @@ export interface operations {
     conferences_bundle: {
         parameters: {
             query?: {
-                /** @description The schedule version the client already has: answer only what changed after it (a delta). At most the current version. */
+                /** @description The schedule version the client already has: answer only what changed after it (a delta). A version newer than the server's (a client that saw the schedule before the database was restored) gets the full bundle. */
                 since?: number;
             };
             header?: {
@@ -3106,7 +3144,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `since` is not an integer 0…version. */
+            /** @description `since` is not a non-negative integer. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3194,7 +3232,7 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -3930,7 +3968,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -3967,7 +4005,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4027,7 +4065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4074,7 +4112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not authenticated, or not allowed. */
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4121,7 +4159,7 @@ export interface operations {
                 kind?: "breakfast" | "coffee" | "dinner" | "lunch" | "reception";
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4150,6 +4188,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4168,7 +4215,7 @@ export interface operations {
                 include_deleted?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4476,6 +4523,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4498,7 +4554,7 @@ export interface operations {
                 keyword?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Search title, abstract, keywords and author names; every word must match. Ranked by relevance on PostgreSQL, by title on SQLite. */
                 q?: string;
@@ -4522,6 +4578,15 @@ export interface operations {
             };
             /** @description A query parameter is invalid; `errors` names it. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4561,6 +4626,15 @@ export interface operations {
                     "application/json": components["schemas"]["PaperDetail"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference, or no such item in it. */
             404: {
                 headers: {
@@ -4577,7 +4651,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -4950,7 +5024,7 @@ export interface operations {
                 keyword?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Title contains. */
                 q?: string;
@@ -4983,6 +5057,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such conference. */
             404: {
                 headers: {
@@ -4999,7 +5082,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5021,6 +5104,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5115,7 +5207,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5272,7 +5364,7 @@ export interface operations {
                 ordering?: "-start" | "start";
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
                 /** @description Room id. */
                 room?: number;
@@ -5302,6 +5394,15 @@ export interface operations {
             };
             /** @description A query parameter is invalid; `errors` names it. */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5339,6 +5440,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionDetail"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description No such conference, or no such item in it. */
@@ -5418,7 +5528,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;
@@ -5440,6 +5550,15 @@ export interface operations {
             };
             /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not authenticated, not allowed, or bad credentials (a wrong or revoked token). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5514,8 +5633,6 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": components["schemas"]["PatchedMeUpdateRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["PatchedMeUpdateRequest"];
-                "multipart/form-data": components["schemas"]["PatchedMeUpdateRequest"];
             };
         };
         responses: {
@@ -5570,7 +5687,7 @@ export interface operations {
             query?: {
                 /** @description A page number within the paginated result set. */
                 page?: number;
-                /** @description Number of results to return per page. */
+                /** @description Number of results per page, 1 to 500 (default 50). */
                 page_size?: number;
             };
             header?: never;

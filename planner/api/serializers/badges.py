@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from planner.api.serializers.fields import JsonBooleanField, JsonStrings
 from planner.enums import ShareableField
 
 
@@ -25,7 +26,7 @@ class BadgeSerializer(serializers.Serializer):
         fields = ["url", "qr_svg", "svg", "png", "shared_fields", "rotated_at"]
 
 
-class ScanSerializer(serializers.Serializer):
+class ScanSerializer(JsonStrings, serializers.Serializer):
     """A scan of someone's badge, made offline or online."""
 
     id = serializers.UUIDField(help_text="Client-generated UUID of the meetup this scan makes.")
@@ -101,10 +102,10 @@ class FeedSettingsSerializer(serializers.Serializer):
 
     active = serializers.BooleanField(read_only=True, help_text="A feed URL has been issued.")
     created_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    include_followups = serializers.BooleanField(
+    include_followups = JsonBooleanField(
         required=False, help_text="Open follow-ups as to-dos (VTODO)."
     )
-    include_meetups = serializers.BooleanField(required=False, help_text="Meetups as short events.")
+    include_meetups = JsonBooleanField(required=False, help_text="Meetups as short events.")
 
     class Meta:
         fields = ["active", "created_at", "include_followups", "include_meetups"]

@@ -1,9 +1,12 @@
 from rest_framework import serializers
 
+from planner.api.serializers.fields import OptionalUrlField
 from planner.models import Conference
 
 
 class ConferenceSerializer(serializers.ModelSerializer):
+    website = OptionalUrlField()
+
     class Meta:
         model = Conference
         fields = [

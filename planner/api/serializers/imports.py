@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from planner.api.serializers.fields import JsonBooleanField
 from planner.enums import ImportFormat
 from planner.importers.base import MAX_IMPORT_BYTES
 from planner.models import ImportRun
@@ -14,8 +15,8 @@ class ImportRequestSerializer(serializers.Serializer):
     )
     timezone = serializers.CharField(required=False, allow_blank=True, default="")
     source_key = serializers.SlugField(required=False, default="import", max_length=200)
-    dry_run = serializers.BooleanField(required=False, default=False)
-    allow_empty = serializers.BooleanField(
+    dry_run = JsonBooleanField(required=False, default=False)
+    allow_empty = JsonBooleanField(
         required=False,
         default=False,
         help_text="Accept a file with no events (cancels all earlier ones).",

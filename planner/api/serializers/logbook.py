@@ -9,6 +9,8 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 
 from planner.api.schema import ErrorSerializer
+from planner.api.serializers.fields import JsonBooleanField, JsonStrings
+from planner.api.serializers.query import QuerySerializer
 from planner.enums import MeetupSource
 from planner.models import ConversationPhoto, Meetup, PosterConversation
 from planner.models.logs import MEETUP_PLACES
@@ -28,7 +30,9 @@ PersonalErrorSerializer = ErrorSerializer  # the one error shape (planner/api/sc
 # --- conversations -------------------------------------------------------------------------------
 
 
-class QAPairSerializer(serializers.Serializer):
+class QAPairSerializer(JsonStrings, serializers.Serializer):
+    """A question asked at the poster and its answer."""
+
     question = serializers.CharField(max_length=2000)
     answer = serializers.CharField(allow_blank=True, default="", max_length=5000)
 
@@ -195,7 +199,7 @@ class ConversationSerializer(BuiltFieldsCache, serializers.ModelSerializer):
         }
 
 
-class ConversationWriteSerializer(serializers.Serializer):
+class ConversationWriteSerializer(JsonStrings, serializers.Serializer):
     """The whole entry: a field left out takes its default (PUT replaces)."""
 
     poster = serializers.IntegerField(
@@ -213,7 +217,7 @@ class ConversationWriteSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(**_TEXT)
     follow_up = serializers.CharField(**_TEXT)
-    follow_up_done = serializers.BooleanField(default=False)
+    follow_up_done = JsonBooleanField(default=False)
 
     class Meta:
         fields = [
@@ -292,7 +296,7 @@ class MeetupSerializer(BuiltFieldsCache, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetupWriteSerializer(serializers.Serializer):
+class MeetupWriteSerializer(JsonStrings, serializers.Serializer):
     """The whole entry: a field left out takes its default (PUT replaces). Name someone
     (``other`` or ``contact_name``); give at most one place."""
 
@@ -314,7 +318,7 @@ class MeetupWriteSerializer(serializers.Serializer):
     meal = serializers.IntegerField(allow_null=True, default=None, min_value=1)
     notes = serializers.CharField(**_TEXT)
     follow_up = serializers.CharField(**_TEXT)
-    follow_up_done = serializers.BooleanField(default=False)
+    follow_up_done = JsonBooleanField(default=False)
 
     class Meta:
         fields = [
@@ -400,7 +404,7 @@ class MeetupRefusedSerializer(PersonalErrorSerializer):
         fields = ["detail", "errors", "current"]
 
 
-class LogbookListQuerySerializer(serializers.Serializer):
+class LogbookListQuerySerializer(QuerySerializer):
     include_deleted = serializers.BooleanField(
         default=False, help_text="Include tombstones (deleted entries)."
     )
@@ -489,7 +493,7 @@ class SyncResultSerializer(serializers.Serializer):
         fields = ["id", "status", "body", "detail", "errors", "current"]
 
 
-class ChangesQuerySerializer(serializers.Serializer):
+class ChangesQuerySerializer(QuerySerializer):
     cursor = serializers.RegexField(
         r"^[A-Za-z0-9_-]*$",
         required=False,

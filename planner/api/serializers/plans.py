@@ -3,6 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from planner.api.serializers.fields import JsonStrings
+from planner.api.serializers.query import QuerySerializer
 from planner.enums import PlanStatus
 from planner.models import PlanItem
 from planner.models.plans import PLAN_TARGETS
@@ -76,7 +78,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 # Named like the output so the plan status enum belongs to one component ("PlanItem" and
 # "PlanItemRequest"); another "status" enum elsewhere would otherwise collide with it.
 @extend_schema_serializer(component_name="PlanItem")
-class PlanItemWriteSerializer(serializers.Serializer):
+class PlanItemWriteSerializer(JsonStrings, serializers.Serializer):
     """PUT replaces all three (missing ones take their defaults); PATCH changes those given."""
 
     status = serializers.ChoiceField(choices=PlanStatus.choices, default=PlanStatus.INTERESTED)
@@ -116,7 +118,7 @@ class PlanItemWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ConflictsQuerySerializer(serializers.Serializer):
+class ConflictsQuerySerializer(QuerySerializer):
     minutes_per_poster = serializers.IntegerField(
         default=DEFAULT_MINUTES_PER_POSTER,
         min_value=MIN_MINUTES_PER_POSTER,

@@ -13,6 +13,8 @@ from rest_framework import serializers
 
 from planner.api.filters import INSTANT_HELP, InstantField
 from planner.api.schema import ErrorSerializer
+from planner.api.serializers.fields import OptionalUrlField
+from planner.api.serializers.query import QuerySerializer
 from planner.enums import MealKind, RoomKind, SessionKind
 from planner.models import (
     Authorship,
@@ -223,6 +225,7 @@ class SessionPosterSerializer(serializers.ModelSerializer):
 class SessionDetailSerializer(SessionSerializer):
     orals = SessionOralSerializer(many=True, read_only=True)
     posters = serializers.SerializerMethodField(help_text="In natural board order.")
+    url = OptionalUrlField()
 
     class Meta(SessionSerializer.Meta):
         fields = [*SessionSerializer.Meta.fields, "description", "url", "orals", "posters"]
@@ -343,6 +346,7 @@ class BoothHoursSerializer(serializers.ModelSerializer):
 
 class BoothSerializer(serializers.ModelSerializer):
     room = RoomBriefSerializer(read_only=True, allow_null=True)
+    website = OptionalUrlField()
     hours = BoothHoursSerializer(many=True, read_only=True)
 
     class Meta:
@@ -407,7 +411,7 @@ class InstantParamField(serializers.Field):
             raise serializers.ValidationError(error.messages) from error
 
 
-class NowParamsSerializer(serializers.Serializer):
+class NowParamsSerializer(QuerySerializer):
     at = InstantParamField(required=False, help_text=f"Default: now. {INSTANT_HELP}")
     within = serializers.IntegerField(
         required=False,

@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from planner.api.parsers import JSONParser
 from planner.api.serializers.accounts import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
@@ -315,6 +316,8 @@ class MeView(APIView):
     address needs `current_password`."""
 
     permission_classes = [permissions.IsAuthenticated]
+    # The PWA sends JSON; an empty or broken form body would read as "change nothing".
+    parser_classes = [JSONParser]
     throttle_classes = [AccountsThrottle]
     throttle_scope = "accounts-me-update"
 

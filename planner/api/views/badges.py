@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from rest_framework import generics, permissions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -320,7 +320,8 @@ class PublicFeedList(APIView):
     """The conference's public calendar feeds: the whole program, each track, room and
     kind; each with a webcal:// link that subscribes."""
 
-    permission_classes: list = []
+    authentication_classes: list = []  # public: credentials sent along are not read
+    permission_classes = [permissions.AllowAny]
 
     def get(self, request: Request, slug: str) -> Response:
         conference = conference_public(slug=slug)
@@ -335,7 +336,8 @@ class PublicFeedList(APIView):
 class PublicFeedDetail(APIView):
     """One public feed with a QR code of its webcal:// link."""
 
-    permission_classes: list = []
+    authentication_classes: list = []  # public: credentials sent along are not read
+    permission_classes = [permissions.AllowAny]
 
     def get(self, request: Request, slug: str, key: str) -> Response:
         conference = conference_public(slug=slug)

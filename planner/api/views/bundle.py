@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from planner.access import conference_public
 from planner.api.schema import ErrorSerializer
+from planner.api.serializers.query import QuerySerializer
 from planner.bundle import bundle_etag, bundle_gzip
 from planner.enums import BoothTag, Dietary, MealKind, RoomKind, SessionKind
 from planner.http import etag_matches
@@ -31,28 +32,21 @@ from planner.http import etag_matches
 # --- the query ----------------------------------------------------------------------------
 
 
-class BundleQuerySerializer(serializers.Serializer):
+class BundleQuerySerializer(QuerySerializer):
     since = serializers.IntegerField(
         required=False,
         min_value=0,
         help_text="The schedule version the client already has: answer only what changed "
-        "after it (a delta). At most the current version.",
+        "after it (a delta). A version newer than the server's (a client that saw the "
+        "schedule before the database was restored) gets the full bundle.",
     )
 
-    def validate_since(self, value: int) -> int:
-        current = self.context["version"]
-        if value > current:
-            raise serializers.ValidationError(
-                f"The schedule is at version {current}; since cannot be greater."
-            )
+    def validate_since(self, value: int) -> int | None:
+        # A client ahead of the server cannot hold a subset of what is here; a delta would
+        # leave it with rows the server no longer has, so it gets everything (full: true).
+        if value > self.context["version"]:
+            return None
         return value
-
-    def validate(self, attrs: dict) -> dict:
-        # DRF reads an empty query value as "not given"; `?since=` is a client bug, not a
-        # request for the full bundle.
-        if self.initial_data.get("since") == "":
-            raise serializers.ValidationError({"since": ["A valid integer is required."]})
-        return attrs
 
 
 # --- the body, for the schema ---------------------------------------------------------------
@@ -305,7 +299,7 @@ class BundleView(APIView):
             200: OpenApiResponse(BundleSerializer, description="The bundle, full or a delta."),
             304: OpenApiResponse(description="Not modified: If-None-Match matched the ETag."),
             400: OpenApiResponse(
-                BundleErrorSerializer, description="`since` is not an integer 0…version."
+                BundleErrorSerializer, description="`since` is not a non-negative integer."
             ),
             404: OpenApiResponse(BundleErrorSerializer, description="No such conference."),
         },

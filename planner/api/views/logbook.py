@@ -68,9 +68,12 @@ from planner.services.logbook import (
     meetup_upsert,
 )
 
+# One version, 1…999999999, bare or as a (weak) entity tag; no `*`, no list.
+_ENTITY_TAG = re.compile(r'^(?:W/)?"?([1-9]\d{0,8})"?$')
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": r'^((W/)?"?[1-9][0-9]{0,8}"?)?$'},
     OpenApiParameter.HEADER,
     description='The version the write is based on, as an entity tag: "3". Same as '
     "base_version in the body.",
@@ -82,7 +85,6 @@ ETAG = OpenApiParameter(
     response=[200, 201],
     description='The entry\'s version as an entity tag ("3"), for If-Match.',
 )
-_ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
 
 
 def _if_match(request: Request) -> int | None:
@@ -90,7 +92,7 @@ def _if_match(request: Request) -> int | None:
     if not header:
         return None
     found = _ENTITY_TAG.match(header)
-    if found is None or int(found[1]) < 1:
+    if found is None:
         raise ValidationFailed('If-Match must name one version, like "3".', field="If-Match")
     return int(found[1])
 
