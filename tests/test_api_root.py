@@ -28,7 +28,7 @@ def test_conference_list_shows_zone_and_version(client):
             "venue": "Expo Tel Aviv",
             "city": "",
             "country": "",
-            "website": "",
+            "website": None,
             "schedule_version": 0,
         }
     ]
