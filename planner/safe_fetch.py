@@ -26,12 +26,13 @@ it are checked like any other hop.
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import logging
 import socket
 import time
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import urllib3
@@ -64,7 +65,7 @@ _NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _V4_COMPATIBLE = ipaddress.IPv6Network("::/96")
 
 
-class UnsafeURL(ValueError):
+class UnsafeURL(Exception):
     """The URL itself is refused (scheme, credentials, a host that is never public).
     The message is safe to show: it only repeats what the user typed."""
 
@@ -102,7 +103,7 @@ class BodyTooLarge(Exception):
 class Response:
     status: int
     url: str  # after redirects
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # case-insensitive
     body: bytes = b""
 
 
@@ -349,7 +350,7 @@ def fetch(
                 return Response(
                     status=response.status,
                     url=current,
-                    headers=dict(response.headers),
+                    headers=urllib3.HTTPHeaderDict(response.headers),
                     body=body,
                 )
             finally:
@@ -359,7 +360,8 @@ def fetch(
     except FetchFailed as error:
         logger.warning("fetching %s failed: %s", url, error.reason)
         raise
-    except (urllib3.exceptions.HTTPError, OSError) as error:
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as error:
+        # ValueError: http.client refuses a path with control characters (InvalidURL).
         reason = f"{type(error).__name__}: {error}"
         logger.warning("fetching %s failed: %s", url, reason)
         raise FetchFailed(reason) from None

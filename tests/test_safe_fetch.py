@@ -432,3 +432,29 @@ def test_fetch_reports_http_errors_of_an_allowed_server(http_server, settings):
     error = _refused(f"http://localhost:{server.server_address[1]}/nope.xml")
 
     assert error.message == "the server answered HTTP 404 Not Found"
+
+
+def test_fetch_keeps_validators_whatever_their_header_case(http_server, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["localhost"]
+
+    def respond(handler):
+        handler.send_response(200)
+        handler.send_header("etag", '"v7"')
+        handler.send_header("LAST-MODIFIED", "Sat, 05 Dec 2026 10:00:00 GMT")
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        handler.wfile.write(b"{}")
+
+    server = http_server(respond)
+
+    fetched = fetch_schedule(f"http://localhost:{server.server_address[1]}/s.json")
+
+    assert (fetched.etag, fetched.last_modified) == ('"v7"', "Sat, 05 Dec 2026 10:00:00 GMT")
+
+
+def test_fetch_refuses_control_characters_in_the_path_with_the_generic_error(fake_dns):
+    fake_dns({"schedule.example": [[PUBLIC_IP]], PUBLIC_IP: [OSError("unreachable (test)")]})
+
+    error = _refused("http://schedule.example/a\x01b")
+
+    assert error.message == GENERIC
