@@ -312,6 +312,15 @@ VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
 
+# --- schedule imports from a URL (planner/safe_fetch.py) -------------------------------------
+
+# Only public addresses are fetched; these host names (exact, e.g. "schedule.intranet") may
+# resolve to private ones, for self-hosted deployments importing from their own network.
+IMPORT_URL_ALLOWED_HOSTS = env_list("IMPORT_URL_ALLOWED_HOSTS", [])
+IMPORT_URL_MAX_BYTES = env_int("IMPORT_URL_MAX_BYTES", 50 * 1024 * 1024)
+IMPORT_URL_TIMEOUT = env_int("IMPORT_URL_TIMEOUT", 60)  # seconds for the whole fetch
+IMPORT_URL_MAX_REDIRECTS = 5
+
 # --- API ----------------------------------------------------------------------------------
 
 # Largest JSON or form body (file uploads are not counted: photos have their own 10 MB

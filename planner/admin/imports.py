@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from planner import safe_fetch
 from planner.admin.base import ConferenceScopedAdmin, conference_ids_for
 from planner.enums import ImportFormat, ImportStatus
 from planner.exceptions import ValidationFailed
@@ -53,6 +54,15 @@ class UploadForm(forms.Form):
         if zone and canonical_zone(zone) is None:
             raise forms.ValidationError("Not an IANA time zone; use a name such as Asia/Jerusalem.")
         return zone
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data.get("url") or ""
+        if url:
+            try:
+                safe_fetch.check_url(url)
+            except safe_fetch.UnsafeURL as error:
+                raise forms.ValidationError(str(error)) from None
+        return url
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -19,8 +19,31 @@ from dataclasses import dataclass, field
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
+def storable(text: str) -> str:
+    """``text`` with what PostgreSQL cannot store in text or jsonb (NUL, lone surrogates)
+    written as escapes, for messages that quote the input."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+
+
+def unstorable(text: str) -> str | None:
+    """Why ``text`` cannot be stored (a NUL character or a lone surrogate), or None."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone surrogate (invalid Unicode)"
+    return None
+
+
 class ScheduleFormatError(Exception):
-    """Input that cannot be imported. ``str()`` reads like ``schedule.xml:120: <event id="7">: start: …``."""
+    """Input that cannot be imported. ``str()`` reads like ``schedule.xml:120: <event id="7">: start: …``.
+
+    Every part may quote the input (and callers add a field after the fact); ``str()`` and
+    :meth:`as_dict` escape NUL and lone surrogates so the error can be stored
+    (ImportRun.errors is jsonb) and shown."""
 
     def __init__(
         self,
@@ -39,26 +62,26 @@ class ScheduleFormatError(Exception):
         self.field = field
 
     def location(self) -> str:
-        where = self.file
+        where = storable(self.file)
         if self.line is not None:
             where += f":{self.line}"
         if self.element:
-            where += f": {self.element}"
+            where += f": {storable(self.element)}"
         return where
 
     def __str__(self) -> str:
         prefix = self.location()
         if self.field:
-            prefix += f": {self.field}"
-        return f"{prefix}: {self.message}"
+            prefix += f": {storable(self.field)}"
+        return f"{prefix}: {storable(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "message": self.message,
-            "file": self.file,
+            "message": storable(self.message),
+            "file": storable(self.file),
             "line": self.line,
-            "element": self.element,
-            "field": self.field,
+            "element": None if self.element is None else storable(self.element),
+            "field": None if self.field is None else storable(self.field),
         }
 
 

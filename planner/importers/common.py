@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import lzma
 import re
 import zipfile
+import zlib
 import zoneinfo
 from collections.abc import Iterable, Iterator
 
@@ -292,6 +294,18 @@ def is_zip(data: bytes) -> bool:
 
 
 MAX_ZIP_MEMBERS = 200
+# What zipfile and its decompressors raise for a damaged archive or member: a bad header
+# offset is a ValueError ("negative seek value"), damaged deflate data a zlib.error, bzip2 an
+# OSError, lzma an LZMAError, a truncated member an EOFError.
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    NotImplementedError,
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 def read_zip(
@@ -313,7 +327,7 @@ def read_zip(
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as error:
+    except (*ZIP_ERRORS, zipfile.LargeZipFile) as error:
         raise ScheduleFormatError(f"not a readable zip file ({error})", file=filename) from None
     members = []
     total = 0
@@ -347,7 +361,7 @@ def read_zip(
         try:
             with archive.open(info) as handle:
                 content = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as error:
+        except ZIP_ERRORS as error:
             raise ScheduleFormatError(
                 f"zip member {info.filename!r} cannot be read ({error})", file=filename
             ) from None

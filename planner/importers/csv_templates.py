@@ -54,6 +54,7 @@ from planner.importers.base import (
     TrackData,
 )
 from planner.importers.common import (
+    ZIP_ERRORS,
     absolute_url,
     check_size,
     csv_records,
@@ -884,6 +885,6 @@ def _sniff_zip(data: bytes) -> bool:
                     if _header_kind(row) is not None:
                         return True
                     break
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
+    except ZIP_ERRORS:
         return False
     return False

@@ -477,6 +477,11 @@ def _span(
     return start, end, all_day
 
 
+# Properties an event has at most once (RFC 5545 3.6.1); icalendar returns a list otherwise.
+_SINGLE_VALUED = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
+_DATE_VALUED = frozenset({"DTSTART", "DTEND", "RECURRENCE-ID"})
+
+
 def _events(cal: icalendar.Calendar, scan: _Scan, filename: str) -> list[_Event]:
     components = [c for c in cal.subcomponents if c.name == "VEVENT"]
     if len(components) != len(scan.events):  # pragma: no cover - both walk the same lines
@@ -484,8 +489,40 @@ def _events(cal: icalendar.Calendar, scan: _Scan, filename: str) -> list[_Event]
     events: list[_Event] = []
     for component, lines in zip(components, scan.events, strict=True):
         uid = _text(component, "UID")
-        recurrence = component.get("RECURRENCE-ID")
-        events.append(_Event(component, lines, uid, getattr(recurrence, "dt", None)))
+        for name in _SINGLE_VALUED:
+            if isinstance(component.get(name), list):
+                raise ScheduleFormatError(
+                    f"{name} appears more than once in one VEVENT (is an END:VEVENT missing?)",
+                    file=filename,
+                    line=lines.props.get(name, lines.begin),
+                    element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+                    field=name,
+                )
+            try:
+                value = getattr(component.get(name), "dt", None)
+            except ValueError:  # a broken value: _check_events names it with the parser's words
+                continue
+            if name in _DATE_VALUED and value is not None and not isinstance(value, dt.date):
+                # icalendar reads a duration, period or bare time here without complaint.
+                raise ScheduleFormatError(
+                    f"{name} {component[name].to_ical().decode(errors='replace')!r} is not a "
+                    "date or date-time",
+                    file=filename,
+                    line=lines.props.get(name, lines.begin),
+                    element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+                    field=name,
+                )
+        try:
+            recurrence = getattr(component.get("RECURRENCE-ID"), "dt", None)
+        except ValueError as error:
+            raise ScheduleFormatError(
+                f"cannot parse RECURRENCE-ID: {error}",
+                file=filename,
+                line=lines.props.get("RECURRENCE-ID", lines.begin),
+                element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+                field="RECURRENCE-ID",
+            ) from None
+        events.append(_Event(component, lines, uid, recurrence))
     return events
 
 

@@ -76,6 +76,7 @@ from planner.importers.base import (
 )
 from planner.importers.common import (
     MAX_ZIP_MEMBERS,
+    ZIP_ERRORS,
     absolute_url,
     check_size,
     checked_span,
@@ -107,7 +108,7 @@ def sniff(data: bytes, filename: str) -> bool:
                         with archive.open(info) as handle:
                             if _is_papers(info.filename, handle.read(65536)):
                                 return True
-        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
+        except ZIP_ERRORS:
             return False
         return False
     head = data[:65536].decode("utf-8-sig", errors="replace")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import socket
 import threading
 from pathlib import Path
 
@@ -166,6 +167,19 @@ def test_admin_upload_form_needs_file_or_url(client, conference):
     assert ImportRun.objects.count() == 0
 
 
+def test_admin_upload_form_refuses_loopback_url(client, conference):
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    response = client.post(
+        reverse("admin:planner_importrun_upload"),
+        {"conference": conference.pk, "source_key": "import", "url": "http://127.0.0.1:6379/"},
+    )
+
+    assert response.status_code == 200
+    assert "is not a public address (loopback" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
 @pytest.mark.parametrize("kind", ["sessions", "orals", "posters", "papers", "booths", "meals"])
 def test_admin_offers_csv_templates(client, kind):
     from planner.importers import parse_schedule
@@ -211,12 +225,14 @@ class _Schedule(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def schedule_server():
+def schedule_server(settings):
+    # URL imports fetch public addresses only; this loopback server is allowed by name.
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["localhost"]
     _Schedule.requests = []
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Schedule)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/schedule.xml"
+    yield f"http://localhost:{server.server_address[1]}/schedule.xml"
     server.shutdown()
     server.server_close()
 
@@ -245,10 +261,78 @@ def test_refresh_imports_then_honours_etag(conference, schedule_server):
     assert ImportRun.objects.filter(conference=conference).count() == 1
 
 
-def test_refresh_records_unreachable_source(conference):
-    Conference.objects.filter(pk=conference.pk).update(source_url="http://127.0.0.1:1/schedule.xml")
+def test_refresh_records_unreachable_source(conference, settings):
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["localhost"]
+    Conference.objects.filter(pk=conference.pk).update(source_url="http://localhost:1/schedule.xml")
 
     run = source_refresh(conference_id=conference.pk)
 
     assert run.status == "failed"
-    assert "cannot fetch" in run.errors[0]["text"]
+    assert run.errors[0]["message"] == "could not fetch the URL"
+
+
+def test_refresh_refuses_loopback_source_without_connecting(conference):
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(4)
+    port = trap.getsockname()[1]
+    Conference.objects.filter(pk=conference.pk).update(
+        source_url=f"http://127.0.0.1:{port}/schedule.xml"
+    )
+    try:
+        run = source_refresh(conference_id=conference.pk)
+        trap.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            trap.accept()  # nothing connected
+    finally:
+        trap.close()
+
+    assert run.status == "failed"
+    assert run.errors[0]["text"] == f"http://127.0.0.1:{port}/schedule.xml: could not fetch the URL"
+    assert Session.objects.filter(conference=conference).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("http://127.0.0.1:6379/", "not a public address (loopback"),
+        ("http://[::1]/schedule.xml", "not a public address (loopback"),
+        ("http://[::ffff:127.0.0.1]/schedule.xml", "embedding 127.0.0.1"),
+        ("http://10.0.0.5/schedule.xml", "not a public address (private"),
+        ("http://169.254.169.254/latest/meta-data/", "link-local"),
+        ("http://[fe80::1]/schedule.xml", "link-local"),
+        ("http://localhost:8000/schedule.xml", "this machine (localhost)"),
+        ("ftp://example.org/schedule.xml", "only http:// and https://"),
+        ("http://user:pw@example.org/schedule.xml", "user name or password"),
+    ],
+)
+def test_api_import_refuses_unsafe_url_at_once(client, conference, organizer, url, says):
+    client.force_login(organizer)
+
+    response = client.post(
+        f"/api/v1/conferences/{conference.slug}/imports/",
+        {"url": url},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body["errors"]) == ["url"]
+    assert says in body["errors"]["url"][0]
+    assert ImportRun.objects.filter(conference=conference).count() == 0
+
+
+def test_api_import_accepts_public_name_and_allowed_host(client, conference, organizer, settings):
+    """Names are checked when fetched (DNS changes); an allowed host passes as written."""
+    client.force_login(organizer)
+    settings.IMPORT_URL_ALLOWED_HOSTS = ["10.0.0.5"]
+    url = f"/api/v1/conferences/{conference.slug}/imports/"
+
+    public = client.post(url, {"url": "https://schedule.example.org/s.xml"}, "application/json")
+    allowed = client.post(url, {"url": "http://10.0.0.5/s.xml"}, "application/json")
+
+    assert (public.status_code, allowed.status_code) == (202, 202)
+    assert [r.source for r in ImportRun.objects.order_by("pk")] == [
+        "https://schedule.example.org/s.xml",
+        "http://10.0.0.5/s.xml",
+    ]

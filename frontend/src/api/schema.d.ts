@@ -1403,7 +1403,7 @@ export interface components {
             file?: string;
             /**
              * Format: uri
-             * @description …or a URL to fetch it from.
+             * @description …or a public http(s) URL to fetch it from (no user name or password; private addresses only for hosts the server allows).
              */
             url?: string;
             /** @default  */

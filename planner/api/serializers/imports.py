@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from planner import safe_fetch
 from planner.api.serializers.fields import JsonBooleanField
 from planner.enums import ImportFormat
 from planner.importers.base import MAX_IMPORT_BYTES
@@ -9,7 +10,11 @@ from planner.timezones import canonical_zone
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The schedule file (multipart upload).")
-    url = serializers.URLField(required=False, help_text="…or a URL to fetch it from.")
+    url = serializers.URLField(
+        required=False,
+        help_text="…or a public http(s) URL to fetch it from (no user name or password; "
+        "private addresses only for hosts the server allows).",
+    )
     format = serializers.ChoiceField(
         choices=ImportFormat.choices, required=False, allow_blank=True, default=""
     )
@@ -27,6 +32,14 @@ class ImportRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(
                 "Not an IANA time zone; use a name such as Asia/Jerusalem."
             )
+        return value
+
+    def validate_url(self, value: str) -> str:
+        # IP literals and the scheme are refused here; names are checked when fetched.
+        try:
+            safe_fetch.check_url(value)
+        except safe_fetch.UnsafeURL as error:
+            raise serializers.ValidationError(str(error)) from None
         return value
 
     def validate_file(self, value):
