@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 import urllib3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +224,17 @@ def check_url(url: str) -> Target:
         if why:
             raise RefusedAddress(f"the URL's address {address} is not a public address ({why})")
     return target
+
+
+def validate_public_url(url: str) -> None:
+    """:func:`check_url` as a Django validator (forms, DRF fields): a field error, not an
+    exception of ours, for the admin's upload and source URL and the import API."""
+    if not url:
+        return
+    try:
+        check_url(url)
+    except UnsafeURL as error:
+        raise ValidationError(str(error)) from None
 
 
 def _resolve(target: Target) -> list[str]:

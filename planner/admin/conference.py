@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from planner import safe_fetch
 from planner.admin.base import (
     ConferenceScopedAdmin,
     SameConferenceForm,
@@ -25,8 +27,17 @@ def _count(model, **filters) -> Coalesce:
     return Coalesce(Subquery(sub), 0)
 
 
+class ConferenceForm(forms.ModelForm):
+    def clean_source_url(self) -> str:
+        # The refresh fetches it on a timer: refuse what it would refuse, now, with the reason.
+        url = self.cleaned_data.get("source_url") or ""
+        safe_fetch.validate_public_url(url)
+        return url
+
+
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
+    form = ConferenceForm
     list_display = [
         "name",
         "slug",

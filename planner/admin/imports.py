@@ -57,11 +57,7 @@ class UploadForm(forms.Form):
 
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url") or ""
-        if url:
-            try:
-                safe_fetch.check_url(url)
-            except safe_fetch.UnsafeURL as error:
-                raise forms.ValidationError(str(error)) from None
+        safe_fetch.validate_public_url(url)
         return url
 
     def clean_file(self):

@@ -7,6 +7,7 @@ import http.server
 import socket
 import threading
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -178,6 +179,41 @@ def test_admin_upload_form_refuses_loopback_url(client, conference):
     assert response.status_code == 200
     assert "is not a public address (loopback" in response.content.decode()
     assert ImportRun.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "is not a public address (private, link-local",
+        ),
+        ("http://[::ffff:127.0.0.1]:6379/", "is not a public address"),
+        ("http://10.0.0.5/schedule.xml", "is not a public address (private"),
+    ],
+)
+def test_admin_conference_source_url_refuses_unsafe_url(client, conference, url, message):
+    """The refresh fetches a conference's source URL on a timer: the admin refuses one it
+    would refuse, when it is typed, with the reason."""
+    organizer = f.UserFactory(username="org", is_staff=True, is_superuser=True)
+    client.force_login(organizer)
+    change = reverse("admin:planner_conference_change", args=[conference.pk])
+    form = client.get(change).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    data.update(
+        start_date=conference.start_date.isoformat(),
+        end_date=conference.end_date.isoformat(),
+        source_url=url,
+        source_format="",
+    )
+
+    response = client.post(change, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"source_url": [ANY]}
+    assert message in response.context["adminform"].form.errors["source_url"][0]
+    conference.refresh_from_db()
+    assert conference.source_url == ""
 
 
 @pytest.mark.parametrize("kind", ["sessions", "orals", "posters", "papers", "booths", "meals"])

@@ -36,10 +36,7 @@ class ImportRequestSerializer(serializers.Serializer):
 
     def validate_url(self, value: str) -> str:
         # IP literals and the scheme are refused here; names are checked when fetched.
-        try:
-            safe_fetch.check_url(value)
-        except safe_fetch.UnsafeURL as error:
-            raise serializers.ValidationError(str(error)) from None
+        safe_fetch.validate_public_url(value)
         return value
 
     def validate_file(self, value):
