@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 import uuid
 from io import StringIO
 from pathlib import Path
@@ -18,25 +16,13 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection
 
-from conf.env import BASE_DIR
 from planner.backups import applied_migrations, media_checksums, table_row_counts
 from planner.models import ConversationPhoto
 from tests import factories as f
 from tests.api.personal.conftest import png_bytes
-from tests.worker import subprocess_env
+from tests.worker import manage, subprocess_env
 
 pytestmark = pytest.mark.slow
-
-
-def _manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -116,7 +102,7 @@ def test_backup_restores_into_a_fresh_postgres_database(settings, tmp_path, fres
     env = subprocess_env(
         tmp_path / "restored-var", DATABASE_URL=url, MEDIA_ROOT=str(tmp_path / "restored-media")
     )
-    restored = _manage(env, "restore", str(folder))
+    restored = manage(env, "restore", str(folder))
 
     assert restored.returncode == 0, restored.stderr
     assert f"{len(source_counts)} tables, {len(source_media)} media files" in restored.stdout
@@ -128,10 +114,10 @@ def test_backup_restores_into_a_fresh_postgres_database(settings, tmp_path, fres
     assert photo.image.name in source_media
 
     # The restored database is no longer fresh: a second restore refuses, --force replaces.
-    again = _manage(env, "restore", str(folder))
+    again = manage(env, "restore", str(folder))
     assert again.returncode == 1
     assert f"already has {len(source_counts)} table(s)" in again.stderr
-    forced = _manage(env, "restore", str(folder), "--force")
+    forced = manage(env, "restore", str(folder), "--force")
     assert forced.returncode == 0, forced.stderr
     assert _pg_counts(db, fresh_database) == source_counts
 
@@ -153,8 +139,8 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 
 def test_sqlite_backup_round_trip_and_refusals(tmp_path):
     source = subprocess_env(tmp_path / "var", BACKUP_DIR=str(tmp_path / "backups"))
-    assert _manage(source, "migrate", "--noinput", "-v0").returncode == 0
-    created = _manage(
+    assert manage(source, "migrate", "--noinput", "-v0").returncode == 0
+    created = manage(
         {**source, "DJANGO_SUPERUSER_PASSWORD": "x-long-enough-1"},
         "createsuperuser",
         "--noinput",
@@ -168,13 +154,13 @@ def test_sqlite_backup_round_trip_and_refusals(tmp_path):
     photo.parent.mkdir(parents=True)
     photo.write_bytes(png_bytes())
 
-    made = _manage(source, "backup")
+    made = manage(source, "backup")
     assert made.returncode == 0, made.stderr
     folder = Path(made.stdout.strip())
     assert folder.parent == tmp_path / "backups"
 
     target = subprocess_env(tmp_path / "fresh")  # a new, empty var/: database and media
-    restored = _manage(target, "restore", str(folder))
+    restored = manage(target, "restore", str(folder))
 
     assert restored.returncode == 0, restored.stderr
     counts = _sqlite_counts(tmp_path / "var" / "boardwalk.sqlite3")
@@ -186,14 +172,14 @@ def test_sqlite_backup_round_trip_and_refusals(tmp_path):
     assert "photos/2026/10/IMG_0001.png" in media_checksums(tmp_path / "fresh" / "media")
 
     # Into the source (not empty): refused, nothing changed.
-    refused = _manage(source, "restore", str(folder))
+    refused = manage(source, "restore", str(folder))
     assert refused.returncode == 1
     assert "already has" in refused.stderr
 
     # A damaged media archive is refused before anything is written.
     with (folder / "media.tar.gz").open("ab") as fh:
         fh.write(b"x")
-    damaged = _manage(subprocess_env(tmp_path / "fresh2"), "restore", str(folder))
+    damaged = manage(subprocess_env(tmp_path / "fresh2"), "restore", str(folder))
     assert damaged.returncode == 1
     assert "does not match its checksum" in damaged.stderr
     assert not (tmp_path / "fresh2" / "media").exists()

@@ -4,6 +4,8 @@ their absence fails the run at the start (see tests/conftest.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.infra import REAL_DATA, in_ci
 
 if not REAL_DATA.is_dir() and not in_ci():
@@ -18,3 +20,22 @@ if not REAL_DATA.is_dir() and not in_ci():
         "test_import_worker.py",
         "test_parity_and_changes.py",
     ]
+
+
+@pytest.fixture
+def eager():
+    """Tasks run inline, as a worker would run them."""
+    from conf.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def organizer(conference):
+    from tests import factories as f
+
+    user = f.UserFactory(username="org", is_staff=True)
+    conference.organizers.add(user)
+    return user

@@ -51,20 +51,6 @@ def broker_down():
     _use_broker(saved)
 
 
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def organizer(conference):
-    user = f.UserFactory(username="org", is_staff=True)
-    conference.organizers.add(user)
-    return user
-
-
 def test_api_import_with_broker_down_answers_202_and_records_the_run(
     client, conference, organizer, broker_down
 ):

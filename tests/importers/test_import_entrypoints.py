@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conf.celery import app
 from planner.models import Conference, ImportRun, Session
 from planner.services.refresh import conferences_due, source_refresh
 from tests import factories as f
@@ -27,20 +26,6 @@ GOOD_XML = (REAL / "good-2025/schedule.xml").read_bytes()
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def eager():
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def organizer(conference):
-    user = f.UserFactory(username="org", is_staff=True)
-    conference.organizers.add(user)
-    return user
 
 
 # --- API -------------------------------------------------------------------------------------------

@@ -10,27 +10,16 @@ import time
 import pytest
 
 from conf.env import BASE_DIR
-from tests.worker import subprocess_env
+from tests.worker import manage, subprocess_env
 
 pytestmark = pytest.mark.slow
-
-
-def _manage(env, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_wait_for_migrations_fails_on_an_unmigrated_database_then_passes(tmp_path):
     env = subprocess_env(tmp_path / "var")  # a fresh SQLite database in its own var/
 
     started = time.monotonic()
-    waiting = _manage(env, "wait_for_migrations", "--timeout", "1.5", "--interval", "0.2")
+    waiting = manage(env, "wait_for_migrations", "--timeout", "1.5", "--interval", "0.2")
     waited = time.monotonic() - started
 
     assert waiting.returncode == 1
@@ -38,8 +27,8 @@ def test_wait_for_migrations_fails_on_an_unmigrated_database_then_passes(tmp_pat
     assert "unapplied migration(s), first " in waiting.stderr
     assert waited >= 1.5
 
-    assert _manage(env, "migrate", "--noinput", "-v0").returncode == 0
-    done = _manage(env, "wait_for_migrations", "--timeout", "5")
+    assert manage(env, "migrate", "--noinput", "-v0").returncode == 0
+    done = manage(env, "wait_for_migrations", "--timeout", "5")
 
     assert (done.returncode, done.stdout.strip()) == (
         0,
@@ -68,7 +57,7 @@ def test_wait_for_migrations_returns_when_migrate_finishes(tmp_path):
     try:
         time.sleep(1)
         assert waiter.poll() is None  # still waiting: nothing is migrated yet
-        assert _manage(env, "migrate", "--noinput", "-v0").returncode == 0
+        assert manage(env, "migrate", "--noinput", "-v0").returncode == 0
         out, _ = waiter.communicate(timeout=30)
     finally:
         if waiter.poll() is None:
