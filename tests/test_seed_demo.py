@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from planner.demo_accounts import DEMO_ACCOUNTS
-from planner.models import Booth, Conference, Meal, Poster, Session
+from planner.models import Booth, Conference, Meal, Oral, Poster, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +96,39 @@ def test_demo_organizer_logs_in_and_sees_demo_conference(client, demo):
     assert sessions.status_code == 200
     assert demo.name in conferences.content.decode()
     assert "Keynote" in sessions.content.decode()
+
+
+def test_demo_attendee_conflicts_are_real_ones_and_the_cancelled_workshop_stays_in_the_plan(demo):
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username=DEMO_ACCOUNTS["attendee"][0]))
+    base = f"/api/v1/conferences/{demo.slug}/plan/"
+    reception = (
+        ("session", Session.objects.get(conference=demo, external_id="d2-reception").pk),
+        ("meal", Meal.objects.get(conference=demo, external_id="d2-reception").pk),
+    )
+    oral_session = Session.objects.get(conference=demo, external_id="d2-oral-am-a")
+    parallel_oral = Oral.objects.get(conference=demo, external_id="d2-oral-am-b-1")
+    workshop = Session.objects.get(conference=demo, external_id="d1-ws-r101-pm")
+
+    body = client.get(f"{base}conflicts/").json()
+    plan = client.get(base, {"page_size": 500}).json()["results"]
+
+    pairs = {
+        frozenset(
+            {(o["first"]["kind"], o["first"]["id"]), (o["second"]["kind"], o["second"]["id"])}
+        )
+        for o in body["overlaps"]
+    }
+    assert frozenset(reception) not in pairs  # was flagged against itself for 180 minutes
+    assert frozenset({("session", oral_session.pk), ("oral", parallel_oral.pk)}) in pairs
+    assert oral_session.room_id != parallel_oral.session.room_id
+    for overlap in body["overlaps"]:
+        first, second = overlap["first"], overlap["second"]
+        nested = (first["start"] <= second["start"] and second["end"] <= first["end"]) or (
+            second["start"] <= first["start"] and first["end"] <= second["end"]
+        )
+        assert first["room_id"] is None or first["room_id"] != second["room_id"] or not nested
+    assert [(t["kind"], t["id"]) for t in body["cancelled"]] == [("session", workshop.pk)]
+    flagged = {(i["target"]["kind"], i["target"]["id"]): i["target"]["cancelled"] for i in plan}
+    assert flagged[("session", workshop.pk)] is True
+    assert [key for key, cancelled in flagged.items() if cancelled] == [("session", workshop.pk)]

@@ -1,6 +1,12 @@
 """Reads of an attendee's plan: the starred items, their targets and the plan's conflicts.
 
 Every selector takes the attendee (and so its conference) explicitly.
+
+- ``plan_item_list`` keeps cancelled items: a plan never loses a star silently; the target
+  says ``cancelled`` (an oral or poster also when its session is cancelled).
+- ``plan_conflicts`` reports only real clashes: an oral in its own starred session, and two
+  items in one room where one's time lies within the other's, are one event (``same_event``
+  says why partial overlaps and other rooms still count).
 """
 
 from __future__ import annotations
@@ -229,11 +235,40 @@ def _order(target: PlanTarget) -> tuple[Any, ...]:
     return (target.start, target.end, TIMED_KINDS.index(target.kind), target.id)
 
 
-def _overlaps(timed: list[PlanTarget]) -> list[Overlap]:
-    """Pairs of timed targets whose slots intersect, by a sweep over start times.
+def same_event(a: PlanTarget, b: PlanTarget) -> bool:
+    """Whether two overlapping plan targets are one thing the attendee attends, not a clash.
 
-    An oral inside a session that is itself in the plan is part of that session, not a clash
-    with it."""
+    The question an attendee asks of a conflict is "do I have to choose?". They do not when:
+
+    - an oral is part of its own session (its slot is a part of the session's, whatever the
+      file says about its minutes): sitting in the session is hearing the talk;
+    - both are in the **same room** and one's span lies within the other's (equal spans
+      included): the welcome reception listed as a social session and as a meal in one
+      garden, lunch served in the poster hall during the poster session. A room holds one
+      thing at a time, so two listings nested in one room are one gathering seen twice.
+
+    They still have to choose, and the pair stays a conflict, when:
+
+    - the rooms differ, or either room is unknown (nothing says it is the same place);
+    - one room, but each item sticks out past the other (09:00–10:30 and 10:00–12:00 in
+      Hall A): two consecutive events whose slots disagree, so one is cut short or starts
+      late and the attendee cannot see both whole. Telling them costs a glance; hiding it
+      could cost a talk.
+    """
+    if {a.kind, b.kind} == {"session", "oral"}:
+        oral, session = (a, b) if a.kind == "oral" else (b, a)
+        if oral.session_id == session.id:
+            return True
+    if a.room_id is None or a.room_id != b.room_id:
+        return False
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return False  # untimed: never in an overlap; keeps the types honest
+    return (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+
+
+def _overlaps(timed: list[PlanTarget]) -> list[Overlap]:
+    """Pairs of timed targets whose slots intersect, by a sweep over start times, less the
+    pairs that are one event (see ``same_event``)."""
     slots = sorted(
         ((t.start, t.end, t) for t in timed if t.start is not None and t.end is not None),
         key=lambda slot: _order(slot[2]),
@@ -243,10 +278,8 @@ def _overlaps(timed: list[PlanTarget]) -> list[Overlap]:
     for start, end, target in slots:
         active = [slot for slot in active if slot[1] > start]
         for other_start, other_end, other in active:
-            if {other.kind, target.kind} == {"session", "oral"}:
-                oral, session = (other, target) if other.kind == "oral" else (target, other)
-                if oral.session_id == session.id:
-                    continue
+            if same_event(other, target):
+                continue
             overlap_start, overlap_end = max(other_start, start), min(other_end, end)
             found.append(
                 Overlap(
@@ -265,8 +298,9 @@ def plan_conflicts(
     *, attendee: Attendee, minutes_per_poster: int = DEFAULT_MINUTES_PER_POSTER
 ) -> PlanConflicts:
     """What in the attendee's plan cannot all happen: overlapping timed items (sessions,
-    orals, meals), starred items that were cancelled (listed apart, never as a clash), and
-    poster sessions whose starred posters need more visiting time than the session lasts."""
+    orals, meals) that are not one event (``same_event``), starred items that were cancelled
+    (listed apart, never as a clash), and poster sessions whose starred posters need more
+    visiting time than the session lasts."""
     timed: list[PlanTarget] = []
     cancelled: list[PlanTarget] = []
     starred_by_session: dict[int, list[tuple[PlanItem, PlanTarget]]] = defaultdict(list)

@@ -600,7 +600,8 @@ export interface paths {
         };
         /**
          * @description Everything the user starred at this conference: timed items in start order (posters
-         *     at their session's start), booths last.
+         *     at their session's start), booths last. Cancelled items stay, with
+         *     ``target.cancelled`` true (an oral or poster also when its session is cancelled).
          */
         get: operations["conferences_plan_list"];
         put?: never;
@@ -643,7 +644,8 @@ export interface paths {
         };
         /**
          * @description What in the plan cannot all happen: overlapping sessions, orals and meals (with
-         *     the overlap in minutes), cancelled items (listed apart), and poster sessions whose
+         *     the overlap in minutes; one event listed twice in one room, or an oral in its own
+         *     session, is not a conflict), cancelled items (listed apart), and poster sessions whose
          *     starred posters take longer to visit than the session lasts.
          */
         get: operations["conferences_plan_conflicts_retrieve"];
@@ -2025,9 +2027,9 @@ export interface components {
         };
         PlanConflicts: {
             readonly minutes_per_poster: number;
-            /** @description Pairs of planned sessions, orals and meals whose times overlap. An oral inside a planned session of its own is not one. */
+            /** @description Pairs of planned sessions, orals and meals whose times overlap and that are not one event: an oral inside a planned session of its own is not a conflict, nor are two items in the same room where one's time lies within the other's (a reception listed as a social session and as a meal). The same room with times that only partly overlap, different rooms, or an unknown room, is a conflict. */
             readonly overlaps: components["schemas"]["Overlap"][];
-            /** @description Planned items that were cancelled. */
+            /** @description Planned items that were cancelled (they stay in the plan, flagged). */
             readonly cancelled: components["schemas"]["PlanTarget"][];
             /** @description Poster sessions whose starred posters need more time than the session has. */
             readonly poster_sessions: components["schemas"]["PosterSessionOverload"][];

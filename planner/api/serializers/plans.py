@@ -187,11 +187,16 @@ class PlanConflictsSerializer(serializers.Serializer):
     overlaps = OverlapSerializer(
         many=True,
         read_only=True,
-        help_text="Pairs of planned sessions, orals and meals whose times overlap. An oral "
-        "inside a planned session of its own is not one.",
+        help_text="Pairs of planned sessions, orals and meals whose times overlap and that "
+        "are not one event: an oral inside a planned session of its own is not a conflict, nor "
+        "are two items in the same room where one's time lies within the other's (a reception "
+        "listed as a social session and as a meal). The same room with times that only partly "
+        "overlap, different rooms, or an unknown room, is a conflict.",
     )
     cancelled = PlanTargetSerializer(
-        many=True, read_only=True, help_text="Planned items that were cancelled."
+        many=True,
+        read_only=True,
+        help_text="Planned items that were cancelled (they stay in the plan, flagged).",
     )
     poster_sessions = PosterSessionOverloadSerializer(
         many=True,

@@ -72,7 +72,8 @@ class PersonalView:
 )
 class PlanItemList(PersonalView, generics.ListAPIView):
     """Everything the user starred at this conference: timed items in start order (posters
-    at their session's start), booths last."""
+    at their session's start), booths last. Cancelled items stay, with
+    ``target.cancelled`` true (an oral or poster also when its session is cancelled)."""
 
     serializer_class = PlanItemSerializer
 
@@ -173,7 +174,8 @@ class PlanConflictsView(PersonalView, APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         """What in the plan cannot all happen: overlapping sessions, orals and meals (with
-        the overlap in minutes), cancelled items (listed apart), and poster sessions whose
+        the overlap in minutes; one event listed twice in one room, or an oral in its own
+        session, is not a conflict), cancelled items (listed apart), and poster sessions whose
         starred posters take longer to visit than the session lasts."""
         query = ConflictsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -12,6 +12,7 @@ from tests.factories import (
     OralFactory,
     PlanItemFactory,
     PosterFactory,
+    RoomFactory,
     SessionFactory,
     local,
 )
@@ -93,6 +94,145 @@ def test_conflicts_oral_inside_its_own_planned_session_is_not_a_conflict(api, at
     assert pairs == {
         frozenset({("session", session.pk), ("oral", foreign_oral.pk)}): 20,
         frozenset({("oral", own_oral.pk), ("oral", foreign_oral.pk)}): 10,
+    }
+
+
+def pairs(overlaps: list[dict]) -> dict[frozenset, int]:
+    """Each overlap as {{(kind, id), (kind, id)}: minutes}, whichever of the two is first."""
+    return {
+        frozenset(
+            {(o["first"]["kind"], o["first"]["id"]), (o["second"]["kind"], o["second"]["id"])}
+        ): o["minutes"]
+        for o in overlaps
+    }
+
+
+def test_conflicts_social_session_and_meal_in_same_room_same_time_are_one_event(
+    api, attendee, conference
+):
+    # The demo's welcome reception: listed as a social session and as a meal, one garden.
+    garden = RoomFactory(conference=conference, name="Garden")
+    social = SessionFactory(
+        conference=conference,
+        kind="social",
+        title="Welcome reception",
+        room=garden,
+        start=local(DAY1, 19),
+        end=local(DAY1, 22),
+    )
+    reception = MealFactory(
+        conference=conference,
+        kind="reception",
+        title="Welcome reception",
+        room=garden,
+        start=local(DAY1, 19),
+        end=local(DAY1, 22),
+    )
+    plan(attendee, session=social)
+    plan(attendee, meal=reception)
+
+    body = conflicts(api, conference).json()
+
+    assert body["overlaps"] == []
+    assert body["cancelled"] == []
+
+
+def test_conflicts_item_nested_in_another_in_the_same_room_is_one_event(api, attendee, conference):
+    # Lunch served in the poster hall during the poster session: one place, one visit.
+    hall = RoomFactory(conference=conference, name="Poster Hall")
+    posters = SessionFactory(
+        conference=conference, kind="poster", room=hall, start=local(DAY1, 12), end=local(DAY1, 14)
+    )
+    lunch = MealFactory(
+        conference=conference, room=hall, start=local(DAY1, 12, 30), end=local(DAY1, 13, 30)
+    )
+    plan(attendee, session=posters)
+    plan(attendee, meal=lunch)
+
+    assert conflicts(api, conference).json()["overlaps"] == []
+
+
+def test_conflicts_same_time_in_two_rooms_is_a_conflict(api, attendee, conference):
+    social = SessionFactory(
+        conference=conference,
+        kind="social",
+        room=RoomFactory(conference=conference, name="Garden"),
+        start=local(DAY1, 19),
+        end=local(DAY1, 22),
+    )
+    dinner = MealFactory(
+        conference=conference,
+        kind="dinner",
+        room=RoomFactory(conference=conference, name="Terrace"),
+        start=local(DAY1, 19),
+        end=local(DAY1, 22),
+    )
+    plan(attendee, session=social)
+    plan(attendee, meal=dinner)
+
+    overlaps = conflicts(api, conference).json()["overlaps"]
+
+    assert pairs(overlaps) == {frozenset({("session", social.pk), ("meal", dinner.pk)}): 180}
+    assert (overlaps[0]["first"]["room"], overlaps[0]["second"]["room"]) == ("Garden", "Terrace")
+
+
+def test_conflicts_same_time_with_no_room_known_is_a_conflict(api, attendee, conference):
+    # Without a room nothing says the two are one event: the attendee is told.
+    social = SessionFactory(
+        conference=conference, kind="social", room=None, start=local(DAY1, 19), end=local(DAY1, 22)
+    )
+    reception = MealFactory(
+        conference=conference, kind="reception", start=local(DAY1, 19), end=local(DAY1, 22)
+    )
+    plan(attendee, session=social)
+    plan(attendee, meal=reception)
+
+    assert pairs(conflicts(api, conference).json()["overlaps"]) == {
+        frozenset({("session", social.pk), ("meal", reception.pk)}): 180
+    }
+
+
+def test_conflicts_same_room_partial_overlap_is_still_a_conflict(api, attendee, conference):
+    # Each sticks out past the other: one room holds one thing at a time, so one of them is
+    # cut short or starts late, and the attendee cannot see both whole.
+    hall = RoomFactory(conference=conference, name="Hall A")
+    morning = SessionFactory(
+        conference=conference, room=hall, start=local(DAY1, 9), end=local(DAY1, 10, 30)
+    )
+    workshop = SessionFactory(
+        conference=conference,
+        kind="workshop",
+        room=hall,
+        start=local(DAY1, 10),
+        end=local(DAY1, 12),
+    )
+    plan(attendee, session=morning)
+    plan(attendee, session=workshop)
+
+    overlaps = conflicts(api, conference).json()["overlaps"]
+
+    assert pairs(overlaps) == {frozenset({("session", morning.pk), ("session", workshop.pk)}): 30}
+    assert (overlaps[0]["first"]["id"], overlaps[0]["second"]["id"]) == (morning.pk, workshop.pk)
+
+
+def test_conflicts_session_with_its_own_orals_and_a_parallel_oral_flags_only_the_parallel(
+    api, attendee, conference
+):
+    session = SessionFactory(conference=conference, start=local(DAY1, 10), end=local(DAY1, 11))
+    first = OralFactory(session=session, start=local(DAY1, 10), end=local(DAY1, 10, 12))
+    last = OralFactory(session=session, start=local(DAY1, 10, 48), end=local(DAY1, 11))
+    parallel = OralFactory(
+        session=SessionFactory(conference=conference, start=local(DAY1, 10), end=local(DAY1, 11)),
+        start=local(DAY1, 10, 48),
+        end=local(DAY1, 11),
+    )
+    for oral in (first, last, parallel):
+        plan(attendee, oral=oral)
+    plan(attendee, session=session)
+
+    assert pairs(conflicts(api, conference).json()["overlaps"]) == {
+        frozenset({("session", session.pk), ("oral", parallel.pk)}): 12,
+        frozenset({("oral", last.pk), ("oral", parallel.pk)}): 12,
     }
 
 

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from rest_framework.test import APIClient
 
-from planner.models import Attendee, PlanItem
+from planner.importers.base import (
+    BoothData,
+    MealData,
+    OralData,
+    ParsedSchedule,
+    PosterData,
+    RoomData,
+    SessionData,
+)
+from planner.models import Attendee, Booth, Meal, Oral, PlanItem, Poster, Session
+from planner.services.program import program_items_set_cancelled
+from planner.services.schedule_upsert import schedule_upsert
 from tests.api.personal.conftest import count_queries, url
 from tests.factories import (
     DAY1,
@@ -236,6 +248,127 @@ def test_plan_of_another_user_is_out_of_reach_and_unchanged(api, other_api, atte
     assert listed.json()["results"] == []
     assert PlanItem.objects.get(attendee=attendee, session=session).note == "Mine"
     assert plan_version(attendee) == 1
+
+
+def program_file(*, drop: frozenset[str] = frozenset()) -> ParsedSchedule:
+    """A small schedule file (two orals, two posters, a booth, lunch and coffee) without the
+    items whose keys are in ``drop``."""
+    parsed = ParsedSchedule(
+        format="csv",
+        rooms=[RoomData(key="hall", name="Hall A"), RoomData(key="expo", name="Expo")],
+        sessions=[
+            SessionData(
+                key="orals",
+                title="Orals 1",
+                kind="oral",
+                start=local(DAY1, 9),
+                end=local(DAY1, 10),
+                room="hall",
+            ),
+            SessionData(
+                key="posters",
+                title="Posters 1",
+                kind="poster",
+                start=local(DAY1, 14),
+                end=local(DAY1, 15),
+                room="expo",
+            ),
+        ],
+        orals=[
+            OralData(
+                key=f"o{order}",
+                session="orals",
+                start=local(DAY1, 9, 12 * (order - 1)),
+                end=local(DAY1, 9, 12 * order),
+                order=order,
+                title=title,
+            )
+            for order, title in ((1, "Depth from Nothing"), (2, "Flow from Everything"))
+        ],
+        posters=[
+            PosterData(key=f"b{board}", session="posters", board=f"00{board}", title="Poster")
+            for board in (1, 2)
+        ],
+        booths=[BoothData(key="acme", exhibitor="Acme", room="expo")],
+        meals=[
+            MealData(
+                key=kind,
+                kind=kind,
+                title=kind.title(),
+                start=local(DAY1, hour, 30),
+                end=local(DAY1, hour + 1),
+                room="expo",
+            )
+            for kind, hour in (("lunch", 12), ("coffee", 15))
+        ],
+        covers=frozenset({"sessions", "orals", "posters", "booths", "meals"}),
+    )
+    for collection in ("orals", "posters", "meals"):
+        kept = [row for row in getattr(parsed, collection) if row.key not in drop]
+        parsed = dataclasses.replace(parsed, **{collection: kept})
+    return parsed
+
+
+def test_plan_keeps_items_a_reimport_cancelled_and_flags_them(api, attendee, conference):
+    schedule_upsert(conference=conference, parsed=program_file())
+    targets = {
+        "session": Session.objects.get(conference=conference, external_id="orals"),
+        "oral": Oral.objects.get(conference=conference, external_id="o1"),
+        "poster": Poster.objects.get(conference=conference, external_id="b1"),
+        "booth": Booth.objects.get(conference=conference, external_id="acme"),
+        "meal": Meal.objects.get(conference=conference, external_id="lunch"),
+    }
+    for kind, target in targets.items():
+        assert api.put(item_url(conference, kind, target.pk), {}, format="json").status_code == 201
+
+    # The next file no longer lists the oral, the poster nor the lunch.
+    schedule_upsert(
+        conference=conference, parsed=program_file(drop=frozenset({"o1", "b1", "lunch"}))
+    )
+    listed = api.get(url("personal-plan-list", conference)).json()
+    detail = api.get(item_url(conference, "oral", targets["oral"].pk))
+    body = api.get(url("personal-plan-conflicts", conference)).json()
+
+    assert listed["count"] == 5
+    assert {
+        (i["target"]["kind"], i["target"]["id"]): i["target"]["cancelled"]
+        for i in listed["results"]
+    } == {
+        ("session", targets["session"].pk): False,
+        ("oral", targets["oral"].pk): True,
+        ("poster", targets["poster"].pk): True,
+        ("booth", targets["booth"].pk): False,
+        ("meal", targets["meal"].pk): True,
+    }
+    assert detail.status_code == 200
+    assert (detail.json()["target"]["title"], detail.json()["target"]["cancelled"]) == (
+        "Depth from Nothing",
+        True,
+    )
+    assert [(t["kind"], t["id"]) for t in body["cancelled"]] == [
+        ("oral", targets["oral"].pk),
+        ("meal", targets["meal"].pk),
+        ("poster", targets["poster"].pk),
+    ]
+
+
+def test_plan_oral_and_poster_of_a_cancelled_session_show_as_cancelled(api, attendee, conference):
+    session = SessionFactory(conference=conference)
+    oral = OralFactory(session=session)
+    poster_session = SessionFactory(conference=conference, kind="poster")
+    poster = PosterFactory(session=poster_session)
+    PlanItemFactory(attendee=attendee, session=None, oral=oral)
+    PlanItemFactory(attendee=attendee, session=None, poster=poster)
+
+    program_items_set_cancelled(
+        conference=conference, items=[session, poster_session], cancelled=True
+    )
+    listed = api.get(url("personal-plan-list", conference)).json()["results"]
+
+    assert Oral.objects.get(pk=oral.pk).cancelled is False  # only its session was cancelled
+    assert sorted(
+        (i["target"]["kind"], i["target"]["id"], i["target"]["cancelled"]) for i in listed
+    ) == [("oral", oral.pk, True), ("poster", poster.pk, True)]
 
 
 def test_plan_list_joins_the_conference_on_first_use(conference):
