@@ -188,23 +188,26 @@ export class TimeFormatter {
    * across a DST change.
    */
   range(start: string | Date, end: string | Date): string {
+    return this.#range(start, end, false);
+  }
+
+  /** "09:00–10:30 GMT+3", "22:00–01:00 GMT+3 +1 day" (the zone of each end when they differ). */
+  labelledRange(start: string | Date, end: string | Date): string {
+    return this.#range(start, end, true);
+  }
+
+  #range(start: string | Date, end: string | Date, labelled: boolean): string {
     const from = parse(start);
     const to = parse(end);
     if (!from || !to) return `${String(start)}${EN_DASH}${String(end)}`;
     const shift = this.#offsetDiffers(from, to);
-    const left = shift ? this.labelledTime(from) : this.time(from);
-    const right = shift ? this.labelledTime(to) : this.time(to);
+    let text = shift
+      ? `${this.labelledTime(from)}${EN_DASH}${this.labelledTime(to)}`
+      : `${this.time(from)}${EN_DASH}${this.time(to)}`;
+    if (labelled && !shift) text += ` ${this.abbreviation(from)}`;
     const days = daysBetween(this.calendarDay(from), this.calendarDay(to));
-    const range = `${left}${EN_DASH}${right}`;
-    return days > 0 ? `${range} ${this.#t("time.nextDay", { count: days })}` : range;
-  }
-
-  /** "09:00–10:30 GMT+3" (the zone of the end too when it differs). */
-  labelledRange(start: string | Date, end: string | Date): string {
-    const from = parse(start);
-    const to = parse(end);
-    if (!from || !to) return this.range(start, end);
-    return this.#offsetDiffers(from, to) ? this.range(from, to) : `${this.range(from, to)} ${this.abbreviation(from)}`;
+    if (days > 0) text += ` ${this.#t("time.nextDay", { count: days })}`;
+    return text;
   }
 
   /** The calendar day (midnight to midnight) of an instant in the chosen zone. */
