@@ -7,7 +7,7 @@
  * - takeTheirs: overwrite the local copy with the server's and drop my queued writes to it.
  */
 
-import type { Conversation, Meetup } from "../api/client";
+import { apiPaths, type Conversation, type Meetup } from "../api/client";
 import {
   conflictGet,
   conflictList,
@@ -20,7 +20,6 @@ import {
   type MeetupRecord,
 } from "../db";
 import { queueWrite, type Outbox } from "./outbox";
-import { apiPaths } from "../api/client";
 
 export type { ConflictRecord };
 

@@ -190,6 +190,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const encoder = new TextEncoder();
   let current: OutboxState = { pending: 0, failed: 0, conflicts: 0, replaying: false, stopped: null, retryAt: null };
   let running: Promise<ReplayResult> | null = null;
+  let rerun = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
   const channel =
@@ -513,11 +514,20 @@ export function createOutbox(options: OutboxOptions): Outbox {
   }
 
   function replay(opts: { force?: boolean } = {}): Promise<ReplayResult> {
-    if (running) return running;
+    if (running) {
+      // A write queued after the running replay's last look at the queue goes in one more pass.
+      rerun = true;
+      return running;
+    }
     emit({ replaying: true });
     const go = async (): Promise<ReplayResult> => {
       try {
-        const result = await run(opts.force ?? false);
+        let result = await run(opts.force ?? false);
+        while (rerun && result.stopped === null) {
+          rerun = false;
+          result = await run(false);
+        }
+        rerun = false;
         schedule(result.retryAt);
         await refresh(true);
         emit({ stopped: result.stopped, retryAt: result.retryAt });
