@@ -7,7 +7,25 @@
 
 import type { components } from "./schema";
 
-export type Conference = components["schemas"]["Conference"];
+type Schemas = components["schemas"];
+
+export type Conference = Schemas["Conference"];
+export type Bundle = Schemas["Bundle"];
+export type Conversation = Schemas["Conversation"];
+export type Meetup = Schemas["Meetup"];
+export type PlanItem = Schemas["PlanItem"];
+export type PlanItemWrite = Schemas["PlanItemRequest"];
+export type PlanKind = Schemas["PlanTargetKindEnum"];
+export type ConversationPut = Schemas["ConversationPutRequest"];
+export type MeetupPut = Schemas["MeetupPutRequest"];
+export type ConversationPhoto = Schemas["ConversationPhoto"];
+export type SyncWrite = Schemas["SyncWriteRequest"];
+export type SyncResult = Schemas["SyncResult"];
+/** The one error shape; 409/412 on a logbook entry add the server's `current` copy. */
+export type ErrorBody = Schemas["Error"] & { current?: Conversation | Meetup | null };
+
+/** Largest batch `sync/` accepts (planner/api/serializers/logbook.py MAX_SYNC_WRITES). */
+export const MAX_SYNC_WRITES = 200;
 
 /** DRF's PageNumberPagination envelope. */
 export interface Page<T> {
@@ -49,8 +67,73 @@ export interface ClientOptions {
   fetch?: FetchLike;
 }
 
+/** Server paths, built in one place (they match `paths` in schema.d.ts). */
+export const apiPaths = {
+  csrf: () => "/api/v1/auth/csrf" as const,
+  bundle: (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/bundle`,
+  planItem: (slug: string, kind: PlanKind, target: number) =>
+    `/api/v1/conferences/${encodeURIComponent(slug)}/plan/${kind}/${target}/`,
+  conversation: (slug: string, id: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${id}/`,
+  meetup: (slug: string, id: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/meetups/${id}/`,
+  photos: (slug: string, conversation: string) =>
+    `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${conversation}/photos/`,
+  photo: (slug: string, conversation: string, photo: string) =>
+    `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${conversation}/photos/${photo}/`,
+  sync: (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/sync/`,
+};
+
+/** Any answer the server gave (2xx or not); only a missing answer throws. */
+export interface Answer<T = unknown> {
+  status: number;
+  /** The parsed JSON body; null when there was none or it was not JSON. */
+  body: T | ErrorBody | null;
+  headers: Headers;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export type BundleAnswer =
+  | { notModified: true; etag: string | null }
+  | { notModified: false; etag: string | null; bundle: Bundle };
+
 export interface ApiClient {
   listConferences(signal?: AbortSignal): Promise<Page<Conference>>;
+  /**
+   * Send a request and return whatever the server answered (the outbox decides what a 4xx
+   * means). Unsafe methods carry the CSRF token (fetched once from auth/csrf, fetched again
+   * once if the server refuses it). Throws ApiError("network") when nothing came back.
+   */
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<Answer<T>>;
+  /** The conference bundle, or a delta `since` a version; 304 when `etag` still matches. */
+  bundle(slug: string, options?: { since?: number | null; etag?: string | null; signal?: AbortSignal }): Promise<BundleAnswer>;
+  /** POST sync/: up to MAX_SYNC_WRITES logbook writes, one result each, in order. */
+  sync(slug: string, writes: SyncWrite[], signal?: AbortSignal): Promise<Answer<SyncResult[]>>;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function isCsrfRefusal(body: unknown): boolean {
+  // DRF's SessionAuthentication says "CSRF Failed: <reason>".
+  return isRecord(body) && typeof body.detail === "string" && body.detail.startsWith("CSRF Failed");
+}
+
+const BUNDLE_LISTS = ["rooms", "tracks", "people", "papers", "sessions", "orals", "posters", "booths", "meals"] as const;
+
+function isBundle(value: unknown): value is Bundle {
+  return (
+    isRecord(value) &&
+    typeof value.format === "number" &&
+    typeof value.version === "number" &&
+    typeof value.full === "boolean" &&
+    (value.since === null || typeof value.since === "number") &&
+    isRecord(value.conference) &&
+    BUNDLE_LISTS.every((name) => Array.isArray(value[name]))
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -114,7 +197,84 @@ export function createClient(options: ClientOptions = {}): ApiClient {
     }
   }
 
+  let csrfToken: string | null = null;
+
+  async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
+    const init: RequestInit = { method, headers, credentials: "same-origin" };
+    if (options.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(options.json);
+    } else if (options.form) {
+      init.body = options.form; // fetch sets the multipart boundary
+    }
+    if (!SAFE_METHODS.has(method)) {
+      csrfToken ??= await fetchCsrf(options.signal);
+      headers["X-CSRFToken"] = csrfToken;
+    }
+    if (options.signal) init.signal = options.signal;
+    try {
+      return await doFetch(`${baseUrl}${path}`, init);
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+      throw new ApiError("network", "Offline or server unreachable", null, { cause });
+    }
+  }
+
+  async function fetchCsrf(signal?: AbortSignal): Promise<string> {
+    const body = await getJson(apiPaths.csrf(), signal);
+    if (!isRecord(body) || typeof body.csrf_token !== "string") {
+      throw new ApiError("parse", "Unexpected response from auth/csrf", 200);
+    }
+    return body.csrf_token;
+  }
+
+  async function readBody(response: Response): Promise<unknown> {
+    const text = await response.text().catch(() => "");
+    if (!text) return null;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
+    let response = await send(method, path, options);
+    let body = await readBody(response);
+    if (response.status === 403 && isCsrfRefusal(body) && !SAFE_METHODS.has(method)) {
+      // The cookie rotated (a sign-in does that): one fresh token, one more try.
+      csrfToken = null;
+      response = await send(method, path, options);
+      body = await readBody(response);
+    }
+    return { status: response.status, body: body as T | ErrorBody | null, headers: response.headers };
+  }
+
   return {
+    request,
+
+    async bundle(slug, options = {}) {
+      const since = options.since ?? null;
+      const path = since === null ? apiPaths.bundle(slug) : `${apiPaths.bundle(slug)}?since=${since}`;
+      const headers: Record<string, string> = {};
+      if (options.etag) headers["If-None-Match"] = options.etag;
+      const answer = await request("GET", path, { headers, ...(options.signal ? { signal: options.signal } : {}) });
+      const etag = answer.headers.get("ETag");
+      if (answer.status === 304) return { notModified: true, etag };
+      if (answer.status !== 200) {
+        const body: unknown = answer.body;
+        const detail = isRecord(body) && typeof body.detail === "string" ? body.detail : `${answer.status}`;
+        throw new ApiError("http", detail, answer.status);
+      }
+      if (!isBundle(answer.body)) throw new ApiError("parse", `Unexpected response from ${path}`, 200);
+      return { notModified: false, etag, bundle: answer.body };
+    },
+
+    sync(slug, writes, signal) {
+      return request<SyncResult[]>("POST", apiPaths.sync(slug), { json: writes, ...(signal ? { signal } : {}) });
+    },
+
     async listConferences(signal) {
       const body = await getJson("/api/v1/conferences/", signal);
       if (!isPage(body) || !body.results.every(isConference)) {
