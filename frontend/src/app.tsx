@@ -1,3 +1,4 @@
+import { UpdatePrompt } from "./components/UpdatePrompt";
 import { Home } from "./views/home/Home";
 
 /** The app shell: header, the current view, footer. Routing arrives with the real screens. */
@@ -17,6 +18,7 @@ export function App() {
         <a href="/admin/">Organizer admin</a>
         <a href="/api/v1/docs/">API docs</a>
       </footer>
+      <UpdatePrompt />
     </div>
   );
 }
