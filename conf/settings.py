@@ -292,6 +292,17 @@ WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 WHITENOISE_IMMUTABLE_FILE_TEST = (
     r"^/?(assets/.+-[A-Za-z0-9_-]{8,}\.\w+|static/.+\.[0-9a-f]{12}\.\w+)$"
 )
+# The service worker and the shell it precaches are revalidated on every load, so a new build
+# is seen at once (frontend/src/sw-register.ts then offers the update).
+PWA_REVALIDATED_FILES = frozenset({"/sw.js", "/index.html"})
+
+
+def _pwa_headers(headers, path: str, url: str) -> None:
+    if url in PWA_REVALIDATED_FILES:
+        headers["Cache-Control"] = "no-cache"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _pwa_headers
 
 # --- e-mail, push ----------------------------------------------------------------------
 

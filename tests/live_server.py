@@ -35,8 +35,12 @@ def database_url() -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
-    port = free_port()
+def gunicorn(
+    env: dict[str, str], log: Path, workers: int = 2, port: int | None = None
+) -> Iterator[str]:
+    """Serve on ``port`` (a free one by default; pass the same one again to "redeploy" on the
+    origin a browser already knows)."""
+    port = port or free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             [

@@ -1,3 +1,4 @@
+import { UpdatePrompt } from "./components/UpdatePrompt";
 import { LanguageSwitch } from "./i18n/LanguageSwitch";
 import { useTranslation } from "./i18n/hooks";
 import { Home } from "./views/home/Home";
@@ -21,6 +22,11 @@ export function App() {
         <a href="/admin/">{t("app.organizerAdmin")}</a>
         <a href="/api/v1/docs/">{t("app.apiDocs")}</a>
       </footer>
+      <UpdatePrompt
+        message={t("app.updateAvailable")}
+        updateLabel={t("app.updateReload")}
+        laterLabel={t("app.updateLater")}
+      />
     </div>
   );
 }

@@ -38,7 +38,9 @@ const browser = await chromium.launch({
     "--short-reporting-delay",
   ],
 });
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+// No service worker here: it would answer the canary's navigation from its precache, out of
+// page.route's reach. The PWA under its worker is checked by tests/e2e/pwa_offline.mjs.
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: "block" });
 context.setDefaultTimeout(TIMEOUT);
 
 let current = null; // the result of the page being checked

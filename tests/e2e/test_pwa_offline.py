@@ -1,0 +1,141 @@
+"""The PWA shell offline and its update flow in a real browser: headless Chromium (Debian's)
+against a real gunicorn serving the built frontend. tests/e2e/pwa_offline.mjs drives the
+browser; this test serves, "deploys" a new build halfway (the same origin restarted on a
+build whose sw.js differs) and judges.
+
+Screenshots (360×740, light and dark) go to var/screenshots/pwa-shell/ (git-ignored) or
+$PWA_SCREENSHOTS. In CI a missing Chromium, Node or PWA build fails the test; on a laptop it
+skips, saying why (tests/e2e/test_csp.py's rules).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from conf.env import BASE_DIR
+from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
+from tests.live_server import database_url, free_port, gunicorn
+from tests.worker import subprocess_env
+
+SCRIPT = Path(__file__).with_name("pwa_offline.mjs")
+
+
+def _builds(tmp_path: Path) -> tuple[Path, Path]:
+    """The current build, and a "next" one: the same files with a service worker whose bytes
+    differ, which is what makes a browser install a new version."""
+    first = tmp_path / "build-1"
+    shutil.copytree(settings.FRONTEND_DIST, first)
+    second = tmp_path / "build-2"
+    shutil.copytree(first, second)
+    sw = second / "sw.js"
+    sw.write_text(sw.read_text() + "\n// build 2\n")
+    return first, second
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            return process.stdout.readline()
+        if process.poll() is not None:
+            return ""
+    return ""
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path):  # noqa: F811
+    first, second = _builds(tmp_path)
+    shots = Path(
+        os.environ.get("PWA_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "pwa-shell"
+    )
+    shots.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+
+    def env(build: Path) -> dict[str, str]:
+        return subprocess_env(
+            tmp_path / "var",
+            DATABASE_URL=database_url(),
+            MEDIA_ROOT=str(tmp_path / "media"),
+            FRONTEND_DIST=str(build),
+        )
+
+    with gunicorn(env(first), tmp_path / "gunicorn-1.log", workers=1, port=port) as base:
+        browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
+            [shutil.which("node"), str(SCRIPT), base, str(shots)],
+            env={**os.environ, "CHROMIUM": str(CHROMIUM)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        asked = _read_line(browser, timeout=40)
+    try:
+        if asked == "deploy\n":
+            with gunicorn(env(second), tmp_path / "gunicorn-2.log", workers=1, port=port):
+                browser.stdin.write("deployed\n")
+                browser.stdin.flush()
+                out, err = browser.communicate(timeout=40)
+        else:
+            out, err = browser.communicate(timeout=40)
+    finally:
+        if browser.poll() is None:
+            browser.kill()
+    print(f"screenshots: {shots}")
+    assert browser.returncode == 0, err[-3000:]
+    report = json.loads(out.strip().splitlines()[-1])
+    assert "error" not in report, report["error"]
+    print(json.dumps(report, indent=1))
+    steps = report["steps"]
+
+    # Online: /sw.js controls the whole site; the build is precached, icons and the manifest
+    # warmed for stale-while-revalidate, and nothing under /api/ in Cache Storage.
+    controlled = steps["controlled"]
+    assert (controlled["script"], controlled["scope"]) == ("/sw.js", "/")
+    caches = controlled["caches"]
+    precache = next(paths for name, paths in caches.items() if name.startswith("workbox-precache"))
+    assert "/index.html" in precache
+    assert any(p.startswith("/assets/index-") and p.endswith(".js") for p in precache)
+    assert caches["boardwalk-meta"] == ["/icons/icon.svg", "/manifest.webmanifest"]
+
+    # Offline: the shell at / and at a deep route, answered by the worker; the API is not.
+    offline = steps["offline"]
+    assert offline["root"] == {"status": 200, "fromServiceWorker": True}
+    assert offline["deep"]["fromServiceWorker"] is True
+    assert offline["deep"]["url"].endswith("/conferences/eccv-demo/")
+    assert offline["brand"] == "Boardwalk"
+    assert offline["api"] == "rejected TypeError"
+    assert offline["admin"] == "net::ERR_INTERNET_DISCONNECTED"  # Django's, not the shell
+    assert report["offlineApiErrors"], "the conference list's offline API call did not fail"
+
+    # A new build: the prompt, the typed text intact, no reload, the new worker waiting.
+    update = steps["update"]
+    assert update["prompt"] == "A new version of Boardwalk is ready."
+    assert update["live"] == "polite"
+    assert update["typed"] == "Asked about the ablation in table 3; follow up by mail"
+    assert update["sameDocument"] == "kept"
+    assert update["reloads"] == 0
+    assert update["waiting"] is True
+
+    # Update pressed: exactly one reload, under the new worker.
+    applied = steps["applied"]
+    assert applied == {
+        "reloads": 1,
+        "promptHidden": True,
+        "sameDocument": None,
+        "controller": "activated",
+    }
+
+    assert report["violations"] == []
+    assert report["consoleErrors"] == []
+    assert report["pageErrors"] == []
