@@ -90,7 +90,7 @@ export interface SearchHit {
   title: string;
   score: number;
   cancelled: boolean;
-  /** Index terms that matched, for highlighting (folded: lowercase, no diacritics). */
+  /** Index terms that matched, sorted, for highlighting (folded: lowercase, no diacritics). */
   terms: string[];
 }
 
@@ -195,7 +195,26 @@ export function applyDelta(index: SearchIndex, delta: Bundle): DeltaResult {
   return result;
 }
 
-const KIND_ORDER = new Map(KINDS.map((kind, i) => [kind, i]));
+const KIND_ORDER = new Map<unknown, number>(KINDS.map((kind, i) => [kind, i]));
+
+function tieBreak(a: SearchResult, b: SearchResult): number {
+  return (KIND_ORDER.get(a["kind"]) ?? 0) - (KIND_ORDER.get(b["kind"]) ?? 0) || (a["id"] as number) - (b["id"] as number);
+}
+
+/** MiniSearch sorts by score only; order each run of equal scores by kind, then id, so
+ * results do not depend on insertion order (a loaded or delta-updated index). Linear but
+ * for the runs themselves. */
+function breakTies(results: SearchResult[]): void {
+  for (let start = 0; start < results.length; ) {
+    let end = start + 1;
+    while (end < results.length && results[end]!.score === results[start]!.score) end++;
+    if (end - start > 1) {
+      const run = results.slice(start, end).sort(tieBreak);
+      for (let i = 0; i < run.length; i++) results[start + i] = run[i]!;
+    }
+    start = end;
+  }
+}
 
 function toHit(result: SearchResult): SearchHit {
   return {
@@ -204,24 +223,26 @@ function toHit(result: SearchResult): SearchHit {
     title: result["title"] as string,
     score: result.score,
     cancelled: result["cancelled"] === true,
-    terms: result.terms,
+    // Sorted: MiniSearch's order depends on how its tree was built (fresh or loaded).
+    terms: [...result.terms].sort(),
   };
 }
 
 /**
  * Hits for `query`, best first (equal scores: by kind in KINDS order, then id). Every word
- * must match somewhere in the item; an empty query finds nothing.
+ * must match somewhere in the item, as typed or as the start of a longer word; only when
+ * that finds nothing is the query tried again forgiving typos in its longer words (fuzzy
+ * matching over every word is what makes a search slow). An empty query finds nothing.
  */
 export function search(index: SearchIndex, query: string, options: SearchOptions = {}): SearchHit[] {
   if (queryTerms(query).length === 0) return [];
-  const kinds = options.kinds ? new Set<string>(options.kinds) : null;
-  const results = index.engine.search(query, kinds ? { filter: (result) => kinds.has(result["kind"] as string) } : {});
-  const hits = results.map(toHit);
-  hits.sort(
-    (a, b) =>
-      b.score - a.score || (KIND_ORDER.get(a.kind) ?? 0) - (KIND_ORDER.get(b.kind) ?? 0) || a.id - b.id,
-  );
-  return options.limit === undefined ? hits : hits.slice(0, options.limit);
+  const kinds = options.kinds ? new Set<unknown>(options.kinds) : null;
+  const filter = kinds ? { filter: (result: SearchResult) => kinds.has(result["kind"]) } : {};
+  let results = index.engine.search(query, { ...filter, fuzzy: false });
+  if (results.length === 0) results = index.engine.search(query, filter);
+  breakTies(results);
+  if (options.limit !== undefined) results = results.slice(0, options.limit);
+  return results.map(toHit);
 }
 
 /** Hits by kind, every kind present (possibly empty), each list still best first. */

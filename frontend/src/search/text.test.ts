@@ -96,3 +96,15 @@ describe("prefix and fuzzy", () => {
     ]);
   });
 });
+
+describe("English function words", () => {
+  it("are not indexed in abstracts, but are in titles", () => {
+    expect(indexTerms("We study the role of attention", "abstract")).toEqual(["study", "role", "attention"]);
+    expect(indexTerms("The role of attention", "title")).toEqual(["the", "role", "of", "attention"]);
+  });
+
+  it("are dropped from a query unless it has nothing else", () => {
+    expect(queryTerms("the role of attention")).toEqual(["role", "attention"]);
+    expect(queryTerms("The Of")).toEqual(["the", "of"]);
+  });
+});

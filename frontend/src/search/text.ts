@@ -68,6 +68,17 @@ const ARXIV_RE = /^(\d{4}\.\d{4,5})(?:v\d+)?$/;
 const HEBREW_WORD_RE = /^\p{sc=Hebrew}+$/u;
 const HEBREW_PREFIXES = "והבכלמש";
 const KOREAN_PARTICLES = ["으로", "에서", "에게", "까지", "부터", "을", "를", "이", "가", "은", "는", "의", "에", "와", "과", "로", "도", "만"];
+/**
+ * English function words: in almost every abstract, so indexing them there only makes the
+ * index bigger and searches slower. Dropped from abstracts, and from a query that has other
+ * words (a query of only these still matches titles, which keep them).
+ */
+const STOPWORDS = new Set(
+  (
+    "a an and are as at be by can for from has have in into is it its of on or our than that the " +
+    "their these this to was we were which while with"
+  ).split(" "),
+);
 /** Suffixes are indexed for at most this many leading positions of an unspaced run. */
 const MAX_SUFFIXES = 24;
 
@@ -129,9 +140,11 @@ function hebrewStems(word: string): string[] {
  */
 export function indexTerms(text: string, field?: string): string[] {
   const terms: string[] = [];
+  const dropStopwords = field === "abstract";
   for (const { joined, pieces } of spans(text)) {
     if (joined) terms.push(joined);
     for (const piece of pieces) {
+      if (dropStopwords && STOPWORDS.has(piece)) continue;
       terms.push(piece);
       if (isUnspaced(piece)) terms.push(...unspacedSuffixes(piece));
       else if (HEBREW_WORD_RE.test(piece)) terms.push(...hebrewStems(piece));
@@ -151,14 +164,16 @@ function withoutParticle(word: string): string {
   return word;
 }
 
-/** Terms of a query: codes joined, Korean particles dropped, duplicates removed. */
+/** Terms of a query: codes joined, Korean particles and (if other words remain) English
+ * function words dropped, duplicates removed. */
 export function queryTerms(query: string): string[] {
   const terms: string[] = [];
   for (const { joined, pieces } of spans(query)) {
     if (joined) terms.push(joined);
     else terms.push(...pieces.map(withoutParticle));
   }
-  return [...new Set(terms)];
+  const words = terms.filter((term) => !STOPWORDS.has(term));
+  return [...new Set(words.length > 0 ? words : terms)];
 }
 
 /** Whether a query term also matches longer terms: not for one Latin letter, not for a number. */
