@@ -3,9 +3,9 @@
  *
  * One document per searchable item (session, oral, paper, poster, booth, meal). Posters and
  * orals carry their paper's title, authors, keywords and ids, so "Levi 042" finds Levi's
- * poster on board 042. Because documents denormalise people, papers, rooms and tracks, the
- * index keeps a copy of the rows' searchable fields (`Sources`): a delta that renames a
- * person re-indexes that person's papers, posters, orals and sessions without the bundle.
+ * poster on board 042. Documents denormalise people, papers, rooms and tracks; the index keeps
+ * no copy of the rows' text, only each document's `DocInfo` (what it shows, a fingerprint), and
+ * re-reads rows through a `RowLookup` (lookup.ts) when a delta touches them.
  */
 
 import type { components } from "../api/schema";
@@ -32,6 +32,18 @@ export interface SearchDocument {
 }
 
 export const TEXT_FIELDS = ["title", "authors", "keywords", "abstract", "codes"] as const;
+
+/** What a document shows of other rows, and a fingerprint of its text: enough to tell which
+ * documents a delta touches and whether their text changed, without keeping the text. */
+export interface DocInfo {
+  /** FNV-1a of the document's title, cancelled flag and text fields. */
+  h: number;
+  /** People shown (authors, speakers, chairs); a poster shows its paper's through `paper`. */
+  people?: number[];
+  paper?: number;
+  room?: number;
+  track?: number;
+}
 
 // The searchable part of each row (what the documents are built from).
 type PaperSource = Pick<Schemas["BundlePaper"], "id" | "title" | "authors" | "abstract" | "keywords" | "arxiv" | "openreview">;
@@ -62,22 +74,9 @@ export interface Sources {
   meals: Map<number, MealSource>;
 }
 
-/** Sources as plain JSON (maps as arrays). */
-export interface SourcesJSON {
-  people: [number, string][];
-  rooms: [number, string][];
-  tracks: [number, string][];
-  papers: PaperSource[];
-  sessions: SessionSource[];
-  orals: OralSource[];
-  posters: PosterSource[];
-  booths: BoothSource[];
-  meals: MealSource[];
-}
-
-const ROW_COLLECTIONS = ["papers", "sessions", "orals", "posters", "booths", "meals"] as const;
-type RowCollection = (typeof ROW_COLLECTIONS)[number];
-const KIND_OF: Record<RowCollection, Kind> = {
+export const ROW_COLLECTIONS = ["papers", "sessions", "orals", "posters", "booths", "meals"] as const;
+export type RowCollection = (typeof ROW_COLLECTIONS)[number];
+export const KIND_OF: Record<RowCollection, Kind> = {
   papers: "paper",
   sessions: "session",
   orals: "oral",
@@ -128,33 +127,11 @@ export function mergeRows(sources: Sources, bundle: Bundle): void {
   for (const row of bundle.meals) sources.meals.set(row.id, pick(row, SOURCE_FIELDS.meals));
 }
 
-export function sourcesToJSON(sources: Sources): SourcesJSON {
-  return {
-    people: [...sources.people],
-    rooms: [...sources.rooms],
-    tracks: [...sources.tracks],
-    papers: [...sources.papers.values()],
-    sessions: [...sources.sessions.values()],
-    orals: [...sources.orals.values()],
-    posters: [...sources.posters.values()],
-    booths: [...sources.booths.values()],
-    meals: [...sources.meals.values()],
-  };
-}
-
-export function sourcesFromJSON(json: SourcesJSON): Sources {
-  const byId = <T extends { id: number }>(rows: T[]) => new Map(rows.map((row) => [row.id, row]));
-  return {
-    people: new Map(json.people),
-    rooms: new Map(json.rooms),
-    tracks: new Map(json.tracks),
-    papers: byId(json.papers),
-    sessions: byId(json.sessions),
-    orals: byId(json.orals),
-    posters: byId(json.posters),
-    booths: byId(json.booths),
-    meals: byId(json.meals),
-  };
+/** Add rows read through a RowLookup (only their searchable fields are kept). */
+export function putRows(sources: Sources, collection: RowCollection, rows: readonly Bundle[RowCollection][number][]): void {
+  const fields = SOURCE_FIELDS[collection] as readonly string[];
+  const target = sources[collection] as Map<number, unknown>;
+  for (const row of rows) target.set(row.id, pick(row as Record<string, unknown>, fields));
 }
 
 export function documentKey(kind: Kind, id: number): string {
@@ -289,83 +266,62 @@ export function buildDocument(sources: Sources, kind: Kind, id: number): SearchD
   }
 }
 
+
 export function parseKey(key: string): [Kind, number] {
   const at = key.indexOf(":");
   return [key.slice(0, at) as Kind, Number(key.slice(at + 1))];
 }
 
-function changedNames(before: Map<number, string>, after: Iterable<{ id: number; name: string }>): Set<number> {
-  const changed = new Set<number>();
-  for (const { id, name } of after) {
-    if (before.get(id) !== name) changed.add(id);
+/** 32-bit FNV-1a over UTF-16 code units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
   }
-  return changed;
+  return hash >>> 0;
 }
 
-const meets = (ids: readonly number[] | undefined, set: Set<number>) =>
-  ids !== undefined && set.size > 0 && ids.some((id) => set.has(id));
-const within = (id: number | undefined, set: Set<number>) => id !== undefined && set.has(id);
-
-/**
- * Keys of the documents a delta may change, judged against the sources *before* it is
- * merged: its own rows, and the documents that show a person, paper, room or track it
- * changes. Rooms and tracks missing from the delta (it always lists all) count as changed.
- */
-export function touchedKeys(sources: Sources, delta: Bundle): Set<string> {
-  const keys = new Set<string>();
-  for (const collection of ROW_COLLECTIONS) {
-    for (const row of delta[collection]) keys.add(documentKey(KIND_OF[collection], row.id));
-  }
-  const people = changedNames(sources.people, delta.people);
-  const rooms = changedNames(sources.rooms, delta.rooms);
-  const tracks = changedNames(sources.tracks, delta.tracks);
-  const listedRooms = new Set(delta.rooms.map((room) => room.id));
-  const listedTracks = new Set(delta.tracks.map((track) => track.id));
-  for (const id of sources.rooms.keys()) if (!listedRooms.has(id)) rooms.add(id);
-  for (const id of sources.tracks.keys()) if (!listedTracks.has(id)) tracks.add(id);
-
-  const papers = new Set(delta.papers.map((paper) => paper.id));
-  if (people.size > 0) {
-    for (const paper of sources.papers.values()) {
-      if (meets(paper.authors, people)) {
-        papers.add(paper.id);
-        keys.add(documentKey("paper", paper.id));
-      }
-    }
-  }
-  if (papers.size > 0 || people.size > 0) {
-    for (const oral of sources.orals.values()) {
-      if (within(oral.paper, papers) || meets(oral.speakers, people)) keys.add(documentKey("oral", oral.id));
-    }
-  }
-  if (papers.size > 0) {
-    for (const poster of sources.posters.values()) {
-      if (within(poster.paper, papers)) keys.add(documentKey("poster", poster.id));
-    }
-  }
-  if (people.size > 0 || rooms.size > 0 || tracks.size > 0) {
-    for (const session of sources.sessions.values()) {
-      if (
-        meets(session.chairs, people) ||
-        meets(session.speakers, people) ||
-        within(session.room, rooms) ||
-        within(session.track, tracks)
-      ) {
-        keys.add(documentKey("session", session.id));
-      }
-    }
-  }
-  if (rooms.size > 0) {
-    for (const booth of sources.booths.values()) if (within(booth.room, rooms)) keys.add(documentKey("booth", booth.id));
-    for (const meal of sources.meals.values()) if (within(meal.room, rooms)) keys.add(documentKey("meal", meal.id));
-  }
-  return keys;
+export function fingerprint(doc: SearchDocument): number {
+  return fnv1a([doc.title, doc.cancelled ? "1" : "0", ...TEXT_FIELDS.map((field) => doc[field])].join("\u0000"));
 }
 
-export function sameDocument(a: SearchDocument, b: SearchDocument): boolean {
-  return (
-    a.title === b.title &&
-    a.cancelled === b.cancelled &&
-    TEXT_FIELDS.every((field) => a[field] === b[field])
-  );
+const ids = (...groups: (readonly number[] | undefined)[]) => {
+  const all = [...new Set(groups.flatMap((group) => group ?? []))];
+  return all.length > 0 ? all : undefined;
+};
+
+/** The document for `kind:id` and its DocInfo, or null when the row is missing. */
+export function describe(sources: Sources, kind: Kind, id: number): { doc: SearchDocument; info: DocInfo } | null {
+  const doc = buildDocument(sources, kind, id);
+  if (!doc) return null;
+  const info: DocInfo = { h: fingerprint(doc) };
+  const set = (refs: { [K in Exclude<keyof DocInfo, "h">]?: DocInfo[K] | undefined }) => {
+    for (const [name, value] of Object.entries(refs)) if (value !== undefined) Object.assign(info, { [name]: value });
+  };
+  switch (kind) {
+    case "paper":
+      set({ people: ids(sources.papers.get(id)?.authors) });
+      break;
+    case "poster":
+      set({ paper: sources.posters.get(id)?.paper ?? undefined });
+      break;
+    case "oral": {
+      const oral = sources.orals.get(id);
+      set({ paper: oral?.paper ?? undefined, people: ids(oral?.speakers) });
+      break;
+    }
+    case "session": {
+      const session = sources.sessions.get(id);
+      set({ people: ids(session?.chairs, session?.speakers), room: session?.room ?? undefined, track: session?.track ?? undefined });
+      break;
+    }
+    case "booth":
+      set({ room: sources.booths.get(id)?.room ?? undefined });
+      break;
+    case "meal":
+      set({ room: sources.meals.get(id)?.room ?? undefined });
+      break;
+  }
+  return { doc, info };
 }

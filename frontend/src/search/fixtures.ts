@@ -4,6 +4,7 @@
  */
 
 import type { Bundle } from "./documents";
+import type { LookupCollection, LookupRow, RowLookup } from "./lookup";
 
 export function emptyBundle(overrides: Partial<Bundle> = {}): Bundle {
   return {
@@ -174,4 +175,26 @@ export function programme(): Bundle {
       { id: 61, kind: "reception", title: "Welcome reception", start: T(23, 16), end: T(23, 18), cancelled: true },
     ],
   });
+}
+
+/** The rows db/ would hold: a bundle that deltas are merged into (by id), and a lookup over it. */
+export function rowStore(bundle: Bundle): { lookup: RowLookup; merge(delta: Bundle): void } {
+  const collections = ["people", "papers", "sessions", "orals", "posters", "booths", "meals"] as const;
+  const rows = new Map<string, Map<number, { id: number }>>(
+    collections.map((name) => [name, new Map(bundle[name].map((row) => [row.id, row]))]),
+  );
+  return {
+    lookup: {
+      rows<K extends LookupCollection>(collection: K, ids: readonly number[]): LookupRow<K>[] {
+        const have = rows.get(collection)!;
+        return ids.flatMap((id) => (have.has(id) ? [have.get(id) as LookupRow<K>] : []));
+      },
+    },
+    merge(delta: Bundle) {
+      for (const name of collections) {
+        if (delta.full) rows.get(name)!.clear();
+        for (const row of delta[name]) rows.get(name)!.set(row.id, row);
+      }
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 
-import { delta, emptyBundle, programme } from "./fixtures";
+import { delta, emptyBundle, programme, rowStore } from "./fixtures";
 import {
+  type Bundle,
   type Kind,
   type SearchIndex,
   SearchIndexError,
@@ -23,9 +24,18 @@ function foundSet(index: SearchIndex, query: string): string[] {
 }
 
 let index: SearchIndex;
+let rows: ReturnType<typeof rowStore>;
 beforeEach(() => {
-  index = buildIndex(programme());
+  const bundle = programme();
+  index = buildIndex(bundle);
+  rows = rowStore(bundle);
 });
+
+/** What the app does with a delta: db/ stores its rows, then the index follows through the lookup. */
+function update(target: SearchIndex, body: Bundle) {
+  if (body.full || (body.since !== null && body.since <= target.version && body.version > target.version)) rows.merge(body);
+  return applyDelta(target, body, rows.lookup);
+}
 
 describe("each searchable field, per kind", () => {
   it.each([
@@ -292,47 +302,47 @@ describe("cancelled items", () => {
 describe("applyDelta", () => {
   const base = programme();
 
-  it("replaces a changed paper and the posters and orals that show it", () => {
+  it("replaces a changed paper and the posters and orals that show it", async () => {
     const paper = { ...base.papers[3]!, title: "Masked autoencoders for posters" };
-    const result = applyDelta(index, delta(base, 1, 2, { papers: [paper] }));
+    const result = await update(index, delta(base, 1, 2, { papers: [paper] }));
     expect(result).toEqual({ added: [], replaced: ["paper:13", "poster:41"], discarded: [] });
     expect(found(index, "contrastive")).toEqual([]);
     expect(foundSet(index, "masked autoencoders")).toEqual(["paper:13", "poster:41"]);
     expect(index.version).toBe(2);
   });
 
-  it("re-indexes everything that shows a renamed person", () => {
-    const result = applyDelta(index, delta(base, 1, 2, { people: [{ id: 3, name: "Kim Min-jun" }] }));
+  it("re-indexes everything that shows a renamed person", async () => {
+    const result = await update(index, delta(base, 1, 2, { people: [{ id: 3, name: "Kim Min-jun" }] }));
     expect(result.replaced.sort()).toEqual(["oral:30", "paper:10", "poster:43", "session:22"]);
     expect(found(index, "김민준")).toEqual([]);
     expect(foundSet(index, "kim")).toEqual(["oral:30", "paper:10", "poster:43", "session:22"]);
   });
 
-  it("re-indexes what is in a renamed room or track", () => {
+  it("re-indexes what is in a renamed room or track", async () => {
     const rooms = base.rooms.map((room) => (room.id === 3 ? { ...room, name: "Exhibition" } : room));
     const tracks = [{ ...base.tracks[0]!, name: "Audio" }];
-    const result = applyDelta(index, delta(base, 1, 2, { rooms, tracks }));
+    const result = await update(index, delta(base, 1, 2, { rooms, tracks }));
     expect(result.replaced.sort()).toEqual(["booth:50", "booth:51", "session:20"]);
     expect(foundSet(index, "exhibition")).toEqual(["booth:50", "booth:51"]);
     expect(found(index, "audio")).toEqual(["session:20"]);
   });
 
-  it("changes nothing when only times move", () => {
+  it("changes nothing when only times move", async () => {
     const session = { ...base.sessions[0]!, start: "2026-10-24T06:15:00Z" };
     const oral = { ...base.orals[0]!, start: "2026-10-24T06:15:00Z" };
-    const result = applyDelta(index, delta(base, 1, 2, { sessions: [session], orals: [oral] }));
+    const result = await update(index, delta(base, 1, 2, { sessions: [session], orals: [oral] }));
     expect(result).toEqual({ added: [], replaced: [], discarded: [] });
     expect(index.version).toBe(2);
   });
 
-  it("marks a row cancelled by a tombstone, still findable", () => {
+  it("marks a row cancelled by a tombstone, still findable", async () => {
     const poster = { ...base.posters[0]!, cancelled: true };
-    expect(applyDelta(index, delta(base, 1, 2, { posters: [poster] })).replaced).toEqual(["poster:40"]);
+    expect((await update(index, delta(base, 1, 2, { posters: [poster] }))).replaced).toEqual(["poster:40"]);
     expect(search(index, "042")).toMatchObject([{ kind: "poster", id: 40, cancelled: true }]);
   });
 
-  it("adds new rows", () => {
-    const result = applyDelta(
+  it("adds new rows", async () => {
+    const result = await update(
       index,
       delta(base, 1, 2, {
         people: [{ id: 7, name: "Ori Bar" }],
@@ -344,24 +354,24 @@ describe("applyDelta", () => {
     expect(foundSet(index, "ori bar 99")).toEqual(["poster:45"]);
   });
 
-  it("discards what a full bundle no longer has and replaces what changed", () => {
+  it("discards what a full bundle no longer has and replaces what changed", async () => {
     const full = programme();
     full.version = 5;
     full.posters = full.posters.filter((poster) => poster.id !== 41);
     full.booths = full.booths.map((booth) => (booth.id === 51 ? { ...booth, exhibitor: "Globex" } : booth));
-    const result = applyDelta(index, full);
+    const result = await update(index, full);
     expect(result).toEqual({ added: [], replaced: ["booth:51"], discarded: ["poster:41"] });
     expect(found(index, "a12")).toEqual([]);
     expect(found(index, "globex")).toEqual(["booth:51"]);
     expect(index.version).toBe(5);
   });
 
-  it("leaves the index as a fresh build of the merged program would be", () => {
+  it("leaves the index as a fresh build of the merged program would be", async () => {
     const papers = [{ ...base.papers[1]!, title: "Latent consistency models" }];
     const people = [{ id: 1, name: "Noa Peretz" }];
     const posters = [{ ...base.posters[1]!, board: "C-3" }];
-    applyDelta(index, delta(base, 1, 2, { papers, people }));
-    applyDelta(index, delta(base, 2, 3, { posters }));
+    await update(index, delta(base, 1, 2, { papers, people }));
+    await update(index, delta(base, 2, 3, { posters }));
 
     const merged = programme();
     merged.papers[1] = papers[0]!;
@@ -374,15 +384,15 @@ describe("applyDelta", () => {
     expect(index.engine.documentCount).toBe(fresh.engine.documentCount);
   });
 
-  it("refuses a delta that starts after the index's version", () => {
-    expect(() => applyDelta(index, delta(base, 2, 3))).toThrow(SearchIndexError);
+  it("refuses a delta that starts after the index's version", async () => {
+    await expect(update(index, delta(base, 2, 3))).rejects.toThrow(SearchIndexError);
     expect(index.version).toBe(1);
   });
 
-  it("ignores a delta the index is already past", () => {
-    applyDelta(index, delta(base, 1, 3));
+  it("ignores a delta the index is already past", async () => {
+    await update(index, delta(base, 1, 3));
     const stale = { ...base.booths[0]!, exhibitor: "Initech" };
-    expect(applyDelta(index, delta(base, 1, 2, { booths: [stale] }))).toEqual({
+    expect(await update(index, delta(base, 1, 2, { booths: [stale] }))).toEqual({
       added: [],
       replaced: [],
       discarded: [],
@@ -391,14 +401,14 @@ describe("applyDelta", () => {
     expect(index.version).toBe(3);
   });
 
-  it("refuses another conference's bundle or an unknown bundle format", () => {
+  it("refuses another conference's bundle or an unknown bundle format", async () => {
     const other = delta(base, 1, 2);
     other.conference = { ...other.conference, id: 99 };
-    expect(() => applyDelta(index, other)).toThrow(SearchIndexError);
-    expect(() => applyDelta(index, { ...delta(base, 1, 2), format: 2 })).toThrow(SearchIndexError);
+    await expect(update(index, other)).rejects.toThrow(SearchIndexError);
+    await expect(update(index, { ...delta(base, 1, 2), format: 2 })).rejects.toThrow(SearchIndexError);
   });
 
-  it("is built from a full bundle only", () => {
+  it("is built from a full bundle only", async () => {
     expect(() => buildIndex(delta(base, 1, 2))).toThrow(SearchIndexError);
   });
 });
@@ -418,27 +428,27 @@ describe("serialize / deserialize", () => {
     "contrastiv",
   ];
 
-  it("round-trips to identical results", () => {
+  it("round-trips to identical results", async () => {
     const again = deserialize(serialize(index));
     expect(again.version).toBe(index.version);
     expect(again.conference).toBe(index.conference);
     for (const query of queries) expect(search(again, query), query).toEqual(search(index, query));
   });
 
-  it("round-trips after deltas, and the copy takes further deltas", () => {
+  it("round-trips after deltas, and the copy takes further deltas", async () => {
     const base = programme();
-    applyDelta(index, delta(base, 1, 2, { people: [{ id: 2, name: "Jürgen Schmidt" }] }));
+    await update(index, delta(base, 1, 2, { people: [{ id: 2, name: "Jürgen Schmidt" }] }));
     const again = deserialize(serialize(index));
     for (const query of [...queries, "schmidt"]) expect(search(again, query), query).toEqual(search(index, query));
 
     const change = delta(base, 2, 3, { booths: [{ ...base.booths[0]!, exhibitor: "Umbrella" }] });
-    applyDelta(index, change);
-    applyDelta(again, change);
+    await update(index, change);
+    await update(again, change);
     expect(found(again, "umbrella")).toEqual(["booth:50"]);
     expect(search(again, "umbrella")).toEqual(search(index, "umbrella"));
   });
 
-  it("refuses text that is not a serialized index, or of another format", () => {
+  it("refuses text that is not a serialized index, or of another format", async () => {
     expect(() => deserialize("{not json")).toThrow(SearchIndexError);
     expect(() => deserialize("null")).toThrow(SearchIndexError);
     const text = JSON.parse(serialize(index)) as { format: number };

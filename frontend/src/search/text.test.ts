@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { fold, fuzzyFor, indexTerms, prefixFor, queryTerms } from "./text";
+import { ABSTRACT_TERMS, fold, fuzzyFor, indexTerms, prefixFor, queryTerms } from "./text";
 
 describe("fold", () => {
   it("folds case and Latin diacritics, spelling out letters NFKD keeps", () => {
@@ -106,5 +106,14 @@ describe("English function words", () => {
   it("are dropped from a query unless it has nothing else", () => {
     expect(queryTerms("the role of attention")).toEqual(["role", "attention"]);
     expect(queryTerms("The Of")).toEqual(["the", "of"]);
+  });
+});
+
+describe("abstracts", () => {
+  it("index their first ABSTRACT_TERMS distinct terms, without function words", () => {
+    const words = Array.from({ length: ABSTRACT_TERMS + 10 }, (_, i) => `word${i}`);
+    const terms = indexTerms(["the", ...words, "word0", "of"].join(" "), "abstract");
+    expect(terms).toEqual(words.slice(0, ABSTRACT_TERMS));
+    expect(indexTerms(words.join(" "), "title")).toHaveLength(ABSTRACT_TERMS + 10);
   });
 });
