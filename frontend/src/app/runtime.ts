@@ -78,15 +78,24 @@ export function setMe(value: Me | null): void {
 
 let meLoading: Promise<void> | null = null;
 
-/** Ask the server; offline, the last known account (kept in IndexedDB) stands. */
+function announce(value: Me | null): void {
+  me = value;
+  for (const listener of meListeners) listener(value);
+}
+
+/**
+ * The account signed in through this app is kept in IndexedDB. With none stored, nobody is
+ * signed in (asking `me` would only get a 403, which the browser logs as an error); with one,
+ * the server is asked when online (the session may have ended), and offline it stands.
+ */
 function loadMe(): Promise<void> {
   meLoading ??= (async () => {
+    const stored = await metaGet<Me>(await getDb(), ME).catch(() => undefined);
+    if (!stored || !navigator.onLine) return announce(stored ?? null);
     try {
       setMe(await fetchMe(api));
     } catch {
-      const stored = await metaGet<Me>(await getDb(), ME).catch(() => undefined);
-      me = stored ?? null;
-      for (const listener of meListeners) listener(me);
+      announce(stored);
     }
   })();
   return meLoading;

@@ -40,6 +40,8 @@ function place(conference: Conference): string {
 /** The conferences: from the API; when it cannot be reached, the ones stored on this device. */
 export async function listConferences(signal?: AbortSignal): Promise<{ conferences: Conference[]; total: number; stored: boolean }> {
   try {
+    // Offline, do not even ask: the browser would log the failed request as an error.
+    if (!navigator.onLine) throw new ApiError("network", "offline");
     const page = await api.listConferences(signal);
     return { conferences: page.results, total: page.count, stored: false };
   } catch (error) {
