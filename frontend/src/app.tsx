@@ -1,32 +1,114 @@
+import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { useState } from "preact/hooks";
+
+import { api } from "./api/client";
+import { getOutbox, setMe, useMe } from "./app/runtime";
+import { appScope } from "./app/scope";
+import { signOut } from "./app/session";
+import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
+import { errorMessage } from "./i18n/errors";
 import { LanguageSwitch } from "./i18n/LanguageSwitch";
 import { useTranslation } from "./i18n/hooks";
+import { AuthForm } from "./views/auth/AuthForm";
+import { Badge } from "./views/badge/Badge";
 import { Home } from "./views/home/Home";
+import { NowNext } from "./views/now/NowNext";
+import { PosterDetail } from "./views/poster/PosterDetail";
 
-/** The app shell: header, the current view, footer. Routing arrives with the real screens. */
+const SignIn = () => <AuthForm mode="signin" />;
+const SignUp = () => <AuthForm mode="signup" />;
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <p class="notice notice--error" role="alert">
+      {t("errors.notFound")} <a href="/">{t("nav.conferences")}</a>
+    </p>
+  );
+}
+
+/** Signed in as … / sign out, or the sign-in link. */
+function Account() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { route } = useLocation();
+  const [error, setError] = useState<unknown>(null);
+
+  async function out() {
+    const state = await getOutbox().then((o) => o.refresh());
+    if (state.pending && !window.confirm(t("auth.signOutUnsynced", { count: state.pending }))) return;
+    try {
+      await signOut(api);
+      setMe(null);
+      setError(null);
+      route("/signin");
+    } catch (caught) {
+      setError(caught);
+    }
+  }
+
+  if (me === undefined) return null;
+  if (me === null)
+    return (
+      <a class="account__signin" href="/signin">
+        {t("auth.signIn")}
+      </a>
+    );
+  return (
+    <div class="account">
+      <span class="account__name">{t("auth.signedInAs", { name: me.display_name || me.email })}</span>
+      <button type="button" class="account__signout" onClick={() => void out()}>
+        {t("auth.signOut")}
+      </button>
+      {error !== null && (
+        <span class="account__error" role="alert">
+          {errorMessage(error)}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The app shell: header, status bar, the routed view, footer. */
 export function App() {
   const { t } = useTranslation();
   return (
-    <div class="shell">
-      <header class="shell__header">
-        <a class="shell__brand" href="/">
-          <img src="/icons/icon.svg" alt="" width="28" height="28" />
-          {t("app.name")}
-        </a>
-        <LanguageSwitch />
-      </header>
-      <main class="shell__main">
-        <Home />
-      </main>
-      <footer class="shell__footer">
-        <a href="/admin/">{t("app.organizerAdmin")}</a>
-        <a href="/api/v1/docs/">{t("app.apiDocs")}</a>
-      </footer>
-      <UpdatePrompt
-        message={t("app.updateAvailable")}
-        updateLabel={t("app.updateReload")}
-        laterLabel={t("app.updateLater")}
-      />
-    </div>
+    <LocationProvider scope={appScope}>
+      <div class="shell">
+        <header class="shell__header">
+          <a class="shell__brand" href="/">
+            <img src="/icons/icon.svg" alt="" width="28" height="28" />
+            {t("app.name")}
+          </a>
+          <div class="shell__tools">
+            <Account />
+            <LanguageSwitch />
+          </div>
+        </header>
+        <StatusBar />
+        <main class="shell__main">
+          <Router>
+            <Route path="/" component={Home} />
+            <Route path="/signin" component={SignIn} />
+            <Route path="/signup" component={SignUp} />
+            <Route path="/conferences/:slug/" component={NowNext} />
+            <Route path="/conferences/:slug" component={NowNext} />
+            <Route path="/conferences/:slug/posters/:id" component={PosterDetail} />
+            <Route path="/b/:token" component={Badge} />
+            <Route default component={NotFound} />
+          </Router>
+        </main>
+        <footer class="shell__footer">
+          <a href="/admin/">{t("app.organizerAdmin")}</a>
+          <a href="/api/v1/docs/">{t("app.apiDocs")}</a>
+        </footer>
+        <UpdatePrompt
+          message={t("app.updateAvailable")}
+          updateLabel={t("app.updateReload")}
+          laterLabel={t("app.updateLater")}
+        />
+      </div>
+    </LocationProvider>
   );
 }

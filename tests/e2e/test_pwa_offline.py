@@ -116,7 +116,7 @@ def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path
     assert offline["brand"] == "Boardwalk"
     assert offline["api"] == "rejected TypeError"
     assert offline["admin"] == "net::ERR_INTERNET_DISCONNECTED"  # Django's, not the shell
-    assert report["offlineApiErrors"], "the conference list's offline API call did not fail"
+    assert report["offlineApiErrors"], "the page's offline API call did not fail"
 
     # A new build: the prompt, the typed text intact, no reload, the new worker waiting.
     update = steps["update"]

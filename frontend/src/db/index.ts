@@ -290,3 +290,8 @@ export async function metaSet(db: BoardwalkDb, key: string, value: unknown): Pro
 export async function metaDelete(db: BoardwalkDb, key: string): Promise<void> {
   await db.delete("meta", key);
 }
+
+/** Every conference with a stored program (the picker's offline list). */
+export function bundleMetaList(db: BoardwalkDb): Promise<BundleMeta[]> {
+  return db.getAll("bundleMeta");
+}
