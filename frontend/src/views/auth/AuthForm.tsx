@@ -83,7 +83,12 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
         </p>
       )}
       <form class="form" onSubmit={submit} noValidate={false}>
-        {input("email", mode === "signin" ? "text" : "email", t("auth.email"), "username")}
+        {input(
+          "email",
+          mode === "signin" ? "text" : "email",
+          t(mode === "signin" ? "auth.emailOrUsername" : "auth.email"),
+          "username",
+        )}
         {mode === "signup" && input("display_name", "text", t("auth.displayName"), "name")}
         {input("password", "password", t("auth.password"), mode === "signin" ? "current-password" : "new-password")}
         <button type="submit" class="button button--primary" disabled={busy}>
