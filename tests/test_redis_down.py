@@ -74,18 +74,22 @@ def test_public_feeds_are_built_without_the_cache(client, program):
     assert by_kind.content.count(b"BEGIN:VEVENT") == 1
 
 
-def test_private_feed_is_built_without_the_cache(client, program):
-    conference, talk = program["conference"], program["talk"]
-    attendee = f.AttendeeFactory(conference=conference)
+def private_feed_with(session) -> str:
+    """The path of a new attendee's private feed, their plan holding ``session``."""
+    attendee = f.AttendeeFactory(conference=session.conference)
     plan_item_put(
         attendee=attendee,
         kind="session",
-        target_id=talk.pk,
+        target_id=session.pk,
         status="going",
         note="",
         reminder_minutes=None,
     )
-    url = urlsplit(feed_token_rotate(attendee=attendee).url).path
+    return urlsplit(feed_token_rotate(attendee=attendee).url).path
+
+
+def test_private_feed_is_built_without_the_cache(client, program):
+    url = private_feed_with(program["talk"])
 
     response = client.get(url)
 

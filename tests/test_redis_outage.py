@@ -13,7 +13,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -22,12 +21,11 @@ from django.conf import global_settings
 
 from planner.models import ImportRun, Session
 from planner.services.accounts import api_token_create
-from planner.services.feeds import feed_token_rotate
-from planner.services.plans import plan_item_put
 from tests import factories as f
 from tests.infra import REAL_DATA
 from tests.live_server import database_url, gunicorn
 from tests.redis_server import OwnRedis
+from tests.test_redis_down import private_feed_with
 from tests.worker import celery_worker, subprocess_env
 
 PASSWORD = "correct horse battery staple"
@@ -85,16 +83,7 @@ def test_redis_outage_reads_answer_and_queued_import_runs_when_it_returns(tmp_pa
     # --- the data: a program, an attendee's plan and private feed, an organizer's token --------
     conference = f.ConferenceFactory()
     talk = f.SessionFactory(conference=conference, title="Keynote")
-    attendee = f.AttendeeFactory(conference=conference)
-    plan_item_put(
-        attendee=attendee,
-        kind="session",
-        target_id=talk.pk,
-        status="going",
-        note="",
-        reminder_minutes=None,
-    )
-    private = urlsplit(feed_token_rotate(attendee=attendee).url).path
+    private = private_feed_with(talk)
     f.UserFactory(username="ada", email="ada@example.org")
     target = f.ConferenceFactory(timezone="America/New_York")
     organizer = f.UserFactory(username="org")
