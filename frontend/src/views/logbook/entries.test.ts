@@ -10,6 +10,7 @@ import {
   emptyMeetup,
   failedFor,
   failedMessages,
+  matchChoices,
   newestFirst,
   parseTags,
   placeOf,
@@ -115,5 +116,26 @@ describe("failed writes", () => {
       { field: "contact_email", message: "Enter a valid email address." },
     ]);
     expect(failedMessages(write("a", {}, "Not allowed."))).toEqual([{ field: null, message: "Not allowed." }]);
+  });
+});
+
+describe("matchChoices", () => {
+  const posters = [
+    { id: 1, label: "A-104 · Diffusion for depth" },
+    { id: 2, label: "042 · Gaussian splats in the wild" },
+    { id: 3, label: "043 · Depth from defocus" },
+  ];
+
+  it("finds by board, those starting with it first", () => {
+    expect(matchChoices(posters, "04").map((c) => c.id)).toEqual([2, 3, 1]);
+  });
+
+  it("needs every word, in any order and case", () => {
+    expect(matchChoices(posters, "DEPTH defocus").map((c) => c.id)).toEqual([3]);
+  });
+
+  it("gives nothing for an empty query and stops at the limit", () => {
+    expect(matchChoices(posters, "  ")).toEqual([]);
+    expect(matchChoices(posters, "·", 2)).toHaveLength(2);
   });
 });

@@ -202,3 +202,25 @@ export function failedMessages(write: Pick<FailedWrite, "detail" | "errors">): {
   );
   return lines.length ? lines : [{ field: null, message: write.detail }];
 }
+
+/** Something a form can point at: a poster, a session, a booth… */
+export interface Choice {
+  id: number;
+  label: string;
+}
+
+/**
+ * The choices whose label contains every word of the query (case-insensitive), those starting
+ * with the query first (a board typed as "04" finds "042" before "A-104"), at most `limit`.
+ */
+export function matchChoices(choices: readonly Choice[], query: string, limit = 8): Choice[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (!words.length) return [];
+  const head = words.join(" ");
+  const found = choices.filter((c) => {
+    const label = c.label.toLowerCase();
+    return words.every((w) => label.includes(w));
+  });
+  const starts = (c: Choice) => (c.label.toLowerCase().startsWith(head) ? 0 : 1);
+  return found.sort((a, b) => starts(a) - starts(b)).slice(0, limit);
+}
