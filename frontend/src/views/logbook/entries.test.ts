@@ -115,6 +115,9 @@ describe("failed writes", () => {
     expect(failedMessages(write("a", { contact_email: ["Enter a valid email address."] }))).toEqual([
       { field: "contact_email", message: "Enter a valid email address." },
     ]);
+    expect(failedMessages(write("a", { "data.qa.0.question": ["This field may not be blank."] }))).toEqual([
+      { field: "qa.0.question", message: "This field may not be blank." },
+    ]);
     expect(failedMessages(write("a", {}, "Not allowed."))).toEqual([{ field: null, message: "Not allowed." }]);
   });
 });

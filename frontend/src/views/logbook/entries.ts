@@ -192,11 +192,17 @@ export function failedFor(failed: readonly FailedWrite[], entity: string): Faile
   return failed.filter((write) => write.entity === entity);
 }
 
+/** The form field a server error key names: a batch (`sync/`) answers about its write's
+ * `data.<field>`; a nested one ends in its row (`qa.0.question`), kept for the form to match. */
+export function errorField(key: string): string {
+  return key.startsWith("data.") ? key.slice("data.".length) : key;
+}
+
 /** A refused write's messages as "field: message" lines (the detail when no field is named). */
 export function failedMessages(write: Pick<FailedWrite, "detail" | "errors">): { field: string | null; message: string }[] {
   const lines = Object.entries(write.errors ?? {}).flatMap(([field, messages]) =>
     (Array.isArray(messages) ? messages : [messages]).map((message) => ({
-      field,
+      field: errorField(field),
       message: typeof message === "string" ? message : JSON.stringify(message),
     })),
   );

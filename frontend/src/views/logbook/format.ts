@@ -39,8 +39,9 @@ export function fieldText(field: string, value: unknown, fmt: TimeFormatter, pro
   return String(value);
 }
 
-/** The label of a compared field. */
-export function fieldLabel(field: string): string {
+/** The label of a field (of a nested key like "qa.0.question", its field's). */
+export function fieldLabel(key: string): string {
+  const field = key.split(".")[0] ?? key;
   switch (field) {
     case "poster":
       return t("logbook.poster");

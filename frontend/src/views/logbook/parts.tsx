@@ -8,7 +8,7 @@ import type { BoardwalkDb, FailedWrite, LogType } from "../../db";
 import { t } from "../../i18n";
 import { useTranslation } from "../../i18n/hooks";
 import { clearDraft, debounce, saveDraft, type DraftPhoto } from "./draft";
-import { matchChoices, type Choice, type FieldProblems } from "./entries";
+import { errorField, matchChoices, type Choice, type FieldProblems } from "./entries";
 
 /** Messages for one field: mine (checked before saving) and the server's (a refused write). */
 export function messagesFor(field: string, problems: FieldProblems, server: Record<string, string[]>): string[] {
@@ -20,7 +20,7 @@ export function messagesFor(field: string, problems: FieldProblems, server: Reco
 /** The field errors of every refused write of one entry, merged. */
 export function serverErrors(failed: readonly FailedWrite[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const write of failed) for (const [key, list] of Object.entries(write.errors ?? {})) (out[key] ??= []).push(...list);
+  for (const write of failed) for (const [key, list] of Object.entries(write.errors ?? {})) (out[errorField(key)] ??= []).push(...list);
   return out;
 }
 
