@@ -9,7 +9,7 @@ import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
 import { loadDraft, type DraftPhoto } from "./draft";
-import { checkConversation, conversationToSend, emptyConversation, failedFor, isKnownTag, KNOWN_TAGS, uniqueTags, type FieldProblems } from "./entries";
+import { checkConversation, conversationToSend, emptyConversation, failedFor, isKnownTag, KNOWN_TAGS, nowToMinute, uniqueTags, type FieldProblems } from "./entries";
 import { logbookPath } from "./Logbook";
 import { ChoicePicker, described, Field, messagesFor, PairRows, PhotoPanel, serverErrors, useDraft, type ShownPhoto } from "./parts";
 import { downscale } from "./photos";
@@ -39,7 +39,7 @@ async function load(slug: string, id: string | undefined, poster: string | undef
       program,
       id: draft?.id ?? crypto.randomUUID(),
       record: null,
-      fields: draft?.fields ?? emptyConversation(new Date().toISOString(), posterId),
+      fields: draft?.fields ?? emptyConversation(nowToMinute(), posterId),
       draftPhotos: draft?.photos ?? [],
       restored: draft !== undefined,
       failed: [],
@@ -321,7 +321,7 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           </p>
         )}
         <div class="form__actions">
-          <button type="submit" class="logbook-form__save" disabled={saving || photoBusy}>
+          <button type="submit" class="button button--primary logbook-form__save" disabled={saving || photoBusy}>
             {t("logbook.save")}
           </button>
           <button type="button" class="button logbook-form__discard" onClick={() => void discard()}>

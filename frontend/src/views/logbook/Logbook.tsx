@@ -108,7 +108,7 @@ function SyncPanel({ state, outbox, fmt }: { state: OutboxState | null; outbox: 
         </p>
       )}
       {error !== null && <p class="sync-panel__problem">{errorMessage(error)}</p>}
-      <button type="button" class="sync-panel__now" disabled={!online || !outbox || state?.replaying} onClick={() => void syncNow()}>
+      <button type="button" class="button button--primary sync-panel__now" disabled={!online || !outbox || state?.replaying} onClick={() => void syncNow()}>
         {state?.replaying ? t("sync.syncing") : t("sync.syncNow")}
       </button>
     </div>
@@ -225,7 +225,7 @@ function ConflictCard({ conflict, data, fmt, outbox }: { conflict: ConflictRecor
       )}
       <div class="conflict__actions">
         {canKeepMine(conflict) && (
-          <button type="button" class="conflict__keep-mine" disabled={busy} onClick={() => void choose(keepMine)}>
+          <button type="button" class="button button--primary conflict__keep-mine" disabled={busy} onClick={() => void choose(keepMine)}>
             {t("sync.keepMine")}
           </button>
         )}

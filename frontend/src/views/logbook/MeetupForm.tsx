@@ -9,7 +9,7 @@ import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
 import { loadDraft } from "./draft";
-import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, placeOf, withPlace, type FieldProblems, type MeetupPlace } from "./entries";
+import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, nowToMinute, placeOf, withPlace, type FieldProblems, type MeetupPlace } from "./entries";
 import { logbookPath } from "./Logbook";
 import { ChoicePicker, described, Field, messagesFor, PairRows, serverErrors, useDraft } from "./parts";
 import { loadProgram, type ProgramLabels } from "./program";
@@ -34,7 +34,7 @@ async function load(slug: string, id: string | undefined): Promise<Loaded | null
       program,
       id: draft?.id ?? crypto.randomUUID(),
       record: null,
-      fields: draft?.fields ?? emptyMeetup(new Date().toISOString()),
+      fields: draft?.fields ?? emptyMeetup(nowToMinute()),
       restored: draft !== undefined,
       failed: [],
     };
@@ -250,7 +250,7 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           </p>
         )}
         <div class="form__actions">
-          <button type="submit" class="logbook-form__save" disabled={saving}>
+          <button type="submit" class="button button--primary logbook-form__save" disabled={saving}>
             {t("logbook.save")}
           </button>
           <button type="button" class="button logbook-form__discard" onClick={() => void discard()}>

@@ -12,6 +12,7 @@ import {
   failedMessages,
   matchChoices,
   newestFirst,
+  nowToMinute,
   parseTags,
   placeOf,
   withPlace,
@@ -27,6 +28,12 @@ describe("newestFirst", () => {
       { id: "c", at: "2026-10-22T06:00:00Z", updatedAt: "2026-10-22T09:00:00Z" },
     ];
     expect(newestFirst(rows, (r) => r.at).map((r) => r.id)).toEqual(["b", "c", "a"]);
+  });
+});
+
+describe("nowToMinute", () => {
+  it("drops seconds and milliseconds", () => {
+    expect(nowToMinute(Date.parse("2026-10-22T06:30:59.999Z"))).toBe("2026-10-22T06:30:00.000Z");
   });
 });
 
@@ -93,6 +100,14 @@ describe("compareConflict", () => {
     const differ = rows.filter((r) => r.differs).map((r) => r.field);
     expect(differ).toEqual(["notes"]);
     expect(rows.find((r) => r.field === "notes")).toMatchObject({ mine: "mine", theirs: "theirs" });
+  });
+
+  it("compares times as instants, however they are written", () => {
+    const mine = { ...emptyConversation("2026-10-22T06:30:00.000Z"), poster_title: "x" };
+    const theirs = { ...mine, talked_at: "2026-10-22T09:30:00+03:00" };
+    expect(compareConflict({ type: "conversation", mine, theirs: theirs as never }).filter((r) => r.differs)).toEqual([]);
+    const later = { ...mine, talked_at: "2026-10-22T06:31:00Z" };
+    expect(compareConflict({ type: "conversation", mine, theirs: later as never }).filter((r) => r.differs).map((r) => r.field)).toEqual(["talked_at"]);
   });
 
   it("compares a delete of mine against every field of theirs", () => {

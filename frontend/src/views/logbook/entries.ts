@@ -44,6 +44,11 @@ export function filledPairs(pairs: readonly QaPair[]): QaPair[] {
   return pairs.filter((p) => p.question.trim() || p.answer.trim());
 }
 
+/** Now, to the minute: what a datetime-local input shows, so a saved entry matches its form. */
+export function nowToMinute(now: number = Date.now()): string {
+  return new Date(Math.floor(now / 60_000) * 60_000).toISOString();
+}
+
 export function emptyConversation(talkedAt: string, poster: number | null = null): ConversationFields {
   return {
     poster,
@@ -164,10 +169,14 @@ export interface FieldComparison {
   differs: boolean;
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** Canonical form for comparing: absent, null, false, "" and [] are all "nothing"; the rest by value. */
 function canonical(value: unknown): string {
   if (value === undefined || value === null || value === "" || value === false) return "";
   if (Array.isArray(value) && value.length === 0) return "";
+  // The same instant written two ways ("…:00Z" here, "…:00.000000Z" from the server).
+  if (typeof value === "string" && ISO_INSTANT.test(value)) return String(Date.parse(value));
   return JSON.stringify(value);
 }
 
