@@ -33,7 +33,10 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
 context.setDefaultTimeout(TIMEOUT);
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineFetchErrors: 0 };
+const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineFetchErrors: 0, seconds: {} };
+const started = Date.now();
+/** When each step ended (seconds from the start): where the run's time goes. */
+const lap = (name) => (report.seconds[name] = (Date.now() - started) / 1000);
 let offline = false;
 
 await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
@@ -122,6 +125,7 @@ try {
     { polling: 250 },
   );
 
+  lap("signedIn");
   // 2. The logbook, empty; a new conversation, half typed, then a reload: the draft is back.
   await page.goto(LOGBOOK);
   await page.locator("#logbook-title").waitFor();
@@ -146,6 +150,7 @@ try {
   await entry("Noa Levi").locator(".mark--unsynced").waitFor({ state: "detached" });
   const firstId = await entry("Noa Levi").getAttribute("data-id");
 
+  lap("conversation");
   // 3. A meetup, at a session of the program.
   await page.locator(".logbook__new .button:not(.button--primary)").click();
   await page.waitForURL("**/logbook/meetups/new");
@@ -172,6 +177,7 @@ try {
   report.steps.edit = { thumbs: await page.locator(".thumb img").count(), uploadedMarks: await page.locator(".thumb__mark").count() };
   await shotBoth("conversation-edit-online", () => page.locator("#conversation-title", { hasText: "포스터" }).waitFor());
 
+  lap("meetup");
   // 4. Offline: a new conversation, an edited meetup, a meetup the server will refuse.
   offline = true;
   await context.setOffline(true);
@@ -194,6 +200,7 @@ try {
   await page.locator(".logbook-form__save").click();
   await page.waitForURL(LOGBOOK);
 
+  lap("offlineWrites");
   // 5. Reload offline: everything still there, marked unsynced, counted.
   const reloaded = await page.reload();
   await page.locator("#logbook-title").waitFor();
@@ -214,6 +221,7 @@ try {
   await page.goto(LOGBOOK);
   await page.locator("#logbook-title").waitFor();
 
+  lap("offlineReload");
   // 6. Online, sync now: the refused meetup shows its field message; edit and retry.
   offline = false;
   await context.setOffline(false);
@@ -236,6 +244,7 @@ try {
   await page.locator(".failed").waitFor({ state: "detached" });
   report.steps.retried = { failed: await page.locator(".failed__item").count(), unsyncedMarks: await page.locator(".entry .mark--unsynced").count() };
 
+  lap("refused");
   // 7. A conflict: a second browser context (the laptop) changes the first conversation,
   //    then the phone edits its older copy.
   const laptop = await browser.newContext();
@@ -272,6 +281,7 @@ try {
   await waitPending(0);
   await entry("Noa Levi").locator(".mark--conflict, .mark--unsynced").first().waitFor({ state: "detached" });
   report.steps.resolved = { pending: await pending(), conflicts: await page.locator(".conflict").count() };
+  lap("conflict");
   await shot("list-final-en");
   await page.waitForTimeout(300);
 } catch (err) {
