@@ -61,6 +61,9 @@ page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)))
 page.on("dialog", (dialog) => void dialog.accept());
 
 async function shot(name) {
+  // From the top: a field focused further down leaves the page scrolled, and the sticky header
+  // would be drawn there in a full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ["light", "dark"]) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });

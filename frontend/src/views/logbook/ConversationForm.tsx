@@ -222,6 +222,7 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           id="conversation-poster"
           label={t("logbook.poster")}
           changeLabel={t("logbook.changePoster")}
+          hint={t("logbook.findPoster")}
           choices={program.places.poster}
           value={fields.poster ?? null}
           onChange={(poster) => update({ poster })}

@@ -24,7 +24,7 @@ export function serverErrors(failed: readonly FailedWrite[]): Record<string, str
   return out;
 }
 
-export function Field(props: { id: string; label: string; messages: string[]; children: ComponentChildren; hint?: string }) {
+export function Field(props: { id: string; label: string; messages: string[]; children: ComponentChildren; hint?: string | undefined }) {
   return (
     <div class={`field${props.messages.length ? " field--invalid" : ""}`}>
       <label for={props.id}>{props.label}</label>
@@ -56,6 +56,8 @@ export function ChoicePicker(props: {
   id: string;
   label: string;
   changeLabel: string;
+  /** Says what to type (shown under the label). */
+  hint?: string | undefined;
   choices: Choice[];
   value: number | null;
   onChange: (id: number | null) => void;
@@ -80,14 +82,14 @@ export function ChoicePicker(props: {
       </div>
     );
   return (
-    <Field id={props.id} label={props.label} messages={props.messages}>
+    <Field id={props.id} label={props.label} hint={props.hint} messages={props.messages}>
       <input
         id={props.id}
         type="search"
         value={query}
         autocomplete="off"
         onInput={(e) => setQuery(e.currentTarget.value)}
-        {...described(props.id, props.messages)}
+        {...described(props.id, props.messages, props.hint !== undefined)}
       />
       {query.trim() && (
         <ul class="picker__results" aria-live="polite">
