@@ -51,15 +51,21 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
         password=make_password(password, hasher="pbkdf2_sha256")
     )
     mine = {"attendee__user__username": username, "attendee__conference__slug": DEMO_SLUG}
-    poster = Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by("board", "id").first()
+    poster = (
+        Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by("board", "id").first()
+    )
     session = Session.objects.filter(conference__slug=DEMO_SLUG).order_by("start", "id").first()
     # The demo attendee already has entries (from the seeder, not on this phone): left aside.
-    seeded_conversations = set(PosterConversation.objects.filter(**mine).values_list("pk", flat=True))
+    seeded_conversations = set(
+        PosterConversation.objects.filter(**mine).values_list("pk", flat=True)
+    )
     seeded_meetups = set(Meetup.objects.filter(**mine).values_list("pk", flat=True))
     # The photos gunicorn stores are read back here.
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
-    shots = Path(os.environ.get("LOGBOOK_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "logbook")
+    shots = Path(
+        os.environ.get("LOGBOOK_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "logbook"
+    )
     shots.mkdir(parents=True, exist_ok=True)
     env = subprocess_env(
         tmp_path / "var",
@@ -129,7 +135,10 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     assert steps["resolved"] == {"pending": 0, "conflicts": 0}
 
     # The server holds each entry exactly once, as last written on the phone.
-    conversations = {c.talked_to: c for c in PosterConversation.objects.filter(**mine).exclude(pk__in=seeded_conversations)}
+    conversations = {
+        c.talked_to: c
+        for c in PosterConversation.objects.filter(**mine).exclude(pk__in=seeded_conversations)
+    }
     assert sorted(conversations) == ["Noa Levi", "Yossi Mizrahi"]
     first = conversations["Noa Levi"]
     assert str(first.pk) == steps["online"]["firstId"]
@@ -142,7 +151,9 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     hallway = conversations["Yossi Mizrahi"]
     assert hallway.poster_id is None
     assert hallway.poster_title == "Hallway demo, not in the program"
-    meetups = {m.contact_name: m for m in Meetup.objects.filter(**mine).exclude(pk__in=seeded_meetups)}
+    meetups = {
+        m.contact_name: m for m in Meetup.objects.filter(**mine).exclude(pk__in=seeded_meetups)
+    }
     assert sorted(meetups) == ["Ana Silva", "Dana Cohen"]
     assert meetups["Dana Cohen"].notes == "Wants the slides and the dataset."
     assert meetups["Dana Cohen"].session_id == session.pk
@@ -150,7 +161,9 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     assert meetups["Ana Silva"].contact_email == "ana@example.org"
     # One photo per conversation, downscaled on the phone to 2048 px along the longer edge.
     photos = list(ConversationPhoto.objects.filter(conversation__in=[first, hallway]))
-    assert sorted(str(p.conversation_id) for p in photos) == sorted([str(first.pk), str(hallway.pk)])
+    assert sorted(str(p.conversation_id) for p in photos) == sorted(
+        [str(first.pk), str(hallway.pk)]
+    )
     for photo in photos:
         with photo.image.open("rb") as stored, Image.open(stored) as image:
             assert image.size == (2048, 1365)
