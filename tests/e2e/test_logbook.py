@@ -111,7 +111,8 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     assert steps["online"]["entries"] == 2
     assert steps["online"]["pending"] == 0
     assert steps["edit"] == {"thumbs": 1, "uploadedMarks": 0}
-    # Offline and reloaded: from the service worker, three entries unsynced, four writes queued.
+    # Offline, the tab closed and opened again: from the service worker, three entries unsynced,
+    # four writes queued.
     offline = steps["offline"]
     assert offline["fromServiceWorker"] is True
     assert offline["entries"] == 4
