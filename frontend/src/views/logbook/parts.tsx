@@ -67,6 +67,19 @@ export function ChoicePicker(props: {
   const [query, setQuery] = useState("");
   const found = useMemo(() => matchChoices(props.choices, query), [props.choices, query]);
   const chosen = props.value == null ? null : (props.choices.find((c) => c.id === props.value) ?? { id: props.value, label: `#${props.value}` });
+  // Choosing swaps the search for the choice (and back): keep the keyboard focus in the picker.
+  const moved = useRef(false);
+  const change = useRef<HTMLButtonElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    (chosen ? change.current : search.current)?.focus();
+  }, [chosen?.id]);
+  const pick = (id: number | null) => {
+    moved.current = true;
+    props.onChange(id);
+  };
   if (chosen)
     return (
       <div class="field picker">
@@ -76,7 +89,7 @@ export function ChoicePicker(props: {
         <p class="picker__chosen" aria-labelledby={`${props.id}-label`} data-id={chosen.id}>
           {chosen.label}
         </p>
-        <button type="button" class="button picker__change" onClick={() => props.onChange(null)}>
+        <button ref={change} type="button" class="button picker__change" onClick={() => pick(null)}>
           {props.changeLabel}
         </button>
       </div>
@@ -84,6 +97,7 @@ export function ChoicePicker(props: {
   return (
     <Field id={props.id} label={props.label} hint={props.hint} messages={props.messages}>
       <input
+        ref={search}
         id={props.id}
         type="search"
         value={query}
@@ -96,7 +110,7 @@ export function ChoicePicker(props: {
           {found.length ? (
             found.map((c) => (
               <li key={c.id}>
-                <button type="button" class="picker__option" data-id={c.id} onClick={() => props.onChange(c.id)}>
+                <button type="button" class="picker__option" data-id={c.id} onClick={() => pick(c.id)}>
                   {c.label}
                 </button>
               </li>
@@ -122,6 +136,15 @@ export function PairRows(props: {
   onChange: (rows: [string, string][]) => void;
   messages: string[];
 }) {
+  // After "add", the new row's first field takes the focus; after "remove", the add button.
+  const focusNext = useRef<"new" | "add" | null>(null);
+  const add = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const next = focusNext.current;
+    focusNext.current = null;
+    if (next === "add") add.current?.focus();
+    else if (next === "new") document.getElementById(`${props.id}-${props.rows.length - 1}-0`)?.focus();
+  }, [props.rows.length]);
   const set = (i: number, side: 0 | 1, value: string) =>
     props.onChange(props.rows.map((row, j) => (j === i ? ((side === 0 ? [value, row[1]] : [row[0], value]) as [string, string]) : row)));
   const control = (i: number, side: 0 | 1) => {
@@ -143,7 +166,14 @@ export function PairRows(props: {
         <div class="pairs__row" key={i}>
           {control(i, 0)}
           {control(i, 1)}
-          <button type="button" class="button pairs__remove" onClick={() => props.onChange(props.rows.filter((__, j) => j !== i))}>
+          <button
+            type="button"
+            class="button pairs__remove"
+            onClick={() => {
+              focusNext.current = "add";
+              props.onChange(props.rows.filter((__, j) => j !== i));
+            }}
+          >
             {props.removeLabel(i + 1)}
           </button>
         </div>
@@ -155,7 +185,15 @@ export function PairRows(props: {
           ))}
         </ul>
       )}
-      <button type="button" class="button pairs__add" onClick={() => props.onChange([...props.rows, ["", ""]])}>
+      <button
+        ref={add}
+        type="button"
+        class="button pairs__add"
+        onClick={() => {
+          focusNext.current = "new";
+          props.onChange([...props.rows, ["", ""]]);
+        }}
+      >
         {props.addLabel}
       </button>
     </fieldset>
