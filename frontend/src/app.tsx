@@ -1,4 +1,4 @@
-import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
 import { api } from "./api/client";
@@ -15,6 +15,10 @@ import { Badge } from "./views/badge/Badge";
 import { Home } from "./views/home/Home";
 import { NowNext } from "./views/now/NowNext";
 import { PosterDetail } from "./views/poster/PosterDetail";
+
+const Logbook = lazy(() => import("./views/logbook/Logbook").then((m) => m.Logbook));
+const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").then((m) => m.ConversationForm));
+const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m.MeetupForm));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -95,6 +99,11 @@ export function App() {
             <Route path="/conferences/:slug/" component={NowNext} />
             <Route path="/conferences/:slug" component={NowNext} />
             <Route path="/conferences/:slug/posters/:id" component={PosterDetail} />
+            <Route path="/conferences/:slug/logbook" component={Logbook} />
+            <Route path="/conferences/:slug/logbook/conversations/new" component={ConversationForm} />
+            <Route path="/conferences/:slug/logbook/conversations/:id" component={ConversationForm} />
+            <Route path="/conferences/:slug/logbook/meetups/new" component={MeetupForm} />
+            <Route path="/conferences/:slug/logbook/meetups/:id" component={MeetupForm} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>

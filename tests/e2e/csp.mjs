@@ -94,6 +94,24 @@ await check("pwa", async () => {
   return { brand: await text(".shell__brand") };
 });
 
+await check("logbook", async () => {
+  await page.goto(`${base}/conferences/eccv-demo/logbook`);
+  await page.locator("#logbook-title").waitFor();
+  return { title: await text("#logbook-title") };
+});
+
+await check("logbook-conversation-new", async () => {
+  await page.goto(`${base}/conferences/eccv-demo/logbook/conversations/new`);
+  await page.locator("#conversation-with").waitFor();
+  return { title: await text("#conversation-title") };
+});
+
+await check("logbook-meetup-new", async () => {
+  await page.goto(`${base}/conferences/eccv-demo/logbook/meetups/new`);
+  await page.locator("#meetup-contact_name").waitFor();
+  return { title: await text("#meetup-title") };
+});
+
 await check("admin-login", async () => {
   await page.goto(`${base}/admin/login/`);
   await page.locator("#site-name").waitFor();

@@ -32,6 +32,9 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PLAYWRIGHT = BASE_DIR / "frontend" / "node_modules" / "playwright-core"
 PAGES = [
     "pwa",
+    "logbook",
+    "logbook-conversation-new",
+    "logbook-meetup-new",
     "admin-login",
     "admin-index",
     "admin-changelist",
@@ -124,6 +127,9 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
 
     # What each page showed: the real thing, styled and scripted.
     assert results["pwa"]["detail"] == {"brand": "Boardwalk"}
+    assert results["logbook"]["detail"] == {"title": "Logbook"}
+    assert results["logbook-conversation-new"]["detail"] == {"title": "Log a poster conversation"}
+    assert results["logbook-meetup-new"]["detail"] == {"title": "Log a meetup"}
     assert results["admin-login"]["detail"] == {"header": "Boardwalk organizer admin"}
     assert results["admin-index"]["detail"]["modules"] >= 1
     assert results["admin-changelist"]["detail"]["rows"] >= 1

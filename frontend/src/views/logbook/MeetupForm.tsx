@@ -1,0 +1,268 @@
+import "./logbook.css";
+
+import { useEffect, useState } from "preact/hooks";
+import { useLocation, useRoute } from "preact-iso";
+
+import { getDb, getOutbox } from "../../app/runtime";
+import { failedDismiss, failedList, meetupGet, type BoardwalkDb, type FailedWrite, type MeetupFields, type MeetupRecord } from "../../db";
+import { errorMessage } from "../../i18n/errors";
+import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
+import { fromLocalInput, toLocalInput } from "./datetime";
+import { loadDraft } from "./draft";
+import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, nowToMinute, placeOf, withPlace, type FieldProblems, type MeetupPlace } from "./entries";
+import { logbookPath } from "./Logbook";
+import { ChoicePicker, described, Field, messagesFor, PairRows, serverErrors, useDraft } from "./parts";
+import { loadProgram, type ProgramLabels } from "./program";
+
+interface Loaded {
+  db: BoardwalkDb;
+  program: ProgramLabels;
+  id: string;
+  record: MeetupRecord | null;
+  fields: MeetupFields;
+  restored: boolean;
+  failed: FailedWrite[];
+}
+
+async function load(slug: string, id: string | undefined): Promise<Loaded | null> {
+  const db = await getDb();
+  const program = await loadProgram(db, slug);
+  if (id === undefined) {
+    const draft = await loadDraft<MeetupFields>(db, "meetup", "new");
+    return {
+      db,
+      program,
+      id: draft?.id ?? crypto.randomUUID(),
+      record: null,
+      fields: draft?.fields ?? emptyMeetup(nowToMinute()),
+      restored: draft !== undefined,
+      failed: [],
+    };
+  }
+  const record = await meetupGet(db, id);
+  if (!record || record.conf !== slug || record.deleted) return null;
+  const draft = await loadDraft<MeetupFields>(db, "meetup", id);
+  return { db, program, id, record, fields: draft?.fields ?? record.fields, restored: draft !== undefined, failed: failedFor(await failedList(db), id) };
+}
+
+/** New or edit a meetup: `/conferences/:slug/logbook/meetups/new|:id`. */
+export function MeetupForm() {
+  const { t } = useTranslation();
+  const { params } = useRoute();
+  const slug = params.slug ?? "";
+  const [loaded, setLoaded] = useState<Loaded | null | undefined>(undefined);
+  useEffect(() => {
+    let gone = false;
+    void load(slug, params.id).then((l) => !gone && setLoaded(l));
+    return () => {
+      gone = true;
+    };
+  }, [slug, params.id]);
+  if (loaded === undefined) return <p class="notice">{t("app.loading")}</p>;
+  if (loaded === null)
+    return (
+      <p class="notice notice--error" role="alert">
+        {t("logbook.notFound")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      </p>
+    );
+  return <Editor key={loaded.id} slug={slug} loaded={loaded} />;
+}
+
+function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
+  const { t } = useTranslation();
+  const { route } = useLocation();
+  const { db, program, id, record } = loaded;
+  const fmt = useTimeFormatter(program.timezone);
+  const offsetAt = (at: Date) => fmt.offsetMinutes(at);
+  const [fields, setFields] = useState(loaded.fields);
+  const [detailRows, setDetailRows] = useState(() => Object.entries(loaded.fields.contact_details ?? {}) as [string, string][]);
+  const [placeKind, setPlaceKind] = useState<MeetupPlace | "">(() => placeOf(loaded.fields)?.kind ?? "");
+  const [problems, setProblems] = useState<FieldProblems>({});
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const draft = useDraft(db, "meetup", record ? id : "new", () => ({ id, fields, photos: [] }));
+  const server = serverErrors(loaded.failed);
+  const msgs = (field: string) => messagesFor(field, problems, server);
+  const place = placeOf(fields);
+
+  function update(patch: Partial<MeetupFields>) {
+    setFields((prev) => ({ ...prev, ...patch }));
+    draft.touch();
+  }
+
+  function choosePlaceKind(kind: MeetupPlace | "") {
+    setPlaceKind(kind);
+    setFields((prev) => withPlace(prev, null));
+    draft.touch();
+  }
+
+  async function save(e: Event) {
+    e.preventDefault();
+    const found = checkMeetup(fields);
+    setProblems(found);
+    if (Object.keys(found).length) {
+      document.querySelector<HTMLElement>(".logbook-form [aria-invalid='true']")?.focus();
+      return;
+    }
+    setSaving(true);
+    try {
+      const outbox = await getOutbox();
+      await outbox.saveMeetup(slug, id, { ...fields, contact_name: fields.contact_name.trim(), contact_email: fields.contact_email?.trim() ?? "" });
+      for (const write of loaded.failed) await failedDismiss(db, write.seq);
+      await draft.drop();
+      await outbox.refresh();
+      route(logbookPath(slug));
+    } catch (caught) {
+      setError(caught);
+      setSaving(false);
+    }
+  }
+
+  async function discard() {
+    if (!window.confirm(t("logbook.discardConfirm"))) return;
+    await draft.drop();
+    route(logbookPath(slug));
+  }
+
+  async function remove() {
+    if (!window.confirm(t("logbook.deleteConfirm"))) return;
+    await (await getOutbox()).deleteMeetup(slug, id);
+    for (const write of loaded.failed) await failedDismiss(db, write.seq);
+    await draft.drop();
+    route(logbookPath(slug));
+  }
+
+  function setDetails(rows: [string, string][]) {
+    // The rows as typed stay on screen; the entry keeps those with a name (the server's keys).
+    setDetailRows(rows);
+    update({ contact_details: Object.fromEntries(rows.filter(([name]) => name.trim()).map(([name, value]) => [name.trim(), value])) });
+  }
+
+  const invalid = Object.keys(problems).length > 0;
+  const text = (field: "contact_name" | "contact_affiliation", max: number) => (
+    <Field id={`meetup-${field}`} label={t(field === "contact_name" ? "logbook.contactName" : "logbook.contactAffiliation")} messages={msgs(field)}>
+      <input
+        id={`meetup-${field}`}
+        type="text"
+        maxLength={max}
+        value={fields[field]}
+        onInput={(e) => update({ [field]: e.currentTarget.value })}
+        {...described(`meetup-${field}`, msgs(field))}
+      />
+    </Field>
+  );
+  return (
+    <section class="logbook-editor" aria-labelledby="meetup-title">
+      <p>
+        <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      </p>
+      <h1 id="meetup-title">{record ? t("logbook.meetup") : t("logbook.newMeetup")}</h1>
+      {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}
+      {record?.conflict && (
+        <p class="notice notice--error">
+          {t("logbook.inConflict")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+        </p>
+      )}
+      {loaded.failed.length > 0 && (
+        <p class="notice notice--error failed-here" role="alert">
+          {t("logbook.refused")}
+        </p>
+      )}
+      <form class="form logbook-form" noValidate onSubmit={(e) => void save(e)}>
+        <div aria-live="assertive">{invalid && <p class="field__errors">{t("logbook.fixErrors")}</p>}</div>
+        <p class="muted">
+          {t("logbook.source")}: {t(`meetupSource.${fields.source}`)}
+          {fields.other != null && ` · ${t("logbook.attendee", { name: record?.server?.contact_name || `#${fields.other}` })}`}
+        </p>
+        {text("contact_name", 200)}
+        {text("contact_affiliation", 300)}
+        <Field id="meetup-email" label={t("logbook.contactEmail")} messages={msgs("contact_email")}>
+          <input
+            id="meetup-email"
+            type="email"
+            autocomplete="off"
+            maxLength={254}
+            value={fields.contact_email ?? ""}
+            onInput={(e) => update({ contact_email: e.currentTarget.value })}
+            {...described("meetup-email", msgs("contact_email"))}
+          />
+        </Field>
+        <PairRows
+          id="meetup-details"
+          legend={t("logbook.contactDetails")}
+          rows={detailRows}
+          labels={[t("logbook.detailName"), t("logbook.detailValue")]}
+          multiline={[false, false]}
+          addLabel={t("logbook.addDetail")}
+          removeLabel={(n) => t("logbook.removeDetail", { n })}
+          onChange={setDetails}
+          messages={msgs("contact_details")}
+        />
+        <Field id="meetup-when" label={t("logbook.metWhen")} hint={fmt.zoneLabel()} messages={msgs("met_at")}>
+          <input
+            id="meetup-when"
+            type="datetime-local"
+            value={toLocalInput(fields.met_at, offsetAt)}
+            onInput={(e) => update({ met_at: fromLocalInput(e.currentTarget.value, offsetAt) ?? "" })}
+            {...described("meetup-when", msgs("met_at"), true)}
+          />
+        </Field>
+        <fieldset class="place">
+          <legend>{t("logbook.place")}</legend>
+          <Field id="meetup-place-kind" label={t("logbook.placeKind")} messages={msgs("place")}>
+            <select id="meetup-place-kind" value={placeKind} onChange={(e) => choosePlaceKind(e.currentTarget.value as MeetupPlace | "")}>
+              <option value="">{t("logbook.placeNone")}</option>
+              {MEETUP_PLACES.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`kind.${kind}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {placeKind && (
+            <ChoicePicker
+              id="meetup-place"
+              label={t("logbook.findPlace")}
+              changeLabel={t("logbook.changePlace")}
+              choices={program.places[placeKind]}
+              value={place?.kind === placeKind ? place.id : null}
+              onChange={(chosen) => {
+                setFields((prev) => withPlace(prev, chosen === null ? null : { kind: placeKind, id: chosen }));
+                draft.touch();
+              }}
+              messages={msgs(placeKind)}
+            />
+          )}
+        </fieldset>
+        <Field id="meetup-notes" label={t("logbook.notes")} messages={msgs("notes")}>
+          <textarea id="meetup-notes" rows={4} value={fields.notes} onInput={(e) => update({ notes: e.currentTarget.value })} {...described("meetup-notes", msgs("notes"))} />
+        </Field>
+        <Field id="meetup-follow-up" label={t("logbook.followUp")} messages={msgs("follow_up")}>
+          <textarea id="meetup-follow-up" rows={2} value={fields.follow_up} onInput={(e) => update({ follow_up: e.currentTarget.value })} {...described("meetup-follow-up", msgs("follow_up"))} />
+        </Field>
+        <label class="check">
+          <input type="checkbox" checked={fields.follow_up_done} onChange={(e) => update({ follow_up_done: e.currentTarget.checked })} />
+          {t("logbook.followUpDone")}
+        </label>
+        {error !== null && (
+          <p class="notice notice--error" role="alert">
+            {errorMessage(error)}
+          </p>
+        )}
+        <div class="form__actions">
+          <button type="submit" class="button button--primary logbook-form__save" disabled={saving}>
+            {t("logbook.save")}
+          </button>
+          <button type="button" class="button logbook-form__discard" onClick={() => void discard()}>
+            {record ? t("logbook.discard") : t("logbook.cancel")}
+          </button>
+          {record && (
+            <button type="button" class="button button--danger logbook-form__delete" onClick={() => void remove()}>
+              {t("logbook.delete")}
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * The logbook as the screens follow it: entries, refused writes and conflicts from IndexedDB,
+ * re-read whenever the outbox changes (a save, a replay, another tab), plus the program labels.
+ */
+
+import { useEffect, useState } from "preact/hooks";
+
+import { getDb, getOutbox } from "../../app/runtime";
+import {
+  conversationList,
+  failedList,
+  meetupList,
+  photosOf,
+  type BoardwalkDb,
+  type ConflictRecord,
+  type ConversationRecord,
+  type FailedWrite,
+  type MeetupRecord,
+} from "../../db";
+import { listConflicts } from "../../sync/conflicts";
+import { loadProgram, type ProgramLabels } from "./program";
+
+export interface LogbookData {
+  program: ProgramLabels;
+  conversations: ConversationRecord[];
+  meetups: MeetupRecord[];
+  /** Photos per conversation: the ones on this device and the ones only on the server. */
+  photoCounts: Map<string, number>;
+  failed: FailedWrite[];
+  conflicts: ConflictRecord[];
+}
+
+async function photoCount(db: BoardwalkDb, entry: ConversationRecord): Promise<number> {
+  const ids = new Set((await photosOf(db, entry.id)).map((p) => p.id));
+  for (const photo of entry.server?.photos ?? []) ids.add(photo.id);
+  return ids.size;
+}
+
+export async function loadLogbook(db: BoardwalkDb, conf: string, program: ProgramLabels): Promise<LogbookData> {
+  const [conversations, meetups, failed, conflicts] = await Promise.all([
+    conversationList(db, conf),
+    meetupList(db, conf),
+    failedList(db),
+    listConflicts(db, conf),
+  ]);
+  const counts = await Promise.all(conversations.map((c) => photoCount(db, c)));
+  return {
+    program,
+    conversations,
+    meetups,
+    photoCounts: new Map(conversations.map((c, i) => [c.id, counts[i]!])),
+    failed: failed.filter((write) => write.conf === conf),
+    conflicts,
+  };
+}
+
+export function useLogbook(conf: string): LogbookData | null {
+  const [data, setData] = useState<LogbookData | null>(null);
+  useEffect(() => {
+    let gone = false;
+    let stop: (() => void) | null = null;
+    void (async () => {
+      const db = await getDb();
+      const program = await loadProgram(db, conf);
+      const reload = () => void loadLogbook(db, conf, program).then((next) => !gone && setData(next));
+      reload();
+      const outbox = await getOutbox();
+      if (gone) return;
+      stop = outbox.subscribe(reload);
+    })();
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [conf]);
+  return data;
+}

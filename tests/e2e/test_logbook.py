@@ -1,0 +1,174 @@
+"""The logbook in a real browser (tests/e2e/logbook.mjs against gunicorn and the demo): a
+poster conversation with a photo and a meetup logged online, a half-typed form that survives a
+reload, entries logged and edited offline that survive a reload marked unsynced, then synced
+with "Sync now": the server holds each write exactly once; a refused write is shown with its
+field message and fixed; a conflicting edit from a second browser context is shown side by side
+and resolved with "keep mine". Screenshots (360×740, light and dark, English and Korean, online
+and offline) go to var/screenshots/logbook/ (git-ignored) or $LOGBOOK_SCREENSHOTS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import global_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from PIL import Image
+
+from conf.env import BASE_DIR
+from planner.demo_accounts import DEMO_ACCOUNTS
+from planner.models import ConversationPhoto, Meetup, Poster, PosterConversation, Session
+from planner.services.demo import DEMO_SLUG
+from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
+from tests.live_server import database_url, gunicorn
+from tests.worker import subprocess_env
+
+SCRIPT = Path(__file__).with_name("logbook.mjs")
+
+
+def _camera_jpeg(path: Path) -> Path:
+    """A 3000×2000 JPEG with real detail (a gradient), like a phone photo of a poster."""
+    image = Image.linear_gradient("L").resize((3000, 2000)).convert("RGB")
+    image.save(path, "JPEG", quality=90)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_path, settings):  # noqa: F811
+    call_command("seed_demo", verbosity=0)
+    username, password = DEMO_ACCOUNTS["attendee"]
+    # Tests hash with MD5 for speed; gunicorn knows only the real hashers.
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    get_user_model().objects.filter(username=username).update(
+        password=make_password(password, hasher="pbkdf2_sha256")
+    )
+    mine = {"attendee__user__username": username, "attendee__conference__slug": DEMO_SLUG}
+    poster = (
+        Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by("board", "id").first()
+    )
+    session = Session.objects.filter(conference__slug=DEMO_SLUG).order_by("start", "id").first()
+    # The demo attendee already has entries (from the seeder, not on this phone): left aside.
+    seeded_conversations = set(
+        PosterConversation.objects.filter(**mine).values_list("pk", flat=True)
+    )
+    seeded_meetups = set(Meetup.objects.filter(**mine).values_list("pk", flat=True))
+    # The photos gunicorn stores are read back here.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+    shots = Path(
+        os.environ.get("LOGBOOK_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "logbook"
+    )
+    shots.mkdir(parents=True, exist_ok=True)
+    env = subprocess_env(
+        tmp_path / "var",
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        FRONTEND_DIST=str(settings.FRONTEND_DIST),
+    )
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
+        run = subprocess.run(  # noqa: S603 - our own script against loopback
+            [shutil.which("node"), str(SCRIPT), base, str(shots)],
+            env={
+                **os.environ,
+                "BOARDWALK_E2E_USER": username,
+                "BOARDWALK_E2E_PASSWORD": password,
+                "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
+                "BOARDWALK_E2E_POSTER": str(poster.pk),
+                "BOARDWALK_E2E_BOARD": poster.board,
+                "BOARDWALK_E2E_SESSION": str(session.pk),
+                "BOARDWALK_E2E_SESSION_QUERY": session.title,
+                "CHROMIUM": str(CHROMIUM),
+            },
+            capture_output=True,
+            text=True,
+            timeout=150,
+            check=False,
+        )
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    print(f"screenshots: {shots}")
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    assert "error" not in report, report["error"]
+    steps = report["steps"]
+
+    assert steps["empty"] == {"count": 0, "pending": 0}
+    # A reload mid-form: every field and the photo came back from the draft.
+    assert steps["draft"] == {
+        "restored": "Your unsaved draft was restored.",
+        "with": "Noa Levi",
+        "question": "Does it work on phones?",
+        "poster": str(poster.pk),
+        "thumbs": 1,
+    }
+    assert steps["online"]["entries"] == 2
+    assert steps["online"]["pending"] == 0
+    assert steps["edit"] == {"thumbs": 1, "uploadedMarks": 0}
+    # Offline, the tab closed and opened again: from the service worker, three entries unsynced,
+    # four writes queued.
+    offline = steps["offline"]
+    assert offline["fromServiceWorker"] is True
+    assert offline["entries"] == 4
+    assert offline["unsyncedMarks"] == 3
+    assert offline["pending"] == 4
+    assert offline["count"] == "4 changes not synced"
+    assert offline["syncDisabled"] is True
+    assert steps["offlineForm"] == {"title": "Hallway demo, not in the program", "notUploaded": 1}
+    # The refused write: the entry and the server's field message, then fixed and retried.
+    assert steps["failed"]["entry"] == "Meetup: Ana Silva"
+    assert steps["failed"]["messages"] == ["Email: Enter a valid email address."]
+    assert steps["retry"]["fieldErrors"] == "Enter a valid email address."
+    assert steps["retried"] == {"failed": 0, "unsyncedMarks": 0}
+    # The conflict: both versions of the notes side by side, then mine kept.
+    assert steps["laptop"]["status"] == 200
+    rows = {row["field"]: row for row in steps["conflict"]["rows"]}
+    assert rows["notes"]["mine"] == "Ask for the code release, and the weights."
+    assert rows["notes"]["theirs"] == "Changed on the laptop."
+    assert list(rows) == ["notes"]
+    assert steps["conflict"]["mark"] == 1
+    assert steps["resolved"] == {"pending": 0, "conflicts": 0}
+
+    # The server holds each entry exactly once, as last written on the phone.
+    conversations = {
+        c.talked_to: c
+        for c in PosterConversation.objects.filter(**mine).exclude(pk__in=seeded_conversations)
+    }
+    assert sorted(conversations) == ["Noa Levi", "Yossi Mizrahi"]
+    first = conversations["Noa Levi"]
+    assert str(first.pk) == steps["online"]["firstId"]
+    assert first.poster_id == poster.pk
+    assert first.qa == [{"question": "Does it work on phones?", "answer": "Yes, at 30 fps."}]
+    assert first.rating == 4
+    assert first.tags == ["demo"]
+    assert first.notes == "Ask for the code release, and the weights."
+    assert first.version == steps["laptop"]["version"] + 1
+    hallway = conversations["Yossi Mizrahi"]
+    assert hallway.poster_id is None
+    assert hallway.poster_title == "Hallway demo, not in the program"
+    meetups = {
+        m.contact_name: m for m in Meetup.objects.filter(**mine).exclude(pk__in=seeded_meetups)
+    }
+    assert sorted(meetups) == ["Ana Silva", "Dana Cohen"]
+    assert meetups["Dana Cohen"].notes == "Wants the slides and the dataset."
+    assert meetups["Dana Cohen"].session_id == session.pk
+    assert meetups["Dana Cohen"].contact_details == {"Phone": "+972 50 000 0000"}
+    assert meetups["Ana Silva"].contact_email == "ana@example.org"
+    # One photo per conversation, downscaled on the phone to 2048 px along the longer edge.
+    photos = list(ConversationPhoto.objects.filter(conversation__in=[first, hallway]))
+    assert sorted(str(p.conversation_id) for p in photos) == sorted(
+        [str(first.pk), str(hallway.pk)]
+    )
+    for photo in photos:
+        with photo.image.open("rb") as stored, Image.open(stored) as image:
+            assert image.size == (2048, 1365)
+
+    assert report["violations"] == []
+    assert report["consoleErrors"] == []
+    assert report["pageErrors"] == []
