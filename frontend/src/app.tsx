@@ -1,4 +1,4 @@
-import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
 import { api } from "./api/client";
@@ -15,6 +15,9 @@ import { Badge } from "./views/badge/Badge";
 import { Home } from "./views/home/Home";
 import { NowNext } from "./views/now/NowNext";
 import { PosterDetail } from "./views/poster/PosterDetail";
+
+const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
+const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -95,6 +98,8 @@ export function App() {
             <Route path="/conferences/:slug/" component={NowNext} />
             <Route path="/conferences/:slug" component={NowNext} />
             <Route path="/conferences/:slug/posters/:id" component={PosterDetail} />
+            <Route path="/conferences/:slug/plan" component={MyPlan} />
+            <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>

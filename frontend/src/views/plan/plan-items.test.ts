@@ -25,7 +25,7 @@ const program: Program = {
     [4, { id: 4, title: "Late party", kind: "social", start: "2026-10-22T22:30:00Z", end: "2026-10-23T01:00:00Z", room: 20 }],
     [5, { id: 5, title: "Orals 2", kind: "oral", start: "2026-10-23T07:00:00Z", end: "2026-10-23T08:30:00Z", room: 11 }],
   ]),
-  orals: new Map([[7, { id: 7, session: 1, paper: 100, start: "2026-10-22T07:15:00Z", end: "2026-10-22T07:30:00Z" }]]),
+  orals: new Map([[7, { id: 7, session: 1, paper: 100, start: "2026-10-22T07:15:00Z", end: "2026-10-22T07:30:00Z", order: 1 }]]),
   posters: new Map([[40, { id: 40, session: 2, paper: 101, board: "A-12" }]]),
   booths: new Map([[9, { id: 9, exhibitor: "Acme Vision", number: "B14", room: 40 }]]),
   meals: new Map([[3, { id: 3, kind: "reception", title: "Welcome reception", start: "2026-10-22T16:00:00Z", end: "2026-10-22T19:00:00Z", room: 20 }]]),
