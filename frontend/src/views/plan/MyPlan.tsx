@@ -132,27 +132,34 @@ interface ItemProps {
 
 function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
   const { t } = useTranslation();
-  const [note, setNote] = useState(record.note ?? "");
+  // This screen's edits, kept here as typed and chosen: the record coming back through
+  // usePlan lags each write, and building a write from it would undo the one before.
+  const draft = useRef<PlanFields>(fieldsOf(record));
+  const [shown, setShown] = useState<PlanFields>(draft.current);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const latest = useRef(note);
-  latest.current = note;
-  // The unmount flush below runs a closure from the first render: it reads these, not props.
-  const current = useRef(record);
-  current.current = record;
   const id = `item-${entry.kind}-${entry.id}`;
   const title = entry.title ?? t("myPlan.untitled");
 
-  const save = (change: Partial<PlanFields>) =>
-    savePlanItem(slug, entry.kind, entry.id, { ...fieldsOf(current.current), note: latest.current, ...change });
+  function change(fields: Partial<PlanFields>) {
+    draft.current = { ...draft.current, ...fields };
+    setShown(draft.current);
+  }
+
+  const save = () => savePlanItem(slug, entry.kind, entry.id, draft.current);
+
+  function choose(fields: Partial<PlanFields>) {
+    change(fields);
+    void save();
+  }
 
   function flushNote() {
     if (pending.current === null) return;
     clearTimeout(pending.current);
     pending.current = null;
-    void save({ note: latest.current });
+    void save();
   }
 
-  // A note still waiting when the item goes (route change, removal) is saved, not lost.
+  // A note still waiting when the item goes (route change) is saved, not lost.
   useEffect(() => () => flushNote(), []);
 
   function remove() {
@@ -163,18 +170,17 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
   }
 
   function typed(value: string) {
-    setNote(value);
-    latest.current = value;
+    change({ note: value });
     if (pending.current !== null) clearTimeout(pending.current);
     pending.current = setTimeout(() => {
       pending.current = null;
-      void save({ note: latest.current });
+      void save();
     }, NOTE_SAVE_MS);
   }
 
   const classes = ["plan-item", entry.cancelled && "plan-item--cancelled", entry.removed && "plan-item--removed", conflicts.length > 0 && "plan-item--conflict"];
   return (
-    <li class={classes.filter(Boolean).join(" ")} aria-labelledby={`${id}-title`}>
+    <li class={classes.filter(Boolean).join(" ")} data-key={entry.key} aria-labelledby={`${id}-title`}>
       <p class="plan-item__time">
         {entry.start && entry.end && !entry.removed ? <time dateTime={entry.start}>{fmt.range(entry.start, entry.end)}</time> : null}
         <span class="plan-item__kind">{t(`kind.${entry.kind}`)}</span>
@@ -208,7 +214,7 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
       <div class="plan-item__edit">
         <label class="plan-item__field">
           <span>{t("plan.status")}</span>
-          <select class="plan-item__status" value={record.status ?? "interested"} onChange={(e) => void save({ status: e.currentTarget.value as PlanFields["status"] })}>
+          <select class="plan-item__status" value={shown.status ?? "interested"} onChange={(e) => choose({ status: e.currentTarget.value as PlanFields["status"] })}>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(`planStatus.${s}`)}
@@ -220,10 +226,10 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
           <span>{t("plan.reminder")}</span>
           <select
             class="plan-item__reminder"
-            value={record.reminder_minutes === null || record.reminder_minutes === undefined ? "" : String(record.reminder_minutes)}
+            value={shown.reminder_minutes === null || shown.reminder_minutes === undefined ? "" : String(shown.reminder_minutes)}
             onChange={(e) => {
               const value = e.currentTarget.value;
-              void save({ reminder_minutes: value === "" ? null : Number(value) });
+              choose({ reminder_minutes: value === "" ? null : Number(value) });
             }}
           >
             <option value="">{t("myPlan.reminderDefault")}</option>
@@ -236,7 +242,7 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
         </label>
         <label class="plan-item__field plan-item__field--note">
           <span>{t("plan.note")}</span>
-          <textarea class="plan-item__note" rows={2} maxLength={5000} value={note} onInput={(e) => typed(e.currentTarget.value)} onBlur={flushNote} />
+          <textarea class="plan-item__note" rows={2} maxLength={5000} value={shown.note ?? ""} onInput={(e) => typed(e.currentTarget.value)} onBlur={flushNote} />
         </label>
         <button type="button" class="button plan-item__remove" aria-label={`${t("plan.remove")}: ${title}`} onClick={() => void remove()}>
           {t("myPlan.removeItem")}

@@ -179,7 +179,7 @@ function Row({ slug, row, plan }: { slug: string; row: PosterRow; plan: ReturnTy
   const { t } = useTranslation();
   const title = row.title || t("kind.poster");
   return (
-    <li class={`poster-row${row.cancelled ? " poster-row--cancelled" : ""}`}>
+    <li class={`poster-row${row.cancelled ? " poster-row--cancelled" : ""}`} data-id={row.id}>
       <span class="poster-row__board" aria-label={t("item.board", { board: row.board })}>
         {row.board}
       </span>
