@@ -49,6 +49,7 @@ page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)))
 
 // The whole page for My Plan; the first screenful for a list of hundreds of posters.
 async function shot(name) {
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ["light", "dark"]) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: name.startsWith("plan") });
@@ -79,7 +80,6 @@ function seedPlan(items) {
 
 const planUrl = `${base}/conferences/${SLUG}/plan`;
 const postersUrl = `${base}/conferences/${SLUG}/sessions/${given.posterSession}/posters`;
-// textContent: rows scrolled far away are not rendered (content-visibility), innerText is "" there.
 const rowBoards = () => page.locator(".poster-row .poster-row__board").allTextContents();
 const allSynced = () => page.waitForFunction(() => !document.querySelector(".badge--unsynced"));
 
@@ -138,6 +138,7 @@ try {
 
   // Edit one item: status, reminder, and a note typed key by key (saved as typed).
   const edited = page.locator(`.plan-item[data-key="${given.edit}"]`);
+  await edited.locator(".plan-item__edit summary").click();
   await edited.locator(".plan-item__status").selectOption("must_see");
   await edited.locator(".plan-item__reminder").selectOption("15");
   await edited.locator(".plan-item__note").pressSequentially(given.note, { delay: 20 });
@@ -147,6 +148,7 @@ try {
     status: await edited.locator(".plan-item__status").inputValue(),
     reminder: await edited.locator(".plan-item__reminder").inputValue(),
     note: await edited.locator(".plan-item__note").inputValue(),
+    summary: await edited.locator(".plan-item__edit summary").innerText(),
   };
 
   // The calendar link: issue it, see the link and its QR, copy it, fetch the feed.
@@ -192,7 +194,7 @@ try {
     ...(await planState()),
     webcal: await page.locator(".calendar__url").inputValue(),
     resetDisabled: await page.locator(".calendar__reset").isDisabled(),
-    note: await page.locator(`.plan-item[data-key="${given.edit}"] .plan-item__note`).inputValue(),
+    note: await page.locator(`.plan-item[data-key="${given.edit}"] .plan-item__note-preview`).innerText(),
   };
   await shot("plan-offline-en");
   await page.goto(postersUrl);

@@ -188,7 +188,11 @@ def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_p
     assert plan["cancelled"] == [_key("session", cancelled.pk)]
     assert plan["removed"] == []
     # Edits: on the screen, and on the server exactly once.
-    assert steps["edited"] == {"status": "must_see", "reminder": "15", "note": NOTE}
+    edited = steps["edited"]
+    assert (edited["status"], edited["reminder"], edited["note"]) == ("must_see", "15", NOTE)
+    # Folded, the item still says what was chosen.
+    assert "Must see" in edited["summary"]
+    assert "15 minutes before" in edited["summary"]
     item = PlanItem.objects.get(attendee=attendee, session=clash[0])
     assert (item.status, item.reminder_minutes, item.note) == ("must_see", 15, NOTE)
     assert PlanItem.objects.filter(attendee=attendee).count() == len(planned)

@@ -178,6 +178,17 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
     }, NOTE_SAVE_MS);
   }
 
+  const reminderLabel =
+    shown.reminder_minutes === null || shown.reminder_minutes === undefined
+      ? t("myPlan.reminderDefault")
+      : shown.reminder_minutes === 0
+        ? t("plan.reminderNone")
+        : t("plan.reminderBefore", { count: shown.reminder_minutes });
+  const removeButton = (
+    <button type="button" class="button plan-item__remove" aria-label={`${t("plan.remove")}: ${title}`} onClick={() => void remove()}>
+      {t("myPlan.removeItem")}
+    </button>
+  );
   const classes = ["plan-item", entry.cancelled && "plan-item--cancelled", entry.removed && "plan-item--removed", conflicts.length > 0 && "plan-item--conflict"];
   return (
     <li class={classes.filter(Boolean).join(" ")} data-key={entry.key} aria-labelledby={`${id}-title`}>
@@ -211,43 +222,53 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
           ))}
         </ul>
       )}
-      <div class="plan-item__edit">
-        <label class="plan-item__field">
-          <span>{t("plan.status")}</span>
-          <select class="plan-item__status" value={shown.status ?? "interested"} onChange={(e) => choose({ status: e.currentTarget.value as PlanFields["status"] })}>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`planStatus.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="plan-item__field">
-          <span>{t("plan.reminder")}</span>
-          <select
-            class="plan-item__reminder"
-            value={shown.reminder_minutes === null || shown.reminder_minutes === undefined ? "" : String(shown.reminder_minutes)}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              choose({ reminder_minutes: value === "" ? null : Number(value) });
-            }}
-          >
-            <option value="">{t("myPlan.reminderDefault")}</option>
-            {REMINDERS.map((m) => (
-              <option key={m} value={String(m)}>
-                {t("plan.reminderBefore", { count: m })}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="plan-item__field plan-item__field--note">
-          <span>{t("plan.note")}</span>
-          <textarea class="plan-item__note" rows={2} maxLength={5000} value={shown.note ?? ""} onInput={(e) => typed(e.currentTarget.value)} onBlur={flushNote} />
-        </label>
-        <button type="button" class="button plan-item__remove" aria-label={`${t("plan.remove")}: ${title}`} onClick={() => void remove()}>
-          {t("myPlan.removeItem")}
-        </button>
-      </div>
+      {shown.note && <p class="plan-item__note-preview">{shown.note}</p>}
+      {entry.removed ? (
+        removeButton
+      ) : (
+        <details class="plan-item__edit">
+          <summary>
+            <span class={`plan-item__chip plan-item__chip--${shown.status ?? "interested"}`}>{t(`planStatus.${shown.status ?? "interested"}`)}</span>
+            <span class="plan-item__reminder-label">{reminderLabel}</span>
+            <span class="plan-item__edit-label">{t("myPlan.edit")}</span>
+          </summary>
+          <div class="plan-item__fields">
+            <label class="plan-item__field">
+              <span>{t("plan.status")}</span>
+              <select class="plan-item__status" value={shown.status ?? "interested"} onChange={(e) => choose({ status: e.currentTarget.value as PlanFields["status"] })}>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`planStatus.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label class="plan-item__field">
+              <span>{t("plan.reminder")}</span>
+              <select
+                class="plan-item__reminder"
+                value={shown.reminder_minutes === null || shown.reminder_minutes === undefined ? "" : String(shown.reminder_minutes)}
+                onChange={(e) => {
+                  const value = e.currentTarget.value;
+                  choose({ reminder_minutes: value === "" ? null : Number(value) });
+                }}
+              >
+                <option value="">{t("myPlan.reminderDefault")}</option>
+                {REMINDERS.map((m) => (
+                  <option key={m} value={String(m)}>
+                    {t("plan.reminderBefore", { count: m })}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label class="plan-item__field plan-item__field--note">
+              <span>{t("plan.note")}</span>
+              <textarea class="plan-item__note" rows={2} maxLength={5000} value={shown.note ?? ""} onInput={(e) => typed(e.currentTarget.value)} onBlur={flushNote} />
+            </label>
+            {removeButton}
+          </div>
+        </details>
+      )}
     </li>
   );
 }
