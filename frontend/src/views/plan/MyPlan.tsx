@@ -8,6 +8,7 @@ import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { ZoneSwitch } from "../../i18n/ZoneSwitch";
 import type { TimeFormatter } from "../../i18n/time";
 import { CalendarFeed } from "./CalendarFeed";
+import { noteSaver } from "./note-saver";
 import { conflictsByItem, overlaps } from "./conflicts";
 import { detailPath, groupPlan, mayClash, planEntry, readProgram, readSeen, rememberSeen, type PlanEntry } from "./plan-items";
 import "./plan.css";
@@ -136,7 +137,6 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
   // usePlan lags each write, and building a write from it would undo the one before.
   const draft = useRef<PlanFields>(fieldsOf(record));
   const [shown, setShown] = useState<PlanFields>(draft.current);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const id = `item-${entry.kind}-${entry.id}`;
   const title = entry.title ?? t("myPlan.untitled");
 
@@ -145,37 +145,27 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
     setShown(draft.current);
   }
 
-  const save = () => savePlanItem(slug, entry.kind, entry.id, draft.current);
+  const save = () => void savePlanItem(slug, entry.kind, entry.id, draft.current);
+  // One saver for the item's life: the unmount flush below is a closure from the first render.
+  const notes = useRef(noteSaver(save, NOTE_SAVE_MS)).current;
 
   function choose(fields: Partial<PlanFields>) {
     change(fields);
-    void save();
-  }
-
-  function flushNote() {
-    if (pending.current === null) return;
-    clearTimeout(pending.current);
-    pending.current = null;
-    void save();
+    notes.cancel(); // this save carries the note too
+    save();
   }
 
   // A note still waiting when the item goes (route change) is saved, not lost.
-  useEffect(() => () => flushNote(), []);
+  useEffect(() => () => notes.flush(), []);
 
   function remove() {
-    // A note still waiting must not save after the removal: that would put the item back.
-    if (pending.current !== null) clearTimeout(pending.current);
-    pending.current = null;
+    notes.cancel();
     return unstar(slug, entry.kind, entry.id);
   }
 
   function typed(value: string) {
     change({ note: value });
-    if (pending.current !== null) clearTimeout(pending.current);
-    pending.current = setTimeout(() => {
-      pending.current = null;
-      void save();
-    }, NOTE_SAVE_MS);
+    notes.typed();
   }
 
   const reminderLabel =
@@ -263,7 +253,7 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
             </label>
             <label class="plan-item__field plan-item__field--note">
               <span>{t("plan.note")}</span>
-              <textarea class="plan-item__note" rows={2} maxLength={5000} value={shown.note ?? ""} onInput={(e) => typed(e.currentTarget.value)} onBlur={flushNote} />
+              <textarea class="plan-item__note" rows={2} maxLength={5000} value={shown.note ?? ""} onInput={(e) => typed(e.currentTarget.value)} onBlur={() => notes.flush()} />
             </label>
             {removeButton}
           </div>
