@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
 import { feedSettings, issueFeed } from "../../api/feed";
-import { getDb, useOnline } from "../../app/runtime";
+import { getDb, useMe, useOnline } from "../../app/runtime";
 import { errorMessage } from "../../i18n/errors";
 import { useTranslation } from "../../i18n/hooks";
 import { forgetFeed, storedFeed, storeFeed, type StoredFeed } from "./feed-store";
@@ -17,6 +17,9 @@ type ServerState = "unknown" | "none" | "active" | "other";
 export function CalendarFeed({ slug }: { slug: string }) {
   const { t } = useTranslation();
   const online = useOnline();
+  const me = useMe();
+  // Who is signed in, as a value the effect can follow (undefined: not known yet).
+  const who = me === undefined ? undefined : (me?.email ?? null);
   const [feed, setFeed] = useState<StoredFeed | null | undefined>(undefined);
   const [server, setServer] = useState<ServerState>("unknown");
   const [busy, setBusy] = useState(false);
@@ -32,7 +35,8 @@ export function CalendarFeed({ slug }: { slug: string }) {
       const stored = (await storedFeed(db, slug)) ?? null;
       if (gone) return;
       setFeed(stored);
-      if (!navigator.onLine) return;
+      // Signed out, the server would only answer 403 (which the browser logs as an error).
+      if (!navigator.onLine || !who) return;
       try {
         const settings = await feedSettings(api, slug);
         if (gone) return;
@@ -60,7 +64,7 @@ export function CalendarFeed({ slug }: { slug: string }) {
     return () => {
       gone = true;
     };
-  }, [slug]);
+  }, [slug, who]);
 
   async function issue() {
     if ((feed || server === "other") && !window.confirm(t("calendar.resetConfirm"))) return;
@@ -94,7 +98,7 @@ export function CalendarFeed({ slug }: { slug: string }) {
     }
   }
 
-  if (feed === undefined) return null;
+  if (feed === undefined || me === undefined) return null;
   return (
     <section class="calendar" aria-labelledby="calendar-title">
       <h2 id="calendar-title">{t("calendar.title")}</h2>
@@ -138,11 +142,16 @@ export function CalendarFeed({ slug }: { slug: string }) {
         <>
           {server === "other" && <p class="notice">{t("calendar.shownOnce")}</p>}
           <p>
-            <button type="button" class="button button--primary calendar__issue" disabled={busy || !online} onClick={() => void issue()}>
+            <button type="button" class="button button--primary calendar__issue" disabled={busy || !online || me === null} onClick={() => void issue()}>
               {busy ? t("calendar.issuing") : server === "other" ? t("calendar.reset") : t("calendar.issue")}
             </button>
           </p>
           {!online && <p class="notice">{t("calendar.issueOffline")}</p>}
+          {online && me === null && (
+            <p class="notice">
+              {t("errors.signInRequired")} <a href="/signin">{t("auth.signIn")}</a>
+            </p>
+          )}
         </>
       )}
       <p role="alert" class="calendar__error">

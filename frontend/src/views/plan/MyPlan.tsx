@@ -184,7 +184,9 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
     <li class={classes.filter(Boolean).join(" ")} data-key={entry.key} aria-labelledby={`${id}-title`}>
       <p class="plan-item__time">
         {entry.start && entry.end && !entry.removed ? <time dateTime={entry.start}>{fmt.range(entry.start, entry.end)}</time> : null}
-        <span class="plan-item__kind">{t(`kind.${entry.kind}`)}</span>
+        <span class="plan-item__kind">
+          {entry.label?.kind === "session" ? t(`sessionKind.${entry.label.of}`) : entry.label?.kind === "meal" ? t(`mealKind.${entry.label.of}`) : t(`kind.${entry.kind}`)}
+        </span>
         {!record.synced && <span class="badge badge--unsynced">{t("sync.unsyncedBadge")}</span>}
       </p>
       <p class="plan-item__title" id={`${id}-title`}>

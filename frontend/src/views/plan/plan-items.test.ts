@@ -48,6 +48,12 @@ describe("planEntry", () => {
     expect(e).toMatchObject({ title: "A poster's paper", board: "A-12", room: "Poster Hall A", start: "2026-10-22T08:45:00Z", sessionId: 2, cancelled: true, removed: false });
   });
 
+  it("labels a session or meal by its own kind", () => {
+    expect(planEntry(record("session", 3), program, {}).label).toEqual({ kind: "session", of: "social" });
+    expect(planEntry(record("meal", 3), program, {}).label).toEqual({ kind: "meal", of: "reception" });
+    expect(planEntry(record("poster", 40), program, {}).label).toBeNull();
+  });
+
   it("gives an oral its own slot and its session's room", () => {
     expect(planEntry(record("oral", 7), program, {})).toMatchObject({ title: "A talk's paper", start: "2026-10-22T07:15:00Z", roomId: 10, room: "Hall A", sessionId: 1 });
   });

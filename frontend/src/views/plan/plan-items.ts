@@ -32,6 +32,8 @@ export interface PlanEntry extends ConflictTarget {
   record: PlanRecord;
   /** Null only for an item removed from the program before this device ever saw it. */
   title: string | null;
+  /** What the item is, for its label: a session's or meal's own kind ("social", "lunch"). */
+  label: { kind: "session"; of: BundleRows["sessions"]["kind"] } | { kind: "meal"; of: BundleRows["meals"]["kind"] } | null;
   room: string | null;
   board: string | null;
   cancelled: boolean;
@@ -95,7 +97,7 @@ const roomName = (program: Program, id: number | undefined): [number | null, str
 /** One plan record with what the program says of it (the server's `plan_target`, on the device). */
 export function planEntry(record: PlanRecord, program: Program, seen: Record<string, Seen>): PlanEntry {
   const key = `${record.kind}/${record.target}`;
-  const base = { key, record, kind: record.kind, id: record.target, board: null, sessionId: null };
+  const base = { key, record, kind: record.kind, id: record.target, board: null, sessionId: null, label: null };
   const removed = (): PlanEntry => ({
     ...base,
     title: seen[key]?.title ?? null,
@@ -109,10 +111,13 @@ export function planEntry(record: PlanRecord, program: Program, seen: Record<str
   switch (record.kind) {
     case "session":
     case "meal": {
-      const row = record.kind === "session" ? program.sessions.get(record.target) : program.meals.get(record.target);
+      const session = record.kind === "session" ? program.sessions.get(record.target) : undefined;
+      const meal = record.kind === "meal" ? program.meals.get(record.target) : undefined;
+      const row = session ?? meal;
       if (!row) return removed();
       const [roomId, room] = roomName(program, row.room);
-      return { ...base, title: row.title, start: row.start, end: row.end, roomId, room, cancelled: row.cancelled === true, removed: false };
+      const label = session ? ({ kind: "session", of: session.kind } as const) : meal ? ({ kind: "meal", of: meal.kind } as const) : null;
+      return { ...base, title: row.title, label, start: row.start, end: row.end, roomId, room, cancelled: row.cancelled === true, removed: false };
     }
     case "oral":
     case "poster": {
