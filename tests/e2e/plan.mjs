@@ -168,6 +168,16 @@ try {
     feedStatus: feed.status(),
     feedIsCalendar: (await feed.text()).startsWith("BEGIN:VCALENDAR"),
   };
+  // Reset: confirmed, a new link replaces the old one, which the server no longer serves.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.locator(".calendar__reset").click();
+  await page.waitForFunction((old) => document.querySelector(".calendar__url")?.value !== old, webcal);
+  const renewed = await page.locator(".calendar__https").getAttribute("href");
+  report.steps.reset = {
+    webcal: await page.locator(".calendar__url").inputValue(),
+    oldStatus: (await page.request.get(`${base}${new URL(https).pathname}`)).status(),
+    newStatus: (await page.request.get(`${base}${new URL(renewed).pathname}`)).status(),
+  };
   await shot("plan-online-en");
 
   // 4. Offline and reloaded: the plan, its conflicts, the stored link; the posters and the walk.

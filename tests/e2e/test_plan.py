@@ -208,13 +208,18 @@ def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_p
     assert calendar["feedStatus"] == 200
     assert calendar["feedIsCalendar"] is True
 
+    reset = steps["reset"]
+    assert reset["webcal"].startswith("webcal://")
+    assert reset["webcal"] != calendar["webcal"]
+    assert (reset["oldStatus"], reset["newStatus"]) == (404, 200)
+
     # Offline, reloaded: the plan from IndexedDB, the keynote now "removed" with its title.
     offline = steps["offline"]
     assert offline["fromServiceWorker"] is True
     assert set(offline["keys"]) == planned
     assert sorted(offline["conflicted"]) == expected_conflicted
     assert offline["removed"] == [keynote.title]
-    assert offline["webcal"] == calendar["webcal"]
+    assert offline["webcal"] == reset["webcal"]
     assert offline["resetDisabled"] is True
     assert offline["note"] == NOTE
     assert steps["offlinePosters"]["boards"] == boards[:5]
