@@ -81,7 +81,11 @@ function seedPlan(items) {
 const planUrl = `${base}/conferences/${SLUG}/plan`;
 const postersUrl = `${base}/conferences/${SLUG}/sessions/${given.posterSession}/posters`;
 const rowBoards = () => page.locator(".poster-row .poster-row__board").allTextContents();
-const allSynced = () => page.waitForFunction(() => !document.querySelector(".badge--unsynced"));
+// The outbox is empty (the status bar's count) and no plan item is marked unsynced.
+const allSynced = () =>
+  page.waitForFunction(
+    () => document.querySelector(".status-bar__count")?.dataset.pending === "0" && !document.querySelector(".plan-item__unsynced"),
+  );
 
 async function planState() {
   return {

@@ -187,7 +187,7 @@ function PlanItem({ slug, entry, record, fmt, conflicts }: ItemProps) {
         <span class="plan-item__kind">
           {entry.label?.kind === "session" ? t(`sessionKind.${entry.label.of}`) : entry.label?.kind === "meal" ? t(`mealKind.${entry.label.of}`) : t(`kind.${entry.kind}`)}
         </span>
-        {!record.synced && <span class="badge badge--unsynced">{t("sync.unsyncedBadge")}</span>}
+        {!record.synced && <span class="plan-item__unsynced">{t("sync.unsyncedBadge")}</span>}
       </p>
       <p class="plan-item__title" id={`${id}-title`}>
         {entry.removed ? title : <a href={detailPath(slug, entry.kind, entry.id)}>{title}</a>}
