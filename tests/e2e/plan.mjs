@@ -42,8 +42,13 @@ await context.addInitScript(() => {
 
 const page = await context.newPage();
 await page.clock.install({ time: new Date(now) });
+let offline = false;
 page.on("console", (msg) => {
-  if (msg.type() === "error") report.consoleErrors.push({ text: msg.text().slice(0, 500), url: msg.location().url });
+  if (msg.type() !== "error") return;
+  const text = msg.text().slice(0, 500);
+  // Offline, a write's replay attempt fails to connect, as it should; the browser logs that.
+  if (offline && /^Failed to load resource: net::ERR_/.test(text)) return;
+  report.consoleErrors.push({ text, url: msg.location().url });
 });
 page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
 
@@ -200,6 +205,7 @@ try {
     { slug: SLUG, id: given.vanish },
   );
   await context.setOffline(true);
+  offline = true;
   const reloaded = await page.reload();
   await page.locator(".plan-item").first().waitFor();
   await page.locator("svg.qr").waitFor();
@@ -210,6 +216,11 @@ try {
     resetDisabled: await page.locator(".calendar__reset").isDisabled(),
     note: await page.locator(`.plan-item[data-key="${given.edit}"] .plan-item__note-preview`).innerText(),
   };
+  // An edit offline: kept, marked unsynced until the connection is back.
+  const other = page.locator(`.plan-item[data-key="${given.editOffline}"]`);
+  await other.locator(".plan-item__edit summary").click();
+  await other.locator(".plan-item__status").selectOption("going");
+  report.steps.offline.unsynced = await other.locator(".plan-item__unsynced").innerText();
   await shot("plan-offline-en");
   await page.goto(postersUrl);
   await page.locator(".poster-row").first().waitFor();
@@ -227,8 +238,11 @@ try {
   report.steps.korean = { title: await page.locator("#plan-title").innerText(), summary: await page.locator(".my-plan__summary").innerText() };
   await shot("plan-offline-ko");
   await context.setOffline(false);
+  offline = false;
   await page.reload();
   await page.locator("svg.qr").waitFor();
+  await allSynced();
+  report.steps.backOnline = await page.locator(`.plan-item[data-key="${given.editOffline}"] .plan-item__unsynced`).count();
   await shot("plan-online-ko");
   await page.goto(postersUrl);
   await page.locator(".poster-row").first().waitFor();

@@ -121,6 +121,7 @@ def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_p
         "authorQuery": author,
         "seed": seed,
         "edit": _key("session", clash[0].pk),
+        "editOffline": _key("session", clash[1].pk),
         "note": NOTE,
         "vanish": keynote.pk,
     }
@@ -224,7 +225,12 @@ def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_p
     assert offline["note"] == NOTE
     assert steps["offlinePosters"]["boards"] == boards[:5]
     assert steps["offlineWalk"] == walk
+    assert offline["unsynced"] == "Not synced"
     assert steps["korean"]["title"] == "내 일정"
+    # Back online, the offline edit reached the server (once: still one row per item).
+    assert steps["backOnline"] == 0
+    assert PlanItem.objects.get(attendee=attendee, session=clash[1]).status == "going"
+    assert PlanItem.objects.filter(attendee=attendee).count() == len(planned)
 
     assert report["violations"] == []
     assert report["consoleErrors"] == []
