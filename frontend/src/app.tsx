@@ -19,6 +19,8 @@ import { PosterDetail } from "./views/poster/PosterDetail";
 const Logbook = lazy(() => import("./views/logbook/Logbook").then((m) => m.Logbook));
 const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").then((m) => m.ConversationForm));
 const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m.MeetupForm));
+const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
+const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -104,6 +106,8 @@ export function App() {
             <Route path="/conferences/:slug/logbook/conversations/:id" component={ConversationForm} />
             <Route path="/conferences/:slug/logbook/meetups/new" component={MeetupForm} />
             <Route path="/conferences/:slug/logbook/meetups/:id" component={MeetupForm} />
+            <Route path="/conferences/:slug/plan" component={MyPlan} />
+            <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>

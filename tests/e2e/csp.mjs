@@ -171,6 +171,36 @@ await check("admin-print-sheet", async () => {
   return { badges: await page.locator(".badge").count(), printed, toolbar };
 });
 
+await check("pwa-my-plan", async () => {
+  await page.goto(`${base}/conferences/eccv-demo/plan`);
+  await page.locator("#plan-title").waitFor();
+  return { title: await text("#plan-title") };
+});
+
+await check("pwa-posters", async () => {
+  const session = await page.evaluate(async () => {
+    const answer = await fetch("/api/v1/conferences/eccv-demo/sessions/?kind=poster");
+    return (await answer.json()).results[0].id;
+  });
+  await page.goto(`${base}/conferences/eccv-demo/sessions/${session}/posters`);
+  await page.locator(".poster-row").first().waitFor();
+  const rows = await page.locator(".poster-row").count();
+  // The canary loads `/`, which now goes on to the last conference: forget it, so it stays `/`.
+  await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("boardwalk");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("meta", "readwrite");
+          tx.objectStore("meta").delete("lastConference");
+          tx.oncomplete = () => (open.result.close(), resolve());
+        };
+      }),
+  );
+  return { rows };
+});
+
 await check("swagger-ui", async () => {
   await page.goto(`${base}/api/v1/docs/`);
   await page.locator(".opblock").first().waitFor();

@@ -41,6 +41,8 @@ PAGES = [
     "admin-changeform",
     "admin-track-changelist",
     "admin-print-sheet",
+    "pwa-my-plan",
+    "pwa-posters",
     "swagger-ui",
 ]
 REPORTED = re.compile(r"CSP violation: directive=(\S+) blocked=(\S+) document=(\S+)")
@@ -139,5 +141,7 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     sheet = results["admin-print-sheet"]["detail"]
     assert (sheet["printed"], sheet["toolbar"]) == (1, "flex")
     assert sheet["badges"] >= 1
+    assert results["pwa-my-plan"]["detail"] == {"title": "My Plan"}
+    assert results["pwa-posters"]["detail"]["rows"] >= 1
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20

@@ -111,6 +111,20 @@ export async function bundleRow<K extends BundleCollection>(
   return (await db.get(collection, [conf, id])) as unknown as Stored<BundleRows[K]> | undefined;
 }
 
+/** Rows by id in one read transaction (a poster session's 1,000 papers); missing ids are left out. */
+export async function bundleRowsByIds<K extends BundleCollection>(
+  db: BoardwalkDb,
+  collection: K,
+  conf: string,
+  ids: Iterable<number>,
+): Promise<Map<number, Stored<BundleRows[K]>>> {
+  const store = db.transaction(collection).store;
+  const rows = await Promise.all([...new Set(ids)].map((id) => store.get([conf, id])));
+  const found = new Map<number, Stored<BundleRows[K]>>();
+  for (const row of rows as unknown as (Stored<BundleRows[K]> | undefined)[]) if (row) found.set(row.id, row);
+  return found;
+}
+
 /** Sessions (or meals) starting in [from, to), ISO UTC strings as in the bundle, by start. */
 export function startingBetween(
   db: BoardwalkDb,
