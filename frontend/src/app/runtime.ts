@@ -60,10 +60,15 @@ export async function openConference(slug: string): Promise<BundleSyncResult> {
   return syncBundle(db, api, slug, { onApplied: (body) => void followInSearch(slug, body) });
 }
 
-/** Keep the stored search index at the program's version (lazily: search is its own chunk). */
+/**
+ * Keep the stored search index at the program's version (lazily: search is its own chunk).
+ * After a full download the index is built at once, in the worker, so that the first search
+ * (perhaps offline) loads it instead of waiting seconds for a build.
+ */
 async function followInSearch(slug: string, body: BundleBody): Promise<void> {
-  const { searchAfterSync } = await import("../search/session");
+  const { getSearch, searchAfterSync } = await import("../search/session");
   await searchAfterSync(slug, body);
+  if (body.full) await getSearch(slug).catch(() => undefined);
 }
 
 export async function lastConference(): Promise<string | undefined> {
