@@ -22,6 +22,8 @@ import type { SearchReplies } from "./protocol";
 /** Performance measures on the page's timeline (bench/pwa reads them). */
 export const OPEN_MEASURE = "boardwalk:search-open";
 export const UPDATE_MEASURE = "boardwalk:search-delta";
+/** The worker's part of an update: applying the body to the index (no loading, no storing). */
+export const UPDATE_APPLY_MEASURE = "boardwalk:search-delta-apply";
 
 export interface SearchSession {
   conf: string;
@@ -70,6 +72,10 @@ export async function searchAfterSync(slug: string, body: BundleBody): Promise<v
   try {
     const session = await open;
     const updated = await measured(UPDATE_MEASURE, client().update(slug, body as Bundle));
+    if (updated) {
+      const { apply } = updated.timings;
+      performance.measure(UPDATE_APPLY_MEASURE, { start: performance.now() - apply, duration: apply, detail: updated.timings });
+    }
     if (session && updated) session.state = { ...updated, source: session.state.source };
   } catch {
     // An index that cannot be updated is rebuilt by the next getSearch.

@@ -75,7 +75,9 @@ export async function openIndex(db: BoardwalkDb, conf: string): Promise<{ index:
 }
 
 export interface UpdateTimings {
-  /** Milliseconds applying the delta to the index, then serializing and storing it. */
+  /** Milliseconds loading the stored index (0 when it was in memory), applying the body to
+   * it, then serializing and storing it. */
+  load: number;
   apply: number;
   store: number;
 }
@@ -95,9 +97,10 @@ export async function updateIndex(
 ): Promise<{ index: SearchIndex; timings: UpdateTimings } | null> {
   const started = now();
   let target = index;
+  if (!body.full) target ??= await loadStoredIndex(db, conf);
+  const loaded = now();
   if (body.full) target = buildIndex(body);
   else {
-    target ??= await loadStoredIndex(db, conf);
     if (!target) return null;
     try {
       await applyDelta(target, body, dbLookup(db, conf));
@@ -109,5 +112,5 @@ export async function updateIndex(
   }
   const applied = now();
   await storeIndex(db, conf, target);
-  return { index: target, timings: { apply: applied - started, store: now() - applied } };
+  return { index: target, timings: { load: loaded - started, apply: applied - loaded, store: now() - applied } };
 }
