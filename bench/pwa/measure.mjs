@@ -177,6 +177,11 @@ try {
     p50Ms: round(percentile(times, 0.5)),
     p95Ms: round(percentile(times, 0.95)),
     maxMs: round(Math.max(...times)),
+    // Measures are in query order: the slowest queries, to see what costs.
+    slowest: times
+      .map((ms, i) => [queries[i], round(ms)])
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8),
   };
 
   // (d) The 1% delta: run.py re-imports the moved program; an online reload fetches it.

@@ -77,7 +77,7 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, str]:
         [sys.executable, str(ROOT / "bench/import/generate.py"), str(work), "--items", str(args.items), "--moved", "0.01"],
         check=True,
     )
-    common.manage(env, "import_schedule", SLUG, str(work / "program.xml"), "--timezone", TIMEZONE)
+    common.manage(env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", TIMEZONE, capture=True)
     common.manage(
         env,
         "shell",
@@ -124,7 +124,7 @@ def browse(args: argparse.Namespace, env: dict[str, str], work: Path, dist: Path
                 last = line
                 if json.loads(line).get("need") == "delta":
                     started = time.perf_counter()
-                    common.manage(env, "import_schedule", SLUG, str(work / "program-moved.xml"), "--timezone", TIMEZONE)
+                    common.manage(env, "import_schedule", SLUG, str(work / "program-moved.zip"), "--timezone", TIMEZONE, capture=True)
                     print(f"re-import (1% moved): {time.perf_counter() - started:.1f} s", flush=True)
                     browser.stdin.write("go\n")
                     browser.stdin.flush()
