@@ -68,9 +68,13 @@ await context.addInitScript(() => {
 });
 
 const page = await context.newPage();
-page.on("console", (msg) => msg.type() === "error" && report.consoleErrors.push(msg.text().slice(0, 300)));
+page.on("console", (msg) => {
+  if (msg.type() === "error") report.consoleErrors.push({ text: msg.text().slice(0, 300), url: msg.location().url, at: step });
+});
 page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 300)));
 const cdp = await context.newCDPSession(page);
+/** The step running, to tell where a console error came from. */
+let step = "sign-in";
 
 async function throttle() {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
@@ -149,6 +153,7 @@ try {
   await page.locator(".account__name").waitFor();
 
   // (a) First visit: no program in IndexedDB (the shell is in the service worker's cache).
+  step = "first-visit";
   await throttle();
   await page.goto(`${base}${target.path}`, { waitUntil: "commit" });
   const cold = await entryTime(target.mark);
@@ -158,12 +163,14 @@ try {
   report.steps.firstVisit = { readyMs: round(cold), bundleApplyMs: round(download.ms), rows: download.detail?.rows, searchBuildMs: round(built.ms) };
 
   // (b) Offline reload.
+  step = "offline-reload";
   await context.setOffline(true);
   await page.reload({ waitUntil: "commit" });
   await throttle();
   report.steps.offlineReload = { readyMs: round(await entryTime(target.mark)) };
 
   // (c) Search, offline: the index loaded from IndexedDB, then the queries.
+  step = "search";
   const viaField = (await page.locator("#schedule-search").count()) > 0;
   if (!viaField && !build.session) throw new Error("The build has neither a search field nor search/session.ts's chunk");
   if (viaField) await searchThroughField();
@@ -185,6 +192,7 @@ try {
   };
 
   // (d) The 1% delta: run.py re-imports the moved program; an online reload fetches it.
+  step = "delta";
   await context.setOffline(false);
   await askForDelta();
   await page.reload({ waitUntil: "commit" });
