@@ -20,8 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 100 * 1024
 # Static imports only (`import … from "./x.js"`, `import "./x.js"`, `export … from`): a
 # dynamic `import("./x.js")` is lazy and stays out.
-STATIC_IMPORT = re.compile(r"""(?:\bimport|\bexport)\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+\.js)["']""")
-ENTRY = re.compile(r"""<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)\"""")
+STATIC_IMPORT = re.compile(
+    r"""(?:\bimport|\bexport)\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+\.js)["']"""
+)
+ENTRY = re.compile(
+    r"""<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)\""""
+)
 
 
 def initial_files(dist: Path) -> list[Path]:
@@ -35,7 +39,9 @@ def initial_files(dist: Path) -> list[Path]:
             continue
         seen.append(path)
         for ref in STATIC_IMPORT.findall(path.read_text()):
-            todo.append((path.parent / ref).resolve() if ref.startswith(".") else dist / ref.lstrip("/"))
+            todo.append(
+                (path.parent / ref).resolve() if ref.startswith(".") else dist / ref.lstrip("/")
+            )
     return seen
 
 

@@ -32,8 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "import"))
 
-import common  # noqa: E402 - bench/common.py
-import generate  # noqa: E402 - bench/import/generate.py (its words and names)
+import common
+import generate
 
 ROOT = common.ROOT
 HERE = Path(__file__).resolve().parent
@@ -74,10 +74,26 @@ def prepare(args: argparse.Namespace, work: Path) -> dict[str, str]:
     var.mkdir()
     env = common.fresh_stack(args.postgres, args.redis, var)
     subprocess.run(
-        [sys.executable, str(ROOT / "bench/import/generate.py"), str(work), "--items", str(args.items), "--moved", "0.01"],
+        [
+            sys.executable,
+            str(ROOT / "bench/import/generate.py"),
+            str(work),
+            "--items",
+            str(args.items),
+            "--moved",
+            "0.01",
+        ],
         check=True,
     )
-    common.manage(env, "import_schedule", SLUG, str(work / "program.zip"), "--timezone", TIMEZONE, capture=True)
+    common.manage(
+        env,
+        "import_schedule",
+        SLUG,
+        str(work / "program.zip"),
+        "--timezone",
+        TIMEZONE,
+        capture=True,
+    )
     common.manage(
         env,
         "shell",
@@ -99,8 +115,12 @@ def drop_database(url: str) -> None:
 def browse(args: argparse.Namespace, env: dict[str, str], work: Path, dist: Path) -> dict:
     """measure.mjs against gunicorn; the moved program is imported when it asks for it."""
     with common.gunicorn({**env, "FRONTEND_DIST": str(dist)}, work, workers=2) as server:
-        browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
-            [shutil.which("node") or "node", str(HERE / "measure.mjs"), f"http://127.0.0.1:{server.port}"],
+        browser = subprocess.Popen(
+            [
+                shutil.which("node") or "node",
+                str(HERE / "measure.mjs"),
+                f"http://127.0.0.1:{server.port}",
+            ],
             env={
                 **os.environ,
                 "BENCH_USER": USER,
@@ -124,8 +144,18 @@ def browse(args: argparse.Namespace, env: dict[str, str], work: Path, dist: Path
                 last = line
                 if json.loads(line).get("need") == "delta":
                     started = time.perf_counter()
-                    common.manage(env, "import_schedule", SLUG, str(work / "program-moved.zip"), "--timezone", TIMEZONE, capture=True)
-                    print(f"re-import (1% moved): {time.perf_counter() - started:.1f} s", flush=True)
+                    common.manage(
+                        env,
+                        "import_schedule",
+                        SLUG,
+                        str(work / "program-moved.zip"),
+                        "--timezone",
+                        TIMEZONE,
+                        capture=True,
+                    )
+                    print(
+                        f"re-import (1% moved): {time.perf_counter() - started:.1f} s", flush=True
+                    )
                     browser.stdin.write("go\n")
                     browser.stdin.flush()
             browser.wait()
@@ -145,18 +175,55 @@ def table(report: dict, js: dict) -> str:
     mb = lambda n: f"{n / 1e6:.1f} MB"  # noqa: E731
     idb = (s["storage"].get("details") or {}).get("indexedDB")
     rows = [
-        ("first online visit to a usable schedule (cold)", f"{first['readyMs']:.0f} ms", "",
-         f"{first['rows']:,} rows into IndexedDB in {first['bundleApplyMs']:.0f} ms"),
-        ("then the search index, built in the worker and stored", f"{first['searchBuildMs']:.0f} ms", "", "in the background"),
+        (
+            "first online visit to a usable schedule (cold)",
+            f"{first['readyMs']:.0f} ms",
+            "",
+            f"{first['rows']:,} rows into IndexedDB in {first['bundleApplyMs']:.0f} ms",
+        ),
+        (
+            "then the search index, built in the worker and stored",
+            f"{first['searchBuildMs']:.0f} ms",
+            "",
+            "in the background",
+        ),
         ("offline reload to a usable schedule", f"{offline['readyMs']:.0f} ms", "≤ 1,500 ms", ""),
-        ("search index loaded from IndexedDB (offline)", f"{search['openMs']:.0f} ms" if search["openMs"] else "—", "", ""),
-        (f"search, {search['queries']} queries, p50 / p95 / max", f"{search['p50Ms']} / {search['p95Ms']} / {search['maxMs']} ms", "p95 ≤ 50 ms",
-         f"through {search['via']}, worker round trip"),
-        ("1% delta into IndexedDB", f"{delta['bundleApplyMs']:.0f} ms", "≤ 300 ms", f"{delta['rows']:,} rows"),
-        ("1% delta into the search index (worker)", f"{delta['indexApplyMs']:.0f} ms", "≤ 300 ms",
-         f"whole update {delta['indexUpdateMs']:.0f} ms with loading and storing the index"),
-        ("origin storage (navigator.storage.estimate)", mb(s["storage"]["usage"]), "", f"IndexedDB {mb(idb)}" if idb else ""),
-        ("initial JS (gzip)", f"{js['gzip_bytes'] / 1024:.1f} KB", "≤ 100 KB", ", ".join(js["files"])),
+        (
+            "search index loaded from IndexedDB (offline)",
+            f"{search['openMs']:.0f} ms" if search["openMs"] else "—",
+            "",
+            "",
+        ),
+        (
+            f"search, {search['queries']} queries, p50 / p95 / max",
+            f"{search['p50Ms']} / {search['p95Ms']} / {search['maxMs']} ms",
+            "p95 ≤ 50 ms",
+            f"through {search['via']}, worker round trip",
+        ),
+        (
+            "1% delta into IndexedDB",
+            f"{delta['bundleApplyMs']:.0f} ms",
+            "≤ 300 ms",
+            f"{delta['rows']:,} rows",
+        ),
+        (
+            "1% delta into the search index (worker)",
+            f"{delta['indexApplyMs']:.0f} ms",
+            "≤ 300 ms",
+            f"whole update {delta['indexUpdateMs']:.0f} ms with loading and storing the index",
+        ),
+        (
+            "origin storage (navigator.storage.estimate)",
+            mb(s["storage"]["usage"]),
+            "",
+            f"IndexedDB {mb(idb)}" if idb else "",
+        ),
+        (
+            "initial JS (gzip)",
+            f"{js['gzip_bytes'] / 1024:.1f} KB",
+            "≤ 100 KB",
+            ", ".join(js["files"]),
+        ),
     ]
     lines = ["| step | figure | target | notes |", "|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
@@ -164,19 +231,29 @@ def table(report: dict, js: dict) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--throttle", type=float, default=4)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/boardwalk_bench_pwa")
+    parser.add_argument(
+        "--postgres", default="postgres://postgres@127.0.0.1:5432/boardwalk_bench_pwa"
+    )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--no-build", action="store_true", help="use frontend/dist as it is")
     args = parser.parse_args()
     dist = ROOT / "frontend" / "dist"
     if not args.no_build:
-        subprocess.run(["npm", "run", "build"], cwd=ROOT / "frontend", check=True, capture_output=True)
-    js = json.loads(subprocess.run([sys.executable, str(HERE / "jssize.py"), str(dist)], capture_output=True, text=True).stdout)
+        subprocess.run(
+            ["npm", "run", "build"], cwd=ROOT / "frontend", check=True, capture_output=True
+        )
+    js = json.loads(
+        subprocess.run(
+            [sys.executable, str(HERE / "jssize.py"), str(dist)], capture_output=True, text=True
+        ).stdout
+    )
     work = Path(tempfile.mkdtemp(prefix="bench-pwa-"))
     try:
         env = prepare(args, work)
