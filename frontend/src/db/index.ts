@@ -167,22 +167,17 @@ export function bundleApply(
       if (body.version < meta.version) return { applied: false, rows: 0 };
     }
     let rows = 0;
-    try {
-      for (const name of BUNDLE_COLLECTIONS) {
-        // The raw IDBObjectStore: tens of thousands of rows, and a promise per request (what
-        // idb's wrapper adds) cost seconds on a slow phone. The requests' errors abort the
-        // transaction, which `writeTx` awaits and reports.
-        const store = unwrap(tx.objectStore(name));
-        if (body.full || name === "rooms" || name === "tracks") store.delete(confRange(conf));
-        for (const row of body[name]) {
-          store.put({ ...row, conf });
-          rows++;
-        }
+    for (const name of BUNDLE_COLLECTIONS) {
+      // The raw IDBObjectStore: tens of thousands of rows, and a promise per request (what
+      // idb's wrapper adds) cost seconds on a slow phone. A request's error aborts the
+      // transaction, which `writeTx` awaits and reports; a row without an id throws at put()
+      // and `writeTx` aborts (nothing of this body stays).
+      const store = unwrap(tx.objectStore(name));
+      if (body.full || name === "rooms" || name === "tracks") store.delete(confRange(conf));
+      for (const row of body[name]) {
+        store.put({ ...row, conf });
+        rows++;
       }
-    } catch (error) {
-      // A row without an id throws at put(): abort (nothing of this body stays).
-      tx.abort();
-      throw error;
     }
     const changed = body.full || !meta || meta.version !== body.version;
     await tx.objectStore("bundleMeta").put({
