@@ -83,7 +83,7 @@ export function createHandler(openDb: () => Promise<BoardwalkDb>): Handler {
   const open = (conf: string) =>
     inOrder(async () => {
       db ??= openDb();
-      const opened = await openIndex(await db, conf);
+      const opened = await openIndex(await db, conf, indexConf === conf ? index : null);
       index = opened.index;
       indexConf = conf;
       return { ...state(opened.index), source: opened.source };

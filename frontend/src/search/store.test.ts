@@ -52,6 +52,16 @@ describe("the stored search index", () => {
     expect((await stored(db))?.format).toBe(SEARCH_INDEX_FORMAT);
   });
 
+  it("keeps the index in memory when it is at the bundle's version, else opens another", async () => {
+    const db = await withProgramme();
+    const { index } = await openIndex(db, CONF);
+    expect(await openIndex(db, CONF, index)).toEqual({ index, source: "memory" });
+    index.version = 0;
+    const reopened = await openIndex(db, CONF, index);
+    expect(reopened.source).toBe("stored");
+    expect(reopened.index.version).toBe(1);
+  });
+
   it("refuses to open a conference with no stored program", async () => {
     const db = await openDb({ name: `search-store-${n++}` });
     await expect(openIndex(db, CONF)).rejects.toMatchObject({ name: "SearchIndexError" });

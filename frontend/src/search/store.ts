@@ -23,8 +23,9 @@ export interface StoredIndex {
 
 export const storedIndexKey = (conf: string): string => `search:${conf}`;
 
-/** How an index came to be: loaded from IndexedDB, or built from the stored rows. */
-export type IndexSource = "stored" | "built";
+/** How an index came to be: already in the worker's memory (an update loaded it), loaded
+ * from IndexedDB, or built from the stored rows. */
+export type IndexSource = "memory" | "stored" | "built";
 
 /** The full bundle db/ holds for `conf`, rebuilt from its rows (null: none stored). */
 export async function storedBundle(db: BoardwalkDb, conf: string): Promise<Bundle | null> {
@@ -56,13 +57,21 @@ export async function loadStoredIndex(db: BoardwalkDb, conf: string): Promise<Se
 }
 
 /**
- * The index for the program db/ holds for `conf`: the stored one when it is at the bundle's
- * version, else built from the stored rows and stored. Throws SearchIndexError when no
- * program is stored (open the conference online first).
+ * The index for the program db/ holds for `conf`: `held` (the one in memory, for this
+ * conference) or the stored one when it is at the bundle's version, else built from the
+ * stored rows and stored. Throws SearchIndexError when no program is stored (open the
+ * conference online first).
  */
-export async function openIndex(db: BoardwalkDb, conf: string): Promise<{ index: SearchIndex; source: IndexSource }> {
+export async function openIndex(
+  db: BoardwalkDb,
+  conf: string,
+  held: SearchIndex | null = null,
+): Promise<{ index: SearchIndex; source: IndexSource }> {
   const meta = await bundleMetaGet(db, conf);
   if (!meta) throw new SearchIndexError(`No program stored for ${conf}.`);
+  if (held && held.version === meta.version && held.conference === meta.conference.id) {
+    return { index: held, source: "memory" };
+  }
   const stored = await loadStoredIndex(db, conf);
   if (stored && stored.version === meta.version && stored.conference === meta.conference.id) {
     return { index: stored, source: "stored" };
