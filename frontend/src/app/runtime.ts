@@ -14,7 +14,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../api/client";
-import { metaDelete, metaGet, metaSet, openDb, type BoardwalkDb } from "../db";
+import { metaDelete, metaGet, metaSet, openDb, type BoardwalkDb, type BundleBody } from "../db";
 import { syncBundle, type BundleSyncResult } from "../sync/bundle";
 import { createOutbox, SYNC_TAG, type Outbox, type OutboxState } from "../sync/outbox";
 import { fetchMe, type Me } from "./session";
@@ -57,7 +57,18 @@ export async function openConference(slug: string): Promise<BundleSyncResult> {
   const db = await getDb();
   await metaSet(db, LAST_CONFERENCE, slug);
   void getOutbox();
-  return syncBundle(db, api, slug);
+  return syncBundle(db, api, slug, { onApplied: (body) => void followInSearch(slug, body) });
+}
+
+/**
+ * Keep the stored search index at the program's version (lazily: search is its own chunk).
+ * After a full download the index is built at once, in the worker, so that the first search
+ * (perhaps offline) loads it instead of waiting seconds for a build.
+ */
+async function followInSearch(slug: string, body: BundleBody): Promise<void> {
+  const { getSearch, searchAfterSync } = await import("../search/session");
+  await searchAfterSync(slug, body);
+  if (body.full) await getSearch(slug).catch(() => undefined);
 }
 
 export async function lastConference(): Promise<string | undefined> {

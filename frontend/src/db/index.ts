@@ -4,7 +4,7 @@
  * its outbox entry; a bundle delta and its version) go through `writeTx` in one transaction.
  */
 
-import { openDB, type IDBPObjectStore, type IDBPTransaction } from "idb";
+import { openDB, unwrap, type IDBPObjectStore, type IDBPTransaction } from "idb";
 
 import {
   BUNDLE_COLLECTIONS,
@@ -181,23 +181,17 @@ export function bundleApply(
       if (body.version < meta.version) return { applied: false, rows: 0 };
     }
     let rows = 0;
-    const writes: Promise<unknown>[] = [];
-    try {
-      for (const name of BUNDLE_COLLECTIONS) {
-        const store = tx.objectStore(name);
-        if (body.full || name === "rooms" || name === "tracks") writes.push(store.delete(confRange(conf)));
-        for (const row of body[name]) {
-          writes.push(store.put({ ...row, conf } as Stored<BundleRows[typeof name]>));
-          rows++;
-        }
+    for (const name of BUNDLE_COLLECTIONS) {
+      // The raw IDBObjectStore: tens of thousands of rows, and a promise per request (what
+      // idb's wrapper adds) cost seconds on a slow phone. A request's error aborts the
+      // transaction, which `writeTx` awaits and reports; a row without an id throws at put()
+      // and `writeTx` aborts (nothing of this body stays).
+      const store = unwrap(tx.objectStore(name));
+      if (body.full || name === "rooms" || name === "tracks") store.delete(confRange(conf));
+      for (const row of body[name]) {
+        store.put({ ...row, conf });
+        rows++;
       }
-      await Promise.all(writes);
-    } catch (error) {
-      // A row without an id throws at put(): abort, and let the writes already issued fail
-      // quietly with the transaction (nothing of this body stays).
-      tx.abort();
-      await Promise.allSettled(writes);
-      throw error;
     }
     const changed = body.full || !meta || meta.version !== body.version;
     await tx.objectStore("bundleMeta").put({

@@ -34,8 +34,25 @@ export interface SearchClient {
   applyDelta(delta: Bundle, conf: string): Promise<SearchReplies["applyDelta"]>;
   search(query: string, options?: SearchOptions): Promise<SearchReplies["search"]>;
   serialize(): Promise<SearchReplies["serialize"]>;
+  /** Load the stored index of conference `conf`, or build it from db/'s rows and store it. */
+  open(conf: string): Promise<SearchReplies["open"]>;
+  /** db/ has just stored `body` (a delta, or a full bundle) for `conf`: update and store the index. */
+  update(conf: string, body: Bundle): Promise<SearchReplies["update"]>;
   /** The port itself (a Worker: call terminate() on it when done). */
   port: SearchPort;
+}
+
+/** The performance measure each query records, worker round trip included (bench/pwa reads it). */
+export const SEARCH_MEASURE = "boardwalk:search";
+
+/** Record `name` on the page's performance timeline from now until `work` settles. */
+export function measured<T>(name: string, work: Promise<T>): Promise<T> {
+  const start = performance.now();
+  const done = () => {
+    performance.measure(name, { start, end: performance.now() });
+  };
+  work.then(done, done);
+  return work;
 }
 
 /** A client over any port that speaks protocol.ts (a Worker, or a MessagePort in tests). */
@@ -60,8 +77,10 @@ export function searchClient(port: SearchPort): SearchClient {
     build: (bundle) => send({ op: "build", bundle }),
     load: (text) => send({ op: "load", text }),
     applyDelta: (delta, conf) => send({ op: "applyDelta", delta, conf }),
-    search: (query, options) => send(options ? { op: "search", query, options } : { op: "search", query }),
+    search: (query, options) => measured(SEARCH_MEASURE, send(options ? { op: "search", query, options } : { op: "search", query })),
     serialize: () => send({ op: "serialize" }),
+    open: (conf) => send({ op: "open", conf }),
+    update: (conf, body) => send({ op: "update", conf, body }),
     port,
   };
 }

@@ -150,6 +150,15 @@ describe("hits", () => {
     expect(search(index, "speech", { limit: 2 })).toEqual(all.slice(0, 2));
   });
 
+  it("order equal scores by id up to the limit, even when the limit cuts a run of them", () => {
+    // Six identical booths added in a shuffled order: one run of equal scores.
+    const ids = [95, 91, 94, 90, 93, 92];
+    const booths = ids.map((id) => ({ id, exhibitor: "Twin Labs", number: "", room: 3 }));
+    const twins = buildIndex(emptyBundle({ rooms: programme().rooms, booths }));
+    expect(search(twins, "twin").map((hit) => hit.id)).toEqual([90, 91, 92, 93, 94, 95]);
+    expect(search(twins, "twin", { limit: 3 }).map((hit) => hit.id)).toEqual([90, 91, 92]);
+  });
+
   it("rank title over authors over keywords over abstract", () => {
     const people = [
       { id: 1, name: "Ada Quantum" },

@@ -320,10 +320,11 @@ function tieBreak(a: SearchResult, b: SearchResult): number {
 }
 
 /** MiniSearch sorts by score only; order each run of equal scores by kind, then id, so
- * results do not depend on insertion order (a loaded or delta-updated index). Linear but
- * for the runs themselves. */
-function breakTies(results: SearchResult[]): void {
-  for (let start = 0; start < results.length; ) {
+ * results do not depend on insertion order (a loaded or delta-updated index). Only the runs
+ * that reach into the first `upTo` results are ordered: a short prefix query ("ben") finds
+ * thousands of items, of which a screen shows fifty. */
+function breakTies(results: SearchResult[], upTo = results.length): void {
+  for (let start = 0; start < Math.min(upTo, results.length); ) {
     let end = start + 1;
     while (end < results.length && results[end]!.score === results[start]!.score) end++;
     if (end - start > 1) {
@@ -361,7 +362,7 @@ export function search(index: SearchIndex, query: string, options: SearchOptions
     : {};
   let results = index.engine.search(query, { ...filter, fuzzy: false });
   if (results.length === 0) results = index.engine.search(query, filter);
-  breakTies(results);
+  breakTies(results, options.limit);
   if (options.limit !== undefined) results = results.slice(0, options.limit);
   return results.map(toHit);
 }

@@ -18,6 +18,7 @@ import {
   serialize,
 } from "./index";
 import { dbLookup } from "./lookup";
+import { type IndexSource, type UpdateTimings, openIndex, updateIndex } from "./store";
 
 export type SearchRequest =
   | { op: "build"; bundle: Bundle }
@@ -25,7 +26,11 @@ export type SearchRequest =
   /** `conf` is the conference slug db/ stores the rows under (the lookup reads them there). */
   | { op: "applyDelta"; delta: Bundle; conf: string }
   | { op: "search"; query: string; options?: SearchOptions }
-  | { op: "serialize" };
+  | { op: "serialize" }
+  /** The index of the program db/ holds for `conf`: loaded from db/, or built there and stored. */
+  | { op: "open"; conf: string }
+  /** db/ has just stored `body` for `conf`: apply it to the index and store the index again. */
+  | { op: "update"; conf: string; body: Bundle };
 
 /** What each op answers. `build`, `load` and `applyDelta` answer the index's position. */
 export interface SearchReplies {
@@ -34,6 +39,9 @@ export interface SearchReplies {
   applyDelta: DeltaResult & IndexState;
   search: SearchHit[];
   serialize: string;
+  open: IndexState & { source: IndexSource };
+  /** null: no index in memory nor stored (the next `open` builds one). */
+  update: (IndexState & { timings: UpdateTimings }) | null;
 }
 
 export interface IndexState {
@@ -55,22 +63,54 @@ const state = (index: SearchIndex): IndexState => ({
   documents: index.engine.documentCount,
 });
 
-/** The worker's side: one index at a time; `openDb` is how it reaches db/ for deltas. */
+/** The worker's side: one index at a time; `openDb` is how it reaches db/. */
 export function createHandler(openDb: () => Promise<BoardwalkDb>): Handler {
   let index: SearchIndex | null = null;
+  /** The conference slug `index` was opened for (null: built or loaded from a message). */
+  let indexConf: string | null = null;
   let db: Promise<BoardwalkDb> | null = null;
+  // `open` and `update` read, change and store the index across awaits: one at a time.
+  let queue: Promise<unknown> = Promise.resolve();
   const current = (): SearchIndex => {
     if (!index) throw new SearchIndexError("No index: build or load one first.");
     return index;
   };
+  const inOrder = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const open = (conf: string) =>
+    inOrder(async () => {
+      db ??= openDb();
+      const opened = await openIndex(await db, conf, indexConf === conf ? index : null);
+      index = opened.index;
+      indexConf = conf;
+      return { ...state(opened.index), source: opened.source };
+    });
+  const update = (conf: string, body: Bundle) =>
+    inOrder(async () => {
+      db ??= openDb();
+      const updated = await updateIndex(await db, conf, indexConf === conf ? index : null, body);
+      if (!updated) return null;
+      index = updated.index;
+      indexConf = conf;
+      return { ...state(updated.index), timings: updated.timings };
+    });
   return {
     async handle(request) {
       switch (request.op) {
+        case "open":
+          return open(request.conf);
+        case "update":
+          return update(request.conf, request.body);
         case "build":
           index = buildIndex(request.bundle);
+          indexConf = null;
           return state(index);
         case "load":
           index = deserialize(request.text);
+          indexConf = null;
           return state(index);
         case "applyDelta": {
           const target = current();

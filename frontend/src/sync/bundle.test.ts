@@ -3,8 +3,8 @@ import "fake-indexeddb/auto";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { createClient, type Bundle } from "../api/client";
-import { bundleMetaGet, bundleRow, bundleRows, ofSession, openDb, type BoardwalkDb } from "../db";
-import { syncBundle } from "./bundle";
+import { bundleApply, bundleMetaGet, bundleRow, bundleRows, ofSession, openDb, type BoardwalkDb } from "../db";
+import { APPLY_MEASURE, syncBundle } from "./bundle";
 import { FakeServer } from "./fake-server";
 
 const CONF = "eccv-2026";
@@ -155,5 +155,31 @@ describe("syncBundle", () => {
     expect(await bundleRow(db, "papers", "cvpr", 5)).toMatchObject({ title: "CVPR paper" });
     expect(await bundleRow(db, "papers", CONF, 5)).toMatchObject({ title: "Depth from Nothing" });
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("bundleApply", () => {
+  const AT = { etag: null, etagSince: null, at: "2026-10-24T05:00:00.000Z" };
+
+  it("keeps nothing of a body with a row it cannot store, and rejects", async () => {
+    const db = await openDb({ name: `bundle-apply-${count++}` });
+    dbs.push(db);
+    await bundleApply(db, CONF, bundle(1), AT);
+    const broken = { ...version2(), full: false, since: 1 } as Bundle;
+    broken.posters = [...broken.posters, { session: 11, board: "099" } as Bundle["posters"][number]];
+    await expect(bundleApply(db, CONF, broken, AT)).rejects.toThrow();
+    expect((await bundleMetaGet(db, CONF))?.version).toBe(1);
+    expect((await bundleRows(db, "rooms", CONF)).map((room) => room.name)).toEqual(["Hall A"]);
+    expect((await bundleRows(db, "papers", CONF)).map((paper) => paper.id)).toEqual([5]);
+    expect((await bundleRow(db, "posters", CONF, 8))?.cancelled).toBeUndefined();
+  });
+
+  it("measures each body it stores", async () => {
+    const before = performance.getEntriesByName(APPLY_MEASURE).length;
+    const { run } = await setup();
+    await run();
+    const entries = performance.getEntriesByName(APPLY_MEASURE) as PerformanceMeasure[];
+    expect(entries).toHaveLength(before + 1);
+    expect(entries.at(-1)?.detail).toEqual({ full: true, rows: 10 });
   });
 });

@@ -9,7 +9,7 @@
  */
 
 import { ApiError, type ApiClient } from "../api/client";
-import { bundleApply, bundleChecked, bundleMetaGet, type BoardwalkDb, type BundleMeta } from "../db";
+import { bundleApply, bundleChecked, bundleMetaGet, type BoardwalkDb, type BundleBody, type BundleMeta } from "../db";
 
 /** The bundle layout this app reads (planner/bundle.py BUNDLE_FORMAT). */
 export const BUNDLE_FORMAT = 1;
@@ -26,7 +26,12 @@ export interface BundleSyncResult {
 export interface BundleSyncOptions {
   signal?: AbortSignal;
   now?: () => number;
+  /** Called with each body once db/ has stored it (the search index follows the rows). */
+  onApplied?: (body: BundleBody) => void;
 }
+
+/** The performance measure around storing a body in IndexedDB (bench/pwa reads it). */
+export const APPLY_MEASURE = "boardwalk:bundle-apply";
 
 /**
  * Bring one conference's program up to date. Throws ApiError: `network` offline (keep showing
@@ -74,7 +79,10 @@ async function fetchAndApply(
   }
   if (!body.full && (meta === undefined || body.since !== since)) return "gap";
   try {
+    const started = performance.now();
     const applied = await bundleApply(db, slug, body, { etag: answer.etag, etagSince: since, at });
+    performance.measure(APPLY_MEASURE, { start: started, end: performance.now(), detail: { full: body.full, rows: applied.rows } });
+    if (applied.applied) options.onApplied?.(body);
     if (!applied.applied) return { outcome: "stale", version: body.version, rows: 0 };
     return { outcome: body.full ? "full" : "delta", version: body.version, rows: applied.rows };
   } catch (error) {
