@@ -1,4 +1,4 @@
-import { LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
 import { api } from "./api/client";
@@ -14,7 +14,14 @@ import { AuthForm } from "./views/auth/AuthForm";
 import { Badge } from "./views/badge/Badge";
 import { Home } from "./views/home/Home";
 import { NowNext } from "./views/now/NowNext";
-import { PosterDetail } from "./views/poster/PosterDetail";
+
+const Schedule = lazy(() => import("./views/schedule/Schedule").then((m) => m.Schedule));
+const SessionDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.SessionDetail));
+const OralDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.OralDetail));
+const PaperDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.PaperDetail));
+const PosterDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.PosterDetail));
+const BoothDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.BoothDetail));
+const MealDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.MealDetail));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -94,7 +101,13 @@ export function App() {
             <Route path="/signup" component={SignUp} />
             <Route path="/conferences/:slug/" component={NowNext} />
             <Route path="/conferences/:slug" component={NowNext} />
+            <Route path="/conferences/:slug/schedule" component={Schedule} />
+            <Route path="/conferences/:slug/sessions/:id" component={SessionDetail} />
+            <Route path="/conferences/:slug/orals/:id" component={OralDetail} />
+            <Route path="/conferences/:slug/papers/:id" component={PaperDetail} />
             <Route path="/conferences/:slug/posters/:id" component={PosterDetail} />
+            <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
+            <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>
