@@ -32,6 +32,12 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PLAYWRIGHT = BASE_DIR / "frontend" / "node_modules" / "playwright-core"
 PAGES = [
     "pwa",
+    "pwa-schedule",
+    "pwa-search",
+    "pwa-session",
+    "pwa-poster",
+    "pwa-booth",
+    "pwa-meal",
     "admin-login",
     "admin-index",
     "admin-changelist",

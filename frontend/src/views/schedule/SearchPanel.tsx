@@ -90,7 +90,7 @@ export function SearchPanel({ slug, program, fmt, query, onQuery }: Props) {
           </button>
         )}
       </div>
-      <p class="search__status" aria-live="polite">
+      <p class="search__status" aria-live="polite" data-query={results?.query}>
         {status === "preparing" && t("schedule.preparingSearch")}
         {status === "failed" && t("schedule.searchFailed")}
         {status === "ready" && results && (results.details.length >= SEARCH_LIMIT
