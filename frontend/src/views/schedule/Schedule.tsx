@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 
 import { usePlan, type PlanMap } from "../../app/plan";
@@ -197,7 +197,8 @@ function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Fil
   const { t } = useTranslation();
   const { slug, program, day, fmt, filters, plan } = props;
   const entries = useDay(slug, day, fmt);
-  useEffect(() => {
+  // A layout effect: right after the list is in the DOM, not a frame later.
+  useLayoutEffect(() => {
     if (entries) markReady();
   }, [entries]);
   if (!entries) return <p class="notice">{t("app.loading")}</p>;
@@ -268,7 +269,7 @@ function BoothList({ slug, program, day, fmt, filters, plan }: ListProps) {
       gone = true;
     };
   }, [slug]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (booths) markReady();
   }, [booths]);
   if (!booths) return <p class="notice">{t("app.loading")}</p>;
