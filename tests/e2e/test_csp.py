@@ -32,12 +32,6 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 PLAYWRIGHT = BASE_DIR / "frontend" / "node_modules" / "playwright-core"
 PAGES = [
     "pwa",
-    "pwa-schedule",
-    "pwa-search",
-    "pwa-session",
-    "pwa-poster",
-    "pwa-booth",
-    "pwa-meal",
     "admin-login",
     "admin-index",
     "admin-changelist",
@@ -45,6 +39,12 @@ PAGES = [
     "admin-track-changelist",
     "admin-print-sheet",
     "swagger-ui",
+    "pwa-schedule",
+    "pwa-search",
+    "pwa-session",
+    "pwa-poster",
+    "pwa-booth",
+    "pwa-meal",
 ]
 REPORTED = re.compile(r"CSP violation: directive=(\S+) blocked=(\S+) document=(\S+)")
 
@@ -141,3 +141,5 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert sheet["badges"] >= 1
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20
+    assert results["pwa-schedule"]["detail"]["entries"] >= 1
+    assert results["pwa-search"]["detail"]["results"] >= 1
