@@ -145,6 +145,18 @@ try {
   await page.locator(".filters__clear").click();
   await page.waitForURL((url) => !new URL(url).searchParams.has("room"));
   report.steps.cleared = (await entryTitles()).length;
+  // Booths have hours, not slots: the day's open booths are a kind of their own.
+  await page.locator(`.days__day[href*="day=${expect.boothDay}"]`).click();
+  await page.waitForURL(new RegExp(`day=${expect.boothDay}`));
+  await page.locator(".schedule__booths button").click();
+  await page.waitForURL(/kind=booth/);
+  await page.locator(".entry--booth .entry__title").first().waitFor();
+  report.steps.booths = await entryTitles();
+  await shot("schedule-booths-en");
+  await page.locator(".filters__clear").click();
+  await page.waitForURL((url) => !new URL(url).searchParams.has("kind"));
+  await page.goto(schedule);
+  await page.locator(".entry__title").first().waitFor();
 
   // 4. Search a poster by an author, then by its board; open it from the results.
   report.steps.byAuthor = await search(expect.author);

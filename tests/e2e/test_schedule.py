@@ -32,7 +32,7 @@ from django.core.management import call_command
 
 from conf.env import BASE_DIR
 from planner.demo_accounts import DEMO_ACCOUNTS
-from planner.models import Booth, Conference, Meal, PlanItem, Poster, Session
+from planner.models import Booth, BoothHours, Conference, Meal, PlanItem, Poster, Session
 from planner.services.demo import DEMO_SLUG
 from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
 from tests.live_server import database_url, gunicorn
@@ -76,8 +76,17 @@ def _expectations(conference: Conference, at: dt.datetime) -> dict:
         .order_by("start", "id")
         .first()
     )
+    # The booths open on the first day any is (the exhibition may open after the workshops).
+    first_hours = BoothHours.objects.filter(booth__conference=conference).order_by("start").first()
+    booth_day = first_hours.start.astimezone(zone).date()
+    day_start = dt.datetime.combine(booth_day, dt.time(), zone)
+    open_booths = Booth.objects.filter(
+        conference=conference, hours__start__lt=day_start + dt.timedelta(days=1), hours__end__gt=day_start
+    ).distinct()
     return {
         "day": day.isoformat(),
+        "boothDay": booth_day.isoformat(),
+        "boothsOpen": sorted(open_booths.values_list("exhibitor", flat=True)),
         "dayTitles": sorted(row.title for row in [*sessions, *meals]),
         "room": busiest.name,
         "roomId": busiest.id,
@@ -157,6 +166,7 @@ def test_schedule_filters_search_and_item_pages_online_then_offline(browser_tool
     assert steps["room"]["selected"] == expect["room"]
     assert f"room={expect['roomId']}" in steps["room"]["url"]
     assert steps["cleared"] == len(expect["dayTitles"])
+    assert sorted(steps["booths"]) == expect["boothsOpen"]
     # The poster found by its first author and by its board, and its page.
     assert poster_href in steps["byAuthor"]["hrefs"]
     assert any(kind.startswith("Poster") for kind in steps["byAuthor"]["kinds"])

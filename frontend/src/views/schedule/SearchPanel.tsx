@@ -119,7 +119,7 @@ function ResultList({ slug, program, fmt, results }: { slug: string; program: Pr
                   {detail.hit.title}
                 </a>
                 {detail.hit.cancelled && <span class="badge badge--cancelled">{t("item.cancelled")}</span>}
-                <p class="result__meta">{resultMeta(detail, program, fmt, t)}</p>
+                {resultMeta(detail, program, fmt, t) && <p class="result__meta">{resultMeta(detail, program, fmt, t)}</p>}
               </li>
             ))}
           </ul>
@@ -131,9 +131,10 @@ function ResultList({ slug, program, fmt, results }: { slug: string; program: Pr
 
 type T = ReturnType<typeof useTranslation>["t"];
 
-/** "Board 042 · Hall B · Sat, Oct 24 10:00–11:30": what of board, number, room and time the hit has. */
+/** "Board 042 · Hall B · Sat, Oct 24 10:00–11:30": what of authors, board, number, room and time the hit has. */
 function resultMeta(detail: HitDetail, program: Program, fmt: TimeFormatter, t: T): string {
   const parts: string[] = [];
+  if (detail.authors?.length) parts.push(detail.authors.join(", "));
   if (detail.board) parts.push(t("item.board", { board: detail.board }));
   if (detail.number) parts.push(t("details.boothNumber", { number: detail.number }));
   const room = detail.room === undefined ? undefined : program.rooms.get(detail.room)?.name;

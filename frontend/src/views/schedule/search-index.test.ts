@@ -93,6 +93,7 @@ describe("the schedule's search index", () => {
     const details = await describeHits(db, CONF, hits);
     const poster = details.find((d) => d.hit.kind === "poster" && d.hit.id === 43);
     expect(poster).toMatchObject({ board: "007", room: 2, start: "2026-10-24T09:00:00Z", end: "2026-10-24T11:00:00Z" });
+    expect(details.find((d) => d.hit.kind === "paper" && d.hit.id === 10)?.authors).toEqual(["김민준", "Noa Levi"]);
     const groups = groupDetails(details, ["session", "oral", "paper", "poster", "booth", "meal"]);
     expect(groups.map((g) => g.kind)).toEqual(["oral", "paper", "poster"]);
     const booth = await describeHits(db, CONF, await client.search("acme"));

@@ -89,7 +89,12 @@ export interface HitDetail {
   room?: number | undefined;
   start?: string | undefined;
   end?: string | undefined;
+  /** A paper's first authors. */
+  authors?: string[];
 }
+
+/** A paper result names its first authors (its posters and talks name their board and time). */
+const PAPER_AUTHORS_SHOWN = 3;
 
 /** Read the rows a hit's line needs (one or two gets per hit: only the hits shown). */
 async function describeHit(db: BoardwalkDb, conf: string, hit: SearchHit): Promise<HitDetail> {
@@ -114,8 +119,11 @@ async function describeHit(db: BoardwalkDb, conf: string, hit: SearchHit): Promi
       const row = await bundleRow(db, "booths", conf, hit.id);
       return { hit, number: row?.number, room: row?.room };
     }
-    case "paper":
-      return { hit };
+    case "paper": {
+      const row = await bundleRow(db, "papers", conf, hit.id);
+      const people = await Promise.all((row?.authors ?? []).slice(0, PAPER_AUTHORS_SHOWN).map((id) => bundleRow(db, "people", conf, id)));
+      return { hit, authors: people.flatMap((person) => (person ? [person.name] : [])) };
+    }
   }
 }
 
