@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 
 import { usePlan, type PlanMap } from "../../app/plan";
@@ -103,8 +103,14 @@ function Ready({ slug, program, error }: { slug: string; program: Program; error
 
 function DayTabs(props: { days: string[]; day: string; fmt: TimeFormatter; filters: Filters; slug: string }) {
   const { t } = useTranslation();
+  const nav = useRef<HTMLElement>(null);
+  // At 360 px only three days fit: bring the chosen one into view (the row scrolls sideways).
+  useLayoutEffect(() => {
+    const current = nav.current?.querySelector<HTMLElement>("[aria-current=page]");
+    if (current && nav.current) nav.current.scrollLeft = current.offsetLeft - nav.current.offsetLeft - 16;
+  }, [props.day]);
   return (
-    <nav class="days" aria-label={t("schedule.day")}>
+    <nav class="days" aria-label={t("schedule.day")} ref={nav}>
       {props.days.map((d) => (
         <a
           key={d}

@@ -83,6 +83,9 @@ describe("the schedule's search index", () => {
     await prepareIndex(client, db, CONF);
     expect(again).toEqual(["load", "build", "serialize"]);
     expect((await client.search("acme")).map((hit) => hit.kind)).toEqual(["booth"]);
+    // Hangul and Hebrew survive the bundle rebuilt from the rows db/ holds.
+    expect((await client.search("트랜스포머", { kinds: ["paper"] })).map((hit) => hit.id)).toEqual([10]);
+    expect((await client.search("למידה", { kinds: ["paper"] })).map((hit) => hit.id)).toEqual([12]);
   });
 
   it("describes hits with board, room and time, grouped by kind in a fixed order", async () => {
