@@ -22,6 +22,7 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,7 +178,8 @@ def test_schedule_filters_search_and_item_pages_online_then_offline(browser_tool
     assert poster["authors"] == expect["authors"]
     assert poster["log"] == 1
     assert all("noopener" in rel for _href, rel in poster["external"])
-    assert poster["back"] == f"/conferences/{DEMO_SLUG}/schedule"
+    # Back to the schedule as it was left: the search that found the poster.
+    assert poster["back"] == f"/conferences/{DEMO_SLUG}/schedule?{urlencode({'q': expect['board']})}"
     assert starred
     assert steps["backToResults"] == expect["board"]
     # A session with its talks in order, a booth with hours, a meal with its menu.

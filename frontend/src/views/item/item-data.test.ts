@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { bundleApply, openDb, type BoardwalkDb } from "../../db";
 import { programme } from "../../search/fixtures";
 import { loadBooth, loadMeal, loadOral, loadPaper, loadPoster, loadSession, orderOrals, paperLinks } from "./item-data";
-import { itemHref } from "./program";
+import { itemHref, rememberSchedule, scheduleHref } from "./program";
 
 const CONF = "interspeech-2026";
 const dbs: BoardwalkDb[] = [];
@@ -84,5 +84,12 @@ describe("item pages' data", () => {
     expect(itemHref("eccv-demo", "poster", 12)).toBe("/conferences/eccv-demo/posters/12");
     expect(itemHref("eccv-demo", "session", 3)).toBe("/conferences/eccv-demo/sessions/3");
     expect(itemHref("a b", "meal", 1)).toBe("/conferences/a%20b/meals/1");
+  });
+
+  it("leads back to the schedule as it was left, per conference", () => {
+    expect(scheduleHref("cvpr")).toBe("/conferences/cvpr/schedule");
+    rememberSchedule("cvpr", "/conferences/cvpr/schedule?day=2026-06-12&room=4");
+    expect(scheduleHref("cvpr")).toBe("/conferences/cvpr/schedule?day=2026-06-12&room=4");
+    expect(scheduleHref("eccv")).toBe("/conferences/eccv/schedule");
   });
 });

@@ -89,6 +89,14 @@ export function itemHref(slug: string, kind: Kind, id: number): string {
   return `/conferences/${encodeURIComponent(slug)}/${COLLECTION_PATH[kind]}/${id}`;
 }
 
+/** The schedule URL last shown in this page (its day, filters and search), per conference. */
+const lastSchedule = new Map<string, string>();
+
+export function rememberSchedule(slug: string, url: string): void {
+  lastSchedule.set(slug, url);
+}
+
+/** The schedule as the user left it in this page (filters kept), else its first view. */
 export function scheduleHref(slug: string): string {
-  return `/conferences/${encodeURIComponent(slug)}/schedule`;
+  return lastSchedule.get(slug) ?? `/conferences/${encodeURIComponent(slug)}/schedule`;
 }

@@ -8,7 +8,7 @@ import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import type { TimeFormatter } from "../../i18n/time";
 import { ZoneSwitch } from "../../i18n/ZoneSwitch";
-import { itemHref, useProgram, type Program } from "../item/program";
+import { itemHref, rememberSchedule, useProgram, type Program } from "../item/program";
 import {
   activeFilterCount,
   boothsOpen,
@@ -61,17 +61,26 @@ export function Schedule() {
 
 function Ready({ slug, program, error }: { slug: string; program: Program; error: unknown }) {
   const { t } = useTranslation();
-  const { query, route } = useLocation();
+  const { query, route, url, path } = useLocation();
   const filters = filtersFromQuery(query);
+  // Only the schedule's own URLs: while an item page's chunk loads, this view still renders with its URL.
+  useEffect(() => {
+    if (path.endsWith("/schedule")) rememberSchedule(slug, url);
+  }, [slug, url, path]);
   const conference = program.meta.conference;
   const fmt = useTimeFormatter(conference.timezone);
   const plan = usePlan(slug);
   const days = useMemo(() => conferenceDays(conference.start_date, conference.end_date), [conference.start_date, conference.end_date]);
   const day = pickDay(days, filters.day, fmt.calendarDay(new Date()));
 
-  /** Change some filters; the rest stay. Replaces the history entry: back leaves the schedule. */
-  const update = (patch: Partial<Filters>) =>
+  /**
+   * Change some filters; the rest stay. Replaces the history entry: back leaves the schedule.
+   * Not once the URL is another page's (a late debounced search must not pull the user back).
+   */
+  const update = (patch: Partial<Filters>) => {
+    if (!path.endsWith("/schedule")) return;
     route(`/conferences/${encodeURIComponent(slug)}/schedule${filtersToQuery({ ...filters, ...patch })}`, true);
+  };
 
   return (
     <section class="schedule" aria-labelledby="schedule-title">
