@@ -25,17 +25,10 @@ import {
   type DayEntry,
   type Filters,
 } from "./schedule-data";
+import { markScheduleReady } from "./ready";
 import { SearchPanel } from "./SearchPanel";
 import "../item/item.css";
 import "./schedule.css";
-
-/** Marked once per page load when a day list first rendered from IndexedDB (bench/pwa reads it). */
-let readyMarked = false;
-function markReady(): void {
-  if (readyMarked) return;
-  readyMarked = true;
-  performance.mark("boardwalk:schedule-ready");
-}
 
 /** The program by day, filtered by room, track and kind, with search; everything from IndexedDB. */
 export function Schedule() {
@@ -214,7 +207,7 @@ function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Fil
   const entries = useDay(slug, day, fmt);
   // A layout effect: right after the list is in the DOM, not a frame later.
   useLayoutEffect(() => {
-    if (entries) markReady();
+    if (entries) markScheduleReady();
   }, [entries]);
   if (!entries) return <p class="notice">{t("app.loading")}</p>;
   const shown = filterEntries(entries, filters);
@@ -285,7 +278,7 @@ function BoothList({ slug, program, day, fmt, filters, plan }: ListProps) {
     };
   }, [slug]);
   useLayoutEffect(() => {
-    if (booths) markReady();
+    if (booths) markScheduleReady();
   }, [booths]);
   if (!booths) return <p class="notice">{t("app.loading")}</p>;
   const open = boothsOpen(booths, [from, to], filters.room);

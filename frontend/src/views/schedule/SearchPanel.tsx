@@ -5,10 +5,13 @@ import { useTranslation } from "../../i18n/hooks";
 import type { TimeFormatter } from "../../i18n/time";
 import { KINDS } from "../../search/documents";
 import { itemHref, type Program } from "../item/program";
+import { scheduleReady } from "./ready";
 import { describeHits, groupDetails, searchIndex, type HitDetail } from "./search-index";
 
 /** Typing pauses this long before the query goes to the URL and the index. */
 export const SEARCH_DEBOUNCE_MS = 200;
+/** The index waits at most this long for the first day list before it loads anyway. */
+const INDEX_DELAY_MAX_MS = 1500;
 /** Results shown at most (the count says when there may be more). */
 export const SEARCH_LIMIT = 100;
 
@@ -35,7 +38,9 @@ export function SearchPanel({ slug, program, fmt, query, onQuery }: Props) {
   useEffect(() => {
     let gone = false;
     setStatus("preparing");
-    searchIndex(slug).then(
+    // The day list first, unless a search is already asked for (a reload of results).
+    const first = query ? Promise.resolve() : scheduleReady(INDEX_DELAY_MAX_MS);
+    void first.then(() => searchIndex(slug)).then(
       () => !gone && setStatus("ready"),
       () => !gone && setStatus("failed"),
     );
