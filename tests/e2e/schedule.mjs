@@ -155,6 +155,18 @@ try {
   await shot("schedule-booths-en");
   await page.locator(".filters__clear").click();
   await page.waitForURL((url) => !new URL(url).searchParams.has("kind"));
+  // A cancelled session: still in its day's list, marked, and on its own page.
+  await page.goto(`${schedule}?day=${expect.cancelledDay}`);
+  await page.locator(".entry--cancelled").first().waitFor();
+  report.steps.cancelled = {
+    listed: await texts(".entry--cancelled .entry__title"),
+    badge: await page.locator(".entry--cancelled .badge--cancelled").first().innerText(),
+  };
+  await page.locator(".entry--cancelled").first().scrollIntoViewIfNeeded();
+  await shot("schedule-cancelled-en");
+  await page.locator(`.entry__title[href="${href("session", expect.cancelled)}"]`).click();
+  report.steps.cancelled.page = (await detail()).title;
+  report.steps.cancelled.note = await page.locator(".item__cancelled").innerText();
   await page.goto(schedule);
   await page.locator(".entry__title").first().waitFor();
 

@@ -84,7 +84,11 @@ def _expectations(conference: Conference, at: dt.datetime) -> dict:
     open_booths = Booth.objects.filter(
         conference=conference, hours__start__lt=day_start + dt.timedelta(days=1), hours__end__gt=day_start
     ).distinct()
+    cancelled = Session.objects.filter(conference=conference, cancelled=True).order_by("start", "id").first()
     return {
+        "cancelled": cancelled.id,
+        "cancelledTitle": cancelled.title,
+        "cancelledDay": cancelled.start.astimezone(zone).date().isoformat(),
         "day": day.isoformat(),
         "boothDay": booth_day.isoformat(),
         "boothsOpen": sorted(open_booths.values_list("exhibitor", flat=True)),
@@ -168,6 +172,11 @@ def test_schedule_filters_search_and_item_pages_online_then_offline(browser_tool
     assert f"room={expect['roomId']}" in steps["room"]["url"]
     assert steps["cleared"] == len(expect["dayTitles"])
     assert sorted(steps["booths"]) == expect["boothsOpen"]
+    # A cancelled session stays in its day, marked, and its page says so.
+    assert steps["cancelled"]["listed"] == [expect["cancelledTitle"]]
+    assert steps["cancelled"]["badge"] == "Cancelled"
+    assert steps["cancelled"]["page"] == expect["cancelledTitle"]
+    assert steps["cancelled"]["note"].startswith("Cancelled")
     # The poster found by its first author and by its board, and its page.
     assert poster_href in steps["byAuthor"]["hrefs"]
     assert any(kind.startswith("Poster") for kind in steps["byAuthor"]["kinds"])
