@@ -162,7 +162,6 @@ try {
     listed: await texts(".entry--cancelled .entry__title"),
     badge: await page.locator(".entry--cancelled .badge--cancelled").first().innerText(),
   };
-  await page.locator(".entry--cancelled").first().scrollIntoViewIfNeeded();
   await shot("schedule-cancelled-en");
   await page.locator(`.entry__title[href="${href("session", expect.cancelled)}"]`).click();
   report.steps.cancelled.page = (await detail()).title;
