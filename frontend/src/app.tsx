@@ -14,7 +14,14 @@ import { AuthForm } from "./views/auth/AuthForm";
 import { Badge } from "./views/badge/Badge";
 import { Home } from "./views/home/Home";
 import { NowNext } from "./views/now/NowNext";
-import { PosterDetail } from "./views/poster/PosterDetail";
+
+const Schedule = lazy(() => import("./views/schedule/Schedule").then((m) => m.Schedule));
+const SessionDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.SessionDetail));
+const OralDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.OralDetail));
+const PaperDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.PaperDetail));
+const PosterDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.PosterDetail));
+const BoothDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.BoothDetail));
+const MealDetail = lazy(() => import("./views/item/ItemDetails").then((m) => m.MealDetail));
 
 const Logbook = lazy(() => import("./views/logbook/Logbook").then((m) => m.Logbook));
 const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").then((m) => m.ConversationForm));
@@ -100,6 +107,10 @@ export function App() {
             <Route path="/signup" component={SignUp} />
             <Route path="/conferences/:slug/" component={NowNext} />
             <Route path="/conferences/:slug" component={NowNext} />
+            <Route path="/conferences/:slug/schedule" component={Schedule} />
+            <Route path="/conferences/:slug/sessions/:id" component={SessionDetail} />
+            <Route path="/conferences/:slug/orals/:id" component={OralDetail} />
+            <Route path="/conferences/:slug/papers/:id" component={PaperDetail} />
             <Route path="/conferences/:slug/posters/:id" component={PosterDetail} />
             <Route path="/conferences/:slug/logbook" component={Logbook} />
             <Route path="/conferences/:slug/logbook/conversations/new" component={ConversationForm} />
@@ -108,6 +119,8 @@ export function App() {
             <Route path="/conferences/:slug/logbook/meetups/:id" component={MeetupForm} />
             <Route path="/conferences/:slug/plan" component={MyPlan} />
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
+            <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
+            <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>

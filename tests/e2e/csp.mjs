@@ -234,5 +234,34 @@ await check("canary", async () => {
 
 // Let the browser deliver its queued reports before it goes.
 await page.waitForTimeout(1500);
+
+// The Schedule and the item pages (views/schedule, views/item): the program comes from the
+// bundle API into IndexedDB, the search index is built in its module worker. After the canary
+// and its reports: these pages make eccv-demo the last conference, and `/` (the canary's page)
+// would then redirect there.
+const demo = `${base}/conferences/eccv-demo`;
+await check("pwa-schedule", async () => {
+  await page.goto(`${demo}/schedule`);
+  await page.locator(".entry__title").first().waitFor();
+  await page.locator(".search__status", { hasText: "Preparing search" }).waitFor({ state: "detached" });
+  return { entries: await page.locator(".entry__title").count() };
+});
+
+await check("pwa-search", async () => {
+  await page.locator("#schedule-search").fill("poster");
+  await page.locator(".result__title").first().waitFor();
+  return { results: await page.locator(".result__title").count() };
+});
+
+// Each item page, opened from a search that finds one of its kind (a board, a booth tag).
+for (const [kind, query] of [["session", "poster"], ["poster", "001"], ["booth", "demo"], ["meal", "lunch"]]) {
+  await check(`pwa-${kind}`, async () => {
+    await page.goto(`${demo}/schedule?q=${query}`);
+    await page.locator(`.result__title[href*="/${kind}s/"]`).first().click();
+    await page.locator(".item__title").waitFor();
+    return { title: await text(".item__title") };
+  });
+}
+
 await browser.close();
 process.stdout.write(JSON.stringify({ results }, null, 2));

@@ -44,6 +44,12 @@ PAGES = [
     "pwa-my-plan",
     "pwa-posters",
     "swagger-ui",
+    "pwa-schedule",
+    "pwa-search",
+    "pwa-session",
+    "pwa-poster",
+    "pwa-booth",
+    "pwa-meal",
 ]
 REPORTED = re.compile(r"CSP violation: directive=(\S+) blocked=(\S+) document=(\S+)")
 
@@ -145,3 +151,5 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert results["pwa-posters"]["detail"]["rows"] >= 1
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20
+    assert results["pwa-schedule"]["detail"]["entries"] >= 1
+    assert results["pwa-search"]["detail"]["results"] >= 1
