@@ -359,8 +359,12 @@ export function logChangesApply(
   });
 }
 
-/** Meta keys holding one account's data (pull cursors, drafts): cleared at sign-out. */
-export const PERSONAL_META_PREFIXES = ["mine:", "draft:", "outbox."] as const;
+/**
+ * Meta keys holding one account's data, cleared at sign-out: pull cursors (`mine:`), the
+ * outbox's retry state, logbook drafts, My Plan's seen conflicts and private calendar feed.
+ * A screen keeping something personal in meta uses one of these prefixes (`mine:` for new ones).
+ */
+export const PERSONAL_META_PREFIXES = ["mine:", "draft:", "outbox.", "logbook.", "planSeen:", "calendarFeed:"] as const;
 const PERSONAL_STORES = ["plan", "conversations", "meetups", "photos", "outbox", "failed", "conflicts"] as const;
 
 /**
