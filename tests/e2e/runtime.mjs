@@ -153,7 +153,7 @@ try {
   const labels = page.locator(".conference-nav__label");
   report.steps.nav = {
     label: await page.locator(".conference-nav").getAttribute("aria-label"),
-    tabs: await labels.allInnerTexts(),
+    tabs: await labels.evaluateAll((els) => els.map((e) => e.firstChild.textContent)),
     hrefs: await links.evaluateAll((els) => els.map((a) => a.getAttribute("href"))),
     current: await page.locator('.conference-nav__link[aria-current="page"]').innerText(),
     heights: await links.evaluateAll((els) => els.map((a) => a.getBoundingClientRect().height)),
@@ -252,7 +252,7 @@ try {
   await page.locator(".language-switch select").selectOption("ko");
   await page.locator("#now-title", { hasText: "지금" }).waitFor();
   report.steps.korean = {
-    tabs: await labels.allInnerTexts(),
+    tabs: await labels.evaluateAll((els) => els.map((e) => e.firstChild.textContent)),
     updated: await page.locator(".status-bar__updated").innerText(),
   };
   await shot("now-offline-ko");

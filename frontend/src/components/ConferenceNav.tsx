@@ -49,13 +49,15 @@ export function ConferenceNav({ slug }: { slug: string }) {
               href={tabHref(slug, tab.suffix)}
               aria-current={active === tab.id ? "page" : undefined}
             >
-              <span class="conference-nav__label">{t(tab.label)}</span>
-              {tab.id === "logbook" && pending > 0 && (
-                <span class="conference-nav__badge" data-count={pending}>
-                  <span aria-hidden="true">{pending > 99 ? "99+" : pending}</span>
-                  <span class="visually-hidden">{t("sync.unsynced", { count: pending })}</span>
-                </span>
-              )}
+              <span class="conference-nav__label">
+                {t(tab.label)}
+                {tab.id === "logbook" && pending > 0 && (
+                  <span class="conference-nav__badge" data-count={pending}>
+                    <span aria-hidden="true">{pending > 99 ? "99+" : pending}</span>
+                    <span class="visually-hidden">{t("sync.unsynced", { count: pending })}</span>
+                  </span>
+                )}
+              </span>
             </a>
           </li>
         ))}
