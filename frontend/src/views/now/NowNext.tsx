@@ -55,10 +55,11 @@ export function NowNext() {
 
   const { t } = useTranslation();
   if (shown) return <Ready {...shown} />;
-  // Nothing stored: offline there is nothing to wait for; online, wait for the refresher.
-  const refreshed = refresh !== null && refresh.slug === slug && !refresh.syncing;
+  // Nothing stored: offline there is nothing to wait for; online, wait for the refresher's
+  // run for this conference, then say what it could not do.
+  const refreshed = refresh !== null && refresh.slug === slug && !refresh.syncing && refresh.version === null;
   if (version === null && !online) return <Missing error={new ApiError("network", "offline")} />;
-  if (version === null && refreshed && refresh.error !== null) return <Missing error={refresh.error} />;
+  if (version === null && refreshed) return <Missing error={refresh.error} />;
   return <p class="notice">{t("app.loading")}</p>;
 }
 
