@@ -110,6 +110,14 @@ describe("the refresher", () => {
     expect(state.version).toBe(1);
   });
 
+  it("keeps the program's error through a pull-only run, and clears it when the program loads", async () => {
+    const { server, refresher } = await setup();
+    server.faults.push(503);
+    expect((await refresher.refresh(CONF)).error).toBeInstanceOf(ApiError);
+    expect((await refresher.refresh(CONF, { mine: true })).error).toBeInstanceOf(ApiError);
+    expect((await refresher.refresh(CONF)).error).toBeNull();
+  });
+
   it("sends nothing offline", async () => {
     const { server, refresher } = await setup({ online: () => false });
     const state = await refresher.refresh(CONF);

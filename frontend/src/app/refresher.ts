@@ -77,6 +77,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   let current: RefreshState = { slug: null, syncing: false, error: null, version: null, checkedAt: null, mine: 0 };
   let chain: Promise<unknown> = Promise.resolve();
   let queued: { slug: string; what: RefreshWhat; done: Promise<RefreshState> } | null = null;
+  const errors: { slug: string | null; program: unknown; mine: unknown } = { slug: null, program: null, mine: null };
 
   function emit(patch: Partial<RefreshState>): RefreshState {
     current = { ...current, ...patch };
@@ -86,23 +87,28 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
   async function run(slug: string, what: RefreshWhat): Promise<RefreshState> {
     if (!online()) return emit({ slug, ...(await stored(slug)), error: null });
+    if (slug !== errors.slug) Object.assign(errors, { slug, program: null, mine: null });
     emit({ slug, syncing: true, ...(await stored(slug)) });
-    let error: unknown = null;
     let changed = 0;
+    // Each part's error stands until that part runs again (a pull after a replay does not
+    // clear the program's failure).
     if (what.program) {
+      errors.program = null;
       try {
         await sync(db, api, slug);
       } catch (caught) {
-        error = caught;
+        errors.program = caught;
       }
     }
-    if (what.mine && deps.signedIn()) {
+    if (what.mine) {
+      errors.mine = null;
       try {
-        changed = (await pull(db, api, slug)).changed;
+        if (deps.signedIn()) changed = (await pull(db, api, slug)).changed;
       } catch (caught) {
-        if (!signedOut(caught)) error ??= caught;
+        if (!signedOut(caught)) errors.mine = caught;
       }
     }
+    const error = errors.program ?? errors.mine;
     return emit({ slug, syncing: false, error, ...(await stored(slug)), mine: current.mine + (changed > 0 ? 1 : 0) });
   }
 
