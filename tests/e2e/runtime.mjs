@@ -42,6 +42,7 @@ const context = await browser.newContext({ viewport: { width: 360, height: 740 }
 context.setDefaultTimeout(TIMEOUT);
 const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineApiErrors: [] };
 let offline = false;
+let failing = false; // the bundle is answered 503 on purpose (step 4)
 
 await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
 await context.addInitScript(() => {
@@ -56,6 +57,7 @@ page.on("console", (msg) => {
   if (msg.type() !== "error") return;
   const entry = { text: msg.text().slice(0, 500), url: msg.location().url };
   // Offline, the outbox tries its queued write and fails, as it must: kept apart.
+  if (failing && /status of 503/.test(entry.text) && /\/bundle/.test(entry.url)) return;
   if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|network error/.test(entry.text)) report.offlineApiErrors.push(entry);
   else report.consoleErrors.push(entry);
 });
@@ -118,11 +120,13 @@ async function untilDb(key, test) {
   }
 }
 
-/** Wait until the status bar says the refresher is syncing, shoot, let it finish. */
+/** Wait until the status bar says the refresher is syncing, shoot, let it finish. The route
+ * is the context's: the page's API calls go out through the service worker, which a page
+ * route does not see. */
 async function syncingShot(name) {
   let release;
   const held = new Promise((resolve) => (release = resolve));
-  await page.route("**/api/v1/conferences/*/bundle*", async (route) => {
+  await context.route("**/api/v1/conferences/*/bundle*", async (route) => {
     await held;
     await route.continue();
   });
@@ -132,7 +136,7 @@ async function syncingShot(name) {
   await shot(name);
   release();
   await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
-  await page.unroute("**/api/v1/conferences/*/bundle*");
+  await context.unroute("**/api/v1/conferences/*/bundle*");
   return words;
 }
 
@@ -195,6 +199,25 @@ try {
 
   // 4. The syncing state, held while the bundle request waits.
   report.steps.syncing = await syncingShot("status-syncing-en");
+
+  // 4b. The server fails: the status bar says so in words and offers Retry, which recovers.
+  failing = true;
+  await context.route("**/api/v1/conferences/*/bundle*", (route) =>
+    route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ detail: "Down", errors: {} }) }),
+  );
+  await page.locator(".status-bar__refresh").click();
+  await page.locator('.status-bar__updated[data-state="error"]').waitFor();
+  report.steps.failed = {
+    words: await page.locator(".status-bar__updated").innerText(),
+    button: await page.locator(".status-bar__refresh").innerText(),
+    stillShown: await movedSlot().count(),
+  };
+  await shot("status-error-en");
+  await context.unroute("**/api/v1/conferences/*/bundle*");
+  await page.locator(".status-bar__refresh").click();
+  await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
+  failing = false;
+  report.steps.failed.retried = await page.locator(".status-bar__refresh").innerText();
 
   // 5. Starred "on another device" (the API, from the test): pulled in on `online`.
   await askServer("plan");

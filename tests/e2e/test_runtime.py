@@ -126,6 +126,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
             stderr=subprocess.PIPE,
             text=True,
         )
+        early = ""  # the report, when the script ended before asking twice
         try:
             for _ in range(2):
                 asked = _read_line(browser, timeout=60).strip()
@@ -139,6 +140,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
                     )
                     server_steps["plan"] = answer.status_code
                 else:
+                    early = asked
                     break
                 browser.stdin.write("done\n")
                 browser.stdin.flush()
@@ -148,7 +150,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
                 browser.kill()
     print(f"screenshots: {shots}")
     assert browser.returncode == 0, err[-3000:]
-    report = json.loads(out.strip().splitlines()[-1])
+    report = json.loads((early + "\n" + out).strip().splitlines()[-1])
     print(json.dumps(report, indent=1, ensure_ascii=False))
     assert "error" not in report, report["error"]
     steps = report["steps"]
@@ -183,6 +185,10 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     assert _instant(moved_step["before"]["datetime"]) == moved.start + dt.timedelta(minutes=5)
     assert moved_step["after"]["text"] != moved_step["before"]["text"]
     assert steps["syncing"] == "Updating the program…"
+    failed = steps["failed"]
+    assert failed["words"].startswith("Could not update the program: ")
+    assert "stored program is shown" in failed["words"]
+    assert (failed["button"], failed["stillShown"], failed["retried"]) == ("Retry", 1, "Refresh")
 
     # Starred on another device: pulled into IndexedDB, synced.
     assert server_steps["plan"] == 201
