@@ -35,8 +35,10 @@ function Account() {
   const [error, setError] = useState<unknown>(null);
 
   async function out() {
+    // Refused writes and open conflicts are not on the server either: they count too.
     const state = await getOutbox().then((o) => o.refresh());
-    if (state.pending && !window.confirm(t("auth.signOutUnsynced", { count: state.pending }))) return;
+    const unsynced = state.pending + state.failed + state.conflicts;
+    if (unsynced && !window.confirm(t("auth.signOutUnsynced", { count: unsynced }))) return;
     try {
       await signOutHere();
       setError(null);

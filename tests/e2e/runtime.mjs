@@ -272,6 +272,16 @@ try {
     refreshButton: await page.locator(".status-bar__refresh").count(),
   };
   await shot("now-offline-en");
+  // Signing out now would lose the queued write: the app asks; "Cancel" keeps everything.
+  const asked = new Promise((resolve) =>
+    page.once("dialog", (dialog) => {
+      resolve(dialog.message());
+      void dialog.dismiss();
+    }),
+  );
+  await page.locator(".account__signout").click();
+  report.steps.offline.signOutWarning = await asked;
+  report.steps.offline.keptAfterCancel = (await readDb(null)).counts.outbox;
   await page.locator(".language-switch select").selectOption("ko");
   await page.locator("#now-title", { hasText: "지금" }).waitFor();
   report.steps.korean = {

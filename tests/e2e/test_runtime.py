@@ -204,6 +204,10 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     assert offline["updated"].startswith("Program updated ")
     assert _instant(offline["moved"]["datetime"]) == server_steps["moved"].start
     assert offline["refreshButton"] == 0
+    assert offline["signOutWarning"] == (
+        "1 change is not synced yet and will be lost if you sign out."
+    )
+    assert offline["keptAfterCancel"] == 1
     assert steps["korean"]["tabs"] == ["지금 · 다음", "프로그램", "내 일정", "기록"]
     assert steps["korean"]["updated"].startswith("프로그램 업데이트: ")
     assert steps["syncingKo"] == "프로그램을 업데이트하는 중…"
