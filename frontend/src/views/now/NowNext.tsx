@@ -37,7 +37,7 @@ export function NowNext() {
 
   useEffect(() => {
     let gone = false;
-    if (!version) {
+    if (version === undefined || version === null) {
       setShown(null);
       return;
     }
