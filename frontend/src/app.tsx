@@ -1,10 +1,9 @@
 import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 import { useState } from "preact/hooks";
 
-import { api } from "./api/client";
-import { getOutbox, setMe, useMe } from "./app/runtime";
+import { getOutbox, signOutHere, useConferenceRefresh, useMe } from "./app/runtime";
 import { appScope } from "./app/scope";
-import { signOut } from "./app/session";
+import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
 import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { errorMessage } from "./i18n/errors";
@@ -49,11 +48,12 @@ function Account() {
   const [error, setError] = useState<unknown>(null);
 
   async function out() {
+    // Refused writes and open conflicts are not on the server either: they count too.
     const state = await getOutbox().then((o) => o.refresh());
-    if (state.pending && !window.confirm(t("auth.signOutUnsynced", { count: state.pending }))) return;
+    const unsynced = state.pending + state.failed + state.conflicts;
+    if (unsynced && !window.confirm(t("auth.signOutUnsynced", { count: unsynced }))) return;
     try {
-      await signOut(api);
-      setMe(null);
+      await signOutHere();
       setError(null);
       route("/signin");
     } catch (caught) {
@@ -83,12 +83,23 @@ function Account() {
   );
 }
 
-/** The app shell: header, status bar, the routed view, footer. */
+/** The app shell: header, status bar, the routed view, footer, and inside a conference its
+ * tab bar and the refresher that keeps its program and my data current. */
 export function App() {
-  const { t } = useTranslation();
   return (
     <LocationProvider scope={appScope}>
-      <div class="shell">
+      <Shell />
+    </LocationProvider>
+  );
+}
+
+function Shell() {
+  const { t } = useTranslation();
+  const { path } = useLocation();
+  const slug = conferenceOf(path);
+  useConferenceRefresh(slug);
+  return (
+      <div class={`shell${slug ? " shell--conference" : ""}`}>
         <header class="shell__header">
           <a class="shell__brand" href="/">
             <img src="/icons/icon.svg" alt="" width="28" height="28" />
@@ -99,7 +110,7 @@ export function App() {
             <LanguageSwitch />
           </div>
         </header>
-        <StatusBar />
+        <StatusBar slug={slug} />
         <main class="shell__main">
           <Router>
             <Route path="/" component={Home} />
@@ -134,7 +145,7 @@ export function App() {
           updateLabel={t("app.updateReload")}
           laterLabel={t("app.updateLater")}
         />
+        {slug && <ConferenceNav slug={slug} />}
       </div>
-    </LocationProvider>
   );
 }

@@ -7,6 +7,12 @@
  * Updates never apply themselves: a new worker installs, then waits until the page sends
  * `{type: "SKIP_WAITING"}` (the user pressed "Update" in the prompt, `sw-register.ts`).
  * Served by Django/whitenoise from `/sw.js` (scope `/`) with `Cache-Control: no-cache`.
+ *
+ * Background Sync: on a `sync` event with the outbox's tag, the worker replays the outbox
+ * itself (the page may be closed). Page and worker replay through the same `createOutbox`,
+ * which holds the Web Lock "boardwalk-outbox" for the whole replay, so the two never send the
+ * same queued write at the same moment; counts reach open pages on the outbox's
+ * BroadcastChannel. iOS has no Background Sync: the page replays on start and on `online`.
  */
 import { CacheableResponsePlugin } from "workbox-cacheable-response";
 import { clientsClaim, type WorkboxPlugin } from "workbox-core";
@@ -15,6 +21,9 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type 
 import { registerRoute } from "workbox-routing";
 import { CacheFirst, NetworkOnly, StaleWhileRevalidate } from "workbox-strategies";
 
+import { createClient } from "./api/client";
+import { openDb } from "./db";
+import { createOutbox, SYNC_TAG, type Outbox } from "./sync/outbox";
 import { CACHE_NAMES, isApi, isAppRoute, isHashedAsset, isMedia, isShellMeta } from "./sw-routes";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -76,6 +85,30 @@ registerRoute(
 
 // Anything else (Django's /admin/, /feeds/, /static/, …; every non-GET) has no route and
 // goes to the network untouched.
+
+// One outbox in the worker, opened on the first sync event. No timers of its own (a worker
+// may be stopped at any time): the browser sends another `sync` when this one fails.
+let outbox: Promise<Outbox> | null = null;
+
+function workerOutbox(): Promise<Outbox> {
+  outbox ??= openDb({ onVersionChange: () => (outbox = null) }).then((db) =>
+    createOutbox({ db, api: createClient(), autoReplay: false }),
+  );
+  return outbox;
+}
+
+/** Replay; a stop on the network makes the sync event fail, so the browser retries later. */
+async function replayFromWorker(): Promise<void> {
+  const result = await (await workerOutbox()).replay({ force: true });
+  if (result.stopped === "network" || result.stopped === "server") {
+    throw new Error(`Outbox replay stopped (${result.stopped}); the browser will retry`);
+  }
+}
+
+self.addEventListener("sync", (event) => {
+  const sync = event as ExtendableEvent & { tag: string };
+  if (sync.tag === SYNC_TAG) sync.waitUntil(replayFromWorker());
+});
 
 self.addEventListener("message", (event) => {
   if ((event.data as { type?: unknown } | null)?.type === "SKIP_WAITING") {

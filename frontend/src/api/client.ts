@@ -14,6 +14,7 @@ export type Bundle = Schemas["Bundle"];
 export type Conversation = Schemas["Conversation"];
 export type Meetup = Schemas["Meetup"];
 export type PlanItem = Schemas["PlanItem"];
+export type ChangesPage = Schemas["ChangesPage"];
 export type PlanItemWrite = Schemas["PlanItemRequest"];
 export type PlanKind = Schemas["PlanTargetKindEnum"];
 export type ConversationPut = Schemas["ConversationPutRequest"];
@@ -80,6 +81,11 @@ export const apiPaths = {
   photo: (slug: string, conversation: string, photo: string) =>
     `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${conversation}/photos/${photo}/`,
   sync: (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/sync/`,
+  /** My logbook changes after `cursor` (the feed's own token), oldest first. */
+  changes: (slug: string, cursor: string) =>
+    `/api/v1/conferences/${encodeURIComponent(slug)}/changes/?cursor=${encodeURIComponent(cursor)}&limit=200`,
+  /** My plan, one page. */
+  planList: (slug: string, page: number) => `/api/v1/conferences/${encodeURIComponent(slug)}/plan/?page=${page}&page_size=500`,
 };
 
 /** Any answer the server gave (2xx or not); only a missing answer throws. */

@@ -1,6 +1,7 @@
 /**
  * My plan as the screens follow it: one live map of what is starred, kept from IndexedDB and
- * re-read whenever the outbox changes (a star here, a replay, a pull from another device).
+ * re-read whenever the outbox changes (a star here, a replay), a pull brought changes from
+ * another device (the refresher's `mine`), or the account signed out.
  *
  *   const plan = usePlan(slug);                 // Map<"poster/12", PlanRecord> | null while loading
  *   await star(slug, "poster", 12);             // or unstar(...), or savePlanItem(... fields)
@@ -9,7 +10,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { planList, type PlanFields, type PlanKind, type PlanRecord } from "../db";
-import { getDb, getOutbox } from "./runtime";
+import { getDb, getOutbox, getRefresher, onSignedOut } from "./runtime";
 
 export type PlanMap = Map<string, PlanRecord>;
 
@@ -38,6 +39,8 @@ export function usePlan(conf: string): PlanMap | null {
     const reload = () => void loadPlan(conf).then((map) => !gone && setPlan(map));
     listeners.add(reload);
     reload();
+    const stopSignedOut = onSignedOut(reload);
+    let stopPull: (() => void) | null = null;
     void getOutbox().then((outbox) => {
       if (gone) return;
       let first = true;
@@ -46,10 +49,20 @@ export function usePlan(conf: string): PlanMap | null {
         else reload();
       });
     });
+    void getRefresher().then((refresher) => {
+      if (gone) return;
+      let pulled = refresher.state().mine;
+      stopPull = refresher.subscribe((state) => {
+        if (state.mine !== pulled) reload();
+        pulled = state.mine;
+      });
+    });
     return () => {
       gone = true;
       listeners.delete(reload);
       stop?.();
+      stopPull?.();
+      stopSignedOut();
     };
   }, [conf]);
   return plan;

@@ -8,22 +8,29 @@
  *   const [me, setMe] = useMe();               // undefined while unknown, null signed out
  *   const online = useOnline();
  *   const state = useOutboxState();            // pending / failed / replaying …
- *   await openConference(slug);                // syncBundle + last conference
+ *   await openConference(slug);                // refresh its program + last conference
+ *   const version = useProgramVersion(slug);   // re-read IndexedDB when this changes
+ *   const refresh = useRefreshState();          // syncing / error / checkedAt / mine
+ *   await signOutHere();                       // server sign-out, then forget my data here
+ *
+ * The refresher (refresher.ts) keeps the open conference current; see app/README.md.
  */
 
 import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../api/client";
-import { metaDelete, metaGet, metaSet, openDb, type BoardwalkDb, type BundleBody } from "../db";
-import { syncBundle, type BundleSyncResult } from "../sync/bundle";
+import { bundleMetaGet, metaDelete, metaGet, metaSet, openDb, personalClear, type BoardwalkDb, type BundleBody } from "../db";
+import { syncBundle } from "../sync/bundle";
 import { createOutbox, SYNC_TAG, type Outbox, type OutboxState } from "../sync/outbox";
-import { fetchMe, type Me } from "./session";
+import { createRefresher, type Refresher, type RefreshState } from "./refresher";
+import { fetchMe, signOut, type Me } from "./session";
 
 export const LAST_CONFERENCE = "lastConference";
 const ME = "me";
 
 let dbPromise: Promise<BoardwalkDb> | null = null;
 let outboxPromise: Promise<Outbox> | null = null;
+let refresherPromise: Promise<Refresher> | null = null;
 
 export function getDb(): Promise<BoardwalkDb> {
   dbPromise ??= openDb({
@@ -52,12 +59,28 @@ export function getOutbox(): Promise<Outbox> {
   return outboxPromise;
 }
 
-/** Pick a conference: remember it and bring its program into IndexedDB. */
-export async function openConference(slug: string): Promise<BundleSyncResult> {
+export function getRefresher(): Promise<Refresher> {
+  refresherPromise ??= getDb().then((db) =>
+    createRefresher({
+      db,
+      api,
+      signedIn: () => Boolean(me),
+      // The search index follows every program change it is told of (see followInSearch).
+      sync: (db, api, slug) => syncBundle(db, api, slug, { onApplied: (body) => void followInSearch(slug, body) }),
+    }),
+  );
+  return refresherPromise;
+}
+
+/** Pick a conference: remember it and bring its program (and my data) into IndexedDB.
+ * Throws the refresher's error (ApiError) when nothing could be stored. */
+export async function openConference(slug: string): Promise<RefreshState> {
   const db = await getDb();
   await metaSet(db, LAST_CONFERENCE, slug);
   void getOutbox();
-  return syncBundle(db, api, slug, { onApplied: (body) => void followInSearch(slug, body) });
+  const state = await (await getRefresher()).refresh(slug);
+  if (state.error !== null && state.version === null) throw state.error;
+  return state;
 }
 
 /**
@@ -158,4 +181,91 @@ export function useOutboxState(): [OutboxState | null, Outbox | null] {
     };
   }, []);
   return [state, outbox];
+}
+
+// --- the open conference: refresher and program version ----------------------------------------
+
+/** Keep `slug`'s program and my data current while mounted (the shell calls it once). */
+export function useConferenceRefresh(slug: string | null): void {
+  useEffect(() => {
+    if (!slug) return;
+    let stop: (() => void) | null = null;
+    let gone = false;
+    // Who is signed in decides whether my data is pulled: know it before the first run.
+    void Promise.all([getRefresher(), getOutbox(), loadMe()]).then(([refresher, outbox]) => {
+      if (!gone) stop = refresher.watch(slug, { window, document, outbox });
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [slug]);
+}
+
+export function useRefreshState(): RefreshState | null {
+  const [state, setState] = useState<RefreshState | null>(null);
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let gone = false;
+    void getRefresher().then((refresher) => {
+      if (!gone) stop = refresher.subscribe(setState);
+    });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, []);
+  return state;
+}
+
+/**
+ * The version of `slug`'s program stored in IndexedDB: undefined while it is being read, null
+ * when none is stored yet. It changes when a refresh stored a delta (or the first bundle):
+ * put it in the dependencies of the effect that reads the program, and an open screen shows a
+ * moved item at its new time without a reload.
+ */
+export function useProgramVersion(slug: string): number | null | undefined {
+  const [version, setVersion] = useState<number | null | undefined>(undefined);
+  useEffect(() => {
+    let gone = false;
+    let stop: (() => void) | null = null;
+    setVersion(undefined);
+    void (async () => {
+      const meta = await bundleMetaGet(await getDb(), slug);
+      if (gone) return;
+      setVersion((v) => (v === undefined ? (meta?.version ?? null) : v));
+      const refresher = await getRefresher();
+      if (gone) return;
+      stop = refresher.subscribe((state) => {
+        if (state.slug === slug && state.version !== null) setVersion(state.version);
+      });
+    })();
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [slug]);
+  return version;
+}
+
+/**
+ * Sign out on the server, then forget this account here (plan, logbook, photos, outbox,
+ * conflicts, pull cursors: a shared phone's next user must not see them). The program stays.
+ * Offline the server call throws (ApiError network) and nothing is cleared.
+ */
+export async function signOutHere(): Promise<void> {
+  await signOut(api);
+  const db = await getDb();
+  await personalClear(db);
+  setMe(null);
+  await (await getOutbox()).refresh();
+  for (const listener of signOutListeners) listener();
+}
+
+const signOutListeners = new Set<() => void>();
+
+/** Called after signOutHere cleared this account's data (e.g. to re-read a plan). */
+export function onSignedOut(listener: () => void): () => void {
+  signOutListeners.add(listener);
+  return () => void signOutListeners.delete(listener);
 }

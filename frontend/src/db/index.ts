@@ -19,10 +19,12 @@ import {
   type ConflictRecord,
   type ConversationRecord,
   type FailedWrite,
+  type LogType,
   type MeetupRecord,
   type Migration,
   type OutboxEntry,
   type PhotoRecord,
+  type PlanFields,
   type PlanKind,
   type PlanRecord,
   type Store,
@@ -250,6 +252,142 @@ export function photosOf(db: BoardwalkDb, conversation: string): Promise<PhotoRe
 
 export function photoGet(db: BoardwalkDb, id: string): Promise<PhotoRecord | undefined> {
   return db.get("photos", id);
+}
+
+// --- my data pulled from the server (sync/pull.ts) --------------------------------------------
+
+/** A server copy of one of my plan items, as the pull stores it. */
+export type PulledPlanItem = PlanFields & { kind: PlanKind; target: number; updatedAt: string };
+
+/** A server copy of a logbook entry (or its tombstone), as the pull stores it. */
+export type PulledLog =
+  | { type: LogType; id: string; deleted: true; version: number }
+  | { type: "conversation"; id: string; deleted: false; version: number; record: ConversationRecord }
+  | { type: "meetup"; id: string; deleted: false; version: number; record: MeetupRecord };
+
+export interface PullApplied {
+  /** Entries written or removed here (0: nothing changed on this device). */
+  changed: number;
+  /** Entries left alone because this device has unsynced writes or an open conflict for them. */
+  kept: number;
+}
+
+/** Whether a write to `entity` of `conf` still waits in the outbox (the plan's entity
+ * "<kind>/<target>" is the same in every conference, hence the conf check). */
+async function queuedFor(tx: WriteTx<["outbox", ...Store[]]>, conf: string, entity: string): Promise<boolean> {
+  const entries = await tx.objectStore("outbox").index("by-entity").getAll(IDBKeyRange.only(entity));
+  return entries.some((entry) => entry.conf === conf);
+}
+
+/**
+ * Make the local plan of `conf` match the server's list, in one transaction. An item with an
+ * unsynced local write (star, edit or removal still queued) is left as this device has it;
+ * a synced local item the server no longer lists was removed elsewhere and goes.
+ */
+export function planReplaceSynced(db: BoardwalkDb, conf: string, items: PulledPlanItem[]): Promise<PullApplied> {
+  return writeTx(db, ["outbox", "plan"], async (tx) => {
+    const result: PullApplied = { changed: 0, kept: 0 };
+    const store = tx.objectStore("plan");
+    const seen = new Set<string>();
+    for (const { kind, target, updatedAt, ...fields } of items) {
+      seen.add(`${kind}/${target}`);
+      const local = await store.get([conf, kind, target]);
+      if ((local && !local.synced) || (await queuedFor(tx, conf, `${kind}/${target}`))) {
+        result.kept++;
+        continue;
+      }
+      const record: PlanRecord = { ...fields, conf, kind, target, synced: true, updatedAt };
+      if (local && samePlan(local, record)) continue;
+      await store.put(record);
+      result.changed++;
+    }
+    for (const local of await store.index("by-conf").getAll(conf)) {
+      if (seen.has(`${local.kind}/${local.target}`)) continue;
+      if (!local.synced || (await queuedFor(tx, conf, `${local.kind}/${local.target}`))) {
+        result.kept++;
+        continue;
+      }
+      await store.delete([conf, local.kind, local.target]);
+      result.changed++;
+    }
+    return result;
+  });
+}
+
+function samePlan(a: PlanRecord, b: PlanRecord): boolean {
+  return (
+    a.status === b.status &&
+    a.note === b.note &&
+    (a.reminder_minutes ?? null) === (b.reminder_minutes ?? null) &&
+    (a.visit_start ?? null) === (b.visit_start ?? null) &&
+    (a.visit_end ?? null) === (b.visit_end ?? null)
+  );
+}
+
+/**
+ * Apply one page of the server's logbook changes and store the feed's cursor, in one
+ * transaction (a closed page never skips or repeats a change). An entry with unsynced writes
+ * or an open conflict is left as it is; one already at this version or newer too. A tombstone
+ * removes the synced local copy and its uploaded photos.
+ */
+export function logChangesApply(
+  db: BoardwalkDb,
+  conf: string,
+  changes: PulledLog[],
+  cursor: { key: string; value: string },
+): Promise<PullApplied> {
+  return writeTx(db, ["outbox", "conversations", "meetups", "photos", "conflicts", "meta"], async (tx) => {
+    const result: PullApplied = { changed: 0, kept: 0 };
+    for (const change of changes) {
+      const store = tx.objectStore(change.type === "conversation" ? "conversations" : "meetups");
+      const local = (await store.get(change.id)) as ConversationRecord | MeetupRecord | undefined;
+      const unsynced =
+        (local !== undefined && (!local.synced || local.conflict)) ||
+        (await tx.objectStore("conflicts").get(change.id)) !== undefined ||
+        (await queuedFor(tx, conf, change.id));
+      if (unsynced) {
+        result.kept++;
+        continue;
+      }
+      if (local && local.version !== null && local.version >= change.version && local.deleted === change.deleted) continue;
+      if (change.deleted) {
+        if (!local) continue;
+        await store.delete(change.id);
+        if (change.type === "conversation") {
+          const photos = await tx.objectStore("photos").index("by-conversation").getAll(change.id);
+          for (const photo of photos) if (photo.uploaded) await tx.objectStore("photos").delete(photo.id);
+        }
+      } else {
+        await store.put(change.record as never);
+      }
+      result.changed++;
+    }
+    await tx.objectStore("meta").put(cursor.value, cursor.key);
+    return result;
+  });
+}
+
+/**
+ * Meta keys holding one account's data, cleared at sign-out: pull cursors (`mine:`), the
+ * outbox's retry state, logbook drafts, My Plan's seen conflicts and private calendar feed.
+ * A screen keeping something personal in meta uses one of these prefixes (`mine:` for new ones).
+ */
+export const PERSONAL_META_PREFIXES = ["mine:", "draft:", "outbox.", "logbook.", "planSeen:", "calendarFeed:"] as const;
+const PERSONAL_STORES = ["plan", "conversations", "meetups", "photos", "outbox", "failed", "conflicts"] as const;
+
+/**
+ * Forget everything of the signed-in account on this device (a shared phone: the next person
+ * must not see it): plan, logbook, photos, outbox, failed writes, conflicts and personal meta
+ * keys. The program (bundle stores and bundleMeta) and device settings stay.
+ */
+export function personalClear(db: BoardwalkDb): Promise<void> {
+  return writeTx(db, [...PERSONAL_STORES, "meta"], async (tx) => {
+    await Promise.all(PERSONAL_STORES.map((name) => tx.objectStore(name).clear()));
+    const meta = tx.objectStore("meta");
+    for (const key of await meta.getAllKeys()) {
+      if (PERSONAL_META_PREFIXES.some((prefix) => String(key).startsWith(prefix))) await meta.delete(key);
+    }
+  });
 }
 
 // --- outbox, failed writes, conflicts, meta ---------------------------------------------------

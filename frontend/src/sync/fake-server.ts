@@ -18,6 +18,8 @@ interface Entry {
   version: number;
   fields: Record<string, unknown>;
   deleted: boolean;
+  /** Position in the changes feed: bumped by every write (the feed's cursor is the last one). */
+  seq?: number;
 }
 
 export interface Seen {
@@ -45,6 +47,7 @@ export class FakeServer {
   bundles = new Map<number, Bundle>();
   version = 0;
   conferenceId = 7;
+  private changeSeq = 0;
 
   readonly fetch: FetchLike = async (input, init = {}) => {
     const url = new URL(input, "http://test");
@@ -75,6 +78,8 @@ export class FakeServer {
     }
     let match = /^\/api\/v1\/conferences\/[^/]+\/bundle$/.exec(path);
     if (match) return this.bundle(url, headers);
+    if (/\/changes\/$/.test(path) && method === "GET") return this.changes(url);
+    if (/\/plan\/$/.test(path) && method === "GET") return this.planPage(url);
     if (/\/sync\/$/.test(path) && method === "POST") {
       return json((body as Record<string, unknown>[]).map((write) => this.write(write)));
     }
@@ -121,6 +126,68 @@ export class FakeServer {
     const entry = this.entries.get(id)!;
     entry.fields = { ...entry.fields, ...fields };
     entry.version++;
+    this.touched(entry);
+  }
+
+  /** Another device's new entry (or, with `deleted`, its tombstone). */
+  createElsewhere(type: Entry["type"], id: string, fields: Record<string, unknown>): void {
+    const entry: Entry = { type, id, version: 1, fields, deleted: false };
+    this.entries.set(id, entry);
+    this.touched(entry);
+  }
+
+  deleteElsewhere(id: string): void {
+    const entry = this.entries.get(id)!;
+    entry.deleted = true;
+    entry.version++;
+    this.touched(entry);
+  }
+
+  private touched(entry: Entry): void {
+    entry.seq = ++this.changeSeq;
+  }
+
+  /** GET changes/: entries written after the cursor (a seq here), oldest first. */
+  private changes(url: URL): Response {
+    const after = Number(url.searchParams.get("cursor") || "0");
+    const limit = Number(url.searchParams.get("limit") || "100");
+    const newer = [...this.entries.values()].filter((e) => (e.seq ?? 0) > after).sort((a, b) => a.seq! - b.seq!);
+    const page = newer.slice(0, limit);
+    const results = page.map((entry) => ({
+      type: entry.type,
+      id: entry.id,
+      version: entry.version,
+      updated_at: "2026-10-24T08:00:00Z",
+      deleted: entry.deleted,
+      conversation: entry.type === "conversation" ? this.render(entry) : null,
+      meetup: entry.type === "meetup" ? this.render(entry) : null,
+    }));
+    const next = page.length ? String(page.at(-1)!.seq) : url.searchParams.get("cursor") ?? "";
+    return json({ results, next_cursor: next, has_more: newer.length > limit });
+  }
+
+  /** GET plan/: the plan as PlanItems, `page_size` per page. */
+  private planPage(url: URL): Response {
+    const page = Number(url.searchParams.get("page") || "1");
+    const size = Number(url.searchParams.get("page_size") || "50");
+    const all = [...this.plan.entries()].map(([key, body], i) => {
+      const [kind, id] = key.split("/");
+      return {
+        id: i + 1,
+        status: "interested",
+        note: "",
+        reminder_minutes: null,
+        visit_start: null,
+        visit_end: null,
+        ...body,
+        target: { kind, id: Number(id), title: key, start: null, end: null, room_id: null, room: null, board: null, session_id: null, cancelled: false },
+        created_at: "2026-10-24T08:00:00Z",
+        updated_at: "2026-10-24T08:00:00Z",
+      };
+    });
+    const results = all.slice((page - 1) * size, page * size);
+    const next = page * size < all.length ? `http://test${url.pathname}?page=${page + 1}&page_size=${size}` : null;
+    return json({ count: all.length, next, previous: null, results });
   }
 
   private write(raw: Record<string, unknown>): Record<string, unknown> {
@@ -134,6 +201,7 @@ export class FakeServer {
       if (base !== null && base !== entry.version) return { id, status: 412, detail: "Stale.", errors: {}, current: this.render(entry) };
       entry.deleted = true;
       entry.version++;
+      this.touched(entry);
       return { id, status: 204 };
     }
     const fields = raw.data as Record<string, unknown>;
@@ -144,6 +212,7 @@ export class FakeServer {
     if (!entry) {
       const created: Entry = { type, id, version: 1, fields, deleted: false };
       this.entries.set(id, created);
+      this.touched(created);
       return { id, status: 201, body: this.render(created) };
     }
     if (!entry.deleted && JSON.stringify(entry.fields) === JSON.stringify(fields)) {
@@ -156,6 +225,7 @@ export class FakeServer {
     entry.fields = fields;
     entry.deleted = false;
     entry.version++;
+    this.touched(entry);
     return { id, status: 200, body: this.render(entry) };
   }
 

@@ -61,9 +61,8 @@ export function useProgram(slug: string, { refresh = true }: { refresh?: boolean
         return;
       }
       try {
-        const result = await openConference(slug);
-        // Only a changed program is worth re-rendering the screen for.
-        if (!stored || result.outcome === "full" || result.outcome === "delta") show(await readProgram(slug), null);
+        await openConference(slug);
+        show(await readProgram(slug), null);
       } catch (error) {
         show(stored ?? (await readProgram(slug).catch(() => null)), error);
       }

@@ -2,66 +2,65 @@ import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 
 import { ApiError } from "../../api/client";
-import { getDb, openConference } from "../../app/runtime";
+import { getDb, useOnline, useProgramVersion, useRefreshState } from "../../app/runtime";
 import { bundleMetaGet, bundleRows, type BundleMeta } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { nowAndNext, type NowAndNext, type Slot } from "./now-next";
 
-type State =
-  | { status: "loading" }
-  | { status: "missing"; error: unknown }
-  | { status: "ready"; meta: BundleMeta; slots: NowAndNext; rooms: Map<number, string>; error: unknown };
+interface Shown {
+  meta: BundleMeta;
+  slots: NowAndNext;
+  rooms: Map<number, string>;
+}
 
-const REFRESH_MS = 60_000;
+const TICK_MS = 60_000;
 
-/** "Now & Next" for one conference, from IndexedDB; the program is refreshed when online. */
+/**
+ * "Now & Next" for one conference, from IndexedDB. The shell's refresher keeps the program
+ * current; this view re-reads it when the stored version changes (a delta moved something)
+ * and every minute (what is "now" moves on).
+ */
 export function NowNext() {
-  const { t } = useTranslation();
   const { params } = useRoute();
   const slug = params.slug ?? "";
-  const [state, setState] = useState<State>({ status: "loading" });
+  const version = useProgramVersion(slug);
+  const refresh = useRefreshState();
+  const online = useOnline();
+  const [shown, setShown] = useState<Shown | null>(null);
   const [tick, setTick] = useState(() => Date.now());
 
   useEffect(() => {
-    const timer = setInterval(() => setTick(Date.now()), REFRESH_MS);
+    const timer = setInterval(() => setTick(Date.now()), TICK_MS);
     return () => clearInterval(timer);
   }, []);
 
   useEffect(() => {
     let gone = false;
-    async function show(error: unknown) {
-      const db = await getDb();
-      const meta = await bundleMetaGet(db, slug);
-      if (gone) return;
-      if (!meta) {
-        setState({ status: "missing", error });
-        return;
-      }
-      const [slots, rooms] = await Promise.all([nowAndNext(db, slug, new Date()), bundleRows(db, "rooms", slug)]);
-      if (!gone) setState({ status: "ready", meta, slots, rooms: new Map(rooms.map((r) => [r.id, r.name])), error });
+    if (version === undefined || version === null) {
+      setShown(null);
+      return;
     }
     void (async () => {
-      await show(null).catch(() => undefined);
-      if (!navigator.onLine) {
-        if (!gone) setState((s) => (s.status === "loading" ? { status: "missing", error: new ApiError("network", "offline") } : s));
-        return;
-      }
-      try {
-        await openConference(slug);
-        await show(null);
-      } catch (error) {
-        await show(error).catch((e: unknown) => !gone && setState({ status: "missing", error: e }));
-      }
+      const db = await getDb();
+      const meta = await bundleMetaGet(db, slug);
+      if (!meta) return;
+      const [slots, rooms] = await Promise.all([nowAndNext(db, slug, new Date()), bundleRows(db, "rooms", slug)]);
+      if (!gone) setShown({ meta, slots, rooms: new Map(rooms.map((r) => [r.id, r.name])) });
     })();
     return () => {
       gone = true;
     };
-  }, [slug, tick]);
+  }, [slug, tick, version]);
 
-  if (state.status === "loading") return <p class="notice">{t("app.loading")}</p>;
-  if (state.status === "missing") return <Missing error={state.error} />;
-  return <Ready slug={slug} meta={state.meta} slots={state.slots} rooms={state.rooms} error={state.error} />;
+  const { t } = useTranslation();
+  if (shown) return <Ready {...shown} />;
+  // Nothing stored: offline there is nothing to wait for; online, wait for the refresher's
+  // run for this conference, then say what it could not do.
+  const refreshed = refresh !== null && refresh.slug === slug && !refresh.syncing && refresh.version === null;
+  if (version === null && !online) return <Missing error={new ApiError("network", "offline")} />;
+  if (version === null && refreshed) return <Missing error={refresh.error} />;
+  return <p class="notice">{t("app.loading")}</p>;
 }
 
 function Missing({ error }: { error: unknown }) {
@@ -78,7 +77,7 @@ function Missing({ error }: { error: unknown }) {
   );
 }
 
-function Ready(props: { slug: string; meta: BundleMeta; slots: NowAndNext; rooms: Map<number, string>; error: unknown }) {
+function Ready(props: Shown) {
   const { t } = useTranslation();
   const { meta, slots, rooms } = props;
   const fmt = useTimeFormatter(meta.conference.timezone);
@@ -109,14 +108,12 @@ function Ready(props: { slug: string; meta: BundleMeta; slots: NowAndNext; rooms
         {meta.conference.name} · <a href="/?pick">{t("conferences.change")}</a>
       </p>
       <p class="zone">{fmt.zoneLabel()}</p>
-      {props.error !== null && <p class="notice">{errorMessage(props.error)}</p>}
       {before && <p class="notice">{t("now.beforeConference", { date: fmt.dayLabel(meta.conference.start_date, "long") })}</p>}
       {after && <p class="notice">{t("now.afterConference")}</p>}
       <h2>{t("now.onNow")}</h2>
       {slots.now.length ? <ul class="slots">{slots.now.map((s) => item(s, false))}</ul> : <p class="muted">{t("now.nothingNow")}</p>}
       <h2>{t("now.next")}</h2>
       {slots.next.length ? <ul class="slots">{slots.next.map((s) => item(s, true))}</ul> : <p class="muted">{t("now.nothingNext")}</p>}
-      <p class="now__updated">{t("network.lastUpdated", { time: fmt.labelledDateTime(meta.checkedAt) })}</p>
     </section>
   );
 }

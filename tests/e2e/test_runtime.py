@@ -1,0 +1,230 @@
+"""The app's runtime in a real browser (tests/e2e/runtime.mjs drives it): sign in, open the
+demo's Now & Next; the conference tab bar and the status bar are there; then, on the server, a
+session of the demo moves (saved and recorded through the organizer-edit service, which bumps
+the schedule version and marks the row like an import) and the open page shows its new time
+after the refresher's delta, without a reload; a plan item written through the API by
+"another device" is pulled into IndexedDB; an unsynced write shows as the Logbook badge,
+survives an offline reload and reaches the server exactly once when back online; signing
+out clears this account's data from the device and keeps the program.
+
+The browser's clock is inside the conference (as in test_app_core.py). Screenshots (360×740,
+light and dark, English and Korean, online, offline, syncing) go to var/screenshots/runtime/
+(git-ignored) or $RUNTIME_SCREENSHOTS. tests/e2e/test_csp.py's rules for missing tools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import global_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from conf.env import BASE_DIR
+from planner.demo_accounts import DEMO_ACCOUNTS
+from planner.models import Attendee, PlanItem, Session
+from planner.services.demo import DEMO_SLUG
+from planner.services.program import Edit, program_edits_record
+from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
+from tests.live_server import database_url, gunicorn
+from tests.worker import subprocess_env
+
+SCRIPT = Path(__file__).with_name("runtime.mjs")
+
+
+def _read_line(process: subprocess.Popen, timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            return process.stdout.readline()
+        if process.poll() is not None:
+            return ""
+    return ""
+
+
+def _move(session: Session) -> Session:
+    """Start 5 minutes earlier, end 25 later: still on now, at a new time."""
+    old_start, old_end = session.start, session.end
+    session.start = old_start - dt.timedelta(minutes=5)
+    session.end = old_end + dt.timedelta(minutes=25)
+    session.save(update_fields=["start", "end"])
+    diff = {"start": (old_start, session.start), "end": (old_end, session.end)}
+    program_edits_record(conference=session.conference, edits=[Edit(item=session, diff=diff)])
+    return session
+
+
+def _instant(iso: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, settings):  # noqa: F811
+    call_command("seed_demo", verbosity=0)
+    username, password = DEMO_ACCOUNTS["attendee"]
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    user = get_user_model().objects.get(username=username)
+    user.password = make_password(password, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    attendee = Attendee.objects.get(user=user, conference__slug=DEMO_SLUG)
+
+    sessions = list(
+        Session.objects.filter(conference__slug=DEMO_SLUG, cancelled=False).order_by("start", "id")
+    )
+    at = sessions[0].start + dt.timedelta(minutes=10)
+    on_now = [s for s in sessions if s.start <= at < s.end]
+    titles = [s.title for s in sessions]
+    moved = next(s for s in on_now if titles.count(s.title) == 1)
+    planned = set(
+        PlanItem.objects.filter(attendee=attendee, session__isnull=False).values_list(
+            "session_id", flat=True
+        )
+    )
+    pulled, queued = [s for s in sessions if s.pk not in planned and s.pk != moved.pk][:2]
+    version_before = moved.conference.schedule_version
+
+    shots = Path(
+        os.environ.get("RUNTIME_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "runtime"
+    )
+    shots.mkdir(parents=True, exist_ok=True)
+    env = subprocess_env(
+        tmp_path / "var",
+        DATABASE_URL=database_url(),
+        MEDIA_ROOT=str(tmp_path / "media"),
+        FRONTEND_DIST=str(settings.FRONTEND_DIST),
+    )
+    other_device = APIClient()
+    other_device.force_login(user)
+    server_steps: dict[str, object] = {}
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
+        browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
+            [shutil.which("node"), str(SCRIPT), base, str(shots)],
+            env={
+                **os.environ,
+                "BOARDWALK_E2E_USER": username,
+                "BOARDWALK_E2E_PASSWORD": password,
+                "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
+                "BOARDWALK_E2E_MOVED": moved.title,
+                "BOARDWALK_E2E_PULLED": str(pulled.pk),
+                "BOARDWALK_E2E_QUEUED": str(queued.pk),
+                "CHROMIUM": str(CHROMIUM),
+            },
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        early = ""  # the report, when the script ended before asking twice
+        try:
+            for _ in range(2):
+                asked = _read_line(browser, timeout=60).strip()
+                if asked == "wait move":
+                    server_steps["moved"] = _move(moved)
+                elif asked == "wait plan":
+                    answer = other_device.put(
+                        f"/api/v1/conferences/{DEMO_SLUG}/plan/session/{pulled.pk}/",
+                        {"status": "must_see", "note": "starred on my laptop"},
+                        format="json",
+                    )
+                    server_steps["plan"] = answer.status_code
+                else:
+                    early = asked
+                    break
+                browser.stdin.write("done\n")
+                browser.stdin.flush()
+            out, err = browser.communicate(timeout=90)
+        finally:
+            if browser.poll() is None:
+                browser.kill()
+    print(f"screenshots: {shots}")
+    assert browser.returncode == 0, err[-3000:]
+    report = json.loads((early + "\n" + out).strip().splitlines()[-1])
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    assert "error" not in report, report["error"]
+    steps = report["steps"]
+
+    # The tab bar: four tabs under the conference, Now & Next current, 44 px or more, reached
+    # by the keyboard, and the page's end stays above it.
+    nav = steps["nav"]
+    assert nav["label"] == "Main"
+    assert nav["tabs"] == ["Now & Next", "Schedule", "My Plan", "Logbook"]
+    assert nav["hrefs"] == [
+        f"/conferences/{DEMO_SLUG}/",
+        f"/conferences/{DEMO_SLUG}/schedule",
+        f"/conferences/{DEMO_SLUG}/plan",
+        f"/conferences/{DEMO_SLUG}/logbook",
+    ]
+    assert nav["current"] == "Now & Next"
+    assert min(nav["heights"]) >= 44
+    assert nav["keyboard"] == "Now & Next"
+    assert nav["bottomGap"] >= 0
+    # The status bar: when the program was confirmed, in the conference's zone, labelled.
+    status = steps["status"]
+    assert status["updated"].startswith("Program updated ")
+    assert re.search(r"GMT[+-]\d", status["updated"]), "the time is labelled with its zone"
+    assert status["live"] == "polite"
+    assert status["button"] == "Refresh"
+
+    # The move reached the open page as a delta: the new start, in the same document.
+    assert server_steps["moved"].conference.schedule_version == version_before + 1
+    moved_step = steps["moved"]
+    assert moved_step["sameDocument"] is True
+    assert _instant(moved_step["after"]["datetime"]) == server_steps["moved"].start
+    assert _instant(moved_step["before"]["datetime"]) == moved.start + dt.timedelta(minutes=5)
+    assert moved_step["after"]["text"] != moved_step["before"]["text"]
+    assert steps["syncing"] == "Updating the program…"
+    failed = steps["failed"]
+    assert failed["words"].startswith("Could not update the program: ")
+    assert "stored program is shown" in failed["words"]
+    assert (failed["button"], failed["stillShown"], failed["retried"]) == ("Retry", 1, "Refresh")
+
+    # Starred on another device: pulled into IndexedDB, synced.
+    assert server_steps["plan"] == 201
+    assert steps["pulled"]["status"] == "must_see"
+    assert steps["pulled"]["note"] == "starred on my laptop"
+    assert steps["pulled"]["synced"] is True
+
+    # The unsynced write: the Logbook badge, kept through an offline reload.
+    assert steps["badge"] == {"shown": "1", "spoken": "1 change not synced"}
+    offline = steps["offline"]
+    assert offline["fromServiceWorker"] is True
+    assert offline["banner"].startswith("You are offline.")
+    assert offline["updated"].startswith("Program updated ")
+    assert _instant(offline["moved"]["datetime"]) == server_steps["moved"].start
+    assert offline["refreshButton"] == 0
+    assert offline["signOutWarning"] == (
+        "1 change is not synced yet and will be lost if you sign out."
+    )
+    assert offline["keptAfterCancel"] == 1
+    assert steps["korean"]["tabs"] == ["지금 · 다음", "프로그램", "내 일정", "기록"]
+    assert steps["korean"]["updated"].startswith("프로그램 업데이트: ")
+    assert steps["syncingKo"] == "프로그램을 업데이트하는 중…"
+    # Back online it was sent, once.
+    assert steps["afterReplay"]["synced"] is True
+    queued_items = PlanItem.objects.filter(attendee=attendee, session=queued)
+    assert list(queued_items.values_list("status", "note")) == [("going", "queued offline")]
+
+    # Signed out: plan, logbook and outbox gone from the device; the program stays.
+    signed_out = steps["signedOut"]
+    assert signed_out["plan"] == 0
+    assert signed_out["outbox"] == 0
+    assert signed_out["conversations"] == 0
+    assert signed_out["sessions"] == len(
+        Session.objects.filter(conference__slug=DEMO_SLUG).values_list("pk")
+    )
+
+    assert report["violations"] == []
+    assert report["consoleErrors"] == []
+    assert report["pageErrors"] == []
