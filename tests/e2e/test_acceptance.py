@@ -57,7 +57,7 @@ from planner.models import (
     PosterConversation,
     Session,
 )
-from planner.services.demo import DEMO_SLUG
+from planner.services.demo import DEMO_SLUG, DEMO_SOURCE
 from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
 from tests.live_server import database_url, gunicorn
 from tests.worker import subprocess_env
@@ -232,14 +232,18 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
     day_start = dt.datetime.combine(day, dt.time(), zone)
     that_day = Session.objects.filter(
         conference=conference,
-        source="demo",
+        source=DEMO_SOURCE,
         cancelled=False,
         start__gte=day_start,
         start__lt=day_start + dt.timedelta(days=1),
     ).order_by("start", "id")
     titles = list(Session.objects.filter(conference=conference).values_list("title", flat=True))
     demo_session = next(s for s in that_day if titles.count(s.title) == 1)
-    starred_poster, _ = _poster_by_lone_author(conference, skip=set())
+    starred_poster = (
+        Poster.objects.filter(conference=conference, cancelled=False)
+        .order_by("board", "id")
+        .first()
+    )
     logged_poster, author = _poster_by_lone_author(conference, skip={starred_poster.pk})
     at = dt.datetime.combine(day, dt.time(8, 30), zone)
 
@@ -258,7 +262,6 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
         "imported": imported.pk,
         "importedTitle": imported.title,
         "demoSession": demo_session.pk,
-        "demoSessionTitle": demo_session.title,
         "starredPoster": starred_poster.pk,
         "loggedPoster": logged_poster.pk,
         "author": author,
