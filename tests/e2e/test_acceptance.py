@@ -315,7 +315,9 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
     assert browser.returncode == 0, err[-3000:]
     report = json.loads((early + "\n" + out).strip().splitlines()[-1])
     print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
+    # On a failure, the server's side too (a 500 shows as "Server error." in the browser).
+    server_log = (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
+    assert "error" not in report, f"{report['error']}\n--- gunicorn.log:\n{server_log}"
     steps = report["steps"]
 
     # 2. Starred from the Schedule (the imported session, a demo session) and a poster's page.
