@@ -92,3 +92,31 @@ describe("listConferences", () => {
     await expect(client.listConferences(AbortSignal.abort())).rejects.toMatchObject({ name: "AbortError" });
   });
 });
+
+describe("request: the CSRF token", () => {
+  it("is fetched again after a sign-in, so the first write is not refused", async () => {
+    const tokens = ["before-sign-in", "after-sign-in"];
+    const fetch = vi.fn<FetchLike>((url, init) => {
+      if (url === "/api/v1/auth/csrf") return Promise.resolve(jsonResponse({ csrf_token: tokens.shift() }));
+      const token = (init?.headers as Record<string, string>)["X-CSRFToken"];
+      // The server after the sign-in: only the rotated token is accepted for a write.
+      if (url !== "/api/v1/auth/login" && token !== "after-sign-in") {
+        return Promise.resolve(jsonResponse({ detail: "CSRF Failed: CSRF token incorrect.", errors: {} }, 403));
+      }
+      return Promise.resolve(jsonResponse({}, 200));
+    });
+    const client = createClient({ fetch });
+
+    await client.request("POST", "/api/v1/auth/login", { json: { email: "a@example.org", password: "x" } });
+    const answer = await client.request("PUT", "/api/v1/conferences/c/plan/session/1/", { json: { status: "going" } });
+
+    expect(answer.status).toBe(200);
+    const calls = fetch.mock.calls.map(([url, init]) => `${init?.method ?? "GET"} ${url}`);
+    expect(calls).toEqual([
+      "GET /api/v1/auth/csrf",
+      "POST /api/v1/auth/login",
+      "GET /api/v1/auth/csrf",
+      "PUT /api/v1/conferences/c/plan/session/1/",
+    ]);
+  });
+});

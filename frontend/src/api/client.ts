@@ -122,6 +122,8 @@ export interface ApiClient {
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Signing in, up or out rotates Django's CSRF secret: the token held goes stale with it. */
+const ROTATES_CSRF = new Set(["/api/v1/auth/login", "/api/v1/auth/signup", "/api/v1/auth/logout"]);
 
 function isCsrfRefusal(body: unknown): boolean {
   // DRF's SessionAuthentication says "CSRF Failed: <reason>".
@@ -254,6 +256,9 @@ export function createClient(options: ClientOptions = {}): ApiClient {
       response = await send(method, path, options);
       body = await readBody(response);
     }
+    // Fetch a fresh token before the next write rather than be refused once (which the
+    // browser logs as a failed request).
+    if (response.ok && ROTATES_CSRF.has(path)) csrfToken = null;
     return { status: response.status, body: body as T | ErrorBody | null, headers: response.headers };
   }
 

@@ -11,7 +11,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { ApiError } from "../../api/client";
-import { getDb, openConference } from "../../app/runtime";
+import { getDb, openConference, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, bundleRows, type BundleMeta, type BundleRows } from "../../db";
 import type { Kind } from "../../search/documents";
 
@@ -71,7 +71,29 @@ export function useProgram(slug: string, { refresh = true }: { refresh?: boolean
       gone = true;
     };
   }, [slug, refresh]);
+  useDeltas(slug, setState);
   return state;
+}
+
+/**
+ * Read the stored program again when the refresher stored a delta (app/README.md), so an open
+ * item page shows a moved item at its new time without a reload.
+ */
+function useDeltas(slug: string, setState: (update: (state: ProgramState) => ProgramState) => void): void {
+  const version = useProgramVersion(slug);
+  useEffect(() => {
+    if (version == null) return;
+    let gone = false;
+    void readProgram(slug)
+      .catch(() => null)
+      .then((program) => {
+        if (gone || !program) return;
+        setState((state) => (state.status === "ready" && state.meta.version === program.meta.version ? state : { status: "ready", error: state.status === "ready" ? state.error : null, ...program }));
+      });
+    return () => {
+      gone = true;
+    };
+  }, [slug, version]);
 }
 
 const COLLECTION_PATH: Record<Kind, string> = {

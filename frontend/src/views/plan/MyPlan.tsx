@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 
 import { savePlanItem, unstar, usePlan, type PlanMap } from "../../app/plan";
-import { getDb, openConference } from "../../app/runtime";
+import { getDb, openConference, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, type BundleMeta, type PlanFields, type PlanRecord } from "../../db";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { ZoneSwitch } from "../../i18n/ZoneSwitch";
@@ -29,6 +29,8 @@ export function MyPlan() {
   const plan = usePlan(slug);
   const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
   const [refreshed, setRefreshed] = useState(0);
+  // A delta stored by the refresher (a session moved): read the program again, no reload.
+  const version = useProgramVersion(slug);
 
   // Bring the program up to date once when online (a direct visit may be the first one).
   useEffect(() => {
@@ -54,7 +56,7 @@ export function MyPlan() {
     return () => {
       gone = true;
     };
-  }, [slug, plan, refreshed]);
+  }, [slug, plan, refreshed, version]);
 
   if (loaded.status === "loading") return <p class="notice">{t("app.loading")}</p>;
   if (loaded.status === "missing")

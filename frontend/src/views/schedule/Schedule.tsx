@@ -177,7 +177,8 @@ function FilterBar({ program, filters, update }: { program: Program; filters: Fi
   );
 }
 
-function useDay(slug: string, day: string, fmt: TimeFormatter): DayEntry[] | null {
+/** The day's entries, read again when the stored program's `version` changes (a delta). */
+function useDay(slug: string, day: string, fmt: TimeFormatter, version: number): DayEntry[] | null {
   const [entries, setEntries] = useState<DayEntry[] | null>(null);
   const [from, to] = dayBounds(fmt, day);
   useEffect(() => {
@@ -188,7 +189,7 @@ function useDay(slug: string, day: string, fmt: TimeFormatter): DayEntry[] | nul
     return () => {
       gone = true;
     };
-  }, [slug, from, to]);
+  }, [slug, from, to, version]);
   return entries;
 }
 
@@ -204,7 +205,7 @@ interface ListProps {
 function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Filters>) => void }) {
   const { t } = useTranslation();
   const { slug, program, day, fmt, filters, plan } = props;
-  const entries = useDay(slug, day, fmt);
+  const entries = useDay(slug, day, fmt, program.meta.version);
   // A layout effect: right after the list is in the DOM, not a frame later.
   useLayoutEffect(() => {
     if (entries) markScheduleReady();
