@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.demo import DEFAULT_SEED, DEFAULT_START, DEMO_TIMEZONE, demo_seed
+from planner.demo_accounts import DEMO_ACCOUNTS
 
 
 def _start_date(value: str) -> dt.date:
