@@ -44,11 +44,13 @@ from planner.models import (
     Session,
 )
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
+from planner.taskqueue import task_send
 from planner.timezones import canonical_zone
 
 logger = logging.getLogger(__name__)
 
 DIFF_LIMIT = 1000
+IMPORT_RUN_TASK = "planner.imports.run"  # planner.tasks.import_run, sent by name
 USER_AGENT = "Boardwalk schedule importer"
 
 
@@ -363,15 +365,13 @@ def import_run_dispatch(*, import_run_id: int) -> bool:
     meant for a worker even if this process dies now); ``dispatched_at`` on success; on
     failure a warning in the log and ``stage`` = WAITING_FOR_BROKER. Never raises: the run
     is safe in the database and :func:`import_runs_dispatch_pending` sends it later."""
-    from planner.tasks import import_run as import_run_task
-
     pending = ImportRun.objects.filter(pk=import_run_id, status=ImportStatus.PENDING)
     if not pending.update(dispatch_attempts=F("dispatch_attempts") + 1):
         return False  # claimed (or gone) meanwhile: nothing to send
     try:
         # ignore_result: nobody waits on it (the run row is the result), and subscribing to
         # a result while Redis is down retries for ~20 s before giving up.
-        import_run_task.apply_async(args=[import_run_id], ignore_result=True)
+        task_send(IMPORT_RUN_TASK, args=[import_run_id], ignore_result=True)
     except Exception as error:
         logger.warning(
             "import run %s not sent to the broker (%s: %s); the sweeper will retry",
