@@ -43,6 +43,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.reminders import reminders_sync_for_changes
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
 from planner.taskqueue import task_send
 from planner.timezones import canonical_zone
@@ -120,7 +121,8 @@ def schedule_import(
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
-    and rolls back. Side effects: those of schedule_upsert."""
+    and rolls back. Side effects: those of schedule_upsert; on commit, those of
+    reminders_sync_for_changes for the changed rows."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if on_stage:
@@ -151,6 +153,14 @@ def schedule_import(
         # A constraint the parser could not see (e.g. two posters on one board): name it.
         raise ValidationFailed(f"the database refused the schedule: {error}") from error
     timings["write"] = time.perf_counter() - started
+    if not dry_run and result is not None and result.changes:
+        # Once the program is committed (at once, unless a caller's transaction holds it):
+        # the plan items on moved, re-roomed, cancelled or restored rows, in bulk. robust:
+        # the import stands even if this fails; the next plan or import write re-syncs.
+        transaction.on_commit(
+            partial(reminders_sync_for_changes, conference=conference, changes=result.changes),
+            robust=True,
+        )
     if not dry_run and result is not None:
         _flush_search_index(result)
         _refresh_statistics(result)
