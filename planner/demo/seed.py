@@ -86,6 +86,12 @@ from planner.models import (
 )
 from planner.models.accounts import hash_token
 from planner.services.badges import shared_profile
+from planner.services.reminders import reminders_sync_for_items
+
+# The session that starts soon relative to now (see _write_starting_soon).
+SOON_SOURCE = "demo-live"
+SOON_EXTERNAL_ID = "starting-soon"
+SOON_FIRES_IN = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -825,6 +831,53 @@ def _write_reminders(demo: Attendee, ids: _Ids) -> int:
     return len(create) + len(stale)
 
 
+def _write_starting_soon(conference: Conference, demo: Attendee, ids: _Ids) -> bool:
+    """A session that starts soon *relative to now*, in the demo attendee's plan, so that
+    `make run` shows a reminder within a minute: its reminder fires SOON_FIRES_IN after the
+    seed (start = then + the attendee's lead). Outside the generated program (its own
+    source, so re-runs never cancel it as stale) and on today's date, not a conference day.
+
+    Idempotent: a re-run keeps it while it is still ahead; once it has started, a re-run
+    moves it forward again (a program change: schedule version + 1). Its Reminder rows come
+    from :func:`planner.services.reminders.reminders_sync_for_items`. Returns whether the
+    session was written."""
+    now = timezone.now().replace(microsecond=0)
+    session = Session.objects.filter(
+        conference=conference, source=SOON_SOURCE, external_id=SOON_EXTERNAL_ID
+    ).first()
+    written = session is None or session.start <= now
+    if written:
+        start = now + SOON_FIRES_IN + dt.timedelta(minutes=demo.reminder_minutes)
+        version = conference.schedule_version + (session is not None)
+        values = {
+            "title": "Reminder check: coffee with the program chairs",
+            "kind": SessionKind.SOCIAL,
+            "start": start,
+            "end": start + dt.timedelta(minutes=30),
+            "room": ids.rooms["room-foyer"],
+            "description": "Seeded to start a few minutes after `seed_demo` ran, so the "
+            "demo attendee's reminder arrives while you watch.",
+            "cancelled": False,
+            "changed_in": version,
+        }
+        session, _ = Session.objects.update_or_create(
+            conference=conference,
+            source=SOON_SOURCE,
+            external_id=SOON_EXTERNAL_ID,
+            defaults=values,
+        )
+        if version != conference.schedule_version:
+            conference.schedule_version = version
+            conference.save(update_fields=["schedule_version", "updated_at"])
+    item, created = PlanItem.objects.get_or_create(
+        attendee=demo, session=session, defaults={"status": PlanStatus.MUST_SEE}
+    )
+    if created or written:
+        Attendee.objects.filter(pk=demo.pk).update(plan_version=models.F("plan_version") + 1)
+        reminders_sync_for_items(plan_items=[item])
+    return written
+
+
 def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids) -> int:
     """Poster conversations (one with a photo, one free-text, one tombstone) and meetups."""
     demo, other = attendees[0], attendees[2]
@@ -1304,6 +1357,9 @@ def demo_seed(
     - creates attendees, plan items (bumping ``plan_version`` where they changed),
       reminders, poster conversations, one photo file in the default storage, meetups,
       notifications and a push subscription with an unroutable endpoint;
+    - a session starting soon relative to now in the demo attendee's plan, with pending
+      reminders due 30 s after the seed (moved forward by a re-run once it has started,
+      which bumps ``schedule_version``; see ``_write_starting_soon``);
     - records one ImportRun (source ``seed_demo``), updated in place on re-runs, and the
       demo's ScheduleChange rows; sets ``schedule_version`` to 3 on creation and bumps it
       when a re-run changed the program (e.g. a new ``start``).
@@ -1362,6 +1418,7 @@ def demo_seed(
         _write_api_token(attendees[0])
         _write_plans(conference, attendees, ids, seed)
         _write_reminders(attendees[0], ids)
+        _write_starting_soon(conference, attendees[0], ids)
         _write_logbook(conference, attendees, ids)
         _write_notifications(conference, attendees, ids, program)
         counts = _count_rows(conference)
