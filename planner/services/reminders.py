@@ -29,12 +29,13 @@ moved, re-roomed, cancelled or restored program items, in bulk).
 signatures are kept):
 
 - ``reminders_claim_due(*, now, limit) -> list[Reminder]``: claims up to ``limit`` pending
-  rows with ``fire_at <= now`` (and ``retry_at`` unset or ``<= now``), oldest first, in
-  one conditional update: state ``sending``, ``claimed_at = now``, ``attempts + 1`` and a
-  fresh ``claim_token`` per call. On PostgreSQL the candidates are read with
-  ``SELECT … FOR UPDATE SKIP LOCKED``, so concurrent claimers take different rows instead
-  of waiting; on SQLite writes are serialized. Returns the claimed rows, with
-  ``plan_item__attendee__conference/user`` and the plan item's target selected.
+  rows with ``now - EXPIRE_AFTER < fire_at <= now`` (and ``retry_at`` unset or
+  ``<= now``), oldest first, in one conditional update: state ``sending``,
+  ``claimed_at = now``, ``attempts + 1`` and a fresh ``claim_token`` per call. On
+  PostgreSQL the candidates are read with ``SELECT … FOR UPDATE SKIP LOCKED``, so
+  concurrent claimers take different rows instead of waiting; on SQLite writes are
+  serialized. Returns the claimed rows, with the attendee, conference, user, the plan
+  item's target and its room selected.
 - ``reminders_mark(*, reminders, now, error="", transient=False) -> int``: the outcome of
   delivering ``reminders`` (rows returned by a claim). ``error == ""``: sent (``sent_at``).
   A transient error (network, 5xx, the broker): back to ``pending`` with
@@ -44,7 +45,9 @@ signatures are kept):
   claimed is not theirs any more). Returns how many rows changed.
 - ``reminders_reconcile(*, now, stuck_after) -> int``: rows ``sending`` since before
   ``now - stuck_after`` (their worker died) go back to ``pending``, or to ``failed`` once
-  they used MAX_ATTEMPTS claims. Returns how many rows changed.
+  they used MAX_ATTEMPTS claims; pending rows more than EXPIRE_AFTER (1 h) past their
+  fire time (which the claim never takes) become ``failed`` ("expired"). Returns how many
+  rows changed. Beat should run it every few minutes.
 
 A channel the attendee cannot be reached on (push without a subscription, e-mail without an
 address) still has rows: delivery decides (and marks) what to do with them.
@@ -66,6 +69,9 @@ from planner.enums import Channel, ReminderState
 from planner.models import Attendee, Conference, PlanItem, Reminder
 
 MAX_ATTEMPTS = 5
+# A reminder this late is noise (the item has most likely begun): never claimed, and the
+# reconciler fails it. Also keeps a demo seeded in the past from firing all at once.
+EXPIRE_AFTER = dt.timedelta(hours=1)
 BACKOFF_BASE = dt.timedelta(seconds=30)
 BACKOFF_CAP = dt.timedelta(minutes=10)
 BATCH = 500
@@ -298,7 +304,9 @@ def reminders_sync_for_changes(
 def reminders_claim_due(*, now: dt.datetime, limit: int) -> list[Reminder]:
     """Claim due pending reminders for delivery (see the module docstring)."""
     due = (
-        Reminder.objects.filter(state=ReminderState.PENDING, fire_at__lte=now)
+        Reminder.objects.filter(
+            state=ReminderState.PENDING, fire_at__lte=now, fire_at__gt=now - EXPIRE_AFTER
+        )
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
         .order_by("fire_at", "pk")
     )
@@ -386,7 +394,16 @@ def reminders_mark(
 
 
 def reminders_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
-    """Take back rows stuck in ``sending`` (see the module docstring)."""
+    """Take back rows stuck in ``sending``, and expire pending rows too late to send (see
+    the module docstring)."""
+    expired = Reminder.objects.filter(
+        state=ReminderState.PENDING, fire_at__lte=now - EXPIRE_AFTER
+    ).update(
+        state=ReminderState.FAILED,
+        last_error=f"expired: not sent within {EXPIRE_AFTER} of its time",
+        claim_token=None,
+        updated_at=now,
+    )
     stuck = Reminder.objects.filter(state=ReminderState.SENDING, claimed_at__lt=now - stuck_after)
     message = f"stuck in sending for more than {stuck_after}"
     failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
@@ -395,4 +412,4 @@ def reminders_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
     returned = stuck.filter(attempts__lt=MAX_ATTEMPTS).update(
         state=ReminderState.PENDING, last_error=message, claim_token=None, updated_at=now
     )
-    return failed + returned
+    return expired + failed + returned

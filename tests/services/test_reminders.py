@@ -16,6 +16,7 @@ from planner.services.imports import import_run_create, import_run_execute
 from planner.services.plans import plan_item_put, plan_item_remove, plan_item_update
 from planner.services.program import program_items_set_cancelled
 from planner.services.reminders import (
+    EXPIRE_AFTER,
     MAX_ATTEMPTS,
     affected_plan_items,
     backoff,
@@ -422,3 +423,14 @@ def test_reconcile_fails_a_row_that_used_all_its_attempts(due):
     reminders_reconcile(now=due + dt.timedelta(hours=1), stuck_after=dt.timedelta(minutes=5))
 
     assert Reminder.objects.get(pk=claimed[0].pk).state == "failed"
+
+
+def test_a_reminder_past_its_expiry_is_never_claimed_and_the_reconciler_fails_it(due):
+    late = due + EXPIRE_AFTER + MIN
+
+    claimed = reminders_claim_due(now=late, limit=10)
+    changed = reminders_reconcile(now=late, stuck_after=dt.timedelta(minutes=5))
+
+    assert claimed == []
+    assert changed == 2
+    assert {(r.state, r.last_error[:8]) for r in Reminder.objects.all()} == {("failed", "expired:")}
