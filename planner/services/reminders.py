@@ -147,7 +147,7 @@ def in_quiet_hours(attendee: Attendee, instant: dt.datetime, zone: dt.tzinfo) ->
     return local >= start or local < end
 
 
-def wanted_fire_times(item: PlanItem, *, now: dt.datetime) -> dict[str, dt.datetime | None]:
+def wanted_fire_times(item: PlanItem) -> dict[str, dt.datetime | None]:
     """For each channel, when this item's reminder should fire (None: no reminder)."""
     attendee = item.attendee
     start = item_start(item)
@@ -193,7 +193,7 @@ def reminders_sync_for_items(
     cancel: list[int] = []
     revive: list[int] = []
     for item in items:
-        wanted = wanted_fire_times(item, now=now)
+        wanted = wanted_fire_times(item)
         channels = set(wanted) | {channel for (pk, channel) in existing if pk == item.pk}
         for channel in sorted(channels):
             rows = existing.get((item.pk, channel), [])
