@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from planner.enums import Channel
 from planner.models import Reminder
@@ -52,3 +52,45 @@ def test_concurrent_claimers_never_claim_the_same_row():
     assert len(everything) == len(set(everything)) == ROWS
     assert sum(1 for claim in claims if claim) > 1, "the claimers ran one after another"
     assert set(Reminder.objects.values_list("state", "attempts")) == {("sending", 1)}
+
+
+def test_a_claimer_skips_rows_another_transaction_holds_instead_of_waiting():
+    conference = f.ConferenceFactory()
+    start = local(DAY1, 10)
+    attendee = f.AttendeeFactory(conference=conference)
+    items = [
+        f.PlanItemFactory(attendee=attendee, session=s)
+        for s in f.SessionFactory.create_batch(6, conference=conference, start=start)
+    ]
+    rows = Reminder.objects.bulk_create(
+        Reminder(plan_item=item, fire_at=start - dt.timedelta(minutes=10), channel=Channel.IN_APP)
+        for item in items
+    )
+    held, free = sorted(r.pk for r in rows[:3]), sorted(r.pk for r in rows[3:])
+    locked, release = threading.Event(), threading.Event()
+
+    def holder() -> None:  # another claimer, mid-claim: its rows are locked
+        try:
+            with transaction.atomic():
+                list(Reminder.objects.select_for_update().filter(pk__in=held))
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert locked.wait(30)
+    try:
+        with connection.cursor() as cursor:
+            # Waiting for the holder would end in an error, not a pass.
+            cursor.execute("SET lock_timeout = '2s'")
+        claimed = reminders_claim_due(now=start, limit=10)
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+
+    assert sorted(r.pk for r in claimed) == free
+    assert set(Reminder.objects.filter(pk__in=held).values_list("state", flat=True)) == {"pending"}
