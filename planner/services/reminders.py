@@ -173,20 +173,19 @@ def reminders_sync_for_items(
     Side effects: creates, moves (``fire_at``), cancels and revives Reminder rows of these
     items; rows of channels no longer chosen are cancelled. Sends nothing."""
     now = now or timezone.now()
-    if isinstance(plan_items, QuerySet):
-        items = list(plan_items.select_related(*_ITEM_RELATED).order_by("pk"))
-    else:
+    if not isinstance(plan_items, QuerySet):
         ids = sorted({item.pk for item in plan_items})
         if not ids:
             return SyncCounts()
-        items = list(
-            PlanItem.objects.filter(pk__in=ids).select_related(*_ITEM_RELATED).order_by("pk")
-        )
+        plan_items = PlanItem.objects.filter(pk__in=ids)
+    items = list(plan_items.select_related(*_ITEM_RELATED).order_by("pk"))
     if not items:
         return SyncCounts()
-    existing: dict[tuple[int, str], list[Reminder]] = defaultdict(list)
-    for row in Reminder.objects.filter(plan_item__in=[item.pk for item in items]).order_by("pk"):
-        existing[(row.plan_item_id, row.channel)].append(row)
+    existing: dict[int, dict[str, list[Reminder]]] = defaultdict(lambda: defaultdict(list))
+    # A subquery, not a list of ids: an import may touch tens of thousands of plan items.
+    stored = Reminder.objects.filter(plan_item__in=plan_items.order_by().values("pk"))
+    for row in stored.order_by("pk"):
+        existing[row.plan_item_id][row.channel].append(row)
 
     create: list[Reminder] = []
     moves: dict[int, dt.datetime] = {}
@@ -194,9 +193,9 @@ def reminders_sync_for_items(
     revive: list[int] = []
     for item in items:
         wanted = wanted_fire_times(item)
-        channels = set(wanted) | {channel for (pk, channel) in existing if pk == item.pk}
-        for channel in sorted(channels):
-            rows = existing.get((item.pk, channel), [])
+        have = existing.get(item.pk, {})
+        for channel in sorted(set(wanted) | set(have)):
+            rows = have.get(channel, [])
             fire_at = wanted.get(channel)
             pending = [r for r in rows if r.state == ReminderState.PENDING]
             if fire_at is None:
