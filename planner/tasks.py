@@ -1,4 +1,7 @@
-"""Celery tasks: thin interfaces that take ids and call services."""
+"""Celery tasks: thin interfaces that take ids and call services.
+
+Imports run one way: this module imports the services; services send tasks by name
+(:func:`planner.taskqueue.task_send`) and never import this module."""
 
 from __future__ import annotations
 
@@ -6,7 +9,10 @@ from celery import shared_task
 
 from planner import health
 from planner.enums import ImportStatus
+from planner.ical.feeds import conference_feed
 from planner.models import Conference
+from planner.services.imports import import_run_execute, import_runs_dispatch_pending
+from planner.services.refresh import conferences_due, source_refresh
 
 
 @shared_task(name="planner.health.ping")
@@ -24,14 +30,10 @@ def heartbeat() -> str:
 @shared_task(name="planner.imports.run", acks_late=True)
 def import_run(import_run_id: int) -> str:
     """Execute one ImportRun (claimed in the database, so a redelivery is harmless)."""
-    from planner.services.imports import import_run_execute
-
     run = import_run_execute(import_run_id=import_run_id)
     if run is not None and run.status == ImportStatus.SUCCEEDED and not run.dry_run:
         # Build the new version's public feed now, in the worker, so no calendar app's
         # request has to (the cache is shared with the web processes).
-        from planner.ical.feeds import conference_feed
-
         conference_feed(Conference.objects.get(pk=run.conference_id))
     return run.status if run else "skipped"
 
@@ -41,16 +43,12 @@ def dispatch_pending_imports() -> int:
     """Beat (every DISPATCH_SWEEP_SECONDS): send the import runs whose task could not be
     sent when they were created (the broker was down) or was lost. Beat cannot send this
     while the broker is down either: it runs as soon as the broker is back."""
-    from planner.services.imports import import_runs_dispatch_pending
-
     return import_runs_dispatch_pending()
 
 
 @shared_task(name="planner.imports.refresh_sources", ignore_result=True)
 def refresh_sources() -> int:
     """Beat: fetch every conference source URL that is due (ETag / If-Modified-Since)."""
-    from planner.services.refresh import conferences_due, source_refresh
-
     count = 0
     for conference_id in conferences_due():
         source_refresh(conference_id=conference_id)

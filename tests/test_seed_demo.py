@@ -55,7 +55,10 @@ def test_seed_times_are_daytime_in_conference_zone_across_dst(demo):
     tz = demo.tz
     starts = [
         s.astimezone(tz)
-        for s in Session.objects.filter(conference=demo).values_list("start", flat=True)
+        # The generated program; the one session seeded relative to now is tested below.
+        for s in Session.objects.filter(conference=demo)
+        .exclude(source="demo-live")
+        .values_list("start", flat=True)
     ]
     offsets = {s.utcoffset() for s in starts}
 
@@ -132,3 +135,41 @@ def test_demo_attendee_conflicts_are_real_ones_and_the_cancelled_workshop_stays_
     flagged = {(i["target"]["kind"], i["target"]["id"]): i["target"]["cancelled"] for i in plan}
     assert flagged[("session", workshop.pk)] is True
     assert [key for key, cancelled in flagged.items() if cancelled] == [("session", workshop.pk)]
+
+
+def test_demo_attendee_has_an_item_starting_soon_whose_reminder_is_due_within_a_minute(demo):
+    from django.utils import timezone
+
+    from planner.models import PlanItem, Reminder
+
+    attendee = demo.attendees.get(user__username=DEMO_ACCOUNTS["attendee"][0])
+    soon = Session.objects.get(conference=demo, source="demo-live")
+    item = PlanItem.objects.get(attendee=attendee, session=soon)
+    rows = Reminder.objects.filter(plan_item=item)
+    now = timezone.now()
+
+    assert {(r.channel, r.state) for r in rows} == {("in_app", "pending"), ("push", "pending")}
+    assert {r.fire_at for r in rows} == {soon.start - dt.timedelta(minutes=10)}
+    assert now < soon.start - dt.timedelta(minutes=10) <= now + dt.timedelta(minutes=1)
+
+
+def test_a_rerun_after_the_soon_item_started_moves_it_forward_again(demo):
+    import time_machine
+    from django.utils import timezone
+
+    from planner.models import Reminder
+
+    soon = Session.objects.get(conference=demo, source="demo-live")
+    version = demo.schedule_version
+
+    with time_machine.travel(soon.start + dt.timedelta(minutes=1)):
+        call_command("seed_demo", verbosity=0)
+        now = timezone.now()
+
+    moved = Session.objects.get(pk=soon.pk)
+    demo.refresh_from_db()
+    assert now < moved.start - dt.timedelta(minutes=10) <= now + dt.timedelta(minutes=1)
+    assert demo.schedule_version == version + 1
+    assert moved.changed_in == version + 1
+    pending = Reminder.objects.filter(plan_item__session=moved, state="pending")
+    assert {r.fire_at for r in pending} == {moved.start - dt.timedelta(minutes=10)}

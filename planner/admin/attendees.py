@@ -23,6 +23,11 @@ from planner.models import (
     Reminder,
 )
 from planner.services.badges import badge_current
+from planner.services.reminders import (
+    REMINDER_PREFERENCES,
+    reminders_sync_for_attendee,
+    reminders_sync_for_items,
+)
 
 
 @admin.register(Attendee)
@@ -40,6 +45,11 @@ class AttendeeAdmin(PersonalRowAdmin):
     readonly_fields = ["plan_version"]
     exclude = ["feed_token_hash"]
     actions = ["print_badges"]
+
+    def save_model(self, request, obj: Attendee, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and REMINDER_PREFERENCES & set(form.changed_data):
+            reminders_sync_for_attendee(attendee=obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
@@ -121,6 +131,7 @@ class PlanItemAdmin(PersonalRowAdmin):
             obj.visit_revision += 1
         super().save_model(request, obj, form, change)
         Attendee.objects.filter(pk=obj.attendee_id).update(plan_version=F("plan_version") + 1)
+        reminders_sync_for_items(plan_items=[obj])
 
     @admin.display(description="target")
     def target(self, obj: PlanItem) -> str:
@@ -135,7 +146,7 @@ class ReminderAdmin(PersonalRowAdmin):
     list_filter = ["state", "channel", "plan_item__attendee__conference"]
     list_select_related = ["plan_item__attendee__conference"]
     raw_id_fields = ["plan_item"]
-    readonly_fields = ["attempts", "last_error", "claimed_at", "sent_at"]
+    readonly_fields = ["attempts", "last_error", "claimed_at", "retry_at", "sent_at"]
 
     @admin.display(description="fires (local)", ordering="fire_at")
     def fire_local(self, obj: Reminder) -> str:

@@ -6,7 +6,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
 from planner.enums import Channel, ShareableField
@@ -89,7 +89,20 @@ class Attendee(TimestampedModel):
         help_text="Minutes before an item to remind.",
     )
     reminder_channels = models.JSONField(
-        default=default_channels, blank=True, validators=[choice_list_validator(Channel)]
+        default=default_channels,
+        blank=True,
+        validators=[choice_list_validator(Channel)],
+        help_text="Channels for reminders; in-app is always on, whatever this says.",
+    )
+    # Quiet hours and the digest are wall-clock times in the conference's zone.
+    quiet_hours_start = models.TimeField(
+        null=True, blank=True, help_text="No push or e-mail reminder from this local time…"
+    )
+    quiet_hours_end = models.TimeField(
+        null=True, blank=True, help_text="…until this one (may be past midnight)."
+    )
+    digest_time = models.TimeField(
+        null=True, blank=True, help_text="Local time of the evening digest of tomorrow's plan."
     )
     # The badge token itself is never stored (``badge_token`` derives it from the salt with
     # BADGE_TOKEN_KEY); scans find the attendee by its SHA-256, like API and feed tokens.
@@ -120,6 +133,14 @@ class Attendee(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(orcid="") | Q(orcid__regex=ORCID_RE), name="attendee_orcid_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | (
+                    Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False)
+                    & ~Q(quiet_hours_start=F("quiet_hours_end"))
+                ),
+                name="attendee_quiet_hours_both_or_neither",
             ),
             models.CheckConstraint(
                 condition=~Q(display_name=""), name="attendee_display_name_required"

@@ -13,8 +13,10 @@ from planner.models.plans import PlanItem
 class Reminder(TimestampedModel):
     """One reminder delivery: (plan item, fire time, channel).
 
-    State machine: pending → sending → sent | failed; pending → cancelled. A dispatcher
-    claims due rows with a conditional update, so a second sweep never sends twice.
+    State machine: pending → sending → sent | failed; sending → pending (a transient
+    failure, with ``retry_at``; or stuck, by the reconciler); pending ↔ cancelled. The
+    dispatcher claims due rows with a conditional update, so a second sweep never sends
+    twice. Rows are written only by :mod:`planner.services.reminders`.
     """
 
     plan_item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="reminders")
@@ -26,6 +28,11 @@ class Reminder(TimestampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # One claim's mark: only the claimer that set it may mark the row sent or failed.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    # After a transient failure: not claimed again before this (fire_at keeps saying what
+    # the reminder is for, so a re-sync does not mistake a retry for a move).
+    retry_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -43,6 +50,10 @@ class Reminder(TimestampedModel):
             models.CheckConstraint(
                 condition=~Q(state=ReminderState.SENDING) | Q(claimed_at__isnull=False),
                 name="reminder_sending_is_claimed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ReminderState.SENDING) | Q(claim_token__isnull=False),
+                name="reminder_sending_has_token",
             ),
         ]
         indexes = [

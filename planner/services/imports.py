@@ -43,12 +43,15 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.reminders import reminders_sync_for_changes
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
+from planner.taskqueue import task_send
 from planner.timezones import canonical_zone
 
 logger = logging.getLogger(__name__)
 
 DIFF_LIMIT = 1000
+IMPORT_RUN_TASK = "planner.imports.run"  # planner.tasks.import_run, sent by name
 USER_AGENT = "Boardwalk schedule importer"
 
 
@@ -118,7 +121,8 @@ def schedule_import(
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
-    and rolls back. Side effects: those of schedule_upsert."""
+    and rolls back. Side effects: those of schedule_upsert; on commit, those of
+    reminders_sync_for_changes for the changed rows."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if on_stage:
@@ -149,6 +153,14 @@ def schedule_import(
         # A constraint the parser could not see (e.g. two posters on one board): name it.
         raise ValidationFailed(f"the database refused the schedule: {error}") from error
     timings["write"] = time.perf_counter() - started
+    if not dry_run and result is not None and result.changes:
+        # Once the program is committed (at once, unless a caller's transaction holds it):
+        # the plan items on moved, re-roomed, cancelled or restored rows, in bulk. robust:
+        # the import stands even if this fails; the next plan or import write re-syncs.
+        transaction.on_commit(
+            partial(reminders_sync_for_changes, conference=conference, changes=result.changes),
+            robust=True,
+        )
     if not dry_run and result is not None:
         _flush_search_index(result)
         _refresh_statistics(result)
@@ -363,15 +375,13 @@ def import_run_dispatch(*, import_run_id: int) -> bool:
     meant for a worker even if this process dies now); ``dispatched_at`` on success; on
     failure a warning in the log and ``stage`` = WAITING_FOR_BROKER. Never raises: the run
     is safe in the database and :func:`import_runs_dispatch_pending` sends it later."""
-    from planner.tasks import import_run as import_run_task
-
     pending = ImportRun.objects.filter(pk=import_run_id, status=ImportStatus.PENDING)
     if not pending.update(dispatch_attempts=F("dispatch_attempts") + 1):
         return False  # claimed (or gone) meanwhile: nothing to send
     try:
         # ignore_result: nobody waits on it (the run row is the result), and subscribing to
         # a result while Redis is down retries for ~20 s before giving up.
-        import_run_task.apply_async(args=[import_run_id], ignore_result=True)
+        task_send(IMPORT_RUN_TASK, args=[import_run_id], ignore_result=True)
     except Exception as error:
         logger.warning(
             "import run %s not sent to the broker (%s: %s); the sweeper will retry",

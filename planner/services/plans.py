@@ -12,6 +12,7 @@ from django.db.models import F, Model
 from planner.exceptions import NotFound, ValidationFailed
 from planner.models import Attendee, PlanItem
 from planner.selectors.plans import plan_target_get
+from planner.services.reminders import reminders_sync_for_items
 
 _EDITABLE = ("status", "note", "reminder_minutes", "visit_start", "visit_end")
 
@@ -56,8 +57,8 @@ def plan_item_put(
     A replay of the same values changes nothing. Concurrent first PUTs make one row: the
     insert runs in a savepoint and a unique-constraint loss re-reads the winner's row.
 
-    Side effects: creates or updates one PlanItem; bumps ``attendee.plan_version`` when
-    anything changed. Raises NotFound when the target is not in the attendee's conference.
+    Side effects: creates or updates one PlanItem; bumps ``attendee.plan_version`` and
+    syncs the item's Reminder rows (planner.services.reminders) when anything changed. Raises NotFound when the target is not in the attendee's conference.
     """
     target = plan_target_get(conference=attendee.conference, kind=kind, target_id=target_id)
     values = {
@@ -79,6 +80,7 @@ def plan_item_put(
                 raise
         else:
             _bump_plan_version(attendee)
+            reminders_sync_for_items(plan_items=[item])
             return PlanWrite(item=item, created=True, changed=True)
     changed = _apply(item, values, attendee=attendee)
     return PlanWrite(item=item, created=False, changed=changed)
@@ -91,8 +93,8 @@ def plan_item_update(
     """Change some of status, note, reminder_minutes and (booths) the visit time of a planned
     item (PATCH); the others stay as they are.
 
-    Side effects: updates the PlanItem; bumps ``attendee.plan_version`` when anything
-    changed. Raises NotFound when the target is not in the conference or not planned."""
+    Side effects: updates the PlanItem; bumps ``attendee.plan_version`` and syncs the
+    item's Reminder rows when anything changed. Raises NotFound when the target is not in the conference or not planned."""
     unknown = set(changes) - set(_EDITABLE)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -147,4 +149,5 @@ def _apply(item: PlanItem, values: Mapping[str, object], *, attendee: Attendee) 
         changed.append("visit_revision")
     item.save(update_fields=[*changed, "updated_at"])
     _bump_plan_version(attendee)
+    reminders_sync_for_items(plan_items=[item])
     return True

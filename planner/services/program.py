@@ -2,13 +2,16 @@
 
 Side effects of each service: the conference's schedule_version goes up by one (row locked),
 every edited row's ``changed_in`` becomes that version (so offline bundles pick it up as a
-delta), and each edited timetable item gets a ScheduleChange with {field: [old, new]}.
+delta), and each edited timetable item gets a ScheduleChange with {field: [old, new]};
+on commit, the reminders of the plan items on edited timetable items are synced
+(:func:`planner.services.reminders.reminders_sync_for_changes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -28,7 +31,8 @@ from planner.models import (
     Session,
     Track,
 )
-from planner.services.schedule_upsert import classify_change, describe_value
+from planner.services.reminders import reminders_sync_for_changes
+from planner.services.schedule_upsert import Change, classify_change, describe_value
 
 TIMETABLE: dict[type[models.Model], str] = {
     Session: "session",
@@ -91,6 +95,17 @@ def program_edits_record(*, conference: Conference, edits: Iterable[Edit]) -> in
                 )
             )
         ScheduleChange.objects.bulk_create(changes)
+        timing = [
+            Change(c.action, kind, "", "", c.fields, pk=getattr(c, f"{kind}_id"))
+            for c in changes
+            for kind in TIMETABLE.values()
+            if getattr(c, f"{kind}_id")
+        ]
+        if timing:
+            transaction.on_commit(
+                partial(reminders_sync_for_changes, conference=conference, changes=timing),
+                robust=True,
+            )
     conference.schedule_version = version
     return version
 

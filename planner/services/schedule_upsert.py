@@ -11,7 +11,8 @@ Side effects, all inside the caller's transaction (``schedule_upsert`` is atomic
   retitled, cancelled, restored, updated), with {field: [old, new]};
 - ``Conference.schedule_version`` bumped once when anything changed (the conference row
   is locked first, so concurrent imports of one conference queue up).
-It enqueues nothing: the caller fans out notifications on commit.
+It enqueues nothing: the caller fans out notifications on commit (``schedule_import``
+syncs the reminders of the plan items on changed rows; ``Change.pk`` says which).
 An unchanged file writes nothing at all.
 """
 
@@ -66,6 +67,7 @@ class Change:
     key: str
     title: str
     fields: dict[str, list[Any]] = field(default_factory=dict)
+    pk: int = 0  # the changed row's id (not in as_dict: the stored diff names it by key)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -774,7 +776,7 @@ def _write_changes(
         for key, pk in ids.items()
     }
     upsert.result.changes = [
-        Change(action, kind, keys.get((kind, pk), str(pk)), titles.get((kind, pk), ""), fields)
+        Change(action, kind, keys.get((kind, pk), str(pk)), titles.get((kind, pk), ""), fields, pk)
         for action, kind, pk, fields in upsert.changes
     ]
 

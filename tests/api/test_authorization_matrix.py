@@ -79,6 +79,7 @@ OWNER = {
     "personal-scans-received",
     "personal-scan-share-back",
     "personal-feed",
+    "personal-preferences",
 }
 ORGANIZER = {"import-run-list", "import-run-detail"}
 CLASSIFIED = PUBLIC | AUTH_FLOW | SELF | OWNER | ORGANIZER

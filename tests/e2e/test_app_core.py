@@ -24,9 +24,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
 from conf.env import BASE_DIR
+from planner.demo import DEMO_SLUG
 from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Session
-from planner.services.demo import DEMO_SLUG
 from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
 from tests.live_server import database_url, gunicorn
 from tests.worker import subprocess_env

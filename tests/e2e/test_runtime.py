@@ -32,9 +32,9 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from conf.env import BASE_DIR
+from planner.demo import DEMO_SLUG
 from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Attendee, PlanItem, Session
-from planner.services.demo import DEMO_SLUG
 from planner.services.program import Edit, program_edits_record
 from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
 from tests.live_server import database_url, gunicorn

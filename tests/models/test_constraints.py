@@ -208,6 +208,9 @@ def _():
 
 case("attendee_reminder_within_day")(lambda: f.AttendeeFactory(reminder_minutes=1441))
 case("attendee_orcid_format")(lambda: f.AttendeeFactory(orcid="1234"))
+case("attendee_quiet_hours_both_or_neither")(
+    lambda: f.AttendeeFactory(quiet_hours_start=dt.time(22), quiet_hours_end=None)
+)
 case("attendee_display_name_required")(lambda: f.AttendeeFactory(display_name=""))
 case("attendee_badge_salt_required")(lambda: f.AttendeeFactory(badge_salt=""))
 case("attendee_badge_token_hash_sha256")(
@@ -348,7 +351,12 @@ def _():
 case("reminder_channel_valid")(lambda: f.ReminderFactory(channel="pigeon"))
 case("reminder_state_valid")(lambda: f.ReminderFactory(state="lost"))
 case("reminder_sent_has_time")(lambda: f.ReminderFactory(state="sent", sent_at=None))
-case("reminder_sending_is_claimed")(lambda: f.ReminderFactory(state="sending", claimed_at=None))
+case("reminder_sending_is_claimed")(
+    lambda: f.ReminderFactory(state="sending", claimed_at=None, claim_token=uuid.uuid4())
+)
+case("reminder_sending_has_token")(
+    lambda: f.ReminderFactory(state="sending", claimed_at=local(DAY1, 9), claim_token=None)
+)
 
 
 @case("pushsubscription_keys_required")

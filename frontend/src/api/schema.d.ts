@@ -679,6 +679,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conferences/{slug}/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your reminder preferences here (defaults until you change them). */
+        get: operations["conferences_preferences_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description Change some preferences. A new lead time, channel choice or quiet hours moves,
+         *     adds or cancels your pending reminders at once.
+         */
+        patch: operations["conferences_preferences_partial_update"];
+        trace?: never;
+    };
     "/api/v1/conferences/{slug}/rooms/": {
         parameters: {
             query?: never;
@@ -2009,6 +2030,33 @@ export interface components {
             /** Format: date-time */
             visit_end?: string | null;
         };
+        /**
+         * @description Reminder preferences at one conference. Times are local wall-clock times (HH:MM) in
+         *     the conference's zone (``timezone``). PATCH changes the fields given.
+         */
+        PatchedPreferencesRequest: {
+            /** @description Default minutes before an item to remind (a plan item may override it). */
+            reminder_minutes?: number;
+            /** @description Reminders by Web Push. */
+            push?: boolean;
+            /** @description Reminders by e-mail. */
+            email?: boolean;
+            /**
+             * Format: time
+             * @description No push or e-mail reminder from this local time (with quiet_hours_end; null: none). A reminder that would fire inside quiet hours is skipped, not moved; the in-app one still appears.
+             */
+            quiet_hours_start?: string | null;
+            /**
+             * Format: time
+             * @description …until this local time; before quiet_hours_start means past midnight.
+             */
+            quiet_hours_end?: string | null;
+            /**
+             * Format: time
+             * @description Local time of an evening digest of tomorrow's plan; null: none.
+             */
+            digest_time?: string | null;
+        };
         PersonBrief: {
             readonly id: number;
             readonly name: string;
@@ -2138,6 +2186,37 @@ export interface components {
             readonly title: string;
             /** @description Its plan status: interested, going or must_see. */
             readonly status: string;
+        };
+        /**
+         * @description Reminder preferences at one conference. Times are local wall-clock times (HH:MM) in
+         *     the conference's zone (``timezone``). PATCH changes the fields given.
+         */
+        Preferences: {
+            /** @description Default minutes before an item to remind (a plan item may override it). */
+            reminder_minutes?: number;
+            /** @description Reminders by Web Push. */
+            push?: boolean;
+            /** @description Reminders by e-mail. */
+            email?: boolean;
+            /** @description In-app reminders: always on. */
+            readonly in_app: boolean;
+            /**
+             * Format: time
+             * @description No push or e-mail reminder from this local time (with quiet_hours_end; null: none). A reminder that would fire inside quiet hours is skipped, not moved; the in-app one still appears.
+             */
+            quiet_hours_start?: string | null;
+            /**
+             * Format: time
+             * @description …until this local time; before quiet_hours_start means past midnight.
+             */
+            quiet_hours_end?: string | null;
+            /**
+             * Format: time
+             * @description Local time of an evening digest of tomorrow's plan; null: none.
+             */
+            digest_time?: string | null;
+            /** @description The conference's IANA zone the local times are in. */
+            readonly timezone: string;
         };
         PublicFeed: {
             /** @description "conference", "track-<id>", "room-<id>" or "kind-<kind>". */
@@ -5069,6 +5148,115 @@ export interface operations {
                 };
             };
             /** @description No such conference. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_preferences_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_preferences_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -25,6 +25,7 @@ from planner.api.views.logbook import (
     Sync,
 )
 from planner.api.views.plans import PlanConflictsView, PlanItemDetail, PlanItemList
+from planner.api.views.preferences import Preferences
 
 CONFERENCE = "conferences/<slug:slug>/"
 
@@ -78,4 +79,5 @@ urlpatterns = [
         name="personal-scan-share-back",
     ),
     path(f"{CONFERENCE}feed/", PrivateFeed.as_view(), name="personal-feed"),
+    path(f"{CONFERENCE}preferences/", Preferences.as_view(), name="personal-preferences"),
 ]

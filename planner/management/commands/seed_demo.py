@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: build or refresh the demo conference (see planner.services.demo)."""
+"""``manage.py seed_demo``: build or refresh the demo conference (see planner.demo)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from planner.demo import DEFAULT_SEED, DEFAULT_START, DEMO_TIMEZONE, demo_seed
 from planner.demo_accounts import DEMO_ACCOUNTS
-from planner.services.demo import DEFAULT_SEED, DEFAULT_START, DEMO_TIMEZONE, demo_seed
 
 
 def _start_date(value: str) -> dt.date:

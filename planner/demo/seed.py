@@ -1,33 +1,17 @@
-"""The demo conference: an ECCV-sized program at the Tel Aviv Expo, generated, idempotent.
-
-Everything is synthetic: people from first/last-name lists, affiliations and exhibitors
-from made-up words, paper titles and abstracts from word lists, all drawn from
-``random.Random(seed)`` so two runs produce the same program. The default dates
-(2026-10-22 … 2026-10-26) cross the end of Israeli summer time (Sunday 2026-10-25,
-02:00 local), so every local time below is built as wall-clock time in the conference
-zone and stays 09:00 on both sides of the change.
-
-Seeded rows are keyed so a second run finds them again: program rows by
-(conference, source="demo", external_id), logbook rows by uuid5 ids, the rest by natural
-keys. A re-run restores seeded rows to their seeded values, writing only what differs,
-and leaves alone what users added, reminder delivery state and read marks.
-"""
+"""Writing the demo into the database: ``demo_seed`` and the writers it calls."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
-import json
 import random
 import struct
 import time
 import uuid
 import zlib
-import zoneinfo
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 import qrcode
 from django.contrib.auth import get_user_model
@@ -37,18 +21,40 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from planner.demo.data import (
+    ADMIN_USERNAME,
+    AFFILIATION_PATTERNS,
+    ATTENDEE_USERNAME,
+    CANCEL_VERSION,
+    CONFERENCE_DAYS,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    DEMO_IMPORT_SOURCE,
+    DEMO_NAMESPACE,
+    DEMO_SLUG,
+    DEMO_SOURCE,
+    DEMO_TIMEZONE,
+    FIRST_NAMES,
+    IMPORT_VERSION,
+    LAST_NAMES,
+    MOVE_BY,
+    MOVE_VERSION,
+    ORGANIZER_USERNAME,
+    PLACES,
+    QA_PAIRS,
+    SYNTHETIC_ATTENDEES,
+    ModelT,
+    Row,
+)
+from planner.demo.program import Program, generate_program
 from planner.enums import (
-    BoothTag,
     ChangeAction,
     Channel,
-    Dietary,
     ImportStatus,
-    MealKind,
     MeetupSource,
     NotificationKind,
     PlanStatus,
     ReminderState,
-    RoomKind,
     SessionKind,
     ShareableField,
 )
@@ -80,34 +86,12 @@ from planner.models import (
 )
 from planner.models.accounts import hash_token
 from planner.services.badges import shared_profile
+from planner.services.reminders import reminders_sync_for_items
 
-DEMO_SLUG = "eccv-demo"
-DEMO_SOURCE = "demo"
-DEMO_IMPORT_SOURCE = "seed_demo"
-DEMO_TIMEZONE = "Asia/Jerusalem"
-DEFAULT_START = dt.date(2026, 10, 22)
-DEFAULT_SEED = 2022
-CONFERENCE_DAYS = 5
-# uuid5 namespace for the demo's client-side ids (conversations, meetups, photos).
-DEMO_NAMESPACE = uuid.UUID("6f1d3c52-8b7e-5a41-9c0d-2e4b6a8f1c37")
-
-ORGANIZER_USERNAME = "organizer"
-ATTENDEE_USERNAME = "attendee"
-ADMIN_USERNAME = "admin"
-SYNTHETIC_ATTENDEES = 30
-PAPER_COUNT = 840
-PERSON_COUNT = 1900
-BOOTH_COUNT = 36
-
-# The program as first imported is version 1; the demo then replays an organizer's later
-# edits: version 2 moves a poster session and retitles a paper, version 3 cancels a workshop.
-IMPORT_VERSION = 1
-MOVE_VERSION = 2
-CANCEL_VERSION = 3
-MOVE_BY = dt.timedelta(minutes=15)
-
-ModelT = TypeVar("ModelT", bound=models.Model)
-Row = dict[str, Any]
+# The session that starts soon relative to now (see _write_starting_soon).
+SOON_SOURCE = "demo-live"
+SOON_EXTERNAL_ID = "starting-soon"
+SOON_FIRES_IN = dt.timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -125,708 +109,6 @@ class DemoSummary:
     passwords_set: list[str]
     offset_changes: list[str]
     seconds: float
-
-
-# --- word lists -----------------------------------------------------------------------------
-# Data tables read better packed than one word per line, so the formatter leaves them be.
-# fmt: off
-
-FIRST_NAMES = [
-    "Aarav", "Abebe", "Adaeze", "Aiko", "Alejandro", "Amara", "Anders", "Ana", "Arjun", "Ayla",
-    "Bao", "Beatriz", "Bilal", "Carmen", "Chen", "Chiara", "Dafna", "Daniel", "Dmitri", "Elif",
-    "Emeka", "Eitan", "Fatima", "Felix", "Hana", "Hamid", "Ines", "Ingrid", "Ivan", "Jae-won",
-    "Jonas", "Kai", "Kavya", "Keanu", "Kofi", "Lars", "Leila", "Liang", "Lucia", "Mateo",
-    "Mei", "Mira", "Nadia", "Niamh", "Noa", "Olu", "Omar", "Pablo", "Priya", "Rafael",
-    "Rina", "Ruth", "Sami", "Sanjay", "Sofia", "Tal", "Tomasz", "Wei", "Yara", "Yuki",
-    "Zanele", "Zhen",
-]
-LAST_NAMES = [
-    "Abramov", "Adeyemi", "Alvarez", "Amsalem", "Andersen", "Bakshi", "Barak", "Becker",
-    "Bergström", "Carvalho", "Castillo", "Chandra", "Cohen-Levy", "Da Silva", "Dahan",
-    "Dimitrov", "Dubois", "Eriksen", "Farouk", "Fischer", "Fujimoto", "Gallo", "Garcia",
-    "Ghosh", "Haddad", "Hansen", "Hoffmann", "Huang", "Ibrahim", "Ito", "Ivanova", "Jansen",
-    "Kapoor", "Kaplan", "Kim", "Kowalski", "Kumar", "Laine", "Lambert", "Lee", "Lindqvist",
-    "Liu", "Mansour", "Marino", "Mendes", "Mizrahi", "Moreau", "Müller", "Nakamura", "Nguyen",
-    "Novak", "Nowak", "Okafor", "Olsen", "Ortiz", "Park", "Patel", "Peretz", "Petrov",
-    "Rahman", "Rao", "Reyes", "Rossi", "Sato", "Schmidt", "Shapiro", "Silva", "Singh",
-    "Sokolov", "Suzuki", "Tanaka", "Tran", "Varga", "Wang", "Weiss", "Yamada", "Yilmaz",
-    "Zhang", "Zhou", "Zilberman",
-]
-# Made-up place words: affiliations are built from these, never real institutions.
-PLACES = [
-    "Northbrook", "Lakemont", "Silverpine", "Eastvale", "Redwater", "Kingsmere", "Brightwater",
-    "Highcliff", "Coldspring", "Elmstead", "Westhaven", "Fairhollow", "Greyfield", "Amberly",
-    "Thornbury", "Windermoor", "Hollowmere", "Saltmarsh", "Glenhaven", "Ravensford",
-    "Copperhill", "Mistvale", "Larkspur", "Stonemere",
-]
-AFFILIATION_PATTERNS = [
-    "{place} University",
-    "University of {place}",
-    "{place} Institute of Technology",
-    "{place} Polytechnic",
-    "{place} College of Engineering",
-    "{company} Research",
-    "{company} AI Lab",
-]
-SYLLABLES_A = [
-    "Zel", "Orv", "Quan", "Vex", "Lumi", "Tral", "Nexo", "Kyra", "Solv", "Bri", "Arvo",
-    "Mirel", "Cind", "Ferr", "Heli", "Isov", "Jun", "Kelv", "Lyr", "Morr", "Novu", "Opt",
-    "Pyx", "Qir", "Relv", "Syl", "Tav", "Umbr", "Vorn", "Wyn",
-]
-SYLLABLES_B = ["a", "ion", "ix", "ora", "ent", "yx", "is", "um", "ara", "eon", "ica", "o"]
-SECTORS = ["Vision", "Robotics", "Imaging", "Sensing", "AI", "Labs", "Optics", "Dynamics",
-           "Systems", "Analytics", "Mobility", "Medical"]
-PRODUCTS = [
-    "edge inference chips", "annotation platforms", "depth cameras", "autonomous forklifts",
-    "surgical imaging software", "synthetic training data", "drone mapping tools",
-    "retail analytics", "LiDAR sensors", "model compression toolkits", "3D capture rigs",
-    "video search engines", "agricultural robots", "AR headsets",
-]
-BOOTH_ACTIVITIES = [
-    "live demos every hour", "a hiring chat with our research team", "stickers and T-shirts",
-    "a hands-on robot arm demo", "our open dataset launch", "a coffee and a chat",
-]
-
-TRACKS: list[tuple[str, str]] = [
-    ("3D Vision", "#1f77b4"),
-    ("Recognition", "#ff7f0e"),
-    ("Generative Models", "#9467bd"),
-    ("Video Understanding", "#2ca02c"),
-    ("Robotics & Embodied AI", "#d62728"),
-    ("Low-level Vision", "#8c564b"),
-    ("Vision + Language", "#e377c2"),
-    ("Medical Imaging", "#17becf"),
-]
-TRACK_WEIGHTS = [18, 20, 16, 12, 8, 9, 11, 6]
-TASKS: dict[str, list[str]] = {
-    "3D Vision": [
-        "Monocular Depth Estimation", "Multi-view Stereo", "Neural Radiance Fields",
-        "Point Cloud Registration", "6-DoF Pose Estimation", "3D Scene Reconstruction",
-        "Human Mesh Recovery", "Novel View Synthesis",
-    ],
-    "Recognition": [
-        "Object Detection", "Semantic Segmentation", "Instance Segmentation",
-        "Fine-grained Classification", "Open-vocabulary Detection", "Long-tailed Recognition",
-        "Few-shot Classification", "Domain Adaptation",
-    ],
-    "Generative Models": [
-        "Text-to-Image Synthesis", "Image Editing", "Diffusion Sampling", "GAN Inversion",
-        "3D-aware Generation", "Layout-to-Image Generation", "Style Transfer", "Image Inpainting",
-    ],
-    "Video Understanding": [
-        "Action Recognition", "Video Object Segmentation", "Multi-object Tracking",
-        "Temporal Action Localization", "Video Prediction", "Optical Flow",
-        "Egocentric Video Understanding",
-    ],
-    "Robotics & Embodied AI": [
-        "Visual Navigation", "Grasp Detection", "Embodied Question Answering",
-        "Visuomotor Control", "Visual SLAM", "Manipulation from Demonstrations",
-        "Sim-to-Real Transfer",
-    ],
-    "Low-level Vision": [
-        "Image Denoising", "Super-Resolution", "Motion Deblurring", "Low-light Enhancement",
-        "HDR Imaging", "Learned Image Compression", "Rain Removal",
-    ],
-    "Vision + Language": [
-        "Visual Question Answering", "Image Captioning", "Referring Expression Grounding",
-        "Vision-Language Pretraining", "Text-Video Retrieval", "Visual Reasoning",
-    ],
-    "Medical Imaging": [
-        "Lesion Segmentation", "MRI Reconstruction", "Histopathology Classification",
-        "Chest X-ray Diagnosis", "Cell Tracking", "Ultrasound Analysis",
-        "Surgical Video Analysis",
-    ],
-}
-APPROACHES = [
-    "Transformers", "Contrastive Learning", "Diffusion Models", "Implicit Representations",
-    "Graph Networks", "Self-supervised Pretraining", "Knowledge Distillation",
-    "Sparse Attention", "Test-time Adaptation", "Masked Autoencoders", "Equivariant Networks",
-    "Neural Fields", "Prompt Tuning", "Mixture of Experts", "Optimal Transport",
-]
-ADJECTIVES = [
-    "Efficient", "Robust", "Scalable", "Unsupervised", "Self-supervised", "Lightweight",
-    "Generalizable", "Calibrated", "Uncertainty-aware", "Label-efficient", "Real-time",
-    "Compositional", "Continual", "Hierarchical", "Temporally Consistent", "Geometry-aware",
-]
-DATA_SOURCES = [
-    "Unlabeled Video", "Sparse Views", "Noisy Labels", "Synthetic Data", "Event Cameras",
-    "a Single Image", "Web-scale Captions", "LiDAR Sweeps",
-]
-METHOD_HEADS = [
-    "Neu", "Dif", "Trans", "Vox", "Geo", "Flow", "Pix", "Sem", "Mot", "Dyn", "Lumo", "Deep",
-    "Scene", "Mesh", "Point", "Gauss", "Spectra", "Hyper", "Omni", "Uni",
-]
-METHOD_TAILS = [
-    "Former", "Net", "Fusion", "Diff", "Track", "Splat", "Field", "Mix", "Align", "Gen", "Seg",
-    "Match", "Depth", "Pose", "Nav",
-]
-TITLE_PATTERNS = [
-    "{method}: {adj} {approach} for {task}",
-    "{adj} {task} with {approach}",
-    "Towards {adj} {task} via {approach}",
-    "{method}: {task} from {data}",
-    "Rethinking {approach} for {task}",
-    "Learning {adj} {task} from {data}",
-    "{method}: Scaling {approach} to {task}",
-    "When {approach} Meet {task}",
-]
-ABSTRACT_SENTENCES = [
-    "{task} remains challenging when training data is scarce or noisy.",
-    "We present {method}, a {adj_l} approach to {task_l} built on {approach_l}.",
-    "Our key insight is that {approach_l} can be made {adj_l} with a simple change to the training objective.",
-    "Unlike prior work, {method} learns from {data_l} without additional annotation.",
-    "We introduce a lightweight module that improves {task_l} at negligible extra cost.",
-    "Experiments on four public benchmarks show consistent gains over strong baselines.",
-    "{method} runs in real time on a single consumer GPU.",
-    "Ablations show that each component contributes to the final accuracy.",
-    "Code and models will be released on the project page.",
-]
-WORKSHOP_ORDINALS = ["1st", "2nd", "3rd", "4th", "5th", "6th", "7th"]
-KEYNOTE_TITLES = [
-    "Seeing the World in 3D, One Photo at a Time",
-    "What Robots Need from Computer Vision",
-    "Generative Models as World Simulators",
-]
-QA_PAIRS = [
-    ("How does it behave on out-of-distribution scenes?", "Degrades gracefully; the supplementary has a failure-case gallery."),
-    ("What is the training cost?", "About two days on eight GPUs; fine-tuning takes an hour."),
-    ("Why not compare against the diffusion baseline?", "Added in the camera-ready; it is slower and about 1 point worse."),
-    ("Will the code be released?", "Yes, after the conference, under an MIT licence."),
-    ("Does it need camera intrinsics?", "No, they are estimated jointly."),
-    ("How sensitive is it to the loss weight?", "Flat between 0.1 and 1.0; they used 0.5 everywhere."),
-]
-MENUS: dict[str, list[tuple[str, str, list[str]]]] = {
-    MealKind.BREAKFAST: [
-        ("Shakshuka", "Eggs poached in spiced tomato sauce", ["vegetarian", "kosher", "gluten_free"]),
-        ("Israeli salad", "Diced cucumber, tomato and herbs", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-        ("Labneh with za'atar", "Strained yoghurt, olive oil, herbs", ["vegetarian", "kosher", "gluten_free"]),
-        ("Fresh bread and pastries", "Challah, bourekas and rolls", ["vegetarian", "kosher"]),
-        ("Fruit platter", "Seasonal fruit", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-        ("Hummus and pita", "With tahini and pickles", ["vegan", "vegetarian", "kosher", "halal"]),
-    ],
-    MealKind.COFFEE: [
-        ("Coffee and tea", "Espresso bar, filter coffee, herbal teas", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-        ("Rugelach", "Chocolate and cinnamon", ["vegetarian", "kosher"]),
-        ("Gluten-free cookies", "Almond and tahini", ["vegetarian", "kosher", "gluten_free"]),
-        ("Dates and nuts", "Medjool dates, almonds, cashews", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-    ],
-    MealKind.LUNCH: [
-        ("Grilled chicken with herbs", "With roasted potatoes", ["kosher", "halal", "gluten_free"]),
-        ("Falafel with tahini", "With pickled vegetables", ["vegan", "vegetarian", "kosher", "halal"]),
-        ("Roasted vegetable couscous", "With chickpeas and raisins", ["vegan", "vegetarian", "kosher", "halal"]),
-        ("Sabich wrap", "Aubergine, egg, amba", ["vegetarian", "kosher"]),
-        ("Baked salmon", "With lemon and dill", ["kosher", "halal", "gluten_free"]),
-        ("Quinoa salad", "Herbs, pomegranate, lemon", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-        ("Stuffed peppers", "Rice, herbs and pine nuts", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-    ],
-    MealKind.RECEPTION: [
-        ("Mezze selection", "Hummus, baba ganoush, tabbouleh", ["vegan", "vegetarian", "kosher", "halal"]),
-        ("Grilled vegetable skewers", "With chimichurri", ["vegan", "vegetarian", "kosher", "halal", "gluten_free"]),
-        ("Mini kebabs", "Lamb and beef, with tahini", ["kosher", "halal", "gluten_free"]),
-        ("Malabi", "Rose-water milk pudding", ["vegetarian", "kosher", "gluten_free"]),
-        ("Wine and juices", "Local wines, fresh juices", ["vegan", "vegetarian", "kosher", "gluten_free"]),
-    ],
-}
-MEAL_TITLES = {
-    MealKind.BREAKFAST: "Breakfast",
-    MealKind.COFFEE: "Coffee break",
-    MealKind.LUNCH: "Lunch",
-    MealKind.RECEPTION: "Welcome reception",
-}
-# Rooms: key, name, kind, building, floor, capacity, map x, map y.
-ROOMS: list[tuple[str, str, str, str, str, int, float, float]] = [
-    ("plenary", "Plenary Hall", RoomKind.HALL, "Pavilion 2", "0", 2500, 0.22, 0.30),
-    ("r21", "Room 2.1", RoomKind.ROOM, "Pavilion 2", "1", 600, 0.15, 0.55),
-    ("r22", "Room 2.2", RoomKind.ROOM, "Pavilion 2", "1", 400, 0.25, 0.60),
-    ("r23", "Room 2.3", RoomKind.ROOM, "Pavilion 2", "1", 250, 0.35, 0.58),
-    ("r101", "Room 10.1", RoomKind.ROOM, "Pavilion 10", "1", 300, 0.72, 0.18),
-    ("r102", "Room 10.2", RoomKind.ROOM, "Pavilion 10", "1", 200, 0.82, 0.22),
-    ("posters-a", "Poster Hall A", RoomKind.POSTER_HALL, "Pavilion 10", "0", 1800, 0.66, 0.45),
-    ("posters-b", "Poster Hall B", RoomKind.POSTER_HALL, "Pavilion 10", "0", 1800, 0.84, 0.48),
-    ("expo", "Expo Floor", RoomKind.EXPO, "Pavilion 10", "0", 3000, 0.75, 0.78),
-    ("foyer", "Pavilion 2 Foyer", RoomKind.FOYER, "Pavilion 2", "0", 1500, 0.30, 0.12),
-    ("garden", "Expo Garden", RoomKind.OUTDOOR, "", "", 3000, 0.50, 0.90),
-]
-# fmt: on
-
-
-# --- the generated program ------------------------------------------------------------------
-
-
-@dataclass
-class _Program:
-    """Rows keyed by external id; references to other rows are external ids too."""
-
-    rooms: dict[str, Row] = field(default_factory=dict)
-    tracks: dict[str, Row] = field(default_factory=dict)  # by slug
-    people: dict[str, Row] = field(default_factory=dict)
-    papers: dict[str, Row] = field(default_factory=dict)
-    authors: dict[str, list[str]] = field(default_factory=dict)
-    sessions: dict[str, Row] = field(default_factory=dict)
-    chairs: dict[str, list[str]] = field(default_factory=dict)
-    orals: dict[str, Row] = field(default_factory=dict)
-    speakers: dict[str, list[str]] = field(default_factory=dict)
-    posters: dict[str, Row] = field(default_factory=dict)
-    booths: dict[str, Row] = field(default_factory=dict)
-    booth_hours: dict[str, list[tuple[dt.datetime, dt.datetime]]] = field(default_factory=dict)
-    meals: dict[str, Row] = field(default_factory=dict)
-    menus: dict[str, list[Row]] = field(default_factory=dict)
-    # The organizer's later edits the demo replays (the move is by MOVE_BY).
-    moved_session: str = ""
-    cancelled_session: str = ""
-    retitled_paper: str = ""
-    old_title: str = ""
-
-    def checksum(self) -> str:
-        payload = {
-            name: getattr(self, name)
-            for name in (
-                "rooms",
-                "tracks",
-                "people",
-                "papers",
-                "authors",
-                "sessions",
-                "chairs",
-                "orals",
-                "speakers",
-                "posters",
-                "booths",
-                "booth_hours",
-                "meals",
-                "menus",
-            )
-        }
-        blob = json.dumps(payload, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
-
-
-def _at(day: dt.date, hour: int, minute: int, tz: zoneinfo.ZoneInfo) -> dt.datetime:
-    """Local wall-clock time in the conference zone (UTC offset resolved per day)."""
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=tz)
-
-
-def _company(rng: random.Random, taken: set[str]) -> str:
-    while True:
-        name = f"{rng.choice(SYLLABLES_A)}{rng.choice(SYLLABLES_B)} {rng.choice(SECTORS)}"
-        if name not in taken:
-            taken.add(name)
-            return name
-
-
-def _generate_program(*, first_day: dt.date, seed: int) -> _Program:
-    """Build the whole program in memory; no database access."""
-    rng = random.Random(seed)  # noqa: S311 -- deterministic demo data, not security
-    tz = zoneinfo.ZoneInfo(DEMO_TIMEZONE)
-    days = [first_day + dt.timedelta(days=i) for i in range(CONFERENCE_DAYS)]
-    program = _Program()
-
-    for position, (key, name, kind, building, floor, capacity, x, y) in enumerate(ROOMS):
-        program.rooms[f"room-{key}"] = {
-            "name": name,
-            "kind": str(kind),
-            "building": building,
-            "floor": floor,
-            "capacity": capacity,
-            "map_x": x,
-            "map_y": y,
-            "position": position,
-        }
-    for name, colour in TRACKS:
-        program.tracks[Track.slug_for(name)] = {"name": name, "colour": colour}
-    track_slugs = list(program.tracks)
-
-    # People: unique names, a senior pool that recurs as last author and chair.
-    companies: set[str] = set()
-    affiliations = sorted(
-        {
-            pattern.format(place=place, company=_company(rng, companies).split()[0])
-            for pattern in AFFILIATION_PATTERNS
-            for place in rng.sample(PLACES, 6)
-        }
-    )
-    names = rng.sample([(f, la) for f in FIRST_NAMES for la in LAST_NAMES], PERSON_COUNT)
-    for index, (first, last) in enumerate(names, start=1):
-        homepage = (
-            f"https://example.org/~{slugify(f'{first} {last}')}" if rng.random() < 0.3 else ""
-        )
-        program.people[f"person-{index:04d}"] = {
-            "name": f"{first} {last}",
-            "affiliation": rng.choice(affiliations),
-            "homepage": homepage,
-        }
-    person_ids = list(program.people)
-    senior, junior = person_ids[:300], person_ids[300:]
-
-    # Papers, each in one track.
-    paper_track: dict[str, str] = {}
-    titles: set[str] = set()
-    arxiv_numbers = rng.sample(range(1, 10000), PAPER_COUNT)
-    for index in range(1, PAPER_COUNT + 1):
-        ext = f"paper-{index:04d}"
-        track_name = rng.choices([name for name, _ in TRACKS], weights=TRACK_WEIGHTS)[0]
-        slots = {
-            "method": rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS),
-            "adj": rng.choice(ADJECTIVES),
-            "approach": rng.choice(APPROACHES),
-            "task": rng.choice(TASKS[track_name]),
-            "data": rng.choice(DATA_SOURCES),
-        }
-        title = rng.choice(TITLE_PATTERNS).format(**slots)
-        while title in titles:
-            slots["method"] = (
-                rng.choice(METHOD_HEADS) + rng.choice(METHOD_TAILS) + str(rng.randint(2, 9))
-            )
-            title = rng.choice(TITLE_PATTERNS).format(**slots)
-        titles.add(title)
-        lowered = {f"{k}_l": v.lower() for k, v in slots.items() if k != "method"}
-        sentences = [
-            ABSTRACT_SENTENCES[0],
-            ABSTRACT_SENTENCES[1],
-            *rng.sample(ABSTRACT_SENTENCES[2:], rng.randint(2, 4)),
-        ]
-        abstract = " ".join(s.format(**slots, **lowered) for s in sentences)
-        abstract = abstract[0].upper() + abstract[1:]
-        keywords = [slots["task"].lower(), slots["approach"].lower()]
-        keywords += [
-            t.lower() for t in rng.sample(TASKS[track_name], 2) if t.lower() not in keywords
-        ]
-        program.papers[ext] = {
-            "title": title,
-            "abstract": abstract,
-            "keywords": keywords,
-            "arxiv_id": f"2207.{arxiv_numbers[index - 1]:05d}" if rng.random() < 0.65 else "",
-            "openreview_id": "".join(
-                rng.choices("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789", k=10)
-            )
-            if rng.random() < 0.4
-            else "",
-            "pdf_url": f"https://example.org/eccv-demo/papers/{ext}.pdf",
-            "project_url": f"https://example.org/projects/{slugify(slots['method'])}-{index}"
-            if rng.random() < 0.3
-            else "",
-        }
-        paper_track[ext] = Track.slug_for(track_name)
-        count = rng.choices([2, 3, 4, 5, 6], weights=[10, 25, 30, 22, 13])[0]
-        last_author = rng.choice(senior)
-        others = [p for p in rng.sample(junior, count) if p != last_author][: count - 1]
-        program.authors[ext] = [*others, last_author]
-
-    # Kept for the demo's "retitled" change: the title the paper had in the first import.
-    program.retitled_paper = "paper-0007"
-    program.old_title = "Preliminary: " + program.papers["paper-0007"]["title"]
-
-    def session(
-        ext: str,
-        title: str,
-        kind: str,
-        day: dt.date,
-        start: tuple[int, int],
-        end: tuple[int, int],
-        room: str,
-        track: str | None = None,
-        description: str = "",
-    ) -> None:
-        program.sessions[ext] = {
-            "title": title,
-            "kind": str(kind),
-            "start": _at(day, *start, tz),
-            "end": _at(day, *end, tz),
-            "room": f"room-{room}",
-            "track": track,
-            "description": description,
-            "url": f"https://example.org/eccv-demo/sessions/{ext}",
-            "cancelled": False,
-        }
-
-    def meal(
-        ext: str,
-        kind: str,
-        day: dt.date,
-        start: tuple[int, int],
-        end: tuple[int, int],
-        room: str,
-        title: str = "",
-    ) -> None:
-        items = MENUS[kind]
-        chosen = sorted(rng.sample(range(len(items)), min(len(items), rng.randint(3, 5))))
-        menu = [
-            {
-                "name": items[i][0],
-                "description": items[i][1],
-                "dietary": list(items[i][2]),
-                "position": p,
-            }
-            for p, i in enumerate(chosen, start=1)
-        ]
-        offered = {tag for item in menu for tag in item["dietary"]}
-        program.meals[ext] = {
-            "kind": str(kind),
-            "title": title or MEAL_TITLES[kind],
-            "start": _at(day, *start, tz),
-            "end": _at(day, *end, tz),
-            "room": f"room-{room}",
-            "dietary_options": [d.value for d in Dietary if d.value in offered],
-            "notes": "All catering is kosher-certified." if kind != MealKind.COFFEE else "",
-            "cancelled": False,
-        }
-        program.menus[ext] = menu
-
-    def chairs(count: int) -> list[str]:
-        return rng.sample(senior, count)
-
-    # Days 1-2: workshops and tutorials.
-    workshop_no = 0
-    for d, day in enumerate(days[:2]):
-        prefix = f"d{d}"
-        meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
-        for slot, (start, end) in (("am", ((10, 30), (11, 0))), ("pm", ((15, 30), (16, 0)))):
-            session(
-                f"{prefix}-break-{slot}",
-                "Coffee break",
-                SessionKind.BREAK,
-                day,
-                start,
-                end,
-                "foyer",
-            )
-            meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
-        meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 30), (13, 30), "expo")
-        blocks = [
-            ("plenary", "am", SessionKind.TUTORIAL, (9, 0), (12, 30)),
-            ("plenary", "pm", SessionKind.TUTORIAL, (13, 30), (17, 30)),
-            ("r21", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
-            ("r22", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
-            ("r23", "day", SessionKind.WORKSHOP, (9, 0), (17, 30)),
-            ("r101", "am", SessionKind.WORKSHOP, (9, 0), (12, 30)),
-            ("r101", "pm", SessionKind.WORKSHOP, (13, 30), (17, 30)),
-            ("r102", "am", SessionKind.TUTORIAL, (9, 0), (12, 30)),
-            ("r102", "pm", SessionKind.WORKSHOP, (13, 30), (17, 30)),
-        ]
-        for room, slot, kind, start, end in blocks:
-            track = rng.choice(track_slugs)
-            track_name = program.tracks[track]["name"]
-            task = rng.choice(TASKS[track_name])
-            if kind == SessionKind.WORKSHOP:
-                title = (
-                    f"{rng.choice(WORKSHOP_ORDINALS)} Workshop on {rng.choice(ADJECTIVES)} {task}"
-                )
-                description = (
-                    f"Invited talks, contributed papers and a panel on {task.lower()}. "
-                    "Workshop posters are shown in the room during the breaks."
-                )
-                workshop_no += 1
-            else:
-                title = f"Tutorial: {rng.choice(APPROACHES)} for {task}"
-                description = (
-                    f"A hands-on introduction to {task.lower()}, with notebooks to follow along."
-                )
-            ext = f"{prefix}-{'ws' if kind == SessionKind.WORKSHOP else 'tut'}-{room}-{slot}"
-            session(ext, title, kind, day, start, end, room, track, description)
-            program.chairs[ext] = chairs(2)
-
-    # Days 3-5: the main conference.
-    paper_ids = list(program.papers)
-    oral_papers: dict[str, str] = {}  # paper → poster session ext on the same day
-    poster_sessions: list[str] = []
-    oral_number = 0
-    keynote_speakers = rng.sample(senior, 3)
-    for d, day in enumerate(days[2:], start=2):
-        prefix = f"d{d}"
-        last_day = d == CONFERENCE_DAYS - 1
-        meal(f"{prefix}-breakfast", MealKind.BREAKFAST, day, (8, 0), (9, 0), "foyer")
-        if d == 2:
-            session(
-                f"{prefix}-opening",
-                "Opening remarks",
-                SessionKind.OTHER,
-                day,
-                (8, 45),
-                (9, 0),
-                "plenary",
-            )
-        speaker = keynote_speakers[d - 2]
-        speaker_name = program.people[speaker]["name"]
-        session(
-            f"{prefix}-keynote",
-            f"Keynote: {KEYNOTE_TITLES[d - 2]}",
-            SessionKind.KEYNOTE,
-            day,
-            (9, 0),
-            (10, 0),
-            "plenary",
-            description=f"{speaker_name} ({program.people[speaker]['affiliation']}).",
-        )
-        program.chairs[f"{prefix}-keynote"] = chairs(1)
-        program.orals[f"{prefix}-keynote-talk"] = {
-            "session": f"{prefix}-keynote",
-            "paper": None,
-            "title": KEYNOTE_TITLES[d - 2],
-            "start": _at(day, 9, 0, tz),
-            "end": _at(day, 10, 0, tz),
-            "order": 1,
-            "cancelled": False,
-        }
-        program.speakers[f"{prefix}-keynote-talk"] = [speaker]
-        for slot, (start, end) in (("am", ((10, 0), (10, 30))), ("pm", ((15, 15), (15, 45)))):
-            session(
-                f"{prefix}-break-{slot}",
-                "Coffee break",
-                SessionKind.BREAK,
-                day,
-                start,
-                end,
-                "foyer",
-            )
-            meal(f"{prefix}-coffee-{slot}", MealKind.COFFEE, day, start, end, "foyer")
-        meal(f"{prefix}-lunch", MealKind.LUNCH, day, (12, 45), (14, 0), "expo")
-
-        poster_am, poster_pm = f"{prefix}-poster-am", f"{prefix}-poster-pm"
-        for slot, (start, end, room) in (
-            ("am", ((11, 45), (13, 15), "posters-a")),
-            ("pm", ((15, 45), (17, 15), "posters-b")),
-        ):
-            number = len(poster_sessions) + 1
-            session(
-                f"{prefix}-poster-{slot}",
-                f"Poster Session {number}",
-                SessionKind.POSTER,
-                day,
-                start,
-                end,
-                room,
-                description="Boards are grouped by track; authors stand by their poster.",
-            )
-            poster_sessions.append(f"{prefix}-poster-{slot}")
-
-        for slot, (hour, minute), poster_ext in (
-            ("am", (10, 30), poster_am),
-            ("pm", (14, 0), poster_pm),
-        ):
-            oral_number += 1
-            for letter, room in (("a", "plenary"), ("b", "r21")):
-                ext = f"{prefix}-oral-{slot}-{letter}"
-                track = track_slugs[(oral_number * 2 + (letter == "b")) % len(track_slugs)]
-                track_name = program.tracks[track]["name"]
-                session(
-                    ext,
-                    f"Oral Session {oral_number}{letter.upper()}: {track_name}",
-                    SessionKind.ORAL,
-                    day,
-                    (hour, minute),
-                    (hour + 1, minute + 15),
-                    room,
-                    track,
-                )
-                program.chairs[ext] = chairs(2)
-                candidates = [
-                    p for p in paper_ids if paper_track[p] == track and p not in oral_papers
-                ]
-                talks = rng.sample(candidates, rng.choice([5, 6]))
-                slot_start = _at(day, hour, minute, tz)
-                for order, paper in enumerate(talks, start=1):
-                    oral_ext = f"{ext}-{order}"
-                    program.orals[oral_ext] = {
-                        "session": ext,
-                        "paper": paper,
-                        "title": "",
-                        "start": slot_start + dt.timedelta(minutes=12 * (order - 1)),
-                        "end": slot_start + dt.timedelta(minutes=12 * order),
-                        "order": order,
-                        "cancelled": False,
-                    }
-                    program.speakers[oral_ext] = program.authors[paper][:1]
-                    oral_papers[paper] = poster_ext
-
-        if d == 2:
-            session(
-                f"{prefix}-reception",
-                "Welcome reception",
-                SessionKind.SOCIAL,
-                day,
-                (19, 0),
-                (22, 0),
-                "garden",
-                description="Drinks, food and music in the garden. Badge required.",
-            )
-            meal(f"{prefix}-reception", MealKind.RECEPTION, day, (19, 0), (22, 0), "garden")
-        if last_day:
-            session(
-                f"{prefix}-closing",
-                "Closing remarks and awards",
-                SessionKind.OTHER,
-                day,
-                (17, 15),
-                (17, 45),
-                "plenary",
-            )
-
-    # Posters: every paper once (orals on their talk's day), about 15 % twice.
-    assignment: dict[str, list[str]] = {ext: [] for ext in poster_sessions}
-    for paper in paper_ids:
-        assignment[oral_papers.get(paper) or rng.choice(poster_sessions)].append(paper)
-    for paper in rng.sample(paper_ids, PAPER_COUNT * 15 // 100):
-        first = next(ext for ext, papers in assignment.items() if paper in papers)
-        assignment[rng.choice([ext for ext in poster_sessions if ext != first])].append(paper)
-    for ext in poster_sessions:
-        hall_b = ext.endswith("-pm")
-        papers = sorted(assignment[ext], key=lambda p: (paper_track[p], p))
-        per_row = 20
-        rows = (len(papers) + per_row - 1) // per_row
-        for number, paper in enumerate(papers, start=1):
-            board = f"B-{number:03d}" if hall_b else f"{number:03d}"
-            row, col = divmod(number - 1, per_row)
-            program.posters[f"{ext}-{board}"] = {
-                "session": ext,
-                "paper": paper,
-                "title": "",
-                "board": board,
-                "map_x": round(0.05 + 0.9 * col / (per_row - 1), 3),
-                "map_y": round(0.08 + 0.84 * row / max(rows - 1, 1), 3),
-                "cancelled": False,
-            }
-
-    # Booths on the expo floor, open on the main days (shorter on the last).
-    tiers = ["Platinum"] * 3 + ["Gold"] * 6 + ["Silver"] * 10 + ["Bronze"] * (BOOTH_COUNT - 19)
-    for index, tier in enumerate(tiers, start=1):
-        exhibitor = _company(rng, companies)
-        startup = tier == "Bronze" and rng.random() < 0.5
-        tags = sorted(
-            rng.sample(
-                [BoothTag.HIRING, BoothTag.DEMO, BoothTag.SWAG, BoothTag.RESEARCH],
-                rng.randint(1, 3),
-            )
-        )
-        if startup:
-            tags.append(BoothTag.STARTUP)
-        ext = f"booth-{index:02d}"
-        row, col = divmod(index - 1, 9)
-        program.booths[ext] = {
-            "exhibitor": exhibitor,
-            "description": f"{exhibitor} builds {rng.choice(PRODUCTS)}. "
-            f"Visit us for {rng.choice(BOOTH_ACTIVITIES)}.",
-            "number": f"B{index:02d}",
-            "room": "room-expo",
-            "tier": tier,
-            "tags": [str(t) for t in tags],
-            "website": f"https://{slugify(exhibitor)}.example.com/",
-            "map_x": round(0.06 + 0.88 * col / 8, 3),
-            "map_y": round(0.1 + 0.8 * row / 3, 3),
-            "cancelled": False,
-        }
-        program.booth_hours[ext] = [
-            (_at(day, 9, 30, tz), _at(day, 14, 0, tz) if day == days[-1] else _at(day, 17, 30, tz))
-            for day in days[2:]
-        ]
-
-    # The organizer's edits after the import: a poster session on the DST day moves 15
-    # minutes later, and a half-day workshop is cancelled.
-    program.moved_session = "d3-poster-pm"
-    program.sessions["d3-poster-pm"]["start"] += MOVE_BY
-    program.sessions["d3-poster-pm"]["end"] += MOVE_BY
-    program.cancelled_session = "d1-ws-r101-pm"
-    program.sessions["d1-ws-r101-pm"]["cancelled"] = True
-    return program
 
 
 # --- writing helpers ------------------------------------------------------------------------
@@ -992,7 +274,7 @@ class _Ids:
     meals: dict[str, Meal]
 
 
-def _write_program(conference: Conference, program: _Program) -> tuple[_Ids, int]:
+def _write_program(conference: Conference, program: Program) -> tuple[_Ids, int]:
     writes = 0
     rooms, n = _sync_imported(Room, conference, program.rooms)
     writes += n
@@ -1549,6 +831,53 @@ def _write_reminders(demo: Attendee, ids: _Ids) -> int:
     return len(create) + len(stale)
 
 
+def _write_starting_soon(conference: Conference, demo: Attendee, ids: _Ids) -> bool:
+    """A session that starts soon *relative to now*, in the demo attendee's plan, so that
+    `make run` shows a reminder within a minute: its reminder fires SOON_FIRES_IN after the
+    seed (start = then + the attendee's lead). Outside the generated program (its own
+    source, so re-runs never cancel it as stale) and on today's date, not a conference day.
+
+    Idempotent: a re-run keeps it while it is still ahead; once it has started, a re-run
+    moves it forward again (a program change: schedule version + 1). Its Reminder rows come
+    from :func:`planner.services.reminders.reminders_sync_for_items`. Returns whether the
+    session was written."""
+    now = timezone.now().replace(microsecond=0)
+    session = Session.objects.filter(
+        conference=conference, source=SOON_SOURCE, external_id=SOON_EXTERNAL_ID
+    ).first()
+    written = session is None or session.start <= now
+    if written:
+        start = now + SOON_FIRES_IN + dt.timedelta(minutes=demo.reminder_minutes)
+        version = conference.schedule_version + (session is not None)
+        values = {
+            "title": "Reminder check: coffee with the program chairs",
+            "kind": SessionKind.SOCIAL,
+            "start": start,
+            "end": start + dt.timedelta(minutes=30),
+            "room": ids.rooms["room-foyer"],
+            "description": "Seeded to start a few minutes after `seed_demo` ran, so the "
+            "demo attendee's reminder arrives while you watch.",
+            "cancelled": False,
+            "changed_in": version,
+        }
+        session, _ = Session.objects.update_or_create(
+            conference=conference,
+            source=SOON_SOURCE,
+            external_id=SOON_EXTERNAL_ID,
+            defaults=values,
+        )
+        if version != conference.schedule_version:
+            conference.schedule_version = version
+            conference.save(update_fields=["schedule_version", "updated_at"])
+    item, created = PlanItem.objects.get_or_create(
+        attendee=demo, session=session, defaults={"status": PlanStatus.MUST_SEE}
+    )
+    if created or written:
+        Attendee.objects.filter(pk=demo.pk).update(plan_version=models.F("plan_version") + 1)
+        reminders_sync_for_items(plan_items=[item])
+    return written
+
+
 def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids) -> int:
     """Poster conversations (one with a photo, one free-text, one tombstone) and meetups."""
     demo, other = attendees[0], attendees[2]
@@ -1722,7 +1051,7 @@ def _write_logbook(conference: Conference, attendees: list[Attendee], ids: _Ids)
 
 
 def _write_notifications(
-    conference: Conference, attendees: list[Attendee], ids: _Ids, program: _Program
+    conference: Conference, attendees: list[Attendee], ids: _Ids, program: Program
 ) -> int:
     demo, other = attendees[0], attendees[2]
     tz = conference.tz
@@ -1834,7 +1163,7 @@ def _write_notifications(
 
 def _write_history(
     conference: Conference,
-    program: _Program,
+    program: Program,
     ids: _Ids,
     *,
     organizer: AbstractUser,
@@ -2028,6 +1357,9 @@ def demo_seed(
     - creates attendees, plan items (bumping ``plan_version`` where they changed),
       reminders, poster conversations, one photo file in the default storage, meetups,
       notifications and a push subscription with an unroutable endpoint;
+    - a session starting soon relative to now in the demo attendee's plan, with pending
+      reminders due 30 s after the seed (moved forward by a re-run once it has started,
+      which bumps ``schedule_version``; see ``_write_starting_soon``);
     - records one ImportRun (source ``seed_demo``), updated in place on re-runs, and the
       demo's ScheduleChange rows; sets ``schedule_version`` to 3 on creation and bumps it
       when a re-run changed the program (e.g. a new ``start``).
@@ -2037,7 +1369,7 @@ def demo_seed(
     began = time.perf_counter()
     started_at = timezone.now()
     first_day = start or DEFAULT_START
-    program = _generate_program(first_day=first_day, seed=seed)
+    program = generate_program(first_day=first_day, seed=seed)
     generated = time.perf_counter()
 
     with transaction.atomic():
@@ -2086,6 +1418,7 @@ def demo_seed(
         _write_api_token(attendees[0])
         _write_plans(conference, attendees, ids, seed)
         _write_reminders(attendees[0], ids)
+        _write_starting_soon(conference, attendees[0], ids)
         _write_logbook(conference, attendees, ids)
         _write_notifications(conference, attendees, ids, program)
         counts = _count_rows(conference)
