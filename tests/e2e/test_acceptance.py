@@ -45,6 +45,8 @@ from django.core.management import call_command
 from PIL import Image
 
 from conf.env import BASE_DIR
+from planner.demo import DEMO_SLUG
+from planner.demo.data import DEMO_SOURCE
 from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import (
     Attendee,
@@ -57,7 +59,6 @@ from planner.models import (
     PosterConversation,
     Session,
 )
-from planner.services.demo import DEMO_SLUG, DEMO_SOURCE
 from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
 from tests.live_server import database_url, gunicorn
 from tests.worker import subprocess_env
