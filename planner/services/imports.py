@@ -43,6 +43,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.notifications import schedule_change_alerts
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
 from planner.timezones import canonical_zone
 
@@ -118,7 +119,9 @@ def schedule_import(
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
-    and rolls back. Side effects: those of schedule_upsert."""
+    and rolls back. Side effects: those of schedule_upsert; on commit, schedule-change alerts
+    to the attendees whose plan items moved or were cancelled
+    (planner.services.notifications.schedule_change_alerts)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if on_stage:
@@ -152,6 +155,18 @@ def schedule_import(
     if not dry_run and result is not None:
         _flush_search_index(result)
         _refresh_statistics(result)
+        if result.changed:
+            # After the program is committed (at once when this was the outermost
+            # transaction): one alert per affected attendee, in bulk. robust: a failure is
+            # logged and does not turn a committed import into a failed run.
+            transaction.on_commit(
+                partial(
+                    schedule_change_alerts,
+                    conference_id=conference.pk,
+                    schedule_version=result.schedule_version,
+                ),
+                robust=True,
+            )
     if result is None:  # pragma: no cover - schedule_upsert returns or raises
         raise RuntimeError("upsert returned nothing")
     return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)
