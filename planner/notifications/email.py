@@ -27,15 +27,20 @@ UNSUBSCRIBE_SALT = "planner.notifications.email.unsubscribe"
 TIMEOUT = 20  # seconds for the SMTP server
 
 
+def _signer() -> signing.Signer:
+    # No timestamp: one stable link per attendee, valid as long as SECRET_KEY is.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256")
+
+
 def unsubscribe_token(attendee_id: int) -> str:
-    return signing.dumps({"a": attendee_id}, salt=UNSUBSCRIBE_SALT, compress=False)
+    return _signer().sign_object({"a": attendee_id})
 
 
 def unsubscribe_attendee_id(token: str) -> int | None:
     """The attendee a token was signed for, or None for a tampered or foreign token."""
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
+        data = _signer().unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     value = data.get("a") if isinstance(data, dict) else None
     return value if isinstance(value, int) else None
