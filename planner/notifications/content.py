@@ -71,6 +71,15 @@ def item_cancelled(item: PlanItem) -> bool:
     return target.cancelled
 
 
+def item_room(item: PlanItem) -> str:
+    """The room's name alone (a poster's: its session's), empty when unknown."""
+    if item.poster_id or item.oral_id:
+        room = getattr(item, item.target_kind).session.room
+    else:
+        room = getattr(item, item.target_kind).room
+    return room.name if room else ""
+
+
 def item_place(item: PlanItem) -> str:
     """``Hall B``, ``Hall B, board 042``, ``Expo, booth B14``; empty when unknown."""
     if item.poster_id:

@@ -156,17 +156,16 @@ def schedule_import(
         _flush_search_index(result)
         _refresh_statistics(result)
         if result.changed:
+            conference_id, version = conference.pk, result.schedule_version
+
+            def change_alerts() -> None:
+                schedule_change_alerts(conference_id=conference_id, schedule_version=version)
+
             # After the program is committed (at once when this was the outermost
             # transaction): one alert per affected attendee, in bulk. robust: a failure is
-            # logged and does not turn a committed import into a failed run.
-            transaction.on_commit(
-                partial(
-                    schedule_change_alerts,
-                    conference_id=conference.pk,
-                    schedule_version=result.schedule_version,
-                ),
-                robust=True,
-            )
+            # logged and does not turn a committed import into a failed run. (A named
+            # function, not a partial: Django's robust hook logs the callback's __qualname__.)
+            transaction.on_commit(change_alerts, robust=True)
     if result is None:  # pragma: no cover - schedule_upsert returns or raises
         raise RuntimeError("upsert returned nothing")
     return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)

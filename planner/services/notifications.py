@@ -31,7 +31,7 @@ from planner.notifications.content import (
     PLAN_ITEM_RELATED,
     item_cancelled,
     item_label,
-    item_place,
+    item_room,
     item_start,
     local_clock,
 )
@@ -143,7 +143,7 @@ def _describe(item: PlanItem, action: str) -> str:
     verb = "is back on" if action == ChangeAction.RESTORED else "moved to"
     start = item_start(item)
     where = ", ".join(
-        part for part in (item_place(item), local_clock(conference, start) if start else "") if part
+        part for part in (item_room(item), local_clock(conference, start) if start else "") if part
     )
     return f"{label} {verb} {where}".rstrip()
 
