@@ -5,7 +5,7 @@ Exactly once rests on the claim: planner.services.reminders.reminders_claim_due 
 ``pending`` rows to ``sending`` with a conditional update (``SELECT … FOR UPDATE SKIP
 LOCKED`` on PostgreSQL), so two sweeps running at once, on two workers, never hold the same
 row. Only the sweep that claimed a row delivers it, then marks it ``sent`` or ``failed`` (or
-back to ``pending`` with a later fire time for a transient failure: backoff). A sweep that
+back to ``pending`` with a later retry time for a transient failure: backoff). A sweep that
 dies between claim and mark leaves rows in ``sending``; reminders_reconcile returns them to
 ``pending`` after STUCK_AFTER and a later sweep delivers them. The in-app channel is
 idempotent by itself (Notification.dedupe_key); push and e-mail are not, so the reconciler's
@@ -38,14 +38,6 @@ logger = logging.getLogger(__name__)
 BATCH = 200  # rows claimed (and delivered) at a time
 TIME_BUDGET = 25.0  # seconds one sweep keeps claiming; the next beat tick takes the rest
 STUCK_AFTER = dt.timedelta(minutes=5)  # a `sending` row older than this is returned to pending
-MAX_ATTEMPTS = 5  # transient failures before a reminder is failed for good
-BACKOFF_BASE = dt.timedelta(seconds=30)  # 30 s, 1 min, 2 min, 4 min … capped at BACKOFF_MAX
-BACKOFF_MAX = dt.timedelta(minutes=5)
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """Delay before retry number ``attempts`` (1-based) of a transient failure."""
-    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
 
 
 @dataclass(slots=True)
@@ -63,8 +55,10 @@ class DispatchReport:
 
 
 # --- the reminder rows (planner.services.reminders, the other half of issue 11) -------------
-# Imported when called, so this module loads before that one exists in a branch; every call
-# into it is in these three functions.
+# Its dispatch contract: reminders_claim_due(*, now, limit) -> claimed rows (state sending,
+# attempts + 1, a claim token); reminders_mark(*, reminders, now, error="", transient=False)
+# (sent; failed; or back to pending with retry_at = now + backoff, failed after MAX_ATTEMPTS);
+# reminders_reconcile(*, now, stuck_after). Imported when called: every use is below.
 
 
 def _rows():
@@ -81,20 +75,16 @@ def _reconcile(*, now: dt.datetime) -> int:
     return _rows().reminders_reconcile(now=now, stuck_after=STUCK_AFTER) or 0
 
 
-def _mark(reminder: Reminder, delivery: Delivery, *, now: dt.datetime) -> None:
-    attempts = reminder.attempts + 1
-    if delivery.outcome == Outcome.SENT:
-        _rows().reminders_mark(reminder=reminder, outcome="sent", now=now)
-    elif delivery.outcome == Outcome.TRANSIENT and attempts < MAX_ATTEMPTS:
+def _mark(outcomes: list[tuple[Reminder, Delivery]], *, now: dt.datetime) -> None:
+    """One reminders_mark call per (outcome, error text): a handful per batch."""
+    groups: dict[tuple[Outcome, str], list[Reminder]] = {}
+    for reminder, delivery in outcomes:
+        detail = "" if delivery.outcome == Outcome.SENT else (delivery.detail or "failed")
+        groups.setdefault((delivery.outcome, detail), []).append(reminder)
+    for (outcome, detail), reminders in groups.items():
         _rows().reminders_mark(
-            reminder=reminder,
-            outcome="retry",
-            now=now,
-            error=delivery.detail,
-            retry_at=now + backoff(attempts),
+            reminders=reminders, now=now, error=detail, transient=outcome == Outcome.TRANSIENT
         )
-    else:
-        _rows().reminders_mark(reminder=reminder, outcome="failed", now=now, error=delivery.detail)
 
 
 # --- delivery ------------------------------------------------------------------------------
@@ -157,9 +147,9 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
             delivery = Delivery.permanent(
                 "plan item removed" if reminder.pk not in rows else "unknown channel"
             )
-        if reminder.pk in rows:
-            _mark(rows[reminder.pk], delivery, now=now)
         results.append(delivery)
+    # Marked with the claimed instances: they carry the claim's token.
+    _mark(list(zip(reminders, results, strict=True)), now=now)
     return results
 
 

@@ -12,8 +12,7 @@ from django.db import connection
 
 from planner.enums import Channel, NotificationKind, ReminderState
 from planner.models import Notification, PushSubscription, Reminder
-from planner.services import reminder_dispatch
-from planner.services.reminder_dispatch import backoff, reminders_dispatch_due
+from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests.factories import ReminderFactory
 from tests.notifications.conftest import Browser, make_poster_plan
 
@@ -147,25 +146,24 @@ def test_transient_failure_is_retried_with_backoff_then_sent(
     _subscribe(plan, push_service, "/push/ada")
     reminder = _due(plan, Channel.PUSH, now=now)
     push_service.status["/push/ada"] = 503
+    retry = now + reminder_rows.backoff(1)
 
-    reminders_dispatch_due(now=now)
+    failed = reminders_dispatch_due(now=now)
     reminder.refresh_from_db()
-    retry = reminder.fire_at
+    state_after_failure = (reminder.state, reminder.attempts)
     too_early = reminders_dispatch_due(now=retry - dt.timedelta(seconds=1))
     push_service.status["/push/ada"] = 201
-    reminders_dispatch_due(now=retry)
+    retried = reminders_dispatch_due(now=retry)
 
-    assert reminder.state == ReminderState.PENDING
-    assert retry == now + backoff(1) == now + dt.timedelta(seconds=30)
+    assert failed.outcomes == {("push", "transient"): 1}
+    assert state_after_failure == (ReminderState.PENDING, 1)
     assert "HTTP 503" in reminder.last_error
+    assert reminder_rows.backoff(1) == dt.timedelta(seconds=30)
     assert too_early.claimed == 0
+    assert retried.outcomes == {("push", "sent"): 1}
     reminder.refresh_from_db()
-    assert reminder.state == ReminderState.SENT
+    assert (reminder.state, reminder.attempts) == (ReminderState.SENT, 2)
     assert len(push_service.to("/push/ada")) == 2
-
-
-def test_backoff_doubles_and_is_capped():
-    assert [backoff(n).total_seconds() for n in range(1, 7)] == [30, 60, 120, 240, 300, 300]
 
 
 @pytest.mark.django_db
@@ -176,14 +174,14 @@ def test_transient_failures_end_failed_after_the_last_attempt(
     now = plan.session.start - dt.timedelta(minutes=10)
     _subscribe(plan, push_service, "/push/ada")
     reminder = _due(plan, Channel.PUSH, now=now)
-    Reminder.objects.filter(pk=reminder.pk).update(attempts=reminder_dispatch.MAX_ATTEMPTS - 1)
+    Reminder.objects.filter(pk=reminder.pk).update(attempts=reminder_rows.MAX_ATTEMPTS - 1)
     push_service.status["/push/ada"] = 503
 
     reminders_dispatch_due(now=now)
 
     reminder.refresh_from_db()
     assert reminder.state == ReminderState.FAILED
-    assert reminder.attempts == reminder_dispatch.MAX_ATTEMPTS
+    assert reminder.attempts == reminder_rows.MAX_ATTEMPTS
 
 
 @pytest.mark.django_db
@@ -203,26 +201,26 @@ def test_permanent_failure_is_not_retried(reminder_rows, vapid, own_cache):
 def test_a_sweep_that_died_midway_is_finished_by_a_later_one(reminder_rows, own_cache):
     plan = make_poster_plan()
     now = plan.session.start - dt.timedelta(minutes=10)
-    stuck = _due(plan, Channel.IN_APP, now=now)
-    Reminder.objects.filter(pk=stuck.pk).update(
-        state=ReminderState.SENDING, claimed_at=now - dt.timedelta(minutes=6)
+    # Claimed 6 minutes ago by a sweep that then died: stuck in sending.
+    stuck = ReminderFactory(
+        plan_item=plan.item, channel=Channel.IN_APP, fire_at=now - dt.timedelta(minutes=7)
     )
-    fresh = ReminderFactory(
-        plan_item=plan.item,
-        channel=Channel.PUSH,
-        fire_at=now,
-        state=ReminderState.SENDING,
-        claimed_at=now - dt.timedelta(seconds=20),
+    assert len(reminder_rows.reminders_claim_due(now=now - dt.timedelta(minutes=6), limit=10)) == 1
+    # Claimed 20 seconds ago by a sweep that may still be delivering it.
+    busy = ReminderFactory(
+        plan_item=plan.item, channel=Channel.PUSH, fire_at=now - dt.timedelta(seconds=30)
     )
+    assert len(reminder_rows.reminders_claim_due(now=now - dt.timedelta(seconds=20), limit=10)) == 1
 
     report = reminders_dispatch_due(now=now)
 
     assert report.reconciled == 1
+    assert report.claimed == 1
     stuck.refresh_from_db()
-    fresh.refresh_from_db()
+    busy.refresh_from_db()
     assert stuck.state == ReminderState.SENT
     assert Notification.objects.filter(attendee=plan.attendee).count() == 1
-    assert fresh.state == ReminderState.SENDING  # another sweep may still be on it
+    assert busy.state == ReminderState.SENDING  # left to the sweep that claimed it
 
 
 def test_beat_sweeps_reminders_at_least_every_30_seconds(settings):
