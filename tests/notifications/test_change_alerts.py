@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from planner.enums import NotificationKind
-from planner.models import Conference, Notification, Oral, PlanItem, Poster, Session
+from planner.enums import ImportStatus, NotificationKind
+from planner.models import Conference, ImportRun, Notification, Oral, PlanItem, Poster, Session
 from planner.services.notifications import schedule_change_alerts
 from tests.factories import AttendeeFactory
 
@@ -153,3 +153,21 @@ def test_alerts_take_a_fixed_number_of_queries(
         )
 
     assert report.created == 25
+
+
+def test_an_alert_failure_does_not_fail_the_committed_import(
+    tmp_path, settings, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _import(_program(tmp_path / "v1"), django_capture_on_commit_callbacks)
+
+    def broken(**kwargs):
+        raise RuntimeError("alerts down")
+
+    monkeypatch.setattr("planner.services.imports.schedule_change_alerts", broken)
+    _import(_program(tmp_path / "v2", shift=30), django_capture_on_commit_callbacks)
+
+    run = ImportRun.objects.order_by("-pk").first()
+    assert run.status == ImportStatus.SUCCEEDED
+    assert Session.objects.get(external_id="S-P1").room.name == "Hall B"
+    assert "alerts down" in caplog.text
