@@ -231,3 +231,25 @@ def test_beat_sweeps_reminders_at_least_every_30_seconds(settings):
     assert entry["task"] == "planner.reminders.dispatch_due"
     assert entry["schedule"] <= 30
     assert "planner.reminders.dispatch_due" in app.tasks
+
+
+@pytest.mark.django_db
+def test_a_batch_of_in_app_reminders_takes_the_same_queries_for_2_or_20(reminder_rows, own_cache):
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep(count: int) -> int:
+        plans = [make_poster_plan(email=f"q{count}-{i}@example.org") for i in range(count)]
+        now = plans[0].session.start - dt.timedelta(minutes=10)
+        for plan in plans:
+            _due(plan, Channel.IN_APP, now=now)
+        with CaptureQueriesContext(connection) as captured:
+            report = reminders_dispatch_due(now=now, batch=50)
+        assert report.claimed == count
+        return len(captured.captured_queries)
+
+    few = sweep(2)
+    Reminder.objects.all().delete()
+    many = sweep(20)
+
+    assert few == many
+    assert Notification.objects.count() == 22
