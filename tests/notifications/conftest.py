@@ -113,6 +113,8 @@ class PushService:
                     )
                 code = service.status.get(self.path, 201)
                 self.send_response(code)
+                if 300 <= code < 400:
+                    self.send_header("Location", "/push/redirected")
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 

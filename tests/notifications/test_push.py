@@ -132,6 +132,17 @@ def test_push_client_error_is_permanent(poster_plan, vapid, push_service):
     assert subscription.failures == 1
 
 
+@pytest.mark.parametrize("status", [307, 308])
+def test_push_redirect_is_not_followed(poster_plan, vapid, push_service, status):
+    push_service.status["/push/sub-1"] = status
+    _subscribe(poster_plan, push_service)
+
+    delivery = push.deliver(_message(poster_plan))
+
+    assert delivery.outcome == Outcome.PERMANENT
+    assert push_service.to("/push/redirected") == []
+
+
 def test_push_one_device_taking_it_is_sent(poster_plan, vapid, push_service):
     push_service.status["/push/broken"] = 500
     _subscribe(poster_plan, push_service, "/push/broken")
