@@ -209,7 +209,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "planner.imports.dispatch_pending",
         "schedule": float(env_int("DISPATCH_SWEEP_SECONDS", 30)),
     },
+    # Reminders are database rows swept here, never tasks scheduled ahead with an ETA.
+    "dispatch-due-reminders": {
+        "task": "planner.reminders.dispatch_due",
+        "schedule": float(min(30, max(1, env_int("REMINDER_DISPATCH_SECONDS", 15)))),
+        # A sweep that waited longer than one period is replaced by the next one.
+        "options": {"expires": float(min(30, max(1, env_int("REMINDER_DISPATCH_SECONDS", 15))))},
+    },
 }
+# Nothing is ever enqueued to run later than this (planner/celery_guard.py refuses it):
+# Redis redelivers a message not acknowledged within its visibility timeout, so a long
+# ETA/countdown runs twice.
+CELERY_MAX_DELAY_SECONDS = 300
 
 if REDIS_URL:
     # Django's RedisCache with short timeouts, answering as a miss while Redis is down
@@ -306,6 +317,8 @@ WHITENOISE_ADD_HEADERS_FUNCTION = _pwa_headers
 
 # --- e-mail, push ----------------------------------------------------------------------
 
+# `make run` sets EMAIL_BACKEND to the file backend and EMAIL_FILE_PATH to var/mail/.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
@@ -322,6 +335,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
+# Push endpoints are POSTed to from the server: public addresses only (planner/safe_fetch.py),
+# except these host names (tests, a self-hosted push service on the local network).
+PUSH_ALLOWED_HOSTS = env_list("PUSH_ALLOWED_HOSTS", [])
+# A subscription that failed this many times in a row (not 404/410, which delete at once) goes.
+PUSH_MAX_FAILURES = env_int("PUSH_MAX_FAILURES", 5)
 
 # --- schedule imports from a URL (planner/safe_fetch.py) -------------------------------------
 

@@ -22,10 +22,12 @@ urlpatterns = [
     path("feeds/conference/<slug:slug>/kind/<slug:kind>.ics", feeds.kind_ics, name="feed-kind"),
     # The private feed: 256-bit urlsafe tokens are 43 characters.
     re_path(r"^feeds/(?P<token>[A-Za-z0-9_\-]{43})\.ics$", feeds.private_ics, name="feed-private"),
+    # The one-click unsubscribe link of reminder e-mails (a django.core.signing token).
+    path("unsubscribe/<str:token>", views.email_unsubscribe, name="email-unsubscribe"),
     path("", views.pwa_shell, name="pwa-shell"),
     # Client-side routes of the PWA (anything that is not an API, admin, feed or file path).
     re_path(
-        r"^(?!api/|admin/|feeds/|static/|media/|assets/)[\w\-/]+/?$",
+        r"^(?!api/|admin/|feeds/|static/|media/|assets/|unsubscribe/)[\w\-/]+/?$",
         views.pwa_shell,
         name="pwa-route",
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 HEARTBEAT_CACHE_KEY = "boardwalk:worker-heartbeat"
+REMINDER_DISPATCH_CACHE_KEY = "boardwalk:reminders-last-dispatch"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,30 @@ def worker_heartbeat() -> dict[str, object]:
     if seen is None:
         return {"last_seen": None, "age_seconds": None}
     return {"last_seen": seen, "age_seconds": round(time.time() - _epoch(seen), 1)}
+
+
+def reminder_dispatch() -> dict[str, object]:
+    """When beat's reminder sweep last ran (informational, never fails /healthz)."""
+    seen = last_reminder_dispatch()
+    if seen is None:
+        return {"last_dispatch": None, "age_seconds": None}
+    return {"last_dispatch": seen, "age_seconds": round(time.time() - _epoch(seen), 1)}
+
+
+def record_reminder_dispatch(now) -> None:
+    """Called by every reminder sweep (planner.services.reminder_dispatch)."""
+    try:
+        cache.set(REMINDER_DISPATCH_CACHE_KEY, now.isoformat(), timeout=7 * 24 * 3600)
+    except Exception:  # the cache being down must not fail a sweep that delivered
+        logging.getLogger(__name__).warning("cannot record the dispatch time", exc_info=True)
+
+
+def last_reminder_dispatch() -> str | None:
+    """ISO time of the last reminder sweep, or None (never, or the cache forgot or is down)."""
+    try:
+        return cache.get(REMINDER_DISPATCH_CACHE_KEY)
+    except Exception:
+        return None
 
 
 def record_heartbeat() -> str:

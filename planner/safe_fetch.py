@@ -151,10 +151,11 @@ def _embedded_v4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None
     return None
 
 
-def allowed_hosts() -> frozenset[str]:
-    return frozenset(
-        h.strip().lower().strip("[]") for h in settings.IMPORT_URL_ALLOWED_HOSTS if h.strip()
-    )
+def allowed_hosts(names: Iterable[str] | None = None) -> frozenset[str]:
+    """The host names that skip the address check: ``names`` (e.g. PUSH_ALLOWED_HOSTS), by
+    default IMPORT_URL_ALLOWED_HOSTS."""
+    names = settings.IMPORT_URL_ALLOWED_HOSTS if names is None else names
+    return frozenset(h.strip().lower().strip("[]") for h in names if h.strip())
 
 
 def literal_address(host: str) -> IPAddress | None:
@@ -187,10 +188,12 @@ class Target:
         return host if self.port == default else f"{host}:{self.port}"
 
 
-def check_url(url: str) -> Target:
+def check_url(url: str, *, allowed: frozenset[str] | None = None) -> Target:
     """Refuse what is wrong with ``url`` before any DNS: scheme, credentials, no host, a port
-    out of range, or an IP literal / ``localhost`` name that is not public and not allowed.
+    out of range, or an IP literal / ``localhost`` name that is not public and not allowed
+    (``allowed``: host names that skip the check; default :func:`allowed_hosts`).
     Names are checked by :func:`fetch` at fetch time, since DNS answers change."""
+    allowed = allowed_hosts() if allowed is None else allowed
     try:
         parts = urllib.parse.urlsplit(url.strip())
         port = parts.port
@@ -214,7 +217,7 @@ def check_url(url: str) -> Target:
         port=port or (443 if scheme == "https" else 80),
         path=urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, "")),
     )
-    if host in allowed_hosts():
+    if host in allowed:
         return target
     if host == "localhost" or host.endswith(".localhost"):
         raise RefusedAddress("the URL's host is this machine (localhost)")
@@ -237,7 +240,13 @@ def validate_public_url(url: str) -> None:
         raise ValidationError(str(error)) from None
 
 
-def _resolve(target: Target) -> list[str]:
+def resolve_checked(target: Target, *, allowed: frozenset[str] | None = None) -> list[str]:
+    """Every address ``target.host`` resolves to, all checked (unless the host is in
+    ``allowed``, default :func:`allowed_hosts`). Raises FetchFailed."""
+    return _resolve(target, allowed=allowed)
+
+
+def _resolve(target: Target, *, allowed: frozenset[str] | None = None) -> list[str]:
     """Every address ``target.host`` resolves to, all checked (unless the host is allowed)."""
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
@@ -250,7 +259,7 @@ def _resolve(target: Target) -> list[str]:
             addresses.append(ip)
     if not addresses:
         raise FetchFailed(f"{target.host!r} resolves to no address")
-    if target.host in allowed_hosts():
+    if target.host in (allowed_hosts() if allowed is None else allowed):
         return addresses
     for ip in addresses:
         why = address_refusal(ipaddress.ip_address(ip))

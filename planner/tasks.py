@@ -54,3 +54,13 @@ def refresh_sources() -> int:
         source_refresh(conference_id=conference_id)
         count += 1
     return count
+
+
+@shared_task(name="planner.reminders.dispatch_due", ignore_result=True)
+def dispatch_due_reminders() -> dict[str, object]:
+    """Beat (every REMINDER_DISPATCH_SECONDS, ≤ 30 s): claim due reminders and deliver them.
+    Claims are in the database, so overlapping sweeps or a redelivered message send nothing
+    twice; a sweep killed midway leaves rows the next one's reconciler picks up."""
+    from planner.services.reminder_dispatch import reminders_dispatch_due
+
+    return reminders_dispatch_due().as_dict()

@@ -8,14 +8,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from planner import csp_reports, health
 from planner.api.exceptions import request_refusal
 from planner.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_ERRORS, database_unavailable
+from planner.models import Attendee
 
 logger = logging.getLogger("planner.csp")
 
@@ -31,11 +33,41 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "database": database.as_dict(),
         "broker": broker.as_dict(),
         "worker": health.worker_heartbeat(),
+        "reminders": health.reminder_dispatch(),
     }
     response = JsonResponse(body, status=200 if ok else 503)
     if not ok:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+@csrf_exempt  # mail providers POST the one-click unsubscribe (RFC 8058) without cookies
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link in every reminder e-mail. GET asks (link scanners and previews must
+    not unsubscribe anyone); POST, from the page's button or a mail provider's one-click
+    unsubscribe, turns the attendee's e-mail channel off. A token that does not verify
+    answers 400 and changes nothing."""
+    from planner.notifications.email import unsubscribe_attendee_id
+    from planner.services.notifications import email_unsubscribe as unsubscribe
+
+    attendee_id = unsubscribe_attendee_id(token)
+    attendee = (
+        Attendee.objects.select_related("conference").filter(pk=attendee_id).first()
+        if attendee_id is not None
+        else None
+    )
+    if attendee is None:
+        context = {"title": "Link not valid", "state": "invalid"}
+        return render(request, "planner/unsubscribe.html", context, status=400)
+    conference = attendee.conference.name
+    if request.method == "POST":
+        unsubscribe(attendee_id=attendee.pk)
+        context = {"title": "E-mail turned off", "state": "done", "conference": conference}
+        return render(request, "planner/unsubscribe.html", context)
+    context = {"title": "Turn e-mail off?", "state": "confirm", "conference": conference}
+    return render(request, "planner/unsubscribe.html", context)
 
 
 @csrf_exempt

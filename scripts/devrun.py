@@ -79,13 +79,49 @@ def _commands() -> dict[str, list[str]]:
     }
 
 
+VAPID_FILE = "vapid.env"
+VAPID_NAMES = ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY")
+
+
+def _ensure_vapid_keys(var: Path) -> None:
+    """Web Push needs a VAPID key pair: when the environment sets none, make one for this
+    machine once, in var/vapid.env (`manage.py vapid_keys --write`), kept across runs so the
+    browsers' subscriptions stay valid."""
+    if all(os.environ.get(name) for name in VAPID_NAMES) or (var / VAPID_FILE).exists():
+        return
+    subprocess.run(  # noqa: S603 - fixed argv, our own interpreter
+        [sys.executable, "manage.py", "vapid_keys", "--write", str(var / VAPID_FILE)],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            name, sep, value = line.partition("=")
+            if sep and not name.lstrip().startswith("#"):
+                values[name.strip()] = value.strip()
+    return values
+
+
 def _child_env() -> dict[str, str]:
     """The children's environment: SITE_URL (QR codes, webcal, reset links) defaults to the
-    address web is bound to here, so the links follow PORT."""
+    address web is bound to here, so the links follow PORT; mail goes to files in var/mail/
+    unless EMAIL_BACKEND is set; the VAPID keys come from var/vapid.env unless set."""
     env = dict(os.environ)
     env["PORT"] = str(PORT)
     if not env.get("SITE_URL"):
         env["SITE_URL"] = f"http://{HOST}:{PORT}"
+    var = _var_dir()
+    if not env.get("EMAIL_BACKEND"):
+        env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+        env.setdefault("EMAIL_FILE_PATH", str(var / "mail"))
+    if not all(env.get(name) for name in VAPID_NAMES):
+        keys = _read_env_file(var / VAPID_FILE)
+        if all(keys.get(name) for name in VAPID_NAMES):
+            env.update({name: keys[name] for name in VAPID_NAMES})
     return env
 
 
@@ -157,6 +193,7 @@ def main() -> int:
         return 2
     var = _var_dir()
     var.mkdir(parents=True, exist_ok=True)
+    _ensure_vapid_keys(var)
     colour = sys.stdout.isatty()
     children: dict[str, subprocess.Popen] = {}
     stopping = threading.Event()

@@ -170,3 +170,43 @@ def test_devrun_children_get_the_site_url_of_its_port(tmp_path, monkeypatch):
     assert _site_url(tmp_path, **{k: env[k] for k in ("PORT", "SITE_URL")}) == (
         "http://127.0.0.1:8123"
     )
+
+
+def _load_devrun(monkeypatch, var):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("devrun", BASE_DIR / "scripts" / "devrun.py")
+    monkeypatch.setenv("BOARDWALK_VAR_DIR", str(var))
+    for name in ("VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY", "EMAIL_BACKEND", "EMAIL_FILE_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    devrun = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(devrun)
+    return devrun
+
+
+def test_devrun_makes_a_vapid_key_pair_once_and_hands_it_to_the_children(tmp_path, monkeypatch):
+    devrun = _load_devrun(monkeypatch, tmp_path)
+
+    devrun._ensure_vapid_keys(tmp_path)
+    first = (tmp_path / "vapid.env").read_text()
+    devrun._ensure_vapid_keys(tmp_path)  # kept: browsers' subscriptions depend on it
+    env = devrun._child_env()
+
+    assert (tmp_path / "vapid.env").read_text() == first
+    assert (tmp_path / "vapid.env").stat().st_mode & 0o777 == 0o600
+    assert f"VAPID_PUBLIC_KEY={env['VAPID_PUBLIC_KEY']}\n" in first
+    assert f"VAPID_PRIVATE_KEY={env['VAPID_PRIVATE_KEY']}\n" in first
+    assert len(env["VAPID_PUBLIC_KEY"]) == 87  # 65 bytes, base64url without padding
+
+
+def test_devrun_writes_mail_to_var_mail_unless_a_backend_is_set(tmp_path, monkeypatch):
+    devrun = _load_devrun(monkeypatch, tmp_path)
+
+    env = devrun._child_env()
+    monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+    configured = devrun._child_env()
+
+    assert env["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert env["EMAIL_FILE_PATH"] == str(tmp_path / "mail")
+    assert configured["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert "EMAIL_FILE_PATH" not in configured

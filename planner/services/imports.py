@@ -43,6 +43,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.notifications import schedule_change_alerts
 from planner.services.reminders import reminders_sync_for_changes
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
 from planner.taskqueue import task_send
@@ -122,7 +123,9 @@ def schedule_import(
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
     and rolls back. Side effects: those of schedule_upsert; on commit, those of
-    reminders_sync_for_changes for the changed rows."""
+    reminders_sync_for_changes for the changed rows, and schedule-change alerts to the
+    attendees whose plan items moved or were cancelled
+    (planner.services.notifications.schedule_change_alerts)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if on_stage:
@@ -154,16 +157,30 @@ def schedule_import(
         raise ValidationFailed(f"the database refused the schedule: {error}") from error
     timings["write"] = time.perf_counter() - started
     if not dry_run and result is not None and result.changes:
+        changes = result.changes
+
+        def sync_reminders() -> None:
+            reminders_sync_for_changes(conference=conference, changes=changes)
+
         # Once the program is committed (at once, unless a caller's transaction holds it):
         # the plan items on moved, re-roomed, cancelled or restored rows, in bulk. robust:
-        # the import stands even if this fails; the next plan or import write re-syncs.
-        transaction.on_commit(
-            partial(reminders_sync_for_changes, conference=conference, changes=result.changes),
-            robust=True,
-        )
+        # the import stands even if this fails; the next plan or import write re-syncs. (A
+        # named function, not a partial: Django's robust hook logs the callback's __qualname__.)
+        transaction.on_commit(sync_reminders, robust=True)
     if not dry_run and result is not None:
         _flush_search_index(result)
         _refresh_statistics(result)
+        if result.changed:
+            conference_id, version = conference.pk, result.schedule_version
+
+            def change_alerts() -> None:
+                schedule_change_alerts(conference_id=conference_id, schedule_version=version)
+
+            # After the program is committed (at once when this was the outermost
+            # transaction): one alert per affected attendee, in bulk. robust: a failure is
+            # logged and does not turn a committed import into a failed run. (A named
+            # function, not a partial: Django's robust hook logs the callback's __qualname__.)
+            transaction.on_commit(change_alerts, robust=True)
     if result is None:  # pragma: no cover - schedule_upsert returns or raises
         raise RuntimeError("upsert returned nothing")
     return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)

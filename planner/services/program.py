@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.db import models, transaction
@@ -102,10 +101,12 @@ def program_edits_record(*, conference: Conference, edits: Iterable[Edit]) -> in
             if getattr(c, f"{kind}_id")
         ]
         if timing:
-            transaction.on_commit(
-                partial(reminders_sync_for_changes, conference=conference, changes=timing),
-                robust=True,
-            )
+
+            def sync_reminders() -> None:
+                reminders_sync_for_changes(conference=conference, changes=timing)
+
+            # robust (and named, as Django logs the callback's __qualname__): the edit stands.
+            transaction.on_commit(sync_reminders, robust=True)
     conference.schedule_version = version
     return version
 

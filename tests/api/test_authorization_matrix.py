@@ -21,6 +21,7 @@ from planner.models import (
     Attendee,
     ConversationPhoto,
     Meetup,
+    Notification,
     PlanItem,
     PosterConversation,
 )
@@ -80,6 +81,11 @@ OWNER = {
     "personal-scan-share-back",
     "personal-feed",
     "personal-preferences",
+    "personal-push-key",
+    "personal-push-subscriptions",
+    "personal-notification-list",
+    "personal-notification-read",
+    "personal-notification-read-all",
 }
 ORGANIZER = {"import-run-list", "import-run-detail"}
 CLASSIFIED = PUBLIC | AUTH_FLOW | SELF | OWNER | ORGANIZER
@@ -95,6 +101,9 @@ POST_ONLY = {
     "personal-badge-rotate",
     "personal-scan-create",
     "personal-scan-share-back",
+    "personal-push-subscriptions",  # POST and DELETE ?endpoint=: tests/notifications
+    "personal-notification-read",
+    "personal-notification-read-all",
 }
 
 
@@ -157,6 +166,7 @@ def world(client, settings, tmp_path):
         user=a.user, name="A's script", key_hash=hash_token("bw_a"), hint="bw_a"
     )
     run = f.ImportRunFactory(conference=c)
+    notification = Notification.objects.create(attendee=a, kind="reminder", title="A's alert")
     kwargs = {
         "conference-detail": {"slug": c.slug},
         "program-session-detail": {"slug": c.slug, "pk": session.pk},
@@ -174,6 +184,7 @@ def world(client, settings, tmp_path):
         "personal-meetup-detail": {"slug": c.slug, "meetup_id": meetup.pk},
         "personal-scan-share-back": {"slug": c.slug, "scan_id": scan.pk},
         "program-feed-detail": {"slug": c.slug, "key": "conference"},
+        "personal-notification-read": {"slug": c.slug, "pk": notification.pk},
     }
     return {
         "a": a,
@@ -243,6 +254,7 @@ def _snapshot(world) -> tuple:
         .values_list("badge_token_hash", "feed_token_hash", "feed_include_meetups")
         .first(),
         Meetup.objects.count(),
+        Notification.objects.filter(attendee=world["a"]).values_list("id", "read_at").first(),
     )
 
 
@@ -282,6 +294,7 @@ OTHER_OBJECT = {
     "personal-conversation-photo-detail",
     "personal-meetup-detail",
     "personal-scan-share-back",
+    "personal-notification-read",
 }
 
 
@@ -309,6 +322,7 @@ def test_other_attendee_gets_404_for_every_method_and_changes_nothing(client, wo
         "personal-meetup-list",
         "personal-changes",
         "accounts-token-list",
+        "personal-notification-list",
     ],
 )
 def test_other_attendee_lists_do_not_show_a_things(client, world, name):
@@ -322,6 +336,7 @@ def test_other_attendee_lists_do_not_show_a_things(client, world, name):
         "A's note",
         "A's script",
         "A's contact",
+        "A's alert",
     ):
         assert secret not in body
 

@@ -531,6 +531,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conferences/{slug}/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Your notifications at this conference, newest first: reminders and schedule-change
+         *     alerts. ``unread`` counts the unread ones over all pages.
+         */
+        get: operations["conferences_notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark one notification read (again is fine: the first time is kept). */
+        post: operations["conferences_notifications_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Mark all your notifications at this conference read. */
+        post: operations["conferences_notifications_read_all_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conferences/{slug}/now/": {
         parameters: {
             query?: never;
@@ -698,6 +752,45 @@ export interface paths {
          *     adds or cancels your pending reminders at once.
          */
         patch: operations["conferences_preferences_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The VAPID public key to subscribe to Web Push with (``applicationServerKey``). */
+        get: operations["conferences_push_key_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conferences/{slug}/push/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Store this browser's push subscription for you. The endpoint must be an https URL
+         *     of a public host (a push service); the keys are checked (65-byte P-256 point, 16-byte
+         *     secret). Subscribing again with the same endpoint updates it.
+         */
+        post: operations["conferences_push_subscriptions_create"];
+        /** @description Forget the subscription with this endpoint (the browser unsubscribed). */
+        delete: operations["conferences_push_subscriptions_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/conferences/{slug}/rooms/": {
@@ -1660,6 +1753,27 @@ export interface components {
             readonly description: string;
             readonly dietary: unknown;
         };
+        Notification: {
+            readonly id: number;
+            readonly kind: components["schemas"]["NotificationKindEnum"];
+            readonly title: string;
+            readonly body: string;
+            readonly url: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly read_at: string | null;
+            /** @description Whether it has been marked read. */
+            readonly read: boolean;
+        };
+        /**
+         * @description * `reminder` - Reminder
+         *     * `schedule_change` - Schedule change
+         *     * `badge_scan` - Badge scan
+         *     * `system` - System
+         * @enum {string}
+         */
+        NotificationKindEnum: "reminder" | "schedule_change" | "badge_scan" | "system";
         Now: {
             /** Format: date-time */
             readonly at: string;
@@ -1824,6 +1938,23 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Meetup"][];
+        };
+        PaginatedNotificationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notification"][];
+            /** @description Unread notifications in all pages. */
+            unread: number;
         };
         PaginatedPaperList: {
             /** @example 123 */
@@ -2236,6 +2367,38 @@ export interface components {
             /** @description A QR code of webcal_url (SVG). */
             readonly qr_svg: string;
         };
+        PushKey: {
+            /** @description The VAPID public key (base64url, an uncompressed P-256 point): pass it to PushManager.subscribe() as applicationServerKey. Empty when Web Push is not configured. */
+            public_key: string;
+            /** @description Whether this server can send Web Push. */
+            enabled: boolean;
+        };
+        PushKeysRequest: {
+            /** @description The browser's P-256 public key, base64url (65 bytes). */
+            p256dh: string;
+            /** @description The authentication secret, base64url (16 bytes). */
+            auth: string;
+        };
+        PushSubscription: {
+            readonly id: number;
+            /** Format: uri */
+            readonly endpoint: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly last_success_at: string | null;
+        };
+        /** @description What ``PushSubscription.toJSON()`` gives in the browser. */
+        PushSubscriptionWriteRequest: {
+            /**
+             * Format: uri
+             * @description The push service's URL.
+             */
+            endpoint: string;
+            keys: components["schemas"]["PushKeysRequest"];
+            /** @description Ignored (the push service says when). */
+            expirationTime?: number | null;
+        };
         /** @description A question asked at the poster and its answer. */
         QAPair: {
             question: string;
@@ -2247,6 +2410,12 @@ export interface components {
             question: string;
             /** @default  */
             answer: string;
+        };
+        ReadAll: {
+            /** @description How many were unread and are now read. */
+            marked: number;
+            /** @description Unread notifications left (0). */
+            unread: number;
         };
         Room: {
             readonly id: number;
@@ -4570,6 +4739,183 @@ export interface operations {
             };
         };
     };
+    conferences_notifications_list: {
+        parameters: {
+            query?: {
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results per page, 1 to 500 (default 50). */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationList"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_notifications_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_notifications_read_all_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAll"];
+                };
+            };
+            /** @description Invalid input; `errors` names the fields (nested ones by path: `qa.0.question`). Also a body over the size limit or JSON nested more than 32 levels (`errors` empty). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     conferences_now_retrieve: {
         parameters: {
             query?: {
@@ -5228,6 +5574,184 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Preferences"];
                 };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_push_key_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKey"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_push_subscriptions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PushSubscriptionWriteRequest"];
+            };
+        };
+        responses: {
+            /** @description Known: updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_push_subscriptions_destroy: {
+        parameters: {
+            query: {
+                /** @description The endpoint of the subscription to forget. */
+                endpoint: string;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input. */
             400: {

@@ -24,6 +24,13 @@ from planner.api.views.logbook import (
     MeetupList,
     Sync,
 )
+from planner.api.views.notifications import (
+    NotificationList,
+    NotificationRead,
+    NotificationReadAll,
+    PushKey,
+    PushSubscriptions,
+)
 from planner.api.views.plans import PlanConflictsView, PlanItemDetail, PlanItemList
 from planner.api.views.preferences import Preferences
 
@@ -80,4 +87,23 @@ urlpatterns = [
     ),
     path(f"{CONFERENCE}feed/", PrivateFeed.as_view(), name="personal-feed"),
     path(f"{CONFERENCE}preferences/", Preferences.as_view(), name="personal-preferences"),
+    path(f"{CONFERENCE}push/key", PushKey.as_view(), name="personal-push-key"),
+    path(
+        f"{CONFERENCE}push/subscriptions/",
+        PushSubscriptions.as_view(),
+        name="personal-push-subscriptions",
+    ),
+    path(
+        f"{CONFERENCE}notifications/", NotificationList.as_view(), name="personal-notification-list"
+    ),
+    path(
+        f"{CONFERENCE}notifications/<int:pk>/read",
+        NotificationRead.as_view(),
+        name="personal-notification-read",
+    ),
+    path(
+        f"{CONFERENCE}notifications/read-all",
+        NotificationReadAll.as_view(),
+        name="personal-notification-read-all",
+    ),
 ]

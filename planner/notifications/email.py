@@ -1,0 +1,99 @@
+"""E-mail channel: Django's mail framework, a text and an HTML part.
+
+Times are the conference's local times with the zone named; the item's room or board is in
+the body. Every mail carries a one-click unsubscribe (RFC 8058): ``List-Unsubscribe`` with a
+signed link and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``. The link's view
+(planner.views.email_unsubscribe) turns the attendee's e-mail channel off; the token is a
+``django.core.signing`` signature of the attendee id under its own salt, so it cannot be
+forged or moved to another attendee, and it never expires (old mails keep working).
+
+SMTP errors decide the outcome: 4xx answers, refused connections and timeouts are
+TRANSIENT; 5xx answers (unknown mailbox, refused sender) are PERMANENT.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+
+from planner.notifications import Delivery, Message
+
+UNSUBSCRIBE_SALT = "planner.notifications.email.unsubscribe"
+TIMEOUT = 20  # seconds for the SMTP server
+
+
+def _signer() -> signing.Signer:
+    # No timestamp: one stable link per attendee, valid as long as SECRET_KEY is.
+    return signing.Signer(salt=UNSUBSCRIBE_SALT, algorithm="sha256")
+
+
+def unsubscribe_token(attendee_id: int) -> str:
+    return _signer().sign_object({"a": attendee_id})
+
+
+def unsubscribe_attendee_id(token: str) -> int | None:
+    """The attendee a token was signed for, or None for a tampered or foreign token."""
+    try:
+        data = _signer().unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return None
+    value = data.get("a") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe_url(attendee_id: int) -> str:
+    return f"{settings.SITE_URL}/unsubscribe/{unsubscribe_token(attendee_id)}"
+
+
+def build(message: Message, *, to: str) -> EmailMultiAlternatives:
+    link = unsubscribe_url(message.attendee_id)
+    context = {
+        "message": message,
+        "lines": message.lines,
+        "item_url": f"{settings.SITE_URL}{message.url}" if message.url else "",
+        "unsubscribe_url": link,
+    }
+    mail = EmailMultiAlternatives(
+        subject=f"[{message.conference_name}] {message.title}"[:250],
+        body=render_to_string("planner/email/notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": make_msgid(domain="boardwalk"),
+        },
+    )
+    mail.attach_alternative(
+        render_to_string("planner/email/notification.html", context), "text/html"
+    )
+    return mail
+
+
+def deliver(message: Message, *, to: str, connection=None) -> Delivery:
+    """Send one mail to ``to``; ``connection`` lets a batch share one SMTP session."""
+    if not to:
+        return Delivery.permanent("no e-mail address")
+    mail = build(message, to=to)
+    mail.connection = connection or get_connection(timeout=TIMEOUT)
+    try:
+        mail.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _ in error.recipients.values()]
+        if codes and all(400 <= code < 500 for code in codes):
+            return Delivery.transient(f"recipient deferred: {codes}")
+        return Delivery.permanent(f"recipient refused: {codes}")
+    except smtplib.SMTPResponseException as error:
+        detail = f"SMTP {error.smtp_code}: {error.smtp_error!r}"
+        if 400 <= error.smtp_code < 500:
+            return Delivery.transient(detail)
+        return Delivery.permanent(detail)
+    except (smtplib.SMTPException, OSError) as error:
+        return Delivery.transient(f"{type(error).__name__}: {error}")
+    return Delivery.sent()

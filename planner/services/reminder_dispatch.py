@@ -1,0 +1,177 @@
+"""Deliver due reminders: claim, hand to a channel, mark. Run by beat every ≤ 30 s
+(planner.tasks.dispatch_due_reminders → :func:`reminders_dispatch_due`).
+
+Exactly once rests on the claim: planner.services.reminders.reminders_claim_due moves due
+``pending`` rows to ``sending`` with a conditional update (``SELECT … FOR UPDATE SKIP
+LOCKED`` on PostgreSQL), so two sweeps running at once, on two workers, never hold the same
+row. Only the sweep that claimed a row delivers it, then marks it ``sent`` or ``failed`` (or
+back to ``pending`` with a later retry time for a transient failure: backoff). A sweep that
+dies between claim and mark leaves rows in ``sending``; reminders_reconcile returns them to
+``pending`` after STUCK_AFTER and a later sweep delivers them. The in-app channel is
+idempotent by itself (Notification.dedupe_key); push and e-mail are not, so the reconciler's
+window is the only way to a second delivery (a worker killed after the push service took a
+message and before the mark: at-least-once there, measured in the fault-injection runs).
+
+Delivery per batch of claimed rows: one query loads what the messages need, in-app rows go
+in one INSERT, e-mails share one SMTP connection, and each push is one request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.mail import get_connection
+from django.utils import timezone
+
+from planner import health
+from planner.enums import Channel
+from planner.models import PushSubscription, Reminder
+from planner.notifications import Delivery, Outcome, email, inapp, push
+from planner.notifications.content import REMINDER_RELATED, reminder_message
+
+logger = logging.getLogger(__name__)
+
+BATCH = 200  # rows claimed (and delivered) at a time
+TIME_BUDGET = 25.0  # seconds one sweep keeps claiming; the next beat tick takes the rest
+STUCK_AFTER = dt.timedelta(minutes=5)  # a `sending` row older than this is returned to pending
+
+
+@dataclass(slots=True)
+class DispatchReport:
+    claimed: int = 0
+    reconciled: int = 0
+    outcomes: Counter = field(default_factory=Counter)  # (channel, outcome) -> count
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "claimed": self.claimed,
+            "reconciled": self.reconciled,
+            "outcomes": {f"{c}:{o}": n for (c, o), n in sorted(self.outcomes.items())},
+        }
+
+
+# --- the reminder rows (planner.services.reminders, the other half of issue 11) -------------
+# Its dispatch contract: reminders_claim_due(*, now, limit) -> claimed rows (state sending,
+# attempts + 1, a claim token); reminders_mark(*, reminders, now, error="", transient=False)
+# (sent; failed; or back to pending with retry_at = now + backoff, failed after MAX_ATTEMPTS);
+# reminders_reconcile(*, now, stuck_after). Imported when called: every use is below.
+
+
+def _rows():
+    from planner.services import reminders
+
+    return reminders
+
+
+def _claim(*, now: dt.datetime, limit: int) -> list[Reminder]:
+    return list(_rows().reminders_claim_due(now=now, limit=limit))
+
+
+def _reconcile(*, now: dt.datetime) -> int:
+    return _rows().reminders_reconcile(now=now, stuck_after=STUCK_AFTER) or 0
+
+
+def _mark(outcomes: list[tuple[Reminder, Delivery]], *, now: dt.datetime) -> None:
+    """One reminders_mark call per (outcome, error text): a handful per batch."""
+    groups: dict[tuple[Outcome, str], list[Reminder]] = {}
+    for reminder, delivery in outcomes:
+        detail = "" if delivery.outcome == Outcome.SENT else (delivery.detail or "failed")
+        groups.setdefault((delivery.outcome, detail), []).append(reminder)
+    for (outcome, detail), reminders in groups.items():
+        _rows().reminders_mark(
+            reminders=reminders, now=now, error=detail, transient=outcome == Outcome.TRANSIENT
+        )
+
+
+# --- delivery ------------------------------------------------------------------------------
+
+
+def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[Delivery]:
+    """Deliver claimed (``sending``) reminders on their channels and mark each. Returns the
+    outcomes in order. Never raises for a delivery problem; a bug in one row's message is
+    recorded as that row's permanent failure."""
+    if not reminders:
+        return []
+    rows = {
+        r.pk: r
+        for r in Reminder.objects.filter(pk__in=[r.pk for r in reminders]).select_related(
+            *REMINDER_RELATED, "plan_item__attendee__user"
+        )
+    }
+    deliveries: dict[int, Delivery] = {}
+    messages = {}
+    for reminder in reminders:
+        row = rows.get(reminder.pk)
+        if row is None:  # the plan item went away meanwhile (cascade)
+            continue
+        try:
+            messages[reminder.pk] = reminder_message(row)
+        except Exception as error:  # a row we cannot render must not stop the batch
+            logger.exception("cannot render reminder %s", reminder.pk)
+            deliveries[reminder.pk] = Delivery.permanent(f"cannot render: {error}")
+    in_app = [pk for pk, r in rows.items() if r.channel == Channel.IN_APP and pk in messages]
+    for pk, delivery in zip(
+        in_app, inapp.deliver_many([messages[pk] for pk in in_app]), strict=True
+    ):
+        deliveries[pk] = delivery
+    mails = [pk for pk, r in rows.items() if r.channel == Channel.EMAIL and pk in messages]
+    if mails:
+        connection = get_connection(timeout=email.TIMEOUT)
+        try:
+            for pk in mails:
+                user = rows[pk].plan_item.attendee.user
+                deliveries[pk] = email.deliver(messages[pk], to=user.email, connection=connection)
+        finally:
+            try:
+                connection.close()
+            except Exception:  # closing a broken SMTP session: nothing left to save
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+    pushes = [pk for pk, r in rows.items() if r.channel == Channel.PUSH and pk in messages]
+    if pushes:
+        by_user: dict[int, list[PushSubscription]] = {}
+        for subscription in PushSubscription.objects.filter(
+            user_id__in={messages[pk].user_id for pk in pushes}
+        ):
+            by_user.setdefault(subscription.user_id, []).append(subscription)
+        for pk in pushes:
+            message = messages[pk]
+            deliveries[pk] = push.deliver(message, by_user.get(message.user_id, []))
+    results = []
+    for reminder in reminders:
+        delivery = deliveries.get(reminder.pk)
+        if delivery is None:
+            delivery = Delivery.permanent(
+                "plan item removed" if reminder.pk not in rows else "unknown channel"
+            )
+        results.append(delivery)
+    # Marked with the claimed instances: they carry the claim's token.
+    _mark(list(zip(reminders, results, strict=True)), now=now)
+    return results
+
+
+def reminders_dispatch_due(
+    *, now: dt.datetime | None = None, batch: int = BATCH, budget: float = TIME_BUDGET
+) -> DispatchReport:
+    """One sweep: return stuck rows to pending, then claim and deliver due reminders batch by
+    batch until none is due or ``budget`` seconds have passed. Records the time of the sweep
+    (shown by /healthz and the admin)."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    report = DispatchReport(reconciled=_reconcile(now=now))
+    while time.monotonic() - started < budget:
+        claimed = _claim(now=now, limit=batch)
+        if not claimed:
+            break
+        report.claimed += len(claimed)
+        for reminder, delivery in zip(claimed, reminders_deliver(claimed, now=now), strict=True):
+            report.outcomes[(reminder.channel, delivery.outcome.value)] += 1
+        if len(claimed) < batch:
+            break
+    health.record_reminder_dispatch(now)
+    if report.claimed or report.reconciled:
+        logger.info("reminders dispatched: %s", report.as_dict())
+    return report
