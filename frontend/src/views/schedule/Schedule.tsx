@@ -177,7 +177,8 @@ function FilterBar({ program, filters, update }: { program: Program; filters: Fi
   );
 }
 
-function useDay(slug: string, day: string, fmt: TimeFormatter): DayEntry[] | null {
+/** The day's entries, re-read when the refresher stored a new program version (a moved item). */
+function useDay(slug: string, version: number, day: string, fmt: TimeFormatter): DayEntry[] | null {
   const [entries, setEntries] = useState<DayEntry[] | null>(null);
   const [from, to] = dayBounds(fmt, day);
   useEffect(() => {
@@ -188,7 +189,7 @@ function useDay(slug: string, day: string, fmt: TimeFormatter): DayEntry[] | nul
     return () => {
       gone = true;
     };
-  }, [slug, from, to]);
+  }, [slug, version, from, to]);
   return entries;
 }
 
@@ -204,7 +205,7 @@ interface ListProps {
 function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Filters>) => void }) {
   const { t } = useTranslation();
   const { slug, program, day, fmt, filters, plan } = props;
-  const entries = useDay(slug, day, fmt);
+  const entries = useDay(slug, program.meta.version, day, fmt);
   // A layout effect: right after the list is in the DOM, not a frame later.
   useLayoutEffect(() => {
     if (entries) markScheduleReady();
@@ -276,7 +277,7 @@ function BoothList({ slug, program, day, fmt, filters, plan }: ListProps) {
     return () => {
       gone = true;
     };
-  }, [slug]);
+  }, [slug, program.meta.version]);
   useLayoutEffect(() => {
     if (booths) markScheduleReady();
   }, [booths]);
