@@ -135,10 +135,17 @@ try {
   );
 
   lap("signedIn");
-  // 2. The logbook, empty; a new conversation, half typed, then a reload: the draft is back.
+  // 2. The logbook: the demo attendee's entries logged elsewhere (the seeder's), pulled from
+  //    the server; a new conversation, half typed, then a reload: the draft is back.
   await page.goto(LOGBOOK);
   await page.locator("#logbook-title").waitFor();
-  report.steps.empty = { count: await page.locator(".entry").count(), pending: await pending() };
+  const seeded = Number(env.BOARDWALK_E2E_SEEDED);
+  await page.waitForFunction((n) => document.querySelectorAll(".entry").length >= n, seeded, { polling: 100 });
+  report.steps.pulled = {
+    count: await page.locator(".entry").count(),
+    pending: await pending(),
+    talkedTo: await page.locator(".entry").allInnerTexts(),
+  };
   await page.locator(".logbook__new .button--primary").click();
   await page.waitForURL("**/logbook/conversations/new");
   await fillConversation();

@@ -74,7 +74,7 @@ function itemPage<T>(load: Loader<T>, Page: (props: PageProps<T>) => preact.JSX.
     const zone = program.status === "ready" ? program.meta.conference.timezone : "UTC";
     const fmt = useTimeFormatter(zone);
     const back = (
-      <p class="item__back">
+      <p class="item__back back-link">
         <a href={scheduleHref(slug)}>{t("details.backToSchedule")}</a>
       </p>
     );

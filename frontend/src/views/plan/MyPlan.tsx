@@ -81,9 +81,7 @@ function Ready({ slug, meta, entries, plan }: { slug: string; meta: BundleMeta; 
   return (
     <section class="my-plan" aria-labelledby="plan-title">
       <h1 id="plan-title">{t("plan.title")}</h1>
-      <p class="my-plan__conference">
-        {meta.conference.name} · <a href={`/conferences/${encodeURIComponent(slug)}/`}>{t("app.back")}</a>
-      </p>
+      <p class="page-conference">{meta.conference.name}</p>
       <p class="my-plan__summary" aria-live="polite">
         {t("myPlan.summary", { count: entries.length })} ·{" "}
         <span class={found.length ? "my-plan__conflicts" : ""}>

@@ -108,7 +108,7 @@ function PosterList({ slug, sessionId, loaded }: { slug: string; sessionId: numb
 
   return (
     <section class="posters" aria-labelledby="posters-title">
-      <p>
+      <p class="back-link">
         <a href={`/conferences/${conf}/sessions/${sessionId}`}>{t("posterList.back")}</a>
       </p>
       <h1 id="posters-title">{t("posters.title")}</h1>

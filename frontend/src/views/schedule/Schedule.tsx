@@ -78,9 +78,7 @@ function Ready({ slug, program, error }: { slug: string; program: Program; error
   return (
     <section class="schedule" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{t("schedule.title")}</h1>
-      <p class="schedule__conference">
-        {conference.name} · <a href={`/conferences/${encodeURIComponent(slug)}/`}>{t("nav.nowNext")}</a>
-      </p>
+      <p class="page-conference">{conference.name}</p>
       {error !== null && <p class="notice">{errorMessage(error)}</p>}
       <SearchPanel slug={slug} program={program} fmt={fmt} query={filters.q} onQuery={(q) => update({ q })} />
       {!filters.q && day && (
