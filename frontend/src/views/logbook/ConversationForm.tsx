@@ -198,8 +198,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const invalid = Object.keys(problems).length > 0;
   return (
     <section class="logbook-editor" aria-labelledby="conversation-title">
-      <p>
-        <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      <p class="back-link">
+        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
       </p>
       <h1 id="conversation-title">{record ? t("logbook.conversation") : t("logbook.newConversation")}</h1>
       {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}

@@ -155,8 +155,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   );
   return (
     <section class="logbook-editor" aria-labelledby="meetup-title">
-      <p>
-        <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      <p class="back-link">
+        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
       </p>
       <h1 id="meetup-title">{record ? t("logbook.meetup") : t("logbook.newMeetup")}</h1>
       {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}
