@@ -159,6 +159,15 @@ try {
     poster: await page.locator(".picker__chosen").getAttribute("data-id"),
     thumbs: await page.locator(".thumb img").count(),
   };
+  // A poster page's "Log a conversation" while the draft exists: the draft's text stays, the
+  // poster is the one asked for (another one, then the first again).
+  const logFrom = async (posterId) => {
+    await page.goto(`${base}/conferences/eccv-demo/posters/${posterId}`);
+    await page.locator(`a[href$="/logbook/conversations/new?poster=${posterId}"]`).click();
+    await page.locator(`.picker__chosen[data-id="${posterId}"]`).waitFor();
+    return { poster: await page.locator(".picker__chosen").getAttribute("data-id"), with: await page.locator("#conversation-with").inputValue() };
+  };
+  report.steps.fromPosterPage = [await logFrom(env.BOARDWALK_E2E_POSTER2), await logFrom(env.BOARDWALK_E2E_POSTER)];
   await shotBoth("conversation-new-online", () => page.locator("#conversation-title", { hasText: "포스터" }).waitFor());
   await page.locator(".logbook-form__save").click();
   await page.waitForURL(LOGBOOK);

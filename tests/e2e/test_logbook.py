@@ -51,9 +51,9 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
         password=make_password(password, hasher="pbkdf2_sha256")
     )
     mine = {"attendee__user__username": username, "attendee__conference__slug": DEMO_SLUG}
-    poster = (
-        Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by("board", "id").first()
-    )
+    poster, other_poster = Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by(
+        "board", "id"
+    )[:2]
     session = Session.objects.filter(conference__slug=DEMO_SLUG).order_by("start", "id").first()
     # The demo attendee already has entries (from the seeder, not on this phone): left aside.
     seeded_conversations = set(
@@ -88,6 +88,7 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
                 "BOARDWALK_E2E_PASSWORD": password,
                 "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
                 "BOARDWALK_E2E_POSTER": str(poster.pk),
+                "BOARDWALK_E2E_POSTER2": str(other_poster.pk),
                 "BOARDWALK_E2E_BOARD": poster.board,
                 "BOARDWALK_E2E_SESSION": str(session.pk),
                 "BOARDWALK_E2E_SESSION_QUERY": session.title,
@@ -120,6 +121,11 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
         "poster": str(poster.pk),
         "thumbs": 1,
     }
+    # A poster page's "Log a conversation" with that draft open: its poster, the draft's text.
+    assert steps["fromPosterPage"] == [
+        {"poster": str(other_poster.pk), "with": "Noa Levi"},
+        {"poster": str(poster.pk), "with": "Noa Levi"},
+    ]
     assert steps["online"]["entries"] == seeded + 2
     assert steps["online"]["pending"] == 0
     assert steps["edit"] == {"thumbs": 1, "uploadedMarks": 0}
