@@ -24,8 +24,8 @@ export interface Program {
 export type ProgramState =
   | { status: "loading" }
   | { status: "missing"; error: unknown }
-  /** `error`: the last refresh failed (offline): the stored program is shown with its date. */
-  | ({ status: "ready"; error: unknown } & Program);
+  /** A failed refresh is the status bar's to show (with Retry): the stored program stands. */
+  | ({ status: "ready" } & Program);
 
 async function readProgram(slug: string): Promise<Program | null> {
   const db = await getDb();
@@ -62,7 +62,7 @@ export function useProgram(slug: string): ProgramState {
   }, [slug, version]);
 
   const ours = refresh !== null && refresh.slug === slug ? refresh : null;
-  if (program && program.meta.conf === slug) return { status: "ready", error: ours?.error ?? null, ...program };
+  if (program && program.meta.conf === slug) return { status: "ready", ...program };
   if (version === null && !online) return { status: "missing", error: new ApiError("network", "offline") };
   if (version === null && ours && !ours.syncing && ours.version === null) return { status: "missing", error: ours.error };
   return { status: "loading" };

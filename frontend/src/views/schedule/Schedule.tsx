@@ -49,10 +49,10 @@ export function Schedule() {
         </div>
       </section>
     );
-  return <Ready slug={slug} program={program} error={program.error} />;
+  return <Ready slug={slug} program={program} />;
 }
 
-function Ready({ slug, program, error }: { slug: string; program: Program; error: unknown }) {
+function Ready({ slug, program }: { slug: string; program: Program }) {
   const { t } = useTranslation();
   const { query, route, url, path } = useLocation();
   const filters = filtersFromQuery(query);
@@ -79,7 +79,6 @@ function Ready({ slug, program, error }: { slug: string; program: Program; error
     <section class="schedule" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{t("schedule.title")}</h1>
       <p class="page-conference">{conference.name}</p>
-      {error !== null && <p class="notice">{errorMessage(error)}</p>}
       <SearchPanel slug={slug} program={program} fmt={fmt} query={filters.q} onQuery={(q) => update({ q })} />
       {!filters.q && day && (
         <>
