@@ -12,6 +12,7 @@ import { useEffect, useState } from "preact/hooks";
 
 import { ApiError } from "../../api/client";
 import { getDb, useOnline, useProgramVersion, useRefreshState } from "../../app/runtime";
+import type { RefreshState } from "../../app/refresher";
 import { bundleMetaGet, bundleRows, type BundleMeta, type BundleRows } from "../../db";
 import type { Kind } from "../../search/documents";
 
@@ -61,6 +62,21 @@ export function useProgram(slug: string): ProgramState {
     };
   }, [slug, version]);
 
+  return programState(slug, program, version, online, refresh);
+}
+
+/**
+ * What a screen shows of `slug`'s program: the one read (not another conference's, left from
+ * before a route change); with none stored, "missing" offline or once the refresher's run for
+ * this conference ended without one; else loading (the refresher is still at it).
+ */
+export function programState(
+  slug: string,
+  program: Program | null,
+  version: number | null | undefined,
+  online: boolean,
+  refresh: RefreshState | null,
+): ProgramState {
   const ours = refresh !== null && refresh.slug === slug ? refresh : null;
   if (program && program.meta.conf === slug) return { status: "ready", ...program };
   if (version === null && !online) return { status: "missing", error: new ApiError("network", "offline") };

@@ -88,8 +88,8 @@ function Ready({ slug, meta, entries, plan }: { slug: string; meta: BundleMeta; 
           {found.length ? t("plan.conflicts", { count: found.length }) : t("myPlan.noConflicts")}
         </span>
       </p>
-      <ZoneSwitch conferenceZone={meta.conference.timezone} />
       <p class="zone">{fmt.zoneLabel()}</p>
+      <ZoneSwitch conferenceZone={meta.conference.timezone} />
       {entries.length === 0 && <p class="notice">{t("plan.empty")}</p>}
       {groups.days.map(({ day, items }) => (
         <section key={day} class="my-plan__day" aria-labelledby={`day-${day}`}>
