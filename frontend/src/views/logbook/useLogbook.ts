@@ -87,15 +87,20 @@ export function useLogbook(conf: string): LogbookData | null {
 export function useProgramLabels(conf: string, opened: ProgramLabels): ProgramLabels {
   const [labels, setLabels] = useState(opened);
   const version = useProgramVersion(conf);
-  const first = useRef(true);
+  // The version the form opened with (null: none stored then): its labels are `opened`.
+  const shown = useRef<number | null | undefined>(undefined);
   useEffect(() => {
-    if (version == null) return;
-    // The version as the form opened: the labels it was given are that version's.
-    if (first.current) return void (first.current = false);
+    if (version === undefined) return;
+    if (shown.current === undefined) return void (shown.current = version);
+    if (version === null || version === shown.current) return;
     let gone = false;
     void getDb()
       .then((db) => loadProgram(db, conf))
-      .then((next) => !gone && setLabels(next));
+      .then((next) => {
+        if (gone) return;
+        shown.current = version;
+        setLabels(next);
+      });
     return () => {
       gone = true;
     };
