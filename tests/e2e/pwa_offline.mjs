@@ -134,14 +134,10 @@ try {
   await nextLine(); // the server now serves the new build
   await page.locator("#e2e-draft").pressSequentially(TYPED.slice(20));
   // Coming back online is one of the app's update checks (the others: hourly, on load).
-  // Playwright brings the page back online before the service worker: the refresher's
-  // request on `online` may go out through a worker still offline. That moment counts as
-  // offline (its console line included, which reaches us a beat later).
-  offline = true;
+  // Playwright brings the page back online a moment before its service worker: the app waits
+  // a beat after `online` before it sends anything (ONLINE_SETTLE_MS), so no request fails here.
   await context.setOffline(true);
   await context.setOffline(false);
-  await page.waitForTimeout(300);
-  offline = false;
   const prompt = page.locator(".update-prompt");
   await prompt.locator(".update-prompt__update").waitFor();
   await page.waitForTimeout(1500); // would a reload sneak in?

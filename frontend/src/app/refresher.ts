@@ -1,8 +1,9 @@
 /**
  * The one refresher of the open conference: brings the program up to date (`syncBundle`, a
  * `?since=` delta) and pulls my plan and logbook written elsewhere (`pullMine`), one run at a
- * time. `watch(slug)` runs it on start, shortly after `online` (ONLINE_SETTLE_MS), when the page becomes visible again, every
- * few minutes while visible, and (mine only) after each outbox replay that emptied the queue.
+ * time. `watch(slug)` runs it on start, shortly after `online` (ONLINE_SETTLE_MS), when the
+ * page becomes visible again, every few minutes while visible, and (mine only) after each
+ * outbox replay that emptied the queue.
  * Screens follow it through the hooks in runtime.ts (`useProgramVersion`, `useRefreshState`).
  *
  * Offline it does not try (a failed fetch is a console error, and there is nothing to learn).
