@@ -80,6 +80,18 @@ async function throttle() {
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
 }
 
+/**
+ * Offline (or back) for the page's requests AND its `navigator.onLine`. context.setOffline
+ * alone is not enough here: with this second CDP session attached, the reloaded document's
+ * navigator.onLine stays true (this session's Network agent restores "online"), so the app
+ * believed it was online and its requests failed (net::ERR_FAILED in the console). A phone in
+ * airplane mode reports false; telling this session too makes the page see what a phone sees.
+ */
+async function setOffline(offline) {
+  await context.setOffline(offline);
+  await cdp.send("Network.emulateNetworkConditions", { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+}
+
 /** Milliseconds from the navigation's start to the first entry named `name`. */
 async function entryTime(name, timeout = LONG) {
   await page.waitForFunction((n) => performance.getEntriesByName(n).length > 0, name, { timeout, polling: 100 });
@@ -165,7 +177,7 @@ try {
 
   // (b) Offline reload.
   step = "offline-reload";
-  await context.setOffline(true);
+  await setOffline(true);
   await page.reload({ waitUntil: "commit" });
   await throttle();
   report.steps.offlineReload = { readyMs: round(await entryTime(target.mark)) };
@@ -194,7 +206,7 @@ try {
 
   // (d) The 1% delta: run.py re-imports the moved program; an online reload fetches it.
   step = "delta";
-  await context.setOffline(false);
+  await setOffline(false);
   await askForDelta();
   await page.reload({ waitUntil: "commit" });
   await throttle();

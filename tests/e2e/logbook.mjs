@@ -135,10 +135,17 @@ try {
   );
 
   lap("signedIn");
-  // 2. The logbook, empty; a new conversation, half typed, then a reload: the draft is back.
+  // 2. The logbook: the demo attendee's entries logged elsewhere (the seeder's), pulled from
+  //    the server; a new conversation, half typed, then a reload: the draft is back.
   await page.goto(LOGBOOK);
   await page.locator("#logbook-title").waitFor();
-  report.steps.empty = { count: await page.locator(".entry").count(), pending: await pending() };
+  const seeded = Number(env.BOARDWALK_E2E_SEEDED);
+  await page.waitForFunction((n) => document.querySelectorAll(".entry").length >= n, seeded, { polling: 100 });
+  report.steps.pulled = {
+    count: await page.locator(".entry").count(),
+    pending: await pending(),
+    talkedTo: await page.locator(".entry").allInnerTexts(),
+  };
   await page.locator(".logbook__new .button--primary").click();
   await page.waitForURL("**/logbook/conversations/new");
   await fillConversation();
@@ -152,6 +159,15 @@ try {
     poster: await page.locator(".picker__chosen").getAttribute("data-id"),
     thumbs: await page.locator(".thumb img").count(),
   };
+  // A poster page's "Log a conversation" while the draft exists: the draft's text stays, the
+  // poster is the one asked for (another one, then the first again).
+  const logFrom = async (posterId) => {
+    await page.goto(`${base}/conferences/eccv-demo/posters/${posterId}`);
+    await page.locator(`a[href$="/logbook/conversations/new?poster=${posterId}"]`).click();
+    await page.locator(`.picker__chosen[data-id="${posterId}"]`).waitFor();
+    return { poster: await page.locator(".picker__chosen").getAttribute("data-id"), with: await page.locator("#conversation-with").inputValue() };
+  };
+  report.steps.fromPosterPage = [await logFrom(env.BOARDWALK_E2E_POSTER2), await logFrom(env.BOARDWALK_E2E_POSTER)];
   await shotBoth("conversation-new-online", () => page.locator("#conversation-title", { hasText: "포스터" }).waitFor());
   await page.locator(".logbook-form__save").click();
   await page.waitForURL(LOGBOOK);

@@ -134,6 +134,8 @@ try {
   await nextLine(); // the server now serves the new build
   await page.locator("#e2e-draft").pressSequentially(TYPED.slice(20));
   // Coming back online is one of the app's update checks (the others: hourly, on load).
+  // Playwright brings the page back online a moment before its service worker: the app waits
+  // a beat after `online` before it sends anything (ONLINE_SETTLE_MS), so no request fails here.
   await context.setOffline(true);
   await context.setOffline(false);
   const prompt = page.locator(".update-prompt");

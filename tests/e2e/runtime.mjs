@@ -51,17 +51,22 @@ await context.addInitScript(() => {
   );
 });
 
-const page = await context.newPage();
+/** Console errors and page errors of a tab go to the report. */
+function watch(tab) {
+  tab.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const entry = { text: msg.text().slice(0, 500), url: msg.location().url };
+    // Offline, the outbox tries its queued write and fails, as it must: kept apart.
+    if (failing && /status of 503/.test(entry.text) && /\/bundle/.test(entry.url)) return;
+    if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|network error/.test(entry.text)) report.offlineApiErrors.push(entry);
+    else report.consoleErrors.push(entry);
+  });
+  tab.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
+  return tab;
+}
+
+const page = watch(await context.newPage());
 await page.clock.install({ time: new Date(env.BOARDWALK_E2E_NOW) });
-page.on("console", (msg) => {
-  if (msg.type() !== "error") return;
-  const entry = { text: msg.text().slice(0, 500), url: msg.location().url };
-  // Offline, the outbox tries its queued write and fails, as it must: kept apart.
-  if (failing && /status of 503/.test(entry.text) && /\/bundle/.test(entry.url)) return;
-  if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|network error/.test(entry.text)) report.offlineApiErrors.push(entry);
-  else report.consoleErrors.push(entry);
-});
-page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
 
 // What the phone shows (the viewport, from the top): the tab bar is fixed at its bottom, which
 // a full-page capture would paint in the middle of the page.
@@ -183,11 +188,20 @@ try {
   };
   await shot("now-online-en");
 
-  // 3. A schedule change on the server reaches the open page as a delta: no reload.
+  // 3. A schedule change on the server reaches the open pages as a delta: no reload. Beside
+  //    Now & Next, the Schedule's day list and the session's own page, open in other tabs.
+  const schedule = watch(await context.newPage());
+  await schedule.goto(`${base}/conferences/${SLUG}/schedule`);
+  const scheduleTime = () =>
+    schedule.locator(".entry", { has: schedule.locator(".entry__title", { hasText: env.BOARDWALK_E2E_MOVED }) }).first().locator(".entry__time time");
+  const itemPage = watch(await context.newPage());
+  await itemPage.goto(`${base}/conferences/${SLUG}/sessions/${env.BOARDWALK_E2E_MOVED_ID}`);
+  const itemWhen = () => itemPage.locator(".facts__row dd").first().innerText();
+  const besideBefore = { schedule: await scheduleTime().getAttribute("datetime"), item: await itemWhen() };
   const before = await movedTime();
-  await page.evaluate(() => (window.__sameDocument = true));
+  for (const tab of [page, schedule, itemPage]) await tab.evaluate(() => (window.__sameDocument = true));
   await askServer("move");
-  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  for (const tab of [page, schedule, itemPage]) await tab.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await page.waitForFunction(
     ([title, old]) => {
       const slot = [...document.querySelectorAll(".slot--session")].find((s) => s.querySelector(".slot__title")?.textContent === title);
@@ -195,7 +209,24 @@ try {
     },
     [env.BOARDWALK_E2E_MOVED, before.datetime],
   );
-  report.steps.moved = { before, after: await movedTime(), sameDocument: await page.evaluate(() => window.__sameDocument === true) };
+  await schedule.waitForFunction(
+    ([title, old]) => {
+      const entry = [...document.querySelectorAll(".entry")].find((e) => e.querySelector(".entry__title")?.textContent === title);
+      return entry && entry.querySelector(".entry__time time")?.getAttribute("datetime") !== old;
+    },
+    [env.BOARDWALK_E2E_MOVED, besideBefore.schedule],
+  );
+  await itemPage.waitForFunction((old) => document.querySelector(".facts__row dd")?.textContent !== old, besideBefore.item);
+  report.steps.moved = {
+    before,
+    after: await movedTime(),
+    sameDocument: await page.evaluate(() => window.__sameDocument === true),
+    schedule: { before: besideBefore.schedule, after: await scheduleTime().getAttribute("datetime") },
+    item: { before: besideBefore.item, after: await itemWhen() },
+    besideSameDocument: [await schedule.evaluate(() => window.__sameDocument === true), await itemPage.evaluate(() => window.__sameDocument === true)],
+  };
+  await schedule.close();
+  await itemPage.close();
 
   // 4. The syncing state, held while the bundle request waits.
   report.steps.syncing = await syncingShot("status-syncing-en");

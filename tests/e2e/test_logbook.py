@@ -51,15 +51,21 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
         password=make_password(password, hasher="pbkdf2_sha256")
     )
     mine = {"attendee__user__username": username, "attendee__conference__slug": DEMO_SLUG}
-    poster = (
-        Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by("board", "id").first()
-    )
+    poster, other_poster = Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by(
+        "board", "id"
+    )[:2]
     session = Session.objects.filter(conference__slug=DEMO_SLUG).order_by("start", "id").first()
     # The demo attendee already has entries (from the seeder, not on this phone): left aside.
     seeded_conversations = set(
         PosterConversation.objects.filter(**mine).values_list("pk", flat=True)
     )
     seeded_meetups = set(Meetup.objects.filter(**mine).values_list("pk", flat=True))
+    # What the Logbook lists of them once pulled: not the deleted ones (tombstones).
+    listed = {"deleted_at__isnull": True, **mine}
+    seeded_names = list(
+        PosterConversation.objects.filter(**listed).values_list("talked_to", flat=True)
+    )
+    seeded = len(seeded_names) + Meetup.objects.filter(**listed).count()
     # The photos gunicorn stores are read back here.
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
@@ -82,9 +88,11 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
                 "BOARDWALK_E2E_PASSWORD": password,
                 "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
                 "BOARDWALK_E2E_POSTER": str(poster.pk),
+                "BOARDWALK_E2E_POSTER2": str(other_poster.pk),
                 "BOARDWALK_E2E_BOARD": poster.board,
                 "BOARDWALK_E2E_SESSION": str(session.pk),
                 "BOARDWALK_E2E_SESSION_QUERY": session.title,
+                "BOARDWALK_E2E_SEEDED": str(seeded),
                 "CHROMIUM": str(CHROMIUM),
             },
             capture_output=True,
@@ -99,7 +107,12 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     assert "error" not in report, report["error"]
     steps = report["steps"]
 
-    assert steps["empty"] == {"count": 0, "pending": 0}
+    # The seeder's entries, pulled from the server, listed (each names whom it was with).
+    assert seeded > 0
+    assert steps["pulled"]["count"] == seeded
+    assert steps["pulled"]["pending"] == 0
+    shown = steps["pulled"]["talkedTo"]
+    assert all(any(name in text for text in shown) for name in seeded_names), (seeded_names, shown)
     # A reload mid-form: every field and the photo came back from the draft.
     assert steps["draft"] == {
         "restored": "Your unsaved draft was restored.",
@@ -108,14 +121,19 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
         "poster": str(poster.pk),
         "thumbs": 1,
     }
-    assert steps["online"]["entries"] == 2
+    # A poster page's "Log a conversation" with that draft open: its poster, the draft's text.
+    assert steps["fromPosterPage"] == [
+        {"poster": str(other_poster.pk), "with": "Noa Levi"},
+        {"poster": str(poster.pk), "with": "Noa Levi"},
+    ]
+    assert steps["online"]["entries"] == seeded + 2
     assert steps["online"]["pending"] == 0
     assert steps["edit"] == {"thumbs": 1, "uploadedMarks": 0}
     # Offline, the tab closed and opened again: from the service worker, three entries unsynced,
     # four writes queued.
     offline = steps["offline"]
     assert offline["fromServiceWorker"] is True
-    assert offline["entries"] == 4
+    assert offline["entries"] == seeded + 4
     assert offline["unsyncedMarks"] == 3
     assert offline["pending"] == 4
     assert offline["count"] == "4 changes not synced"

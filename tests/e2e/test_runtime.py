@@ -117,6 +117,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
                 "BOARDWALK_E2E_PASSWORD": password,
                 "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
                 "BOARDWALK_E2E_MOVED": moved.title,
+                "BOARDWALK_E2E_MOVED_ID": str(moved.pk),
                 "BOARDWALK_E2E_PULLED": str(pulled.pk),
                 "BOARDWALK_E2E_QUEUED": str(queued.pk),
                 "CHROMIUM": str(CHROMIUM),
@@ -184,6 +185,11 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     assert _instant(moved_step["after"]["datetime"]) == server_steps["moved"].start
     assert _instant(moved_step["before"]["datetime"]) == moved.start + dt.timedelta(minutes=5)
     assert moved_step["after"]["text"] != moved_step["before"]["text"]
+    # The Schedule's day list and the session's page, open beside it, followed without a reload.
+    assert moved_step["besideSameDocument"] == [True, True]
+    assert _instant(moved_step["schedule"]["before"]) == moved.start + dt.timedelta(minutes=5)
+    assert _instant(moved_step["schedule"]["after"]) == server_steps["moved"].start
+    assert moved_step["item"]["after"] != moved_step["item"]["before"]
     assert steps["syncing"] == "Updating the program…"
     failed = steps["failed"]
     assert failed["words"].startswith("Could not update the program: ")

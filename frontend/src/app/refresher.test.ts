@@ -132,12 +132,15 @@ describe("the refresher", () => {
     const { win, doc, env } = environment();
     let outboxListener: (s: OutboxState) => void = () => undefined;
     const outbox = { subscribe: (l: typeof outboxListener) => ((outboxListener = l), () => undefined) };
-    const stop = refresher.watch(CONF, { ...env, outbox });
+    const stop = refresher.watch(CONF, { ...env, outbox, onlineSettleMs: 60 });
     await settled();
     expect(sync).toHaveBeenCalledTimes(1);
 
+    // `online`: a moment for the network to come up, then one run.
     win.dispatchEvent(new Event("online"));
     await settled();
+    expect(sync).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
     expect(sync).toHaveBeenCalledTimes(2);
 
     doc.visibilityState = "hidden";

@@ -1,8 +1,9 @@
 /**
  * The one refresher of the open conference: brings the program up to date (`syncBundle`, a
  * `?since=` delta) and pulls my plan and logbook written elsewhere (`pullMine`), one run at a
- * time. `watch(slug)` runs it on start, on `online`, when the page becomes visible again, every
- * few minutes while visible, and (mine only) after each outbox replay that emptied the queue.
+ * time. `watch(slug)` runs it on start, shortly after `online` (ONLINE_SETTLE_MS), when the
+ * page becomes visible again, every few minutes while visible, and (mine only) after each
+ * outbox replay that emptied the queue.
  * Screens follow it through the hooks in runtime.ts (`useProgramVersion`, `useRefreshState`).
  *
  * Offline it does not try (a failed fetch is a console error, and there is nothing to learn).
@@ -11,7 +12,7 @@
 import { ApiError, type ApiClient } from "../api/client";
 import { bundleMetaGet, type BoardwalkDb } from "../db";
 import { syncBundle } from "../sync/bundle";
-import type { OutboxState } from "../sync/outbox";
+import { afterOnline, ONLINE_SETTLE_MS, type OutboxState } from "../sync/outbox";
 import { pullMine, type PullResult } from "../sync/pull";
 
 export const REFRESH_EVERY_MS = 5 * 60_000;
@@ -48,6 +49,8 @@ export interface WatchEnv {
   window: Pick<EventTarget, "addEventListener" | "removeEventListener">;
   document: Pick<Document, "addEventListener" | "removeEventListener" | "visibilityState">;
   everyMs?: number;
+  /** The wait after `online` before refreshing (ONLINE_SETTLE_MS). */
+  onlineSettleMs?: number;
   outbox?: { subscribe(listener: (state: OutboxState) => void): () => void };
 }
 
@@ -139,7 +142,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     const again = () => void refresh(slug).catch(() => undefined);
     const visible = () => env.document.visibilityState === "visible" && again();
     const timer = setInterval(() => env.document.visibilityState === "visible" && again(), env.everyMs ?? REFRESH_EVERY_MS);
-    env.window.addEventListener("online", again);
+    const online = afterOnline(again, env.onlineSettleMs ?? ONLINE_SETTLE_MS);
+    env.window.addEventListener("online", online);
     env.document.addEventListener("visibilitychange", visible);
     // After a replay that emptied the queue, the server's copies are the ones to show.
     let replaying = false;
@@ -150,7 +154,8 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     again();
     return () => {
       clearInterval(timer);
-      env.window.removeEventListener("online", again);
+      env.window.removeEventListener("online", online);
+      online.cancel();
       env.document.removeEventListener("visibilitychange", visible);
       stopOutbox?.();
     };

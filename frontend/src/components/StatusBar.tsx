@@ -66,7 +66,8 @@ function ProgramStatus({ slug, online }: { slug: string; online: boolean }) {
   const error = mine && !syncing ? mine.error : null;
   let words: string;
   if (syncing) words = t("runtime.updating");
-  else if (error !== null) words = t("runtime.updateFailed", { reason: errorMessage(error) });
+  // With nothing stored there is no stored program to fall back on: the reason alone.
+  else if (error !== null) words = stored ? t("runtime.updateFailed", { reason: errorMessage(error) }) : errorMessage(error);
   else if (stored) words = t("network.lastUpdated", { time: fmt.labelledDateTime(stored.checkedAt) });
   else words = t("network.neverUpdated");
 

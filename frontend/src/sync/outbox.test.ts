@@ -380,12 +380,29 @@ describe("unsynced count and triggers", () => {
     server.faults = ["offline"];
     const window = new EventTarget();
 
-    const stop = outbox.start(window);
+    const stop = outbox.start(window, 60);
     await vi.waitFor(() => expect(outbox.state()).toMatchObject({ stopped: "network", replaying: false }));
+    server.faults = [];
     window.dispatchEvent(new Event("online"));
+    // Not at once: the network gets a moment to come up.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(outbox.state()).toMatchObject({ pending: 1, stopped: "network" });
     await vi.waitFor(() => expect(outbox.state()).toMatchObject({ pending: 0, stopped: null, replaying: false }));
     stop();
 
     expect([...server.plan.keys()]).toEqual(["session/1"]);
+  });
+
+  it("sends nothing for an `online` that came just before stop", async () => {
+    const { server, outbox } = await setup();
+    await outbox.setPlanItem(CONF, "session", 1, { status: "going", note: "" });
+    server.faults = ["offline"];
+    const window = new EventTarget();
+    const stop = outbox.start(window, 40);
+    await vi.waitFor(() => expect(outbox.state()).toMatchObject({ stopped: "network", replaying: false }));
+    window.dispatchEvent(new Event("online"));
+    stop();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(outbox.state()).toMatchObject({ pending: 1, stopped: "network" });
   });
 });

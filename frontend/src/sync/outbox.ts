@@ -3,7 +3,7 @@
  * replayed to the server first in, first out, with Workbox-queue semantics:
  *
  * - replay stops at the first network error (or 5xx, 408, 429) and keeps the rest, with
- *   backoff; it runs on start, on `online`, on a Background Sync `sync` event and on a button;
+ *   backoff; it runs on start, shortly after `online`, on a Background Sync `sync` event and on a button;
  * - an entry leaves the queue only once the server has answered it, so a page closed mid-replay
  *   sends it again, which the server recognises by the client UUID (no second row);
  * - a 4xx is dropped from the queue but kept in the `failed` store with the server's message;
@@ -121,8 +121,8 @@ export interface Outbox {
   subscribe(listener: (state: OutboxState) => void): () => void;
   /** Recount from IndexedDB and tell the subscribers (after another module wrote). */
   refresh(): Promise<OutboxState>;
-  /** Replay now and whenever `online` fires on `target` (the window); returns a stop function. */
-  start(target?: Pick<EventTarget, "addEventListener" | "removeEventListener">): () => void;
+  /** Replay now and `settleMs` after `online` fires on `target` (the window); returns a stop function. */
+  start(target?: Pick<EventTarget, "addEventListener" | "removeEventListener">, settleMs?: number): () => void;
   dispose(): void;
 }
 
@@ -177,6 +177,31 @@ interface Outcome {
   body: unknown;
   /** For sync/ results: the per-write detail/errors/current live on the result. */
   result?: SyncResult;
+}
+
+/**
+ * How long to wait after the `online` event before sending. The event comes as soon as a
+ * network interface is up, often a beat before requests get through (and in Playwright the
+ * page is online a moment before its service worker); a request sent at once would fail,
+ * logged as a console error, and be retried later anyway.
+ */
+export const ONLINE_SETTLE_MS = 750;
+
+/** `run`, `settleMs` after the last call (an `online` listener); `cancel` forgets a pending run. */
+export function afterOnline(run: () => void, settleMs: number): (() => void) & { cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const cancel = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+  const listener = () => {
+    cancel();
+    timer = setTimeout(() => {
+      timer = null;
+      run();
+    }, settleMs);
+  };
+  return Object.assign(listener, { cancel });
 }
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -561,11 +586,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
       return () => listeners.delete(listener);
     },
     refresh: () => refresh(true),
-    start(target = globalThis as unknown as EventTarget) {
-      const online = () => void replay({ force: true }).catch(() => undefined);
+    start(target = globalThis as unknown as EventTarget, settleMs = ONLINE_SETTLE_MS) {
+      const online = afterOnline(() => void replay({ force: true }).catch(() => undefined), settleMs);
       target.addEventListener("online", online);
       void refresh().then(() => replay()).catch(() => undefined);
-      return () => target.removeEventListener("online", online);
+      return () => {
+        target.removeEventListener("online", online);
+        online.cancel();
+      };
     },
     dispose() {
       disposed = true;

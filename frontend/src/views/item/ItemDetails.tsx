@@ -46,13 +46,14 @@ function useItem<T>(load: Loader<T>): { slug: string; program: ReturnType<typeof
   const { params } = useRoute();
   const slug = params.slug ?? "";
   const id = Number(params.id);
-  const program = useProgram(slug, { refresh: false });
+  const program = useProgram(slug);
   const version = program.status === "ready" ? program.meta.version : -1;
   const [item, setItem] = useState<T | null | undefined>(undefined);
+  // Another item: loading. A new version of the program: the shown item stays until re-read.
+  useEffect(() => setItem(undefined), [slug, id]);
   useEffect(() => {
     if (program.status === "loading") return;
     let gone = false;
-    setItem(undefined);
     void (async () => {
       const found = Number.isInteger(id) && program.status === "ready" ? await load(await getDb(), slug, id) : null;
       if (!gone) setItem(found);
@@ -73,7 +74,7 @@ function itemPage<T>(load: Loader<T>, Page: (props: PageProps<T>) => preact.JSX.
     const zone = program.status === "ready" ? program.meta.conference.timezone : "UTC";
     const fmt = useTimeFormatter(zone);
     const back = (
-      <p class="item__back">
+      <p class="item__back back-link">
         <a href={scheduleHref(slug)}>{t("details.backToSchedule")}</a>
       </p>
     );

@@ -1,8 +1,8 @@
 /**
  * The stored program as the Schedule and the item screens follow it: the bundle's meta (the
- * conference, its zone, "updated at") and the room and track names, from IndexedDB. When
- * online, the program is brought up to date in the background (a `?since=` delta) and the
- * screen re-reads; offline, what is stored stands.
+ * conference, its zone, "updated at") and the room and track names, from IndexedDB. The
+ * shell's refresher keeps it current (a `?since=` delta when online); the screen re-reads
+ * whenever the stored version changes, so an open page shows a moved item at its new time.
  *
  *   const program = useProgram(slug);   // { status: "loading" | "missing" | "ready", … }
  *   itemHref(slug, "poster", 12)       // "/conferences/<slug>/posters/12"
@@ -11,7 +11,8 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { ApiError } from "../../api/client";
-import { getDb, openConference, useProgramVersion } from "../../app/runtime";
+import { getDb, useOnline, useProgramVersion, useRefreshState } from "../../app/runtime";
+import type { RefreshState } from "../../app/refresher";
 import { bundleMetaGet, bundleRows, type BundleMeta, type BundleRows } from "../../db";
 import type { Kind } from "../../search/documents";
 
@@ -24,8 +25,8 @@ export interface Program {
 export type ProgramState =
   | { status: "loading" }
   | { status: "missing"; error: unknown }
-  /** `error`: the last refresh failed (offline): the stored program is shown with its date. */
-  | ({ status: "ready"; error: unknown } & Program);
+  /** A failed refresh is the status bar's to show (with Retry): the stored program stands. */
+  | ({ status: "ready" } & Program);
 
 async function readProgram(slug: string): Promise<Program | null> {
   const db = await getDb();
@@ -40,60 +41,47 @@ async function readProgram(slug: string): Promise<Program | null> {
 }
 
 /**
- * The stored program, then (online) refreshed once per mount. `refresh: false` (item pages)
- * only downloads it when nothing is stored yet (a link opened on a fresh device).
+ * The stored program, re-read each time the refresher stores a new version. Nothing stored:
+ * "missing" offline, or once the refresher's run for this conference failed; else loading.
  */
-export function useProgram(slug: string, { refresh = true }: { refresh?: boolean } = {}): ProgramState {
-  const [state, setState] = useState<ProgramState>({ status: "loading" });
-  useEffect(() => {
-    let gone = false;
-    const show = (program: Program | null, error: unknown) => {
-      if (gone) return;
-      if (program) setState({ status: "ready", error, ...program });
-      else setState({ status: "missing", error });
-    };
-    void (async () => {
-      const stored = await readProgram(slug).catch(() => null);
-      if (stored) show(stored, null);
-      if (stored && !refresh) return;
-      if (!navigator.onLine) {
-        if (!stored) show(null, new ApiError("network", "offline"));
-        return;
-      }
-      try {
-        await openConference(slug);
-        show(await readProgram(slug), null);
-      } catch (error) {
-        show(stored ?? (await readProgram(slug).catch(() => null)), error);
-      }
-    })();
-    return () => {
-      gone = true;
-    };
-  }, [slug, refresh]);
-  useDeltas(slug, setState);
-  return state;
-}
-
-/**
- * Read the stored program again when the refresher stored a delta (app/README.md), so an open
- * item page shows a moved item at its new time without a reload.
- */
-function useDeltas(slug: string, setState: (update: (state: ProgramState) => ProgramState) => void): void {
+export function useProgram(slug: string): ProgramState {
   const version = useProgramVersion(slug);
+  const refresh = useRefreshState();
+  const online = useOnline();
+  const [program, setProgram] = useState<Program | null>(null);
   useEffect(() => {
-    if (version == null) return;
+    if (version == null) return; // 0 is a version
     let gone = false;
     void readProgram(slug)
       .catch(() => null)
-      .then((program) => {
-        if (gone || !program) return;
-        setState((state) => (state.status === "ready" && state.meta.version === program.meta.version ? state : { status: "ready", error: state.status === "ready" ? state.error : null, ...program }));
+      .then((read) => {
+        if (!gone) setProgram(read);
       });
     return () => {
       gone = true;
     };
   }, [slug, version]);
+
+  return programState(slug, program, version, online, refresh);
+}
+
+/**
+ * What a screen shows of `slug`'s program: the one read (not another conference's, left from
+ * before a route change); with none stored, "missing" offline or once the refresher's run for
+ * this conference ended without one; else loading (the refresher is still at it).
+ */
+export function programState(
+  slug: string,
+  program: Program | null,
+  version: number | null | undefined,
+  online: boolean,
+  refresh: RefreshState | null,
+): ProgramState {
+  const ours = refresh !== null && refresh.slug === slug ? refresh : null;
+  if (program && program.meta.conf === slug) return { status: "ready", ...program };
+  if (version === null && !online) return { status: "missing", error: new ApiError("network", "offline") };
+  if (version === null && ours && !ours.syncing && ours.version === null) return { status: "missing", error: ours.error };
+  return { status: "loading" };
 }
 
 const COLLECTION_PATH: Record<Kind, string> = {

@@ -9,11 +9,12 @@ import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
 import { loadDraft, type DraftPhoto } from "./draft";
-import { checkConversation, conversationToSend, emptyConversation, failedFor, isKnownTag, KNOWN_TAGS, nowToMinute, uniqueTags, type FieldProblems } from "./entries";
+import { checkConversation, conversationToSend, failedFor, isKnownTag, KNOWN_TAGS, newConversationFields, nowToMinute, uniqueTags, type FieldProblems } from "./entries";
 import { logbookPath } from "./Logbook";
 import { ChoicePicker, described, Field, messagesFor, PairRows, PhotoPanel, serverErrors, useDraft, type ShownPhoto } from "./parts";
 import { downscale } from "./photos";
 import { loadProgram, type ProgramLabels } from "./program";
+import { useProgramLabels } from "./useLogbook";
 
 interface Loaded {
   db: BoardwalkDb;
@@ -39,7 +40,7 @@ async function load(slug: string, id: string | undefined, poster: string | undef
       program,
       id: draft?.id ?? crypto.randomUUID(),
       record: null,
-      fields: draft?.fields ?? emptyConversation(nowToMinute(), posterId),
+      fields: newConversationFields(draft?.fields, posterId, nowToMinute()),
       draftPhotos: draft?.photos ?? [],
       restored: draft !== undefined,
       failed: [],
@@ -86,7 +87,8 @@ export function ConversationForm() {
 function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const { t } = useTranslation();
   const { route } = useLocation();
-  const { db, program, id, record } = loaded;
+  const { db, id, record } = loaded;
+  const program = useProgramLabels(slug, loaded.program);
   const fmt = useTimeFormatter(program.timezone);
   const offsetAt = (at: Date) => fmt.offsetMinutes(at);
   const [fields, setFields] = useState(loaded.fields);
@@ -196,8 +198,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const invalid = Object.keys(problems).length > 0;
   return (
     <section class="logbook-editor" aria-labelledby="conversation-title">
-      <p>
-        <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      <p class="back-link">
+        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
       </p>
       <h1 id="conversation-title">{record ? t("logbook.conversation") : t("logbook.newConversation")}</h1>
       {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}

@@ -37,9 +37,7 @@ function Ready({ slug, data, state, outbox }: { slug: string; data: LogbookData;
     <section class="logbook" aria-labelledby="logbook-title">
       <h1 id="logbook-title">{t("logbook.title")}</h1>
       {data.program.name && (
-        <p class="logbook__conference">
-          <a href={`/conferences/${encodeURIComponent(slug)}/`}>{data.program.name}</a>
-        </p>
+        <p class="page-conference">{data.program.name}</p>
       )}
       <SyncPanel state={state} outbox={outbox} fmt={fmt} />
       {outbox && data.conflicts.map((c) => <ConflictCard key={c.entity} conflict={c} data={data} fmt={fmt} outbox={outbox} />)}

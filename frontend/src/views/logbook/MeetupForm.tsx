@@ -13,6 +13,7 @@ import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, nowToMinute, placeO
 import { logbookPath } from "./Logbook";
 import { ChoicePicker, described, Field, messagesFor, PairRows, serverErrors, useDraft } from "./parts";
 import { loadProgram, type ProgramLabels } from "./program";
+import { useProgramLabels } from "./useLogbook";
 
 interface Loaded {
   db: BoardwalkDb;
@@ -71,7 +72,8 @@ export function MeetupForm() {
 function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const { t } = useTranslation();
   const { route } = useLocation();
-  const { db, program, id, record } = loaded;
+  const { db, id, record } = loaded;
+  const program = useProgramLabels(slug, loaded.program);
   const fmt = useTimeFormatter(program.timezone);
   const offsetAt = (at: Date) => fmt.offsetMinutes(at);
   const [fields, setFields] = useState(loaded.fields);
@@ -153,8 +155,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   );
   return (
     <section class="logbook-editor" aria-labelledby="meetup-title">
-      <p>
-        <a href={logbookPath(slug)}>{t("logbook.title")}</a>
+      <p class="back-link">
+        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
       </p>
       <h1 id="meetup-title">{record ? t("logbook.meetup") : t("logbook.newMeetup")}</h1>
       {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}

@@ -11,6 +11,7 @@ import {
   failedFor,
   failedMessages,
   matchChoices,
+  newConversationFields,
   newestFirst,
   nowToMinute,
   parseTags,
@@ -155,5 +156,25 @@ describe("matchChoices", () => {
   it("gives nothing for an empty query and stops at the limit", () => {
     expect(matchChoices(posters, "  ")).toEqual([]);
     expect(matchChoices(posters, "·", 2)).toHaveLength(2);
+  });
+});
+
+describe("newConversationFields", () => {
+  const draft: ConversationFields = { ...emptyConversation(AT, 7), talked_to: "Dr. Kim", notes: "Half typed" };
+
+  it("opens empty, on the poster asked for, without a draft", () => {
+    expect(newConversationFields(undefined, 12, AT)).toEqual(emptyConversation(AT, 12));
+  });
+
+  it("keeps the draft's text but takes the poster asked for", () => {
+    const fields = newConversationFields(draft, 12, "2026-10-23T00:00:00Z");
+    expect(fields.poster).toBe(12);
+    expect(fields.talked_to).toBe("Dr. Kim");
+    expect(fields.notes).toBe("Half typed");
+    expect(fields.talked_at).toBe(AT);
+  });
+
+  it("keeps the draft's poster when none is asked for", () => {
+    expect(newConversationFields(draft, null, AT)).toEqual(draft);
   });
 });

@@ -64,6 +64,16 @@ export function emptyConversation(talkedAt: string, poster: number | null = null
   };
 }
 
+/**
+ * The fields a new conversation form opens with: the draft's, or empty ones. A poster asked
+ * for in the URL (`?poster=` from a poster's "Log a conversation") wins over the draft's: the
+ * draft's text stays, but the conversation is about the poster the attendee just came from.
+ */
+export function newConversationFields(draft: ConversationFields | undefined, poster: number | null, talkedAt: string): ConversationFields {
+  if (!draft) return emptyConversation(talkedAt, poster);
+  return poster === null ? draft : { ...draft, poster };
+}
+
 export function emptyMeetup(metAt: string): MeetupFields {
   return {
     other: null,

@@ -1,11 +1,13 @@
 /**
  * The logbook as the screens follow it: entries, refused writes and conflicts from IndexedDB,
- * re-read whenever the outbox changes (a save, a replay, another tab), plus the program labels.
+ * re-read whenever the outbox changes (a save, a replay, another tab) and whenever the
+ * refresher pulled my data (`mine`: entries logged on another device) or stored a new program
+ * version (`useProgramVersion`: the labels of posters and places), plus the program labels.
  */
 
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
-import { getDb, getOutbox } from "../../app/runtime";
+import { getDb, getOutbox, useProgramVersion, useRefreshState } from "../../app/runtime";
 import {
   conversationList,
   failedList,
@@ -56,6 +58,8 @@ export async function loadLogbook(db: BoardwalkDb, conf: string, program: Progra
 
 export function useLogbook(conf: string): LogbookData | null {
   const [data, setData] = useState<LogbookData | null>(null);
+  const version = useProgramVersion(conf);
+  const mine = useRefreshState()?.mine ?? 0;
   useEffect(() => {
     let gone = false;
     let stop: (() => void) | null = null;
@@ -72,6 +76,34 @@ export function useLogbook(conf: string): LogbookData | null {
       gone = true;
       stop?.();
     };
-  }, [conf]);
+  }, [conf, version, mine]);
   return data;
+}
+
+/**
+ * A form's program labels (its poster and place pickers): the ones it opened with, re-read
+ * when the refresher stored a new program version, so a poster added meanwhile can be picked.
+ */
+export function useProgramLabels(conf: string, opened: ProgramLabels): ProgramLabels {
+  const [labels, setLabels] = useState(opened);
+  const version = useProgramVersion(conf);
+  // The version the form opened with (null: none stored then): its labels are `opened`.
+  const shown = useRef<number | null | undefined>(undefined);
+  useEffect(() => {
+    if (version === undefined) return;
+    if (shown.current === undefined) return void (shown.current = version);
+    if (version === null || version === shown.current) return;
+    let gone = false;
+    void getDb()
+      .then((db) => loadProgram(db, conf))
+      .then((next) => {
+        if (gone) return;
+        shown.current = version;
+        setLabels(next);
+      });
+    return () => {
+      gone = true;
+    };
+  }, [conf, version]);
+  return labels;
 }

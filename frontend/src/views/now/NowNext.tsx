@@ -104,7 +104,7 @@ function Ready(props: Shown) {
   return (
     <section class="now" aria-labelledby="now-title">
       <h1 id="now-title">{t("now.title")}</h1>
-      <p class="now__conference">
+      <p class="page-conference">
         {meta.conference.name} · <a href="/?pick">{t("conferences.change")}</a>
       </p>
       <p class="zone">{fmt.zoneLabel()}</p>

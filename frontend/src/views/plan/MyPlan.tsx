@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 
 import { savePlanItem, unstar, usePlan, type PlanMap } from "../../app/plan";
-import { getDb, openConference, useProgramVersion } from "../../app/runtime";
+import { getDb, useOnline, useProgramVersion, useRefreshState } from "../../app/runtime";
 import { bundleMetaGet, type BundleMeta, type PlanFields, type PlanRecord } from "../../db";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { ZoneSwitch } from "../../i18n/ZoneSwitch";
@@ -27,26 +27,20 @@ export function MyPlan() {
   const { params } = useRoute();
   const slug = params.slug ?? "";
   const plan = usePlan(slug);
-  const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
-  const [refreshed, setRefreshed] = useState(0);
-  // A delta stored by the refresher (a session moved): read the program again, no reload.
   const version = useProgramVersion(slug);
+  const refresh = useRefreshState();
+  const online = useOnline();
+  const [loaded, setLoaded] = useState<Loaded>({ status: "loading" });
 
-  // Bring the program up to date once when online (a direct visit may be the first one).
+  // Re-read when my plan changes and when the refresher stored a new program version (a
+  // moved or cancelled item shows at once, without a reload).
   useEffect(() => {
-    if (!navigator.onLine) return;
-    void openConference(slug)
-      .then(() => setRefreshed((n) => n + 1))
-      .catch(() => undefined);
-  }, [slug]);
-
-  useEffect(() => {
-    if (plan === null) return;
+    if (plan === null || version == null) return; // 0 is a version
     let gone = false;
     void (async () => {
       const db = await getDb();
       const meta = await bundleMetaGet(db, slug);
-      if (!meta) return !gone && setLoaded({ status: "missing" });
+      if (!meta) return;
       const records = [...plan.values()];
       const [program, seen] = await Promise.all([readProgram(db, slug, records), readSeen(db, slug)]);
       const entries = records.map((record) => planEntry(record, program, seen));
@@ -56,10 +50,13 @@ export function MyPlan() {
     return () => {
       gone = true;
     };
-  }, [slug, plan, refreshed, version]);
+  }, [slug, plan, version]);
 
-  if (loaded.status === "loading") return <p class="notice">{t("app.loading")}</p>;
-  if (loaded.status === "missing")
+  // Nothing stored: offline there is nothing to wait for; online, wait for the refresher.
+  const refreshedEmpty = refresh !== null && refresh.slug === slug && !refresh.syncing && refresh.version === null;
+  const shown: Loaded = loaded.status === "loading" && version === null && (!online || refreshedEmpty) ? { status: "missing" } : loaded;
+  if (shown.status === "loading") return <p class="notice">{t("app.loading")}</p>;
+  if (shown.status === "missing")
     return (
       <section class="my-plan">
         <h1>{t("plan.title")}</h1>
@@ -68,7 +65,7 @@ export function MyPlan() {
         </p>
       </section>
     );
-  return <Ready slug={slug} meta={loaded.meta} entries={loaded.entries} plan={plan} />;
+  return <Ready slug={slug} meta={shown.meta} entries={shown.entries} plan={plan} />;
 }
 
 function Ready({ slug, meta, entries, plan }: { slug: string; meta: BundleMeta; entries: PlanEntry[]; plan: PlanMap | null }) {
@@ -84,17 +81,15 @@ function Ready({ slug, meta, entries, plan }: { slug: string; meta: BundleMeta; 
   return (
     <section class="my-plan" aria-labelledby="plan-title">
       <h1 id="plan-title">{t("plan.title")}</h1>
-      <p class="my-plan__conference">
-        {meta.conference.name} · <a href={`/conferences/${encodeURIComponent(slug)}/`}>{t("app.back")}</a>
-      </p>
+      <p class="page-conference">{meta.conference.name}</p>
       <p class="my-plan__summary" aria-live="polite">
         {t("myPlan.summary", { count: entries.length })} ·{" "}
         <span class={found.length ? "my-plan__conflicts" : ""}>
           {found.length ? t("plan.conflicts", { count: found.length }) : t("myPlan.noConflicts")}
         </span>
       </p>
-      <ZoneSwitch conferenceZone={meta.conference.timezone} />
       <p class="zone">{fmt.zoneLabel()}</p>
+      <ZoneSwitch conferenceZone={meta.conference.timezone} />
       {entries.length === 0 && <p class="notice">{t("plan.empty")}</p>}
       {groups.days.map(({ day, items }) => (
         <section key={day} class="my-plan__day" aria-labelledby={`day-${day}`}>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 
 import { planKey, usePlan } from "../../app/plan";
-import { getDb, openConference } from "../../app/runtime";
+import { getDb, useOnline, useProgramVersion, useRefreshState } from "../../app/runtime";
 import { StarButton } from "../../components/StarButton";
 import { bundleMetaGet, bundleRow, bundleRowsByIds, ofSession, type BundleMeta, type BundleRows } from "../../db";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
@@ -63,31 +63,31 @@ export function Posters() {
   const { params } = useRoute();
   const slug = params.slug ?? "";
   const sessionId = Number(params.id);
+  const version = useProgramVersion(slug);
+  const refresh = useRefreshState();
+  const online = useOnline();
   const [loaded, setLoaded] = useState<Loaded | null | undefined>(undefined);
-  const [refreshed, setRefreshed] = useState(0);
 
+  // Re-read when the refresher stored a new program version (a moved session, a cancelled poster).
   useEffect(() => {
-    if (!navigator.onLine) return;
-    void openConference(slug)
-      .then(() => setRefreshed((n) => n + 1))
-      .catch(() => undefined);
-  }, [slug]);
-
-  useEffect(() => {
+    if (version == null) return; // 0 is a version
     let gone = false;
     void loadPosters(slug, sessionId).then((value) => !gone && setLoaded(value));
     return () => {
       gone = true;
     };
-  }, [slug, sessionId, refreshed]);
+  }, [slug, sessionId, version]);
 
-  if (loaded === undefined) return <p class="notice">{t("app.loading")}</p>;
-  if (loaded === null)
+  // Nothing stored: offline there is nothing to wait for; online, wait for the refresher.
+  const refreshedEmpty = refresh !== null && refresh.slug === slug && !refresh.syncing && refresh.version === null;
+  const missing = loaded === null || (loaded === undefined && version === null && (!online || refreshedEmpty));
+  if (missing)
     return (
       <p class="notice notice--error" role="alert">
         {t("network.neverUpdated")} <a href="/?pick">{t("conferences.change")}</a>
       </p>
     );
+  if (loaded === undefined) return <p class="notice">{t("app.loading")}</p>;
   return <PosterList slug={slug} sessionId={sessionId} loaded={loaded} />;
 }
 
@@ -108,7 +108,7 @@ function PosterList({ slug, sessionId, loaded }: { slug: string; sessionId: numb
 
   return (
     <section class="posters" aria-labelledby="posters-title">
-      <p>
+      <p class="back-link">
         <a href={`/conferences/${conf}/sessions/${sessionId}`}>{t("posterList.back")}</a>
       </p>
       <h1 id="posters-title">{t("posters.title")}</h1>

@@ -49,10 +49,10 @@ export function Schedule() {
         </div>
       </section>
     );
-  return <Ready slug={slug} program={program} error={program.error} />;
+  return <Ready slug={slug} program={program} />;
 }
 
-function Ready({ slug, program, error }: { slug: string; program: Program; error: unknown }) {
+function Ready({ slug, program }: { slug: string; program: Program }) {
   const { t } = useTranslation();
   const { query, route, url, path } = useLocation();
   const filters = filtersFromQuery(query);
@@ -78,10 +78,7 @@ function Ready({ slug, program, error }: { slug: string; program: Program; error
   return (
     <section class="schedule" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{t("schedule.title")}</h1>
-      <p class="schedule__conference">
-        {conference.name} · <a href={`/conferences/${encodeURIComponent(slug)}/`}>{t("nav.nowNext")}</a>
-      </p>
-      {error !== null && <p class="notice">{errorMessage(error)}</p>}
+      <p class="page-conference">{conference.name}</p>
       <SearchPanel slug={slug} program={program} fmt={fmt} query={filters.q} onQuery={(q) => update({ q })} />
       {!filters.q && day && (
         <>
@@ -177,8 +174,8 @@ function FilterBar({ program, filters, update }: { program: Program; filters: Fi
   );
 }
 
-/** The day's entries, read again when the stored program's `version` changes (a delta). */
-function useDay(slug: string, day: string, fmt: TimeFormatter, version: number): DayEntry[] | null {
+/** The day's entries, re-read when the refresher stored a new program version (a moved item). */
+function useDay(slug: string, version: number, day: string, fmt: TimeFormatter): DayEntry[] | null {
   const [entries, setEntries] = useState<DayEntry[] | null>(null);
   const [from, to] = dayBounds(fmt, day);
   useEffect(() => {
@@ -189,7 +186,7 @@ function useDay(slug: string, day: string, fmt: TimeFormatter, version: number):
     return () => {
       gone = true;
     };
-  }, [slug, from, to, version]);
+  }, [slug, version, from, to]);
   return entries;
 }
 
@@ -205,7 +202,7 @@ interface ListProps {
 function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Filters>) => void }) {
   const { t } = useTranslation();
   const { slug, program, day, fmt, filters, plan } = props;
-  const entries = useDay(slug, day, fmt, program.meta.version);
+  const entries = useDay(slug, program.meta.version, day, fmt);
   // A layout effect: right after the list is in the DOM, not a frame later.
   useLayoutEffect(() => {
     if (entries) markScheduleReady();
@@ -277,7 +274,7 @@ function BoothList({ slug, program, day, fmt, filters, plan }: ListProps) {
     return () => {
       gone = true;
     };
-  }, [slug]);
+  }, [slug, program.meta.version]);
   useLayoutEffect(() => {
     if (booths) markScheduleReady();
   }, [booths]);

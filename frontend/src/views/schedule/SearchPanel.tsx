@@ -6,7 +6,13 @@ import type { TimeFormatter } from "../../i18n/time";
 import { KINDS } from "../../search/documents";
 import { itemHref, type Program } from "../item/program";
 import { scheduleReady } from "./ready";
-import { describeHits, groupDetails, searchIndex, type HitDetail } from "./search-index";
+import { describeHits, groupDetails, type HitDetail } from "./search-hits";
+
+/** The search session (its own chunk, loaded when the search is first wanted). */
+async function openSearch(slug: string) {
+  const { getSearch } = await import("../../search/session");
+  return getSearch(slug);
+}
 
 /** Typing pauses this long before the query goes to the URL and the index. */
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -35,19 +41,21 @@ export function SearchPanel({ slug, program, fmt, query, onQuery }: Props) {
   const [results, setResults] = useState<Results>(null);
   const latest = useRef(0);
 
+  // The app's one index (search/session.ts): it follows each delta itself, so it is opened
+  // once per conference. The day list first, unless a search is already asked for (a reload
+  // of results).
   useEffect(() => {
     let gone = false;
     setStatus("preparing");
-    // The day list first, unless a search is already asked for (a reload of results).
     const first = query ? Promise.resolve() : scheduleReady(INDEX_DELAY_MAX_MS);
-    void first.then(() => searchIndex(slug)).then(
+    void first.then(() => openSearch(slug)).then(
       () => !gone && setStatus("ready"),
       () => !gone && setStatus("failed"),
     );
     return () => {
       gone = true;
     };
-  }, [slug, program.meta.version]);
+  }, [slug]);
 
   // The URL follows the field once typing pauses.
   useEffect(() => {
@@ -60,11 +68,12 @@ export function SearchPanel({ slug, program, fmt, query, onQuery }: Props) {
     const asked = ++latest.current;
     if (!query || status !== "ready") return setResults(null);
     void (async () => {
-      const hits = await (await searchIndex(slug)).search(query, { limit: SEARCH_LIMIT });
+      const hits = await (await openSearch(slug)).search(query, { limit: SEARCH_LIMIT });
       const details = await describeHits(await getDb(), slug, hits);
       if (asked === latest.current) setResults({ query, details });
     })();
-  }, [query, status, slug]);
+    // A new program version: the same query, re-read (a moved session's new time).
+  }, [query, status, slug, program.meta.version]);
 
   return (
     <div class="search" role="search">
