@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 
 from conf.env import BASE_DIR
+from planner.demo import ATTENDEE_USERNAME
 from tests.worker import subprocess_env
 
 pytestmark = pytest.mark.slow
@@ -43,6 +44,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _notifications_of(env: dict[str, str], username: str) -> int:
+    """How many in-app reminders the account has, read by a process of the app's own."""
+    code = (
+        "from planner.models import Notification;"
+        "print(Notification.objects.filter("
+        f"attendee__user__username={username!r}, kind='reminder').count())"
+    )
+    run = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(run.stdout.strip().splitlines()[-1])
+
+
 def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
     dist = tmp_path / "dist"
     dist.mkdir()
@@ -56,12 +75,13 @@ def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
         WEB_CONCURRENCY="1",
         WORKER_CONCURRENCY="1",
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
+    # As `make run`: migrate, then the demo (its attendee has an item whose reminder falls
+    # due 30 s after the seed).
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "-v0"]):
+        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True
+        )
+    seeded = _notifications_of(env, ATTENDEE_USERNAME)  # the demo's own, already read or not
     log = (tmp_path / "devrun.log").open("wb")
     devrun = subprocess.Popen(
         [sys.executable, "scripts/devrun.py"],
@@ -93,6 +113,11 @@ def test_devrun_serves_everything_and_stops_on_ctrl_c(tmp_path):
         while json.loads(_get(f"{base}/healthz")[1])["worker"]["last_seen"] is None:
             assert time.monotonic() < deadline, (tmp_path / "devrun.log").read_text()
             time.sleep(1)
+        # beat's reminder sweep → worker → the demo attendee's in-app notification, in a minute.
+        deadline = time.monotonic() + 60
+        while _notifications_of(env, ATTENDEE_USERNAME) == seeded:
+            assert time.monotonic() < deadline, (tmp_path / "devrun.log").read_text()
+            time.sleep(2)
     finally:
         devrun.send_signal(signal.SIGINT)
         code = devrun.wait(timeout=40)
