@@ -173,7 +173,17 @@ try {
   const [download] = await waitForMeasure("boardwalk:bundle-apply");
   // The app then builds the search index in its worker and stores it.
   const [built] = await waitForMeasure("boardwalk:search-open");
-  report.steps.firstVisit = { readyMs: round(cold), bundleApplyMs: round(download.ms), rows: download.detail?.rows, searchBuildMs: round(built.ms) };
+  // Where the cold visit goes: the bundle's request (resource timing), then storing it.
+  const [applyStart, fetched] = await page.evaluate(() => {
+    const apply = performance.getEntriesByName("boardwalk:bundle-apply", "measure")[0];
+    const bundle = performance.getEntriesByType("resource").find((r) => /\/bundle(\?|$)/.test(r.name));
+    return [apply.startTime, bundle ? { start: bundle.startTime, end: bundle.responseEnd, bytes: bundle.encodedBodySize } : null];
+  });
+  report.steps.firstVisit = {
+    readyMs: round(cold), bundleApplyMs: round(download.ms), rows: download.detail?.rows, searchBuildMs: round(built.ms),
+    bundleApplyStartMs: round(applyStart),
+    bundleFetch: fetched && { startMs: round(fetched.start), responseEndMs: round(fetched.end), bytes: fetched.bytes },
+  };
 
   // (b) Offline reload.
   step = "offline-reload";
