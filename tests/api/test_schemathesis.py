@@ -22,6 +22,7 @@ from tests.worker import subprocess_env
 SEED = 20261122
 MIN_REQUESTS = 2000
 MAX_SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "150"))
+HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
@@ -107,6 +108,7 @@ def _start(base: str, events: Path, extra: list[str]) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "SCHEMATHESIS_HOOKS": str(HOOKS)},
     )
 
 

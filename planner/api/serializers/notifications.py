@@ -39,11 +39,15 @@ class PushKeySerializer(serializers.Serializer):
 
 
 class PushKeysSerializer(serializers.Serializer):
-    p256dh = serializers.CharField(
-        max_length=200, help_text="The browser's P-256 public key, base64url (65 bytes)."
+    # The schema states the alphabet and length (65 bytes → 87 characters, 16 → 22, padding
+    # optional); that p256dh is a point on the curve is checked below.
+    p256dh = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{86}[AEIMQUYcgkosw048]=?$",
+        help_text="The browser's P-256 public key, base64url (65 bytes).",
     )
-    auth = serializers.CharField(
-        max_length=100, help_text="The authentication secret, base64url (16 bytes)."
+    auth = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{21}[AQgw](==)?$",
+        help_text="The authentication secret, base64url (16 bytes).",
     )
 
     def validate_p256dh(self, value: str) -> str:
