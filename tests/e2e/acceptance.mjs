@@ -10,14 +10,7 @@
 // Twice it prints a line `wait <what>` (`synced`: the writes replayed, the server is checked;
 // `reimport`: import the moved program) and waits for `done` on stdin
 // (tests/e2e/test_acceptance.py). The final JSON report is the last line of stdout.
-import { createInterface } from "node:readline";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, finish, laps, laptopEdit, offlineFetch, serverLink, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const env = process.env;
@@ -26,51 +19,17 @@ const typed = given.typed;
 const SLUG = "eccv-demo";
 const CONF = `${base}/conferences/${SLUG}`;
 const TIMEOUT = 15000;
-const stdin = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => stdin.once("line", resolve));
+const server = serverLink();
 
-async function askServer(what) {
-  process.stdout.write(`wait ${what}\n`);
-  const answer = await nextLine();
-  if (answer !== "done") throw new Error(`server step ${what}: ${answer}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
+const run = await start({ timeout: TIMEOUT, extra: { offlineFetchErrors: 0 } });
+const { browser, context, report } = run;
 // Inside the conference, on the day of the imported sessions (the Schedule opens on "today").
 await context.clock.install({ time: new Date(given.now) });
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineFetchErrors: 0, seconds: {} };
-const started = Date.now();
-const lap = (name) => (report.seconds[name] = (Date.now() - started) / 1000);
-let offline = false;
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
+const lap = laps(report);
 
 /** A tab, watched for console and page errors. */
 async function openTab() {
-  const tab = await context.newPage();
-  tab.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const text = msg.text().slice(0, 500);
-    // Offline, the outbox tries to send and the browser logs the failed request: expected.
-    if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|Failed to fetch/.test(text)) {
-      report.offlineFetchErrors++;
-      return;
-    }
-    report.consoleErrors.push({ text, url: msg.location().url });
-  });
-  tab.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
-  return tab;
+  return watch(await context.newPage(), report, offlineFetch(run));
 }
 
 let page = await openTab();
@@ -83,11 +42,7 @@ async function shot(name, focus = null) {
     if (selector) document.querySelector(selector).scrollIntoView({ block: "center" });
     else window.scrollTo(0, 0);
   }, focus);
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
+  await shoot(page, shots, name);
 }
 
 const sessionHref = (id) => `/conferences/${SLUG}/sessions/${id}`;
@@ -119,13 +74,8 @@ async function starFromSchedule(id) {
 
 try {
   // 2. Sign in through the form, pick the conference: its program goes into IndexedDB.
-  await page.goto(`${base}/signin`);
   // The first visit precaches the whole shell: on a loaded 2-core box that takes its time.
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated", null, { timeout: 2 * TIMEOUT });
-  await page.locator("#auth-email").fill(env.BOARDWALK_E2E_USER);
-  await page.locator("#auth-password").fill(env.BOARDWALK_E2E_PASSWORD);
-  await page.locator("form button[type=submit]").click();
-  await page.locator(".account__name").waitFor();
+  await signIn(page, base, env.BOARDWALK_E2E_USER, env.BOARDWALK_E2E_PASSWORD, { swTimeout: 2 * TIMEOUT });
   await page.locator(`.conference__pick[data-slug="${SLUG}"]`).click();
   await page.waitForURL(`**/conferences/${SLUG}/`);
   await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
@@ -150,8 +100,7 @@ try {
   lap("starred");
 
   // 3. Offline, reloaded: My Plan from the service worker and IndexedDB.
-  offline = true;
-  await context.setOffline(true);
+  await setOffline(run, true);
   const reloaded = await page.reload();
   await page.locator(".plan-item").nth(2).waitFor();
   report.steps.offlinePlan = {
@@ -226,32 +175,23 @@ try {
     await waitPending(0);
   }
   await page.locator(".entry .mark--unsynced").first().waitFor({ state: "detached" });
-  offline = false;
+  run.offline = false;
   report.steps.synced = {
     pending: Number(await page.locator(".sync-panel__count").getAttribute("data-pending")),
     unsyncedMarks: await page.locator(".entry .mark--unsynced").count(),
   };
   await shot("10-logbook-synced", `.entry[data-id="${conversationId}"]`);
-  await askServer("synced");
+  await server.ask("synced");
   lap("synced");
 
   // 7. The laptop (a second browser context, same account) edits the conversation first.
-  const laptop = await browser.newContext();
-  const csrf = async () => (await (await laptop.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
-  const login = await laptop.request.post(`${base}/api/v1/auth/login`, {
-    data: { email: env.BOARDWALK_E2E_USER, password: env.BOARDWALK_E2E_PASSWORD },
-    headers: { "X-CSRFToken": await csrf(), Referer: `${base}/` },
+  report.steps.laptop = await laptopEdit(browser, base, {
+    user: env.BOARDWALK_E2E_USER,
+    password: env.BOARDWALK_E2E_PASSWORD,
+    slug: SLUG,
+    id: conversationId,
+    notes: typed.laptopNotes,
   });
-  if (!login.ok()) throw new Error(`laptop login: ${login.status()}`);
-  const url = `${base}/api/v1/conferences/${SLUG}/conversations/${conversationId}/`;
-  const current = await (await laptop.request.get(url)).json();
-  const { poster, poster_title, talked_to, talked_at, qa, rating, tags, follow_up, follow_up_done } = current;
-  const put = await laptop.request.put(url, {
-    data: { poster, poster_title, talked_to, talked_at, qa, rating, tags, follow_up, follow_up_done, notes: typed.laptopNotes, base_version: current.version },
-    headers: { "X-CSRFToken": await csrf(), Referer: `${base}/` },
-  });
-  report.steps.laptop = { status: put.status(), version: (await put.json()).version };
-  await laptop.close();
   // Then the phone edits its older copy: the conflict, both versions shown; keep mine.
   await entry(typed.talkedTo).click();
   await page.locator("#conversation-notes").fill(typed.mineNotes);
@@ -283,7 +223,7 @@ try {
     bundleRequests.push(new URL(route.request().url()).search);
     return route.continue();
   });
-  await askServer("reimport");
+  await server.ask("reimport");
   await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await page.waitForFunction(
     ([key, old]) => document.querySelector(`.plan-item[data-key="${key}"] .plan-item__time time`)?.getAttribute("datetime") !== old,
@@ -307,9 +247,7 @@ try {
   lap("delta");
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => {});
+  await failed(run, page, shots, err);
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
-stdin.close();
+await finish(run);
+server.close();

@@ -5,54 +5,22 @@
 //     node tests/e2e/app_core.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_app_core.py judges it).
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, fillSignIn, finish, language, setOffline, shoot, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const { BOARDWALK_E2E_USER: user, BOARDWALK_E2E_PASSWORD: password, BOARDWALK_E2E_NOW: now } = process.env;
 const TIMEOUT = 20000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [] };
+const run = await start({ timeout: TIMEOUT });
+const { report } = run;
 
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
-
-const page = await context.newPage();
+const page = await run.context.newPage();
 // Inside the conference, whatever today's date is; time keeps flowing from there.
 await page.clock.install({ time: new Date(now) });
-page.on("console", (msg) => {
-  if (msg.type() !== "error") return;
-  const text = msg.text().slice(0, 500);
-  // The deliberate wrong password: the browser logs its 400 like any failed request.
-  const url = msg.location().url;
-  if (/status of 400/.test(text) && /\/api\/v1\/auth\/login$/.test(url)) return;
-  report.consoleErrors.push({ text, url: msg.location().url });
-});
-page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
+// The deliberate wrong password: the browser logs its 400 like any failed request.
+watch(page, report, ({ text, url }) => /status of 400/.test(text) && /\/api\/v1\/auth\/login$/.test(url));
 
-async function shot(name) {
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
+const shot = (name) => shoot(page, shots, name, { fullPage: true });
 
 const sessionTitles = () => page.locator(".slot--session .slot__title").allInnerTexts();
 
@@ -60,13 +28,10 @@ try {
   // 1. Sign in: a wrong password first (the API's 400 in our words), then the right one.
   await page.goto(`${base}/signin`);
   await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated");
-  await page.locator("#auth-email").fill(user);
-  await page.locator("#auth-password").fill(`${password}-wrong`);
-  await page.locator("form button[type=submit]").click();
+  await fillSignIn(page, user, `${password}-wrong`);
   report.steps.wrongPassword = await page.locator(".auth .notice--error").innerText();
   await shot("signin-error-en");
-  await page.locator("#auth-password").fill(password);
-  await page.locator("form button[type=submit]").click();
+  await fillSignIn(page, user, password);
   report.steps.signedIn = await page.locator(".account__name").innerText();
 
   // 2. The picker (from the API): pick eccv-demo, its program goes into IndexedDB.
@@ -98,7 +63,7 @@ try {
   };
 
   // 3. Offline and reloaded: the shell from the worker, the program from IndexedDB.
-  await context.setOffline(true);
+  await setOffline(run, true);
   const reloaded = await page.reload();
   await page.locator(".slot--session .slot__title").first().waitFor();
   report.steps.offline = {
@@ -110,14 +75,14 @@ try {
   await shot("now-offline-en");
 
   // 4. Korean.
-  await page.locator(".language-switch select").selectOption("ko");
+  await language(page, "ko");
   await page.locator("#now-title", { hasText: "지금" }).waitFor();
   report.steps.korean = { title: await page.locator("#now-title").innerText(), onNow: await sessionTitles() };
   await shot("now-offline-ko");
   await page.goto(`${base}/signin`);
   await page.locator("#auth-email").waitFor();
   await shot("signin-ko");
-  await page.locator(".language-switch select").selectOption("en");
+  await language(page, "en");
 
   // 5. `/` offline goes straight to the last conference.
   await page.goto(`${base}/`);
@@ -126,8 +91,6 @@ try {
   report.steps.rootRedirect = page.url();
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => {});
+  await failed(run, page, shots, err);
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
+await finish(run);

@@ -10,13 +10,7 @@
 //   BOARDWALK_E2E_SESSION_QUERY=<words> node tests/e2e/logbook.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_logbook.py judges it).
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, finish, laps, laptopEdit, language, offlineFetch, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const env = process.env;
@@ -26,40 +20,14 @@ const SLUG = "eccv-demo";
 const LOGBOOK = `${base}/conferences/${SLUG}/logbook`;
 const TIMEOUT = 15000;
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineFetchErrors: 0, seconds: {} };
-const started = Date.now();
+const run = await start({ timeout: TIMEOUT, extra: { offlineFetchErrors: 0 } });
+const { browser, context, report } = run;
 /** When each step ended (seconds from the start): where the run's time goes. */
-const lap = (name) => (report.seconds[name] = (Date.now() - started) / 1000);
-let offline = false;
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
+const lap = laps(report);
 
 /** A tab, watched for console errors and page errors; confirm() dialogs are accepted. */
 async function openTab() {
-  const tab = await context.newPage();
-  tab.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const text = msg.text().slice(0, 500);
-    // Offline, the outbox tries to send and the browser logs the failed request: expected.
-    if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|Failed to fetch/.test(text)) {
-      report.offlineFetchErrors++;
-      return;
-    }
-    report.consoleErrors.push({ text, url: msg.location().url });
-  });
-  tab.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
+  const tab = watch(await context.newPage(), report, offlineFetch(run));
   tab.on("dialog", (dialog) => void dialog.accept());
   return tab;
 }
@@ -70,20 +38,16 @@ async function shot(name) {
   // From the top: a field focused further down leaves the page scrolled, and the sticky header
   // would be drawn there in a full-page picture.
   await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
+  await shoot(page, shots, name, { fullPage: true });
 }
 
 /** The same screen in Korean too (the language switch, then back to English). */
 async function shotBoth(name, readyKo) {
   await shot(`${name}-en`);
-  await page.locator(".language-switch select").selectOption("ko");
+  await language(page, "ko");
   await readyKo();
   await shot(`${name}-ko`);
-  await page.locator(".language-switch select").selectOption("en");
+  await language(page, "en");
 }
 
 const pending = () => page.locator(".sync-panel__count").getAttribute("data-pending").then(Number);
@@ -108,12 +72,7 @@ async function fillConversation() {
 
 try {
   // 1. Sign in, open the conference: its program goes into IndexedDB.
-  await page.goto(`${base}/signin`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated");
-  await page.locator("#auth-email").fill(user);
-  await page.locator("#auth-password").fill(password);
-  await page.locator("form button[type=submit]").click();
-  await page.locator(".account__name").waitFor();
+  await signIn(page, base, user, password);
   await page.goto(`${base}/conferences/${SLUG}/`);
   await page.locator("#now-title").waitFor();
   await page.waitForFunction(
@@ -204,8 +163,7 @@ try {
 
   lap("meetup");
   // 4. Offline: a new conversation, an edited meetup, a meetup the server will refuse.
-  offline = true;
-  await context.setOffline(true);
+  await setOffline(run, true);
   await page.goto(`${LOGBOOK}/conversations/new`);
   await page.locator("#conversation-poster").waitFor();
   await page.locator("#conversation-title-free").fill("Hallway demo, not in the program");
@@ -260,7 +218,7 @@ try {
   // The page's `online` event can send the outbox before the service worker sees the network:
   // a request failing in that first second is the offline kind, not an error of the app.
   await page.waitForTimeout(1000);
-  offline = false;
+  run.offline = false;
   await page.locator(".sync-panel__now:not([disabled])").click();
   await page.locator(".failed__item").waitFor();
   await waitPending(0);
@@ -283,22 +241,7 @@ try {
   lap("refused");
   // 7. A conflict: a second browser context (the laptop) changes the first conversation,
   //    then the phone edits its older copy.
-  const laptop = await browser.newContext();
-  const csrf = async () => (await (await laptop.request.get(`${base}/api/v1/auth/csrf`)).json()).csrf_token;
-  const login = await laptop.request.post(`${base}/api/v1/auth/login`, {
-    data: { email: user, password },
-    headers: { "X-CSRFToken": await csrf(), Referer: `${base}/` },
-  });
-  if (!login.ok()) throw new Error(`laptop login: ${login.status()}`);
-  const url = `${base}/api/v1/conferences/${SLUG}/conversations/${firstId}/`;
-  const current = await (await laptop.request.get(url)).json();
-  const { poster, poster_title, talked_to, talked_at, qa, rating, tags, follow_up, follow_up_done } = current;
-  const put = await laptop.request.put(url, {
-    data: { poster, poster_title, talked_to, talked_at, qa, rating, tags, follow_up, follow_up_done, notes: "Changed on the laptop.", base_version: current.version },
-    headers: { "X-CSRFToken": await csrf(), Referer: `${base}/` },
-  });
-  report.steps.laptop = { status: put.status(), version: (await put.json()).version };
-  await laptop.close();
+  report.steps.laptop = await laptopEdit(browser, base, { user, password, slug: SLUG, id: firstId, notes: "Changed on the laptop." });
 
   await entry("Noa Levi").click();
   await page.locator("#conversation-notes").fill("Ask for the code release, and the weights.");
@@ -321,8 +264,6 @@ try {
   await shot("list-final-en");
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png"), fullPage: true }).catch(() => {});
+  await failed(run, page, shots, err, { fullPage: true });
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
+await finish(run);

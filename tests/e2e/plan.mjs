@@ -8,13 +8,7 @@
 //     node tests/e2e/plan.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_plan.py judges it).
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, finish, language, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const { BOARDWALK_E2E_USER: user, BOARDWALK_E2E_PASSWORD: password, BOARDWALK_E2E_NOW: now } = process.env;
@@ -22,44 +16,20 @@ const given = JSON.parse(process.env.BOARDWALK_E2E_PLAN);
 const SLUG = "eccv-demo";
 const TIMEOUT = 15000;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
+const run = await start({ timeout: TIMEOUT });
+const { context, report } = run;
 // The copy button (navigator.clipboard needs the permission in a headless browser).
 await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [] };
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
 
 const page = await context.newPage();
 await page.clock.install({ time: new Date(now) });
-let offline = false;
-page.on("console", (msg) => {
-  if (msg.type() !== "error") return;
-  const text = msg.text().slice(0, 500);
-  // Offline, a write's replay attempt fails to connect, as it should; the browser logs that.
-  if (offline && /^Failed to load resource: net::ERR_/.test(text)) return;
-  report.consoleErrors.push({ text, url: msg.location().url });
-});
-page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
+// Offline, a write's replay attempt fails to connect, as it should; the browser logs that.
+watch(page, report, ({ text }) => run.offline && /^Failed to load resource: net::ERR_/.test(text));
 
 // The whole page for My Plan; the first screenful for a list of hundreds of posters.
 async function shot(name) {
   await page.evaluate(() => window.scrollTo(0, 0));
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: name.startsWith("plan") });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
+  await shoot(page, shots, name, { fullPage: name.startsWith("plan") });
 }
 
 /** Put plan records into IndexedDB as the schedule's star does (already on the server). */
@@ -105,12 +75,7 @@ async function planState() {
 
 try {
   // 1. Sign in and pick eccv-demo: its program goes into IndexedDB.
-  await page.goto(`${base}/signin`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated");
-  await page.locator("#auth-email").fill(user);
-  await page.locator("#auth-password").fill(password);
-  await page.locator("form button[type=submit]").click();
-  await page.locator(".account__name").waitFor();
+  await signIn(page, base, user, password);
   await page.locator(`.conference__pick[data-slug="${SLUG}"]`).click();
   await page.waitForURL(`**/conferences/${SLUG}/`);
   await page.locator(".slot__title").first().waitFor();
@@ -204,8 +169,7 @@ try {
       }),
     { slug: SLUG, id: given.vanish },
   );
-  await context.setOffline(true);
-  offline = true;
+  await setOffline(run, true);
   const reloaded = await page.reload();
   await page.locator(".plan-item").first().waitFor();
   await page.locator("svg.qr").waitFor();
@@ -230,15 +194,14 @@ try {
   report.steps.offlineWalk = await page.locator(".poster-rows--walk .poster-row").evaluateAll((els) => els.map((el) => Number(el.dataset.id)));
 
   // 5. Korean, offline then online.
-  await page.locator(".language-switch select").selectOption("ko");
+  await language(page, "ko");
   await page.locator("#posters-title", { hasText: "포스터" }).waitFor();
   await shot("posters-walk-offline-ko");
   await page.goto(planUrl);
   await page.locator(".plan-item").first().waitFor();
   report.steps.korean = { title: await page.locator("#plan-title").innerText(), summary: await page.locator(".my-plan__summary").innerText() };
   await shot("plan-offline-ko");
-  await context.setOffline(false);
-  offline = false;
+  await setOffline(run, false);
   await page.reload();
   await page.locator("svg.qr").waitFor();
   await allSynced();
@@ -249,8 +212,6 @@ try {
   await shot("posters-online-ko");
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png"), fullPage: true }).catch(() => {});
+  await failed(run, page, shots, err, { fullPage: true });
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
+await finish(run);

@@ -7,64 +7,29 @@
 // Halfway it prints the line `deploy` on stdout and waits for one line on
 // stdin: tests/e2e/test_pwa_offline.py then restarts the server on the same origin with a new
 // build. The final JSON report is the last line of stdout.
-import { createInterface } from "node:readline";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, finish, serverLink, setOffline, shoot, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const TIMEOUT = 15000;
 const TYPED = "Asked about the ablation in table 3; follow up by mail";
-const stdin = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => stdin.once("line", resolve));
+const server = serverLink();
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light" });
-context.setDefaultTimeout(TIMEOUT);
+const run = await start({ timeout: TIMEOUT, locale: null, extra: { offlineApiErrors: [] } });
+const { context, report } = run;
 
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineApiErrors: [] };
-let offline = false;
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
-
-const page = await context.newPage();
-page.on("console", (msg) => {
-  if (msg.type() !== "error") return;
-  const entry = { text: msg.text().slice(0, 500), url: msg.location().url };
+const page = watch(await context.newPage(), report, (entry) => {
   // Offline API calls fail, as they must (the worker never answers the API from a cache):
   // kept apart and asserted.
   // No conference is seeded here: the conference view's bundle request is answered 404.
-  if (/status of 404/.test(entry.text) && /\/api\/v1\/conferences\/eccv-demo\/bundle$/.test(entry.url)) return;
-  if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED/.test(entry.text) && /\/api\//.test(entry.url)) {
-    report.offlineApiErrors.push(entry);
-  } else {
-    report.consoleErrors.push(entry);
-  }
+  if (/status of 404/.test(entry.text) && /\/api\/v1\/conferences\/eccv-demo\/bundle$/.test(entry.url)) return true;
+  if (!(run.offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED/.test(entry.text) && /\/api\//.test(entry.url))) return false;
+  report.offlineApiErrors.push(entry);
+  return true;
 });
-page.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
 let documentLoads = 0;
 page.on("load", () => documentLoads++);
 
-async function shot(name) {
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
+const shot = (name) => shoot(page, shots, name);
 
 const cacheSummary = () =>
   page.evaluate(async () => {
@@ -89,8 +54,7 @@ try {
   await shot("shell-online");
 
   // 2. Offline: the shell at `/` and at a deep route, from the worker; the API fails.
-  offline = true;
-  await context.setOffline(true);
+  await setOffline(run, true);
   const root = await page.reload();
   await page.locator(".shell__header").waitFor();
   const deep = await page.goto(`${base}/conferences/eccv-demo/`);
@@ -116,8 +80,7 @@ try {
   report.steps.offline.admin = admin;
 
   // 3. A new build while the user types: the prompt appears; nothing reloads.
-  await context.setOffline(false);
-  offline = false;
+  await setOffline(run, false);
   await page.goto(`${base}/conferences/eccv-demo/`);
   await page.locator(".shell__header").waitFor();
   await page.evaluate(() => {
@@ -131,7 +94,7 @@ try {
   await page.locator("#e2e-draft").press("End");
   const loadsBefore = documentLoads;
   process.stdout.write("deploy\n");
-  await nextLine(); // the server now serves the new build
+  await server.nextLine(); // the server now serves the new build
   await page.locator("#e2e-draft").pressSequentially(TYPED.slice(20));
   // Coming back online is one of the app's update checks (the others: hourly, on load).
   // Playwright brings the page back online a moment before its service worker: the app waits
@@ -164,9 +127,7 @@ try {
   };
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => {});
+  await failed(run, page, shots, err);
 }
-await browser.close();
-stdin.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
+server.close();
+await finish(run);

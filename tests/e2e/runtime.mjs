@@ -10,59 +10,28 @@
 // Twice it prints a line `wait <what>` (`move`: change the session on the server; `plan`:
 // star something through the API as another device) and waits for one line on stdin
 // (tests/e2e/test_runtime.py). The final JSON report is the last line of stdout.
-import { createInterface } from "node:readline";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { failed, finish, language, serverLink, setOffline, shoot, signIn, start, watch as watchErrors } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const env = process.env;
 const SLUG = "eccv-demo";
 const QUEUED = Number(env.BOARDWALK_E2E_QUEUED);
 const TIMEOUT = 15000;
-const stdin = createInterface({ input: process.stdin });
-const nextLine = () => new Promise((resolve) => stdin.once("line", resolve));
+const server = serverLink();
 
-async function askServer(what) {
-  process.stdout.write(`wait ${what}\n`);
-  const answer = await nextLine();
-  if (answer !== "done") throw new Error(`server step ${what}: ${answer}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [], offlineApiErrors: [] };
-let offline = false;
+const run = await start({ timeout: TIMEOUT, extra: { offlineApiErrors: [] } });
+const { context, report } = run;
 let failing = false; // the bundle is answered 503 on purpose (step 4)
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
 
 /** Console errors and page errors of a tab go to the report. */
 function watch(tab) {
-  tab.on("console", (msg) => {
-    if (msg.type() !== "error") return;
-    const entry = { text: msg.text().slice(0, 500), url: msg.location().url };
+  return watchErrors(tab, report, (entry) => {
     // Offline, the outbox tries its queued write and fails, as it must: kept apart.
-    if (failing && /status of 503/.test(entry.text) && /\/bundle/.test(entry.url)) return;
-    if (offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|network error/.test(entry.text)) report.offlineApiErrors.push(entry);
-    else report.consoleErrors.push(entry);
+    if (failing && /status of 503/.test(entry.text) && /\/bundle/.test(entry.url)) return true;
+    if (!(run.offline && /ERR_INTERNET_DISCONNECTED|ERR_FAILED|network error/.test(entry.text))) return false;
+    report.offlineApiErrors.push(entry);
+    return true;
   });
-  tab.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
-  return tab;
 }
 
 const page = watch(await context.newPage());
@@ -75,11 +44,7 @@ async function shot(name) {
     document.activeElement?.blur?.();
     window.scrollTo(0, 0);
   });
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`) });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
+  await shoot(page, shots, name);
 }
 
 const movedSlot = () => page.locator(".slot--session", { has: page.locator(".slot__title", { hasText: env.BOARDWALK_E2E_MOVED }) }).first();
@@ -147,12 +112,7 @@ async function syncingShot(name) {
 
 try {
   // 1. Sign in, then straight to the conference: the refresher downloads its program.
-  await page.goto(`${base}/signin`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated");
-  await page.locator("#auth-email").fill(env.BOARDWALK_E2E_USER);
-  await page.locator("#auth-password").fill(env.BOARDWALK_E2E_PASSWORD);
-  await page.locator("form button[type=submit]").click();
-  await page.locator(".account__name").waitFor();
+  await signIn(page, base, env.BOARDWALK_E2E_USER, env.BOARDWALK_E2E_PASSWORD);
   await page.goto(`${base}/conferences/${SLUG}/`);
   await movedSlot().waitFor();
   await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
@@ -200,7 +160,7 @@ try {
   const besideBefore = { schedule: await scheduleTime().getAttribute("datetime"), item: await itemWhen() };
   const before = await movedTime();
   for (const tab of [page, schedule, itemPage]) await tab.evaluate(() => (window.__sameDocument = true));
-  await askServer("move");
+  await server.ask("move");
   for (const tab of [page, schedule, itemPage]) await tab.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
   await page.waitForFunction(
     ([title, old]) => {
@@ -251,15 +211,14 @@ try {
   report.steps.failed.retried = await page.locator(".status-bar__refresh").innerText();
 
   // 5. Starred "on another device" (the API, from the test): pulled in on `online`.
-  await askServer("plan");
+  await server.ask("plan");
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
   const pulledKey = [SLUG, "session", Number(env.BOARDWALK_E2E_PULLED)];
   report.steps.pulled = (await untilDb(pulledKey, (read) => read.item?.synced === true)).item;
 
   // 6. Offline: a star queued in the outbox (as the star button does: plan record + queued
   //    PUT in one transaction) shows as the Logbook tab's badge.
-  offline = true;
-  await context.setOffline(true);
+  await setOffline(run, true);
   await page.locator(".status-bar__offline").waitFor();
   await page.evaluate(
     ([slug, target]) =>
@@ -313,7 +272,7 @@ try {
   await page.locator(".account__signout").click();
   report.steps.offline.signOutWarning = await asked;
   report.steps.offline.keptAfterCancel = (await readDb(null)).counts.outbox;
-  await page.locator(".language-switch select").selectOption("ko");
+  await language(page, "ko");
   await page.locator("#now-title", { hasText: "지금" }).waitFor();
   report.steps.korean = {
     tabs: await labels.evaluateAll((els) => els.map((e) => e.firstChild.textContent)),
@@ -322,13 +281,12 @@ try {
   await shot("now-offline-ko");
 
   // 8. Back online: the queued write is sent (the badge goes), Korean states online.
-  await context.setOffline(false);
-  offline = false;
+  await setOffline(run, false);
   await page.locator(".conference-nav__badge").waitFor({ state: "detached" });
   await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
   await shot("now-online-ko");
   report.steps.syncingKo = await syncingShot("status-syncing-ko");
-  await page.locator(".language-switch select").selectOption("en");
+  await language(page, "en");
   report.steps.afterReplay = (await readDb([SLUG, "session", QUEUED])).item;
 
   // 9. Sign out: this account's data leaves the device; the program stays.
@@ -338,9 +296,7 @@ try {
   report.steps.signedOut = (await untilDb(null, (read) => read.counts.plan === 0)).counts;
   await page.waitForTimeout(300);
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => {});
+  await failed(run, page, shots, err);
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
-stdin.close();
+await finish(run);
+server.close();

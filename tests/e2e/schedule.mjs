@@ -7,13 +7,7 @@
 //   BOARDWALK_E2E_EXPECT=<json from the pytest> node tests/e2e/schedule.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_schedule.py judges it).
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const require = createRequire(path.join(here, "..", "..", "frontend", "package.json"));
-const { chromium } = require("playwright-core");
+import { VIEWPORT, failed, finish, language, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const { BOARDWALK_E2E_USER: user, BOARDWALK_E2E_PASSWORD: password, BOARDWALK_E2E_NOW: now } = process.env;
@@ -22,39 +16,14 @@ const TIMEOUT = 20000;
 const SLUG = "eccv-demo";
 const schedule = `${base}/conferences/${SLUG}/schedule`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: "light", locale: "en-US" });
-context.setDefaultTimeout(TIMEOUT);
-const report = { steps: {}, violations: [], consoleErrors: [], pageErrors: [] };
-
-await context.exposeBinding("__cspViolation", (_source, v) => report.violations.push(v));
-await context.addInitScript(() => {
-  document.addEventListener("securitypolicyviolation", (e) =>
-    window.__cspViolation({ directive: e.effectiveDirective, blocked: e.blockedURI, page: location.href }),
-  );
-});
+const run = await start({ timeout: TIMEOUT });
+const { browser, context, report } = run;
 
 const page = await context.newPage();
 await page.clock.install({ time: new Date(now) });
-function watch(p) {
-  p.on("console", (msg) => {
-    if (msg.type() === "error") report.consoleErrors.push({ text: msg.text().slice(0, 500), url: msg.location().url });
-  });
-  p.on("pageerror", (err) => report.pageErrors.push(String(err).slice(0, 500)));
-}
-watch(page);
+watch(page, report);
 
-async function shot(name) {
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: path.join(shots, `${name}-${scheme}.png`), fullPage: true });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-}
+const shot = (name) => shoot(page, shots, name, { fullPage: true });
 
 const texts = (selector) => page.locator(selector).allInnerTexts();
 const entryTitles = () => texts(".entry__title");
@@ -90,9 +59,9 @@ const href = (kind, id) => `/conferences/${SLUG}/${kind}s/${id}`;
  * own: the fake clock (page.clock, context-wide) stubs performance.mark.
  */
 async function readyMarks() {
-  const plainContext = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const plainContext = await browser.newContext({ viewport: VIEWPORT });
   const plain = await plainContext.newPage();
-  watch(plain);
+  watch(plain, report);
   await plain.goto(schedule);
   await plain.locator(".entry__title").first().waitFor();
   await plain.waitForFunction(() => performance.getEntriesByName("boardwalk:schedule-ready").length > 0);
@@ -108,12 +77,7 @@ try {
   report.steps.marks = await readyMarks();
 
   // 1. Sign in (the service worker takes the page first, so the shell is there offline).
-  await page.goto(`${base}/signin`);
-  await page.waitForFunction(() => navigator.serviceWorker.controller?.state === "activated");
-  await page.locator("#auth-email").fill(user);
-  await page.locator("#auth-password").fill(password);
-  await page.locator("form button[type=submit]").click();
-  await page.locator(".account__name").waitFor();
+  await signIn(page, base, user, password);
 
   // 2. The schedule of today (the clock is inside the conference): the program goes into IndexedDB.
   await page.goto(schedule);
@@ -214,7 +178,7 @@ try {
   report.steps.notFound = await page.locator(".item .notice--error p").innerText();
 
   // 6. Offline and reloaded: the schedule from IndexedDB, the search from the kept index.
-  await context.setOffline(true);
+  await setOffline(run, true);
   const reloaded = await page.goto(schedule);
   await page.locator(".entry__title").first().waitFor();
   report.steps.offline = {
@@ -229,7 +193,7 @@ try {
   report.steps.offline.poster = await detail();
 
   // 7. Korean, offline: the same screens.
-  await page.locator(".language-switch select").selectOption("ko");
+  await language(page, "ko");
   await page.locator(".item__back a", { hasText: "프로그램" }).waitFor();
   report.steps.korean = { poster: await detail() };
   await shot("poster-offline-ko");
@@ -250,10 +214,8 @@ try {
     return { status: await page.locator(".search__status").innerText(), kinds: await texts(".results__kind") };
   })();
   await shot("search-offline-ko");
-  await page.locator(".language-switch select").selectOption("en");
+  await language(page, "en");
 } catch (err) {
-  report.error = String(err.stack || err).slice(0, 2000);
-  await page.screenshot({ path: path.join(shots, "failure.png") }).catch(() => {});
+  await failed(run, page, shots, err);
 }
-await browser.close();
-process.stdout.write(`${JSON.stringify(report)}\n`);
+await finish(run);

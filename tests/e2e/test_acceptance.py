@@ -21,7 +21,7 @@ it through the UI only, Debian's Chromium, the service worker on):
 
 The run fails on any CSP violation, console error or page error. Screenshots of the main steps
 (360×740, light and dark) go to var/screenshots/acceptance/ (git-ignored) or
-$ACCEPTANCE_SCREENSHOTS. tests/e2e/test_csp.py's rules for missing tools.
+$ACCEPTANCE_SCREENSHOTS. tests/e2e/conftest.py's rules for missing tools.
 """
 
 from __future__ import annotations
@@ -29,25 +29,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import select
-import shutil
-import subprocess
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from PIL import Image
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
 from planner.demo.data import DEMO_SOURCE
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import (
     Attendee,
     Authorship,
@@ -59,9 +50,7 @@ from planner.models import (
     PosterConversation,
     Session,
 )
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import real_password, run_conversation, screenshots
 
 SCRIPT = Path(__file__).with_name("acceptance.mjs")
 SOURCE = "acceptance"
@@ -153,17 +142,6 @@ def _poster_by_lone_author(conference: Conference, skip: set[int]) -> tuple[Post
     raise AssertionError("the demo has no poster with a lone author")
 
 
-def _read_line(process: subprocess.Popen, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            return process.stdout.readline()
-        if process.poll() is not None:
-            return ""
-    return ""
-
-
 def _plan_key(item: PlanItem) -> tuple[str, int, str]:
     kind = next(
         k for k in ("session", "oral", "poster", "booth", "meal") if getattr(item, f"{k}_id")
@@ -199,7 +177,7 @@ def _server_state(attendee: Attendee, seeded: dict[str, set]) -> dict:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
-    browser_tools,  # noqa: F811
+    browser_tools,
     tmp_path,
     settings,
 ):
@@ -214,11 +192,8 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
     imported = Session.objects.get(conference=conference, source=SOURCE, title=IMPORTED[0])
     assert Session.objects.filter(conference=conference, title=IMPORTED[0]).count() == 1
 
-    username, password = DEMO_ACCOUNTS["attendee"]
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+    username, password = real_password("attendee", settings)
     user = get_user_model().objects.get(username=username)
-    user.password = make_password(password, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
     attendee = Attendee.objects.get(user=user, conference=conference)
     # My Plan starts empty: what it lists afterwards is what the attendee starred here.
     PlanItem.objects.filter(attendee=attendee).delete()
@@ -248,16 +223,6 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
     logged_poster, author = _poster_by_lone_author(conference, skip={starred_poster.pk})
     at = dt.datetime.combine(day, dt.time(8, 30), zone)
 
-    shots = Path(
-        os.environ.get("ACCEPTANCE_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "acceptance"
-    )
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
-    )
     given = {
         "now": at.astimezone(dt.UTC).isoformat(),
         "imported": imported.pk,
@@ -269,56 +234,32 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
         "typed": TYPED,
     }
     server: dict[str, object] = {}
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
-                "BOARDWALK_E2E_GIVEN": json.dumps(given),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        early = ""  # the report, when the script ended before asking twice
-        try:
-            for _ in range(2):
-                asked = _read_line(browser, timeout=90).strip()
-                if asked == "wait synced":
-                    # 6. Back online and replayed: what the server holds now.
-                    server["synced"] = _server_state(attendee, seeded)
-                elif asked == "wait reimport":
-                    # 8. The same file, the first session 45 minutes later.
-                    moved = [(guid, title, start) for guid, title, start in events]
-                    later = dt.datetime.combine(day, events[0][2]) + MOVE_BY
-                    moved[0] = (moved[0][0], moved[0][1], later.time())
-                    server["versionBefore"] = Conference.objects.get(
-                        pk=conference.pk
-                    ).schedule_version
-                    server["reimport"] = _import(
-                        conference, tmp_path / "v2.xml", _frab(day, zone, moved)
-                    )
-                else:
-                    early = asked
-                    break
-                browser.stdin.write("done\n")
-                browser.stdin.flush()
-            out, err = browser.communicate(timeout=90)
-        finally:
-            if browser.poll() is None:
-                browser.kill()
-    print(f"screenshots: {shots}")
-    assert browser.returncode == 0, err[-3000:]
-    report = json.loads((early + "\n" + out).strip().splitlines()[-1])
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    # On a failure, the server's side too (a 500 shows as "Server error." in the browser).
-    server_log = (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
-    assert "error" not in report, f"{report['error']}\n--- gunicorn.log:\n{server_log}"
+
+    def synced() -> None:
+        # 6. Back online and replayed: what the server holds now.
+        server["synced"] = _server_state(attendee, seeded)
+
+    def reimport() -> None:
+        # 8. The same file, the first session 45 minutes later.
+        moved = [(guid, title, start) for guid, title, start in events]
+        later = dt.datetime.combine(day, events[0][2]) + MOVE_BY
+        moved[0] = (moved[0][0], moved[0][1], later.time())
+        server["versionBefore"] = Conference.objects.get(pk=conference.pk).schedule_version
+        server["reimport"] = _import(conference, tmp_path / "v2.xml", _frab(day, zone, moved))
+
+    report = run_conversation(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("ACCEPTANCE_SCREENSHOTS", "acceptance"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
+            "BOARDWALK_E2E_GIVEN": json.dumps(given),
+        },
+        answers={"synced": synced, "reimport": reimport},
+        line_timeout=90,
+    )
     steps = report["steps"]
 
     # 2. Starred from the Schedule (the imported session, a demo session) and a poster's page.

@@ -5,78 +5,42 @@ with the real session titles, with no CSP violation and no console error.
 The browser's clock is set inside the demo conference (the first session's start plus 10
 minutes), so "on now" is not empty whatever today's date. Screenshots (360×740, light and
 dark, English and Korean) go to var/screenshots/app-core/ (git-ignored) or $APP_SCREENSHOTS.
-tests/e2e/test_csp.py's rules: in CI a missing Chromium, Node or build fails the test.
+In CI a missing Chromium, Node or build fails the test (tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import global_settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Session
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("app_core.mjs")
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_sign_in_pick_conference_then_now_and_next_offline(browser_tools, tmp_path, settings):  # noqa: F811
-    call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["attendee"]
-    # Tests hash with MD5 for speed; gunicorn knows only the real hashers.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    get_user_model().objects.filter(username=username).update(
-        password=make_password(password, hasher="pbkdf2_sha256")
-    )
+def test_sign_in_pick_conference_then_now_and_next_offline(browser_tools, tmp_path, settings):
+    username, password = seed_demo_attendee(settings)
     sessions = Session.objects.filter(conference__slug=DEMO_SLUG).order_by("start", "id")
     at = sessions.first().start + dt.timedelta(minutes=10)
     expected_now = sorted(s.title for s in sessions if s.start <= at < s.end and not s.cancelled)
     assert expected_now, "the demo has no session on at its first session's start"
 
-    shots = Path(os.environ.get("APP_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "app-core")
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
+    report = run_script(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("APP_SCREENSHOTS", "app-core"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
+        },
     )
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        run = subprocess.run(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            capture_output=True,
-            text=True,
-            timeout=150,
-            check=False,
-        )
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"screenshots: {shots}")
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
     steps = report["steps"]
 
     # Signed in: the header names the attendee; a wrong password first showed the API's error.

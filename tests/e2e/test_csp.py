@@ -3,7 +3,8 @@ the admin (login, index, a change list, a change form, a print sheet) and the AP
 (Swagger UI) from a real gunicorn on a seeded database, and no page may report a
 violation. tests/e2e/csp.mjs drives the browser; this test serves, runs and judges.
 
-In CI a missing Chromium, Node or PWA build fails the test; on a laptop it skips, saying why.
+In CI a missing Chromium, Node or PWA build fails the test; on a laptop it skips, saying why
+(tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
@@ -11,25 +12,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
-from django.conf import global_settings, settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
-from conf.env import BASE_DIR, in_ci
-from planner.demo_accounts import DEMO_ACCOUNTS
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import node_argv, node_env, real_password, serving
 
 SCRIPT = Path(__file__).with_name("csp.mjs")
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-PLAYWRIGHT = BASE_DIR / "frontend" / "node_modules" / "playwright-core"
 PAGES = [
     "pwa",
     "logbook",
@@ -54,57 +46,18 @@ PAGES = [
 REPORTED = re.compile(r"CSP violation: directive=(\S+) blocked=(\S+) document=(\S+)")
 
 
-def _missing() -> str | None:
-    node = shutil.which("node")
-    if not CHROMIUM.is_file():
-        return f"{CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)"
-    if node is None:
-        return "node is missing"
-    if not PLAYWRIGHT.is_dir():
-        return f"{PLAYWRIGHT} is missing (cd frontend && npm ci)"
-    if not (Path(settings.FRONTEND_DIST) / "index.html").is_file():
-        return f"the PWA is not built in {settings.FRONTEND_DIST} (make frontend)"
-    return None
-
-
-@pytest.fixture
-def browser_tools():
-    missing = _missing()
-    if missing and in_ci():
-        pytest.fail(f"CI=true but the CSP browser test cannot run: {missing}")
-    if missing:
-        pytest.skip(missing)
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, settings):
     call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["organizer"]
-    # Tests hash with MD5 for speed; gunicorn knows only the real hashers.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    get_user_model().objects.filter(username=username).update(
-        password=make_password(password, hasher="pbkdf2_sha256")
-    )
+    username, password = real_password("organizer", settings)
     shots = Path(os.environ.get("CSP_SCREENSHOTS") or tempfile.mkdtemp(prefix="csp-shots-"))
     shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
-    )
-    log = tmp_path / "gunicorn.log"
 
-    with gunicorn(env, log, workers=2) as base:
+    with serving(tmp_path) as (base, log):
         run = subprocess.run(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "CHROMIUM": str(CHROMIUM),
-            },
+            node_argv(SCRIPT, base, shots),
+            env=node_env(BOARDWALK_E2E_USER=username, BOARDWALK_E2E_PASSWORD=password),
             capture_output=True,
             text=True,
             timeout=120,

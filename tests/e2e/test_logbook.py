@@ -9,26 +9,14 @@ and offline) go to var/screenshots/logbook/ (git-ignored) or $LOGBOOK_SCREENSHOT
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import global_settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from PIL import Image
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import ConversationPhoto, Meetup, Poster, PosterConversation, Session
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("logbook.mjs")
 
@@ -42,14 +30,8 @@ def _camera_jpeg(path: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_path, settings):  # noqa: F811
-    call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["attendee"]
-    # Tests hash with MD5 for speed; gunicorn knows only the real hashers.
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    get_user_model().objects.filter(username=username).update(
-        password=make_password(password, hasher="pbkdf2_sha256")
-    )
+def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_path, settings):
+    username, password = seed_demo_attendee(settings)
     mine = {"attendee__user__username": username, "attendee__conference__slug": DEMO_SLUG}
     poster, other_poster = Poster.objects.filter(session__conference__slug=DEMO_SLUG).order_by(
         "board", "id"
@@ -69,42 +51,22 @@ def test_logbook_online_offline_sync_refusal_and_conflict(browser_tools, tmp_pat
     # The photos gunicorn stores are read back here.
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
-    shots = Path(
-        os.environ.get("LOGBOOK_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "logbook"
+    report = run_script(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("LOGBOOK_SCREENSHOTS", "logbook"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
+            "BOARDWALK_E2E_POSTER": str(poster.pk),
+            "BOARDWALK_E2E_POSTER2": str(other_poster.pk),
+            "BOARDWALK_E2E_BOARD": poster.board,
+            "BOARDWALK_E2E_SESSION": str(session.pk),
+            "BOARDWALK_E2E_SESSION_QUERY": session.title,
+            "BOARDWALK_E2E_SEEDED": str(seeded),
+        },
     )
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
-    )
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        run = subprocess.run(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_JPEG": str(_camera_jpeg(tmp_path / "poster.jpg")),
-                "BOARDWALK_E2E_POSTER": str(poster.pk),
-                "BOARDWALK_E2E_POSTER2": str(other_poster.pk),
-                "BOARDWALK_E2E_BOARD": poster.board,
-                "BOARDWALK_E2E_SESSION": str(session.pk),
-                "BOARDWALK_E2E_SESSION_QUERY": session.title,
-                "BOARDWALK_E2E_SEEDED": str(seeded),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            capture_output=True,
-            text=True,
-            timeout=150,
-            check=False,
-        )
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"screenshots: {shots}")
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
     steps = report["steps"]
 
     # The seeder's entries, pulled from the server, listed (each names whom it was with).

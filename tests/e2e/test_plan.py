@@ -17,26 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Attendee, Meal, Oral, PlanItem, Session
 from planner.selectors.plans import natural_key, plan_conflicts
 from planner.services.plans import plan_item_put
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("plan.mjs")
 NOTE = "Ask about the 김치 benchmark"
@@ -58,13 +48,9 @@ def _clashing_workshops(sessions: list[Session]) -> tuple[Session, Session]:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_path, settings):  # noqa: F811
-    call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["attendee"]
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_path, settings):
+    username, password = seed_demo_attendee(settings)
     user = get_user_model().objects.get(username=username)
-    user.password = make_password(password, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
     attendee = Attendee.objects.get(user=user, conference__slug=DEMO_SLUG)
     PlanItem.objects.filter(attendee=attendee).delete()
 
@@ -126,35 +112,18 @@ def test_plan_posters_and_calendar_link_online_then_offline(browser_tools, tmp_p
         "vanish": keynote.pk,
     }
     at = reception.start - dt.timedelta(hours=2)
-    shots = Path(os.environ.get("PLAN_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "plan")
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
+    report = run_script(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("PLAN_SCREENSHOTS", "plan"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
+            "BOARDWALK_E2E_PLAN": json.dumps(given),
+        },
+        timeout=120,
     )
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        run = subprocess.run(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
-                "BOARDWALK_E2E_PLAN": json.dumps(given),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"screenshots: {shots}")
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
     steps = report["steps"]
     boards = [p.board for p in posters]
 

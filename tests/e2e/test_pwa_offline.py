@@ -5,26 +5,21 @@ build whose sw.js differs) and judges.
 
 Screenshots (360×740, light and dark) go to var/screenshots/pwa-shell/ (git-ignored) or
 $PWA_SCREENSHOTS. In CI a missing Chromium, Node or PWA build fails the test; on a laptop it
-skips, saying why (tests/e2e/test_csp.py's rules).
+skips, saying why (tests/e2e/conftest.py).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import select
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from conf.env import BASE_DIR
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, free_port, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import last_json, node_argv, node_env, read_line, screenshots, server_env
+from tests.live_server import free_port, gunicorn
 
 SCRIPT = Path(__file__).with_name("pwa_offline.mjs")
 
@@ -41,45 +36,26 @@ def _builds(tmp_path: Path) -> tuple[Path, Path]:
     return first, second
 
 
-def _read_line(process: subprocess.Popen, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            return process.stdout.readline()
-        if process.poll() is not None:
-            return ""
-    return ""
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path):  # noqa: F811
+def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path):
     first, second = _builds(tmp_path)
-    shots = Path(
-        os.environ.get("PWA_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "pwa-shell"
-    )
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshots("PWA_SCREENSHOTS", "pwa-shell")
     port = free_port()
 
     def env(build: Path) -> dict[str, str]:
-        return subprocess_env(
-            tmp_path / "var",
-            DATABASE_URL=database_url(),
-            MEDIA_ROOT=str(tmp_path / "media"),
-            FRONTEND_DIST=str(build),
-        )
+        return server_env(tmp_path, build)
 
     with gunicorn(env(first), tmp_path / "gunicorn-1.log", workers=1, port=port) as base:
         browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={**os.environ, "CHROMIUM": str(CHROMIUM)},
+            node_argv(SCRIPT, base, shots),
+            env=node_env(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        asked = _read_line(browser, timeout=40)
+        asked = read_line(browser, timeout=40)
     try:
         if asked == "deploy\n":
             with gunicorn(env(second), tmp_path / "gunicorn-2.log", workers=1, port=port):
@@ -93,7 +69,7 @@ def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path
             browser.kill()
     print(f"screenshots: {shots}")
     assert browser.returncode == 0, err[-3000:]
-    report = json.loads(out.strip().splitlines()[-1])
+    report = last_json(out)
     assert "error" not in report, report["error"]
     print(json.dumps(report, indent=1))
     steps = report["steps"]

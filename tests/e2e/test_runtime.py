@@ -9,49 +9,25 @@ out clears this account's data from the device and keeps the program.
 
 The browser's clock is inside the conference (as in test_app_core.py). Screenshots (360×740,
 light and dark, English and Korean, online, offline, syncing) go to var/screenshots/runtime/
-(git-ignored) or $RUNTIME_SCREENSHOTS. tests/e2e/test_csp.py's rules for missing tools.
+(git-ignored) or $RUNTIME_SCREENSHOTS. tests/e2e/conftest.py's rules for missing tools.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
-import select
-import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-from django.conf import global_settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Attendee, PlanItem, Session
 from planner.services.program import Edit, program_edits_record
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import run_conversation, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("runtime.mjs")
-
-
-def _read_line(process: subprocess.Popen, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.5)
-        if ready:
-            return process.stdout.readline()
-        if process.poll() is not None:
-            return ""
-    return ""
 
 
 def _move(session: Session) -> Session:
@@ -71,13 +47,9 @@ def _instant(iso: str) -> dt.datetime:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, settings):  # noqa: F811
-    call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["attendee"]
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, settings):
+    username, password = seed_demo_attendee(settings)
     user = get_user_model().objects.get(username=username)
-    user.password = make_password(password, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
     attendee = Attendee.objects.get(user=user, conference__slug=DEMO_SLUG)
 
     sessions = list(
@@ -95,65 +67,37 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     pulled, queued = [s for s in sessions if s.pk not in planned and s.pk != moved.pk][:2]
     version_before = moved.conference.schedule_version
 
-    shots = Path(
-        os.environ.get("RUNTIME_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "runtime"
-    )
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
-    )
     other_device = APIClient()
     other_device.force_login(user)
     server_steps: dict[str, object] = {}
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
-                "BOARDWALK_E2E_MOVED": moved.title,
-                "BOARDWALK_E2E_MOVED_ID": str(moved.pk),
-                "BOARDWALK_E2E_PULLED": str(pulled.pk),
-                "BOARDWALK_E2E_QUEUED": str(queued.pk),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+
+    def move() -> None:
+        server_steps["moved"] = _move(moved)
+
+    def plan() -> None:
+        answer = other_device.put(
+            f"/api/v1/conferences/{DEMO_SLUG}/plan/session/{pulled.pk}/",
+            {"status": "must_see", "note": "starred on my laptop"},
+            format="json",
         )
-        early = ""  # the report, when the script ended before asking twice
-        try:
-            for _ in range(2):
-                asked = _read_line(browser, timeout=60).strip()
-                if asked == "wait move":
-                    server_steps["moved"] = _move(moved)
-                elif asked == "wait plan":
-                    answer = other_device.put(
-                        f"/api/v1/conferences/{DEMO_SLUG}/plan/session/{pulled.pk}/",
-                        {"status": "must_see", "note": "starred on my laptop"},
-                        format="json",
-                    )
-                    server_steps["plan"] = answer.status_code
-                else:
-                    early = asked
-                    break
-                browser.stdin.write("done\n")
-                browser.stdin.flush()
-            out, err = browser.communicate(timeout=90)
-        finally:
-            if browser.poll() is None:
-                browser.kill()
-    print(f"screenshots: {shots}")
-    assert browser.returncode == 0, err[-3000:]
-    report = json.loads((early + "\n" + out).strip().splitlines()[-1])
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
+        server_steps["plan"] = answer.status_code
+
+    report = run_conversation(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("RUNTIME_SCREENSHOTS", "runtime"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
+            "BOARDWALK_E2E_MOVED": moved.title,
+            "BOARDWALK_E2E_MOVED_ID": str(moved.pk),
+            "BOARDWALK_E2E_PULLED": str(pulled.pk),
+            "BOARDWALK_E2E_QUEUED": str(queued.pk),
+        },
+        answers={"move": move, "plan": plan},
+        line_timeout=60,
+    )
     steps = report["steps"]
 
     # The tab bar: four tabs under the conference, Now & Next current, 44 px or more, reached

@@ -6,8 +6,8 @@ its board, open a poster, a session, a booth and a meal from the results; then o
 reloaded, the schedule and the search still answer, and the pages read in Korean. The expected
 titles, rooms, authors and boards come from the database here. Screenshots (360×740, light and
 dark, English and Korean, online and offline) go to var/screenshots/schedule/ (git-ignored) or
-$SCHEDULE_SCREENSHOTS. tests/e2e/test_csp.py's rules: in CI a missing Chromium, Node or build
-fails the test.
+$SCHEDULE_SCREENSHOTS. In CI a missing Chromium, Node or build fails the test
+(tests/e2e/conftest.py).
 
 The demo has no Hangul or Hebrew titles, so the Korean part is the interface, not a query
 (search/ tests cover Hangul and Hebrew folding).
@@ -17,27 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import subprocess
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import global_settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
 
-from conf.env import BASE_DIR
 from planner.demo import DEMO_SLUG
-from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Booth, BoothHours, Conference, Meal, PlanItem, Poster, Session
-from tests.e2e.test_csp import CHROMIUM, browser_tools  # noqa: F401 - the fixture
-from tests.live_server import database_url, gunicorn
-from tests.worker import subprocess_env
+from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("schedule.mjs")
 
@@ -137,54 +126,29 @@ def _expectations(conference: Conference, at: dt.datetime) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_schedule_filters_search_and_items_offline(browser_tools, tmp_path, settings):  # noqa: F811
-    call_command("seed_demo", verbosity=0)
-    username, password = DEMO_ACCOUNTS["attendee"]
-    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    get_user_model().objects.filter(username=username).update(
-        password=make_password(password, hasher="pbkdf2_sha256")
-    )
+def test_schedule_filters_search_and_items_offline(browser_tools, tmp_path, settings):
+    username, password = seed_demo_attendee(settings)
     conference = Conference.objects.get(slug=DEMO_SLUG)
     at = Session.objects.filter(conference=conference).order_by(
         "start", "id"
     ).first().start + dt.timedelta(minutes=10)
     expect = _expectations(conference, at)
 
-    shots = Path(
-        os.environ.get("SCHEDULE_SCREENSHOTS") or BASE_DIR / "var" / "screenshots" / "schedule"
+    report = run_script(
+        SCRIPT,
+        tmp_path=tmp_path,
+        shots=screenshots("SCHEDULE_SCREENSHOTS", "schedule"),
+        env={
+            "BOARDWALK_E2E_USER": username,
+            "BOARDWALK_E2E_PASSWORD": password,
+            "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
+            "BOARDWALK_E2E_EXPECT": json.dumps(expect),
+        },
     )
-    shots.mkdir(parents=True, exist_ok=True)
-    env = subprocess_env(
-        tmp_path / "var",
-        DATABASE_URL=database_url(),
-        MEDIA_ROOT=str(tmp_path / "media"),
-        FRONTEND_DIST=str(settings.FRONTEND_DIST),
-    )
-    with gunicorn(env, tmp_path / "gunicorn.log", workers=2) as base:
-        run = subprocess.run(  # noqa: S603 - our own script against loopback
-            [shutil.which("node"), str(SCRIPT), base, str(shots)],
-            env={
-                **os.environ,
-                "BOARDWALK_E2E_USER": username,
-                "BOARDWALK_E2E_PASSWORD": password,
-                "BOARDWALK_E2E_NOW": at.astimezone(dt.UTC).isoformat(),
-                "BOARDWALK_E2E_EXPECT": json.dumps(expect),
-                "CHROMIUM": str(CHROMIUM),
-            },
-            capture_output=True,
-            text=True,
-            timeout=150,
-            check=False,
-        )
-        # The star on the poster page went through the outbox to the server.
-        starred = PlanItem.objects.filter(
-            poster_id=expect["poster"], attendee__user__username=username
-        ).exists()
-    assert run.returncode == 0, run.stderr[-3000:]
-    report = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"screenshots: {shots}")
-    print(json.dumps(report, indent=1, ensure_ascii=False))
-    assert "error" not in report, report["error"]
+    # The star on the poster page went through the outbox to the server.
+    starred = PlanItem.objects.filter(
+        poster_id=expect["poster"], attendee__user__username=username
+    ).exists()
     steps = report["steps"]
     poster_href = f"/conferences/{DEMO_SLUG}/posters/{expect['poster']}"
 

@@ -1,17 +1,16 @@
 import "./logbook.css";
 
 import { useEffect, useState } from "preact/hooks";
-import { useLocation, useRoute } from "preact-iso";
+import { useRoute } from "preact-iso";
 
 import { getDb, getOutbox } from "../../app/runtime";
-import { conversationGet, failedDismiss, failedList, photosOf, type BoardwalkDb, type ConversationFields, type ConversationRecord, type FailedWrite } from "../../db";
+import { conversationGet, failedList, photosOf, type BoardwalkDb, type ConversationFields, type ConversationRecord, type FailedWrite } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
 import { loadDraft, type DraftPhoto } from "./draft";
-import { checkConversation, conversationToSend, failedFor, isKnownTag, KNOWN_TAGS, newConversationFields, nowToMinute, uniqueTags, type FieldProblems } from "./entries";
-import { logbookPath } from "./Logbook";
-import { ChoicePicker, described, Field, messagesFor, PairRows, PhotoPanel, serverErrors, useDraft, type ShownPhoto } from "./parts";
+import { checkConversation, conversationToSend, failedFor, isKnownTag, KNOWN_TAGS, newConversationFields, nowToMinute, uniqueTags } from "./entries";
+import { ChoicePicker, described, EditorHeading, EntryLoader, Field, messagesFor, PairRows, PhotoPanel, serverErrors, useDraft, useEntryActions, type ShownPhoto } from "./parts";
 import { downscale } from "./photos";
 import { loadProgram, type ProgramLabels } from "./program";
 import { useProgramLabels } from "./useLogbook";
@@ -63,30 +62,20 @@ async function load(slug: string, id: string | undefined, poster: string | undef
 
 /** New or edit a poster conversation: `/conferences/:slug/logbook/conversations/new|:id`. */
 export function ConversationForm() {
-  const { t } = useTranslation();
   const { params, query } = useRoute();
   const slug = params.slug ?? "";
-  const [loaded, setLoaded] = useState<Loaded | null | undefined>(undefined);
-  useEffect(() => {
-    let gone = false;
-    void load(slug, params.id, query.poster).then((l) => !gone && setLoaded(l));
-    return () => {
-      gone = true;
-    };
-  }, [slug, params.id, query.poster]);
-  if (loaded === undefined) return <p class="notice">{t("app.loading")}</p>;
-  if (loaded === null)
-    return (
-      <p class="notice notice--error" role="alert">
-        {t("logbook.notFound")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
-      </p>
-    );
-  return <Editor key={loaded.id} slug={slug} loaded={loaded} />;
+  return (
+    <EntryLoader
+      slug={slug}
+      load={() => load(slug, params.id, query.poster)}
+      deps={[slug, params.id, query.poster]}
+      editor={(loaded: Loaded) => <Editor key={loaded.id} slug={slug} loaded={loaded} />}
+    />
+  );
 }
 
 function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const { t } = useTranslation();
-  const { route } = useLocation();
   const { db, id, record } = loaded;
   const program = useProgramLabels(slug, loaded.program);
   const fmt = useTimeFormatter(program.timezone);
@@ -95,12 +84,10 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const [draftPhotos, setDraftPhotos] = useState(loaded.draftPhotos);
   const [stored, setStored] = useState<ShownPhoto[]>([]);
   const [otherTags, setOtherTags] = useState(() => (loaded.fields.tags ?? []).filter((tag) => !isKnownTag(tag)).join(", "));
-  const [problems, setProblems] = useState<FieldProblems>({});
   const [photoBusy, setPhotoBusy] = useState(false);
   const [photoError, setPhotoError] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const draft = useDraft(db, "conversation", record ? id : "new", () => ({ id, fields, photos: draftPhotos }));
+  const { problems, error, saving, ...actions } = useEntryActions({ slug, db, failed: loaded.failed, draft });
   const server = serverErrors(loaded.failed);
   const msgs = (field: string) => messagesFor(field, problems, server);
 
@@ -157,40 +144,11 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   async function save(e: Event) {
     e.preventDefault();
     const toSend = conversationToSend(fields);
-    const found = checkConversation(toSend);
-    setProblems(found);
-    if (Object.keys(found).length) {
-      document.querySelector<HTMLElement>(".logbook-form [aria-invalid='true']")?.focus();
-      return;
-    }
-    setSaving(true);
-    try {
-      const outbox = await getOutbox();
+    await actions.save(checkConversation(toSend), async (outbox) => {
       await outbox.saveConversation(slug, id, toSend);
       // After the entry, so the upload never reaches the server before its conversation.
       for (const photo of draftPhotos) await outbox.addPhoto(slug, id, photo.blob, photo.id);
-      for (const write of loaded.failed) await failedDismiss(db, write.seq);
-      await draft.drop();
-      await outbox.refresh();
-      route(logbookPath(slug));
-    } catch (caught) {
-      setError(caught);
-      setSaving(false);
-    }
-  }
-
-  async function discard() {
-    if (!window.confirm(t("logbook.discardConfirm"))) return;
-    await draft.drop();
-    route(logbookPath(slug));
-  }
-
-  async function remove() {
-    if (!window.confirm(t("logbook.deleteConfirm"))) return;
-    await (await getOutbox()).deleteConversation(slug, id);
-    for (const write of loaded.failed) await failedDismiss(db, write.seq);
-    await draft.drop();
-    route(logbookPath(slug));
+    });
   }
 
   const photos: ShownPhoto[] = record ? stored : draftPhotos.map((p) => ({ ...p, uploaded: false }));
@@ -198,16 +156,13 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const invalid = Object.keys(problems).length > 0;
   return (
     <section class="logbook-editor" aria-labelledby="conversation-title">
-      <p class="back-link">
-        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
-      </p>
-      <h1 id="conversation-title">{record ? t("logbook.conversation") : t("logbook.newConversation")}</h1>
-      {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}
-      {record?.conflict && (
-        <p class="notice notice--error">
-          {t("logbook.inConflict")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
-        </p>
-      )}
+      <EditorHeading
+        slug={slug}
+        titleId="conversation-title"
+        title={record ? t("logbook.conversation") : t("logbook.newConversation")}
+        restored={loaded.restored}
+        conflict={!!record?.conflict}
+      />
       {loaded.failed.length > 0 && (
         <div class="notice notice--error failed-here" role="alert">
           <p>{t("logbook.refused")}</p>
@@ -327,11 +282,11 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           <button type="submit" class="button button--primary logbook-form__save" disabled={saving || photoBusy}>
             {t("logbook.save")}
           </button>
-          <button type="button" class="button logbook-form__discard" onClick={() => void discard()}>
+          <button type="button" class="button logbook-form__discard" onClick={() => void actions.discard()}>
             {record ? t("logbook.discard") : t("logbook.cancel")}
           </button>
           {record && (
-            <button type="button" class="button button--danger logbook-form__delete" onClick={() => void remove()}>
+            <button type="button" class="button button--danger logbook-form__delete" onClick={() => void actions.remove((outbox) => outbox.deleteConversation(slug, id))}>
               {t("logbook.delete")}
             </button>
           )}

@@ -1,17 +1,16 @@
 import "./logbook.css";
 
-import { useEffect, useState } from "preact/hooks";
-import { useLocation, useRoute } from "preact-iso";
+import { useState } from "preact/hooks";
+import { useRoute } from "preact-iso";
 
-import { getDb, getOutbox } from "../../app/runtime";
-import { failedDismiss, failedList, meetupGet, type BoardwalkDb, type FailedWrite, type MeetupFields, type MeetupRecord } from "../../db";
+import { getDb } from "../../app/runtime";
+import { failedList, meetupGet, type BoardwalkDb, type FailedWrite, type MeetupFields, type MeetupRecord } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
 import { loadDraft } from "./draft";
-import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, nowToMinute, placeOf, withPlace, type FieldProblems, type MeetupPlace } from "./entries";
-import { logbookPath } from "./Logbook";
-import { ChoicePicker, described, Field, messagesFor, PairRows, serverErrors, useDraft } from "./parts";
+import { checkMeetup, emptyMeetup, failedFor, MEETUP_PLACES, nowToMinute, placeOf, withPlace, type MeetupPlace } from "./entries";
+import { ChoicePicker, described, EditorHeading, EntryLoader, Field, messagesFor, PairRows, serverErrors, useDraft, useEntryActions } from "./parts";
 import { loadProgram, type ProgramLabels } from "./program";
 import { useProgramLabels } from "./useLogbook";
 
@@ -48,30 +47,20 @@ async function load(slug: string, id: string | undefined): Promise<Loaded | null
 
 /** New or edit a meetup: `/conferences/:slug/logbook/meetups/new|:id`. */
 export function MeetupForm() {
-  const { t } = useTranslation();
   const { params } = useRoute();
   const slug = params.slug ?? "";
-  const [loaded, setLoaded] = useState<Loaded | null | undefined>(undefined);
-  useEffect(() => {
-    let gone = false;
-    void load(slug, params.id).then((l) => !gone && setLoaded(l));
-    return () => {
-      gone = true;
-    };
-  }, [slug, params.id]);
-  if (loaded === undefined) return <p class="notice">{t("app.loading")}</p>;
-  if (loaded === null)
-    return (
-      <p class="notice notice--error" role="alert">
-        {t("logbook.notFound")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
-      </p>
-    );
-  return <Editor key={loaded.id} slug={slug} loaded={loaded} />;
+  return (
+    <EntryLoader
+      slug={slug}
+      load={() => load(slug, params.id)}
+      deps={[slug, params.id]}
+      editor={(loaded: Loaded) => <Editor key={loaded.id} slug={slug} loaded={loaded} />}
+    />
+  );
 }
 
 function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const { t } = useTranslation();
-  const { route } = useLocation();
   const { db, id, record } = loaded;
   const program = useProgramLabels(slug, loaded.program);
   const fmt = useTimeFormatter(program.timezone);
@@ -79,10 +68,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const [fields, setFields] = useState(loaded.fields);
   const [detailRows, setDetailRows] = useState(() => Object.entries(loaded.fields.contact_details ?? {}) as [string, string][]);
   const [placeKind, setPlaceKind] = useState<MeetupPlace | "">(() => placeOf(loaded.fields)?.kind ?? "");
-  const [problems, setProblems] = useState<FieldProblems>({});
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const draft = useDraft(db, "meetup", record ? id : "new", () => ({ id, fields, photos: [] }));
+  const { problems, error, saving, ...actions } = useEntryActions({ slug, db, failed: loaded.failed, draft });
   const server = serverErrors(loaded.failed);
   const msgs = (field: string) => messagesFor(field, problems, server);
   const place = placeOf(fields);
@@ -100,38 +87,9 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
 
   async function save(e: Event) {
     e.preventDefault();
-    const found = checkMeetup(fields);
-    setProblems(found);
-    if (Object.keys(found).length) {
-      document.querySelector<HTMLElement>(".logbook-form [aria-invalid='true']")?.focus();
-      return;
-    }
-    setSaving(true);
-    try {
-      const outbox = await getOutbox();
-      await outbox.saveMeetup(slug, id, { ...fields, contact_name: fields.contact_name.trim(), contact_email: fields.contact_email?.trim() ?? "" });
-      for (const write of loaded.failed) await failedDismiss(db, write.seq);
-      await draft.drop();
-      await outbox.refresh();
-      route(logbookPath(slug));
-    } catch (caught) {
-      setError(caught);
-      setSaving(false);
-    }
-  }
-
-  async function discard() {
-    if (!window.confirm(t("logbook.discardConfirm"))) return;
-    await draft.drop();
-    route(logbookPath(slug));
-  }
-
-  async function remove() {
-    if (!window.confirm(t("logbook.deleteConfirm"))) return;
-    await (await getOutbox()).deleteMeetup(slug, id);
-    for (const write of loaded.failed) await failedDismiss(db, write.seq);
-    await draft.drop();
-    route(logbookPath(slug));
+    await actions.save(checkMeetup(fields), (outbox) =>
+      outbox.saveMeetup(slug, id, { ...fields, contact_name: fields.contact_name.trim(), contact_email: fields.contact_email?.trim() ?? "" }),
+    );
   }
 
   function setDetails(rows: [string, string][]) {
@@ -155,16 +113,13 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   );
   return (
     <section class="logbook-editor" aria-labelledby="meetup-title">
-      <p class="back-link">
-        <a href={logbookPath(slug)}>{t("logbook.back")}</a>
-      </p>
-      <h1 id="meetup-title">{record ? t("logbook.meetup") : t("logbook.newMeetup")}</h1>
-      {loaded.restored && <p class="notice">{t("logbook.draftRestored")}</p>}
-      {record?.conflict && (
-        <p class="notice notice--error">
-          {t("logbook.inConflict")} <a href={logbookPath(slug)}>{t("logbook.title")}</a>
-        </p>
-      )}
+      <EditorHeading
+        slug={slug}
+        titleId="meetup-title"
+        title={record ? t("logbook.meetup") : t("logbook.newMeetup")}
+        restored={loaded.restored}
+        conflict={!!record?.conflict}
+      />
       {loaded.failed.length > 0 && (
         <p class="notice notice--error failed-here" role="alert">
           {t("logbook.refused")}
@@ -255,11 +210,11 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           <button type="submit" class="button button--primary logbook-form__save" disabled={saving}>
             {t("logbook.save")}
           </button>
-          <button type="button" class="button logbook-form__discard" onClick={() => void discard()}>
+          <button type="button" class="button logbook-form__discard" onClick={() => void actions.discard()}>
             {record ? t("logbook.discard") : t("logbook.cancel")}
           </button>
           {record && (
-            <button type="button" class="button button--danger logbook-form__delete" onClick={() => void remove()}>
+            <button type="button" class="button button--danger logbook-form__delete" onClick={() => void actions.remove((outbox) => outbox.deleteMeetup(slug, id))}>
               {t("logbook.delete")}
             </button>
           )}

@@ -1,14 +1,19 @@
 /** Form parts the two logbook forms share: a labelled field with its messages, a search
- * picker over the stored program, editable rows of pairs, photo thumbnails, the draft. */
+ * picker over the stored program, editable rows of pairs, photo thumbnails, the draft,
+ * loading the entry, and save / discard / delete. */
 
 import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
 
-import type { BoardwalkDb, FailedWrite, LogType } from "../../db";
+import { getOutbox } from "../../app/runtime";
+import { failedDismiss, type BoardwalkDb, type FailedWrite, type LogType } from "../../db";
 import { t } from "../../i18n";
 import { useTranslation } from "../../i18n/hooks";
+import type { Outbox } from "../../sync/outbox";
 import { clearDraft, debounce, saveDraft, type DraftPhoto } from "./draft";
 import { errorField, matchChoices, type Choice, type FieldProblems } from "./entries";
+import { logbookPath } from "./Logbook";
 
 /** Messages for one field: mine (checked before saving) and the server's (a refused write). */
 export function messagesFor(field: string, problems: FieldProblems, server: Record<string, string[]>): string[] {
@@ -287,4 +292,101 @@ export function useDraft<F>(db: BoardwalkDb, type: LogType, key: string | "new",
       await clearDraft(db, type, key);
     },
   };
+}
+
+/**
+ * Save, discard and delete for a logbook form, and the state they leave: `save(found, write)`
+ * shows the problems found before saving and focuses the first invalid field; else `write`
+ * puts the entry in the outbox, this entry's refused writes are dismissed, the draft dropped,
+ * and the Logbook opens. A failed save keeps the form as typed and its `error` shown.
+ * `discard()` and `remove(del)` ask first.
+ */
+export function useEntryActions(opts: { slug: string; db: BoardwalkDb; failed: readonly FailedWrite[]; draft: { drop: () => Promise<void> } }) {
+  const { slug, db, failed, draft } = opts;
+  const { t: translate } = useTranslation();
+  const { route } = useLocation();
+  const [problems, setProblems] = useState<FieldProblems>({});
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function save(found: FieldProblems, write: (outbox: Outbox) => Promise<void>) {
+    setProblems(found);
+    if (Object.keys(found).length) {
+      document.querySelector<HTMLElement>(".logbook-form [aria-invalid='true']")?.focus();
+      return;
+    }
+    setSaving(true);
+    try {
+      const outbox = await getOutbox();
+      await write(outbox);
+      for (const entry of failed) await failedDismiss(db, entry.seq);
+      await draft.drop();
+      await outbox.refresh();
+      route(logbookPath(slug));
+    } catch (caught) {
+      setError(caught);
+      setSaving(false);
+    }
+  }
+
+  async function discard() {
+    if (!window.confirm(translate("logbook.discardConfirm"))) return;
+    await draft.drop();
+    route(logbookPath(slug));
+  }
+
+  async function remove(del: (outbox: Outbox) => Promise<void>) {
+    if (!window.confirm(translate("logbook.deleteConfirm"))) return;
+    await del(await getOutbox());
+    for (const entry of failed) await failedDismiss(db, entry.seq);
+    await draft.drop();
+    route(logbookPath(slug));
+  }
+
+  return { problems, error, saving, save, discard, remove };
+}
+
+/**
+ * The entry a form edits, loaded by `load` (again when `deps` change): "Loading…" meanwhile,
+ * "not found" with a link back to the Logbook for null, else `editor(loaded)`.
+ */
+export function EntryLoader<L>(props: { slug: string; load: () => Promise<L | null>; deps: unknown[]; editor: (loaded: L) => ComponentChildren }) {
+  const { t: translate } = useTranslation();
+  const [loaded, setLoaded] = useState<L | null | undefined>(undefined);
+  useEffect(() => {
+    let gone = false;
+    void props.load().then((l) => !gone && setLoaded(l));
+    return () => {
+      gone = true;
+    };
+    // The caller names what `load` depends on.
+  }, props.deps);
+  if (loaded === undefined) return <p class="notice">{translate("app.loading")}</p>;
+  if (loaded === null)
+    return (
+      <p class="notice notice--error" role="alert">
+        {translate("logbook.notFound")} <a href={logbookPath(props.slug)}>{translate("logbook.title")}</a>
+      </p>
+    );
+  return <>{props.editor(loaded)}</>;
+}
+
+/** The top of a logbook form: back to the Logbook, the title, and whether a draft came back
+ * or the entry is in conflict. */
+export function EditorHeading(props: { slug: string; titleId: string; title: string; restored: boolean; conflict: boolean }) {
+  const { t: translate } = useTranslation();
+  return (
+    <>
+      <p class="back-link">
+        <a href={logbookPath(props.slug)}>{translate("logbook.back")}</a>
+      </p>
+      <h1 id={props.titleId}>{props.title}</h1>
+      {props.restored && <p class="notice">{translate("logbook.draftRestored")}</p>}
+      {props.conflict && (
+        <p class="notice notice--error">
+          {translate("logbook.inConflict")} <a href={logbookPath(props.slug)}>{translate("logbook.title")}</a>
+        </p>
+      )}
+    </>
+  );
 }
