@@ -184,7 +184,11 @@ try {
   await server.ask("synced");
   lap("synced");
 
-  // 7. The laptop (a second browser context, same account) edits the conversation first.
+  // 7. The phone walks out of the network; meanwhile the laptop (a second browser context,
+  // same account) edits the conversation. (Offline, the phone cannot pull the laptop's copy
+  // first, which online it may at any moment, e.g. after its last replay: then there is
+  // nothing to conflict with.)
+  await setOffline(run, true);
   report.steps.laptop = await laptopEdit(browser, base, {
     user: env.BOARDWALK_E2E_USER,
     password: env.BOARDWALK_E2E_PASSWORD,
@@ -192,12 +196,15 @@ try {
     id: conversationId,
     notes: typed.laptopNotes,
   });
-  // Then the phone edits its older copy: the conflict, both versions shown; keep mine.
+  // The phone edits its older copy; back online, its write meets the laptop's: the conflict,
+  // both versions shown; keep mine.
   await entry(typed.talkedTo).click();
   await page.locator("#conversation-notes").fill(typed.mineNotes);
   await page.locator(".logbook-form__save").click();
   await page.waitForURL(`${CONF}/logbook`);
+  await context.setOffline(false);
   await page.locator(".conflict").waitFor();
+  run.offline = false;
   report.steps.conflict = {
     rows: await page.locator(".conflict__table tbody tr").evaluateAll((rows) =>
       rows.map((r) => ({ field: r.dataset.field, mine: r.querySelector(".conflict__mine").textContent, theirs: r.querySelector(".conflict__theirs").textContent })),
