@@ -5,20 +5,22 @@
 //     node tests/e2e/app_core.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_app_core.py judges it).
-import { failed, fillSignIn, finish, language, setOffline, shoot, start, watch } from "./lib.mjs";
+import { failed, fillSignIn, finish, language, offlineFetch, setOffline, shoot, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const { BOARDWALK_E2E_USER: user, BOARDWALK_E2E_PASSWORD: password, BOARDWALK_E2E_NOW: now } = process.env;
 const TIMEOUT = 20000;
 
-const run = await start({ timeout: TIMEOUT });
+const run = await start({ timeout: TIMEOUT, extra: { offlineFetchErrors: 0 } });
 const { report } = run;
 
 const page = await run.context.newPage();
 // Inside the conference, whatever today's date is; time keeps flowing from there.
 await page.clock.install({ time: new Date(now) });
-// The deliberate wrong password: the browser logs its 400 like any failed request.
-watch(page, report, ({ text, url }) => /status of 400/.test(text) && /\/api\/v1\/auth\/login$/.test(url));
+// Expected: the deliberate wrong password's 400 (the browser logs it like any failed
+// request), and a request cut when the network goes (offline only).
+const cut = offlineFetch(run);
+watch(page, report, (entry) => (/status of 400/.test(entry.text) && /\/api\/v1\/auth\/login$/.test(entry.url)) || cut(entry));
 
 const shot = (name) => shoot(page, shots, name, { fullPage: true });
 

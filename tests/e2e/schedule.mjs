@@ -7,7 +7,7 @@
 //   BOARDWALK_E2E_EXPECT=<json from the pytest> node tests/e2e/schedule.mjs <base-url> <screenshot-dir>
 //
 // The final JSON report is the last line of stdout (tests/e2e/test_schedule.py judges it).
-import { VIEWPORT, failed, finish, language, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
+import { VIEWPORT, failed, finish, language, offlineFetch, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
 const { BOARDWALK_E2E_USER: user, BOARDWALK_E2E_PASSWORD: password, BOARDWALK_E2E_NOW: now } = process.env;
@@ -16,12 +16,13 @@ const TIMEOUT = 20000;
 const SLUG = "eccv-demo";
 const schedule = `${base}/conferences/${SLUG}/schedule`;
 
-const run = await start({ timeout: TIMEOUT });
+const run = await start({ timeout: TIMEOUT, extra: { offlineFetchErrors: 0 } });
 const { browser, context, report } = run;
 
 const page = await context.newPage();
 await page.clock.install({ time: new Date(now) });
-watch(page, report);
+// A pull in flight when the network goes is cut: the browser logs it; expected only while offline.
+watch(page, report, offlineFetch(run));
 
 const shot = (name) => shoot(page, shots, name, { fullPage: true });
 
