@@ -17,6 +17,7 @@ from django.utils import timezone
 from planner.enums import Channel
 from planner.exceptions import ValidationFailed
 from planner.models import Attendee
+from planner.services.outbound import outbound_cancel
 from planner.services.reminders import REMINDER_PREFERENCES, reminders_sync_for_attendee
 
 EDITABLE = (
@@ -44,7 +45,8 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
     None for no digest).
 
     Side effects: saves the attendee (row locked); when the lead, channels or quiet hours
-    changed, re-derives all their reminders (:func:`reminders_sync_for_attendee`). Raises
+    changed, re-derives all their reminders (:func:`reminders_sync_for_attendee`); a channel
+    turned off cancels its pending alerts and digests (:func:`outbound_cancel`). Raises
     ValidationFailed naming the field."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -75,6 +77,9 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
         locked.save(update_fields=[*changed, "updated_at"])
         if REMINDER_PREFERENCES & set(changed):
             reminders_sync_for_attendee(attendee=locked)
+        if "reminder_channels" in changed:
+            # Alerts and digests waiting for a channel just turned off stay unsent.
+            outbound_cancel(attendee=locked, keep=locked.reminder_channels)
     return locked
 
 
