@@ -26,7 +26,8 @@ and :func:`reminders_sync_for_changes` after an import commits (only the plan it
 moved, re-roomed, cancelled or restored program items, in bulk).
 
 **Dispatch contract** (``planner.tasks`` and ``planner/notifications/`` call these; the
-signatures are kept):
+signatures are kept). The state machine itself is :mod:`planner.services.claims`, shared
+with the Outbound rows of alerts and digests (:mod:`planner.services.outbound`):
 
 - ``reminders_claim_due(*, now, limit) -> list[Reminder]``: claims up to ``limit`` pending
   rows with ``now - EXPIRE_AFTER < fire_at <= now`` (and ``retry_at`` unset or
