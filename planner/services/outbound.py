@@ -101,6 +101,17 @@ def outbound_cancel(*, attendee: Attendee, keep: Sequence[str]) -> int:
     )
 
 
+def outbound_retime(*, attendee: Attendee, now: dt.datetime) -> int:
+    """The attendee's quiet hours changed: rows waiting for the end of the old ones (pending,
+    due later) now fire when the new ones end, or at once. Returns how many moved."""
+    fire_at = quiet_hours_end(attendee, now, attendee.conference.tz)
+    return (
+        Outbound.objects.filter(attendee=attendee, state=ReminderState.PENDING, fire_at__gt=now)
+        .exclude(fire_at=fire_at)
+        .update(fire_at=fire_at)
+    )
+
+
 def outbound_message(row: Outbound) -> Message:
     """The message a row carries (needs ``attendee__conference`` selected)."""
     conference = row.attendee.conference

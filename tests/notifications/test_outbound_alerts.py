@@ -204,6 +204,30 @@ def test_turning_a_channel_off_or_unsubscribing_cancels_waiting_alerts(
     assert set(Outbound.objects.values_list("state", flat=True)) == {ReminderState.CANCELLED}
 
 
+def test_new_quiet_hours_retime_waiting_alerts(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(NIGHT, tick=False):
+        _, ada = _planned_poster(tmp_path, django_capture_on_commit_callbacks, settings)
+        Attendee.objects.filter(pk=ada.pk).update(
+            quiet_hours_start=dt.time(22, 0), quiet_hours_end=dt.time(7, 0)
+        )
+        _import(_program(tmp_path / "v2", shift=30), django_capture_on_commit_callbacks)
+        ada.refresh_from_db()
+
+        # Quiet until 06:00 instead (03:00 UTC): the alert waits less.
+        preferences_update(attendee=ada, changes={"quiet_hours_end": dt.time(6, 0)})
+        assert set(Outbound.objects.values_list("fire_at", flat=True)) == {
+            dt.datetime(2026, 10, 21, 3, 0, tzinfo=dt.UTC)
+        }
+        # No quiet hours any more: due now.
+        preferences_update(
+            attendee=ada, changes={"quiet_hours_start": None, "quiet_hours_end": None}
+        )
+        assert set(Outbound.objects.values_list("fire_at", flat=True)) == {NIGHT}
+        assert reminders_dispatch_due(now=NIGHT).outbound_claimed == 2
+
+
 def _alert_queries(tmp_path, capture, settings, attendees: int) -> tuple[int, int]:
     settings.MEDIA_ROOT = tmp_path / "media"
     folder = tmp_path / f"n{attendees}"
