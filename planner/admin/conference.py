@@ -108,7 +108,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         """Counts per state and the time of the last sweep (in the conference's zone)."""
         if obj.pk is None:
             return "—"
-        counts = delivery_counts(conference_id=obj.pk)
+        counts = delivery_counts(conference=obj)
         head = format_html_join("", "<th scope='col'>{}</th>", ((state.label,) for state in STATES))
         body = format_html_join(
             "",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 
 from planner.enums import NotificationKind, ReminderState
-from planner.models import Outbound, Reminder
+from planner.models import Conference, Outbound, Reminder
 
 STATES = (
     ReminderState.PENDING,
@@ -29,13 +29,13 @@ class DeliveryCounts:
         return self.rows.get(label, {}).get(state, 0)
 
 
-def delivery_counts(*, conference_id: int) -> DeliveryCounts:
-    """Reminders (all channels) and push/e-mail alerts and digests of ``conference_id``, by
+def delivery_counts(*, conference: Conference) -> DeliveryCounts:
+    """Reminders (all channels) and push/e-mail alerts and digests of ``conference``, by
     state. Labels: ``Reminders``, then NotificationKind labels (``Schedule change``,
     ``Evening digest``)."""
     rows: dict[str, dict[str, int]] = {"Reminders": {}}
     reminders = (
-        Reminder.objects.filter(plan_item__attendee__conference_id=conference_id)
+        Reminder.objects.filter(plan_item__attendee__conference=conference)
         .order_by()
         .values_list("state")
         .annotate(n=Count("pk"))
@@ -45,7 +45,7 @@ def delivery_counts(*, conference_id: int) -> DeliveryCounts:
     for kind in (NotificationKind.SCHEDULE_CHANGE, NotificationKind.DIGEST):
         rows[kind.label] = {}
     outbound = (
-        Outbound.objects.filter(attendee__conference_id=conference_id)
+        Outbound.objects.filter(attendee__conference=conference)
         .order_by()
         .values_list("kind", "state")
         .annotate(n=Count("pk"))
