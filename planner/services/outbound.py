@@ -11,23 +11,31 @@ it is a Notification, written at once.
 conference zone; may run past midnight) fires at the end of those quiet hours instead of
 now: an alert is news worth having in the morning, unlike a reminder (which is skipped).
 
-**Dispatch contract** (the same state machine as Reminder, planner.services.claims):
-:func:`outbound_claim_due`, :func:`outbound_mark`, :func:`outbound_reconcile`. A row more
-than EXPIRE_AFTER late (the dispatcher was down half a day) is failed, not sent.
+**Dispatch** (the same state machine as Reminder, planner.services.claims):
+:func:`outbound_claim_due`, :func:`outbound_mark`, :func:`outbound_reconcile`, put together
+by :func:`outbound_dispatch_due`, which the reminder sweep runs after the reminders (every
+≤ 30 s). A row more than EXPIRE_AFTER late (the dispatcher was down half a day) is failed,
+not sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 from planner.enums import Channel, ReminderState
 from planner.models import Attendee, Outbound
-from planner.notifications import Message
+from planner.notifications import Delivery, Message, Outcome, fanout
 from planner.services import claims
 from planner.services.reminders import attendee_channels, in_quiet_hours
 
+logger = logging.getLogger(__name__)
+
 EXPIRE_AFTER = dt.timedelta(hours=12)
+STUCK_AFTER = dt.timedelta(minutes=5)  # a `sending` row older than this goes back to pending
 BATCH = 500
 CLAIM_RELATED = ("attendee__conference", "attendee__user")
 OUTBOUND_CHANNELS = (Channel.PUSH, Channel.EMAIL)
@@ -124,7 +132,9 @@ def outbound_message(row: Outbound) -> Message:
         title=row.title,
         lines=tuple(str(line) for line in row.lines or ()),
         url=row.url,
-        dedupe_key=row.dedupe_key,
+        # The row's key is shared by every attendee of one import or evening: with the
+        # attendee it names this one message (a stable identity for e-mail and push).
+        dedupe_key=f"{row.dedupe_key}:attendee-{row.attendee_id}",
         tag=row.tag,
         when=row.when,
     )
@@ -153,3 +163,51 @@ def outbound_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
     return claims.rows_reconcile(
         Outbound, now=now, stuck_after=stuck_after, expire_after=EXPIRE_AFTER
     )
+
+
+def outbound_deliver(rows: Sequence[Outbound], *, now: dt.datetime) -> list[Delivery]:
+    """Deliver claimed rows (push or e-mail) and mark each. Returns the outcomes in order;
+    never raises for a delivery problem (a row that cannot be rendered fails alone)."""
+    if not rows:
+        return []
+    deliveries: dict[int, Delivery] = {}
+    entries = []
+    for row in rows:
+        try:
+            message = outbound_message(row)
+        except Exception as error:  # a row we cannot render must not stop the batch
+            logger.exception("cannot render outbound message %s", row.pk)
+            deliveries[row.pk] = Delivery.permanent(f"cannot render: {error}")
+            continue
+        entries.append((row.pk, row.channel, message, row.attendee.user.email))
+    deliveries.update(fanout.send_all(entries))
+    results = [deliveries.get(row.pk) or Delivery.permanent("unknown channel") for row in rows]
+    groups: dict[tuple[Outcome, str], list[Outbound]] = {}
+    for row, delivery in zip(rows, results, strict=True):
+        detail = "" if delivery.outcome == Outcome.SENT else (delivery.detail or "failed")
+        groups.setdefault((delivery.outcome, detail), []).append(row)
+    for (outcome, detail), group in groups.items():
+        outbound_mark(rows=group, now=now, error=detail, transient=outcome == Outcome.TRANSIENT)
+    return results
+
+
+def outbound_dispatch_due(
+    *, now: dt.datetime, batch: int, budget: float
+) -> tuple[int, int, Counter]:
+    """The Outbound half of the reminder sweep (planner.services.reminder_dispatch): take
+    back stuck rows, then claim and deliver due rows batch by batch for at most ``budget``
+    seconds. Returns (claimed, reconciled, Counter of (kind, channel, outcome))."""
+    started = time.monotonic()
+    reconciled = outbound_reconcile(now=now, stuck_after=STUCK_AFTER)
+    claimed = 0
+    outcomes: Counter = Counter()
+    while time.monotonic() - started < budget:
+        rows = outbound_claim_due(now=now, limit=batch)
+        if not rows:
+            break
+        claimed += len(rows)
+        for row, delivery in zip(rows, outbound_deliver(rows, now=now), strict=True):
+            outcomes[(row.kind, row.channel, delivery.outcome.value)] += 1
+        if len(rows) < batch:
+            break
+    return claimed, reconciled, outcomes

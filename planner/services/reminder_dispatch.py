@@ -1,5 +1,4 @@
-"""Deliver due reminders, then due alerts and digests (Outbound rows, planner.services.outbound):
-claim, hand to a channel, mark. Run by beat every ≤ 30 s
+"""Deliver due reminders: claim, hand to a channel, mark. Run by beat every ≤ 30 s
 (planner.tasks.dispatch_due_reminders → :func:`reminders_dispatch_due`).
 
 Exactly once rests on the claim: planner.services.reminders.reminders_claim_due moves due
@@ -25,13 +24,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.mail import get_connection
 from django.utils import timezone
 
 from planner import health
-from planner.enums import Channel
-from planner.models import Outbound, PushSubscription, Reminder
-from planner.notifications import Delivery, Message, Outcome, email, inapp, push
+from planner.models import Reminder
+from planner.notifications import Delivery, Outcome, fanout
 from planner.notifications.content import REMINDER_RELATED, reminder_message
 
 logger = logging.getLogger(__name__)
@@ -98,43 +95,6 @@ def _mark(outcomes: list[tuple[Reminder, Delivery]], *, now: dt.datetime) -> Non
 # --- delivery ------------------------------------------------------------------------------
 
 
-def _send(
-    entries: list[tuple[int, str, Message, str]],
-) -> dict[int, Delivery]:
-    """Hand ``(key, channel, message, e-mail address)`` entries to their channels: in-app in
-    one INSERT, e-mails over one SMTP connection, pushes one request per subscription (the
-    subscriptions read in one query). Returns each key's Delivery."""
-    deliveries: dict[int, Delivery] = {}
-    in_app = [(key, message) for key, channel, message, _ in entries if channel == Channel.IN_APP]
-    for (key, _), delivery in zip(
-        in_app, inapp.deliver_many([message for _, message in in_app]), strict=True
-    ):
-        deliveries[key] = delivery
-    mails = [
-        (key, message, to) for key, channel, message, to in entries if channel == Channel.EMAIL
-    ]
-    if mails:
-        connection = get_connection(timeout=email.TIMEOUT)
-        try:
-            for key, message, to in mails:
-                deliveries[key] = email.deliver(message, to=to, connection=connection)
-        finally:
-            try:
-                connection.close()
-            except Exception:  # closing a broken SMTP session: nothing left to save
-                logger.debug("closing the SMTP connection failed", exc_info=True)
-    pushes = [(key, message) for key, channel, message, _ in entries if channel == Channel.PUSH]
-    if pushes:
-        by_user: dict[int, list[PushSubscription]] = {}
-        for subscription in PushSubscription.objects.filter(
-            user_id__in={message.user_id for _, message in pushes}
-        ):
-            by_user.setdefault(subscription.user_id, []).append(subscription)
-        for key, message in pushes:
-            deliveries[key] = push.deliver(message, by_user.get(message.user_id, []))
-    return deliveries
-
-
 def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[Delivery]:
     """Deliver claimed (``sending``) reminders on their channels and mark each. Returns the
     outcomes in order. Never raises for a delivery problem; a bug in one row's message is
@@ -160,7 +120,7 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
             deliveries[reminder.pk] = Delivery.permanent(f"cannot render: {error}")
             continue
         entries.append((row.pk, row.channel, message, row.plan_item.attendee.user.email))
-    deliveries.update(_send(entries))
+    deliveries.update(fanout.send_all(entries))
     results = []
     for reminder in reminders:
         delivery = deliveries.get(reminder.pk)
@@ -174,36 +134,6 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
     return results
 
 
-def outbound_deliver(rows: list[Outbound], *, now: dt.datetime) -> list[Delivery]:
-    """Deliver claimed Outbound rows (alerts, digests: push or e-mail) and mark each.
-    Returns the outcomes in order; never raises for a delivery problem."""
-    from planner.services import outbound
-
-    if not rows:
-        return []
-    deliveries: dict[int, Delivery] = {}
-    entries = []
-    for row in rows:
-        try:
-            message = outbound.outbound_message(row)
-        except Exception as error:  # a row we cannot render must not stop the batch
-            logger.exception("cannot render outbound message %s", row.pk)
-            deliveries[row.pk] = Delivery.permanent(f"cannot render: {error}")
-            continue
-        entries.append((row.pk, row.channel, message, row.attendee.user.email))
-    deliveries.update(_send(entries))
-    results = [deliveries.get(row.pk) or Delivery.permanent("unknown channel") for row in rows]
-    groups: dict[tuple[Outcome, str], list[Outbound]] = {}
-    for row, delivery in zip(rows, results, strict=True):
-        detail = "" if delivery.outcome == Outcome.SENT else (delivery.detail or "failed")
-        groups.setdefault((delivery.outcome, detail), []).append(row)
-    for (outcome, detail), group in groups.items():
-        outbound.outbound_mark(
-            rows=group, now=now, error=detail, transient=outcome == Outcome.TRANSIENT
-        )
-    return results
-
-
 def reminders_dispatch_due(
     *, now: dt.datetime | None = None, batch: int = BATCH, budget: float = TIME_BUDGET
 ) -> DispatchReport:
@@ -212,10 +142,7 @@ def reminders_dispatch_due(
     (shown by /healthz and the admin)."""
     now = now or timezone.now()
     started = time.monotonic()
-    from planner.services import outbound
-
     report = DispatchReport(reconciled=_reconcile(now=now))
-    report.reconciled += outbound.outbound_reconcile(now=now, stuck_after=STUCK_AFTER)
     while time.monotonic() - started < budget:
         claimed = _claim(now=now, limit=batch)
         if not claimed:
@@ -226,16 +153,20 @@ def reminders_dispatch_due(
         if len(claimed) < batch:
             break
     # Then alerts and digests, in what is left of the budget (the next tick takes the rest).
-    while time.monotonic() - started < budget:
-        rows = outbound.outbound_claim_due(now=now, limit=batch)
-        if not rows:
-            break
-        report.outbound_claimed += len(rows)
-        for row, delivery in zip(rows, outbound_deliver(rows, now=now), strict=True):
-            report.outbound_outcomes[(row.kind, row.channel, delivery.outcome.value)] += 1
-        if len(rows) < batch:
-            break
+    _dispatch_outbound(report, now=now, batch=batch, budget=budget - (time.monotonic() - started))
     health.record_reminder_dispatch(now)
     if report.claimed or report.reconciled or report.outbound_claimed:
         logger.info("reminders dispatched: %s", report.as_dict())
     return report
+
+
+def _dispatch_outbound(report: DispatchReport, *, now: dt.datetime, batch: int, budget: float):
+    """After the reminders, each sweep delivers due schedule-change alerts and evening digests
+    on push and e-mail (Outbound rows: planner.services.outbound.outbound_dispatch_due), with
+    the same claim, mark and reconcile (planner.services.claims)."""
+    from planner.services.outbound import outbound_dispatch_due
+
+    claimed, reconciled, outcomes = outbound_dispatch_due(now=now, batch=batch, budget=budget)
+    report.outbound_claimed += claimed
+    report.reconciled += reconciled
+    report.outbound_outcomes.update(outcomes)
