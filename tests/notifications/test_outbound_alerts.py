@@ -27,9 +27,10 @@ from planner.models import (
     PushSubscription,
 )
 from planner.services.notifications import email_unsubscribe, schedule_change_alerts
-from planner.services.outbound import quiet_hours_end
+from planner.services.outbound import outbound_dispatch_due, quiet_hours_end
 from planner.services.preferences import preferences_update
 from planner.services.reminder_dispatch import reminders_dispatch_due
+from tests import factories as f
 from tests.factories import AttendeeFactory, UserFactory
 from tests.notifications.conftest import Browser
 from tests.notifications.test_change_alerts import _import, _program
@@ -331,3 +332,34 @@ def test_outbound_rows_are_claimed_once_by_two_sweeps(
     assert outbound_claim_due(now=now + dt.timedelta(seconds=10), limit=10) == []
     assert len(outbound_claim_due(now=now + dt.timedelta(seconds=31), limit=10)) == 2
     assert timezone.is_aware(rows[0].fire_at)
+
+
+def _dispatch_queries(count: int) -> tuple[int, int]:
+    conference = f.ConferenceFactory()
+    for n in range(count):
+        who = _attendee(conference, email=f"d{count}-{n}@example.org")
+        Outbound.objects.create(
+            attendee=who,
+            channel=Channel.EMAIL,
+            kind=NotificationKind.SCHEDULE_CHANGE,
+            dedupe_key="schedule-change:v2",
+            title="Poster 042 moved to Hall B, 14:30",
+            lines=["Poster 042 moved to Hall B, 14:30"],
+            fire_at=DAYTIME,
+        )
+    with CaptureQueriesContext(connection) as queries:
+        claimed, _, outcomes = outbound_dispatch_due(
+            now=DAYTIME + dt.timedelta(seconds=1), batch=200, budget=30
+        )
+    assert claimed == count
+    assert outcomes == {("schedule_change", "email", "sent"): count}
+    return _shape(queries)
+
+
+def test_outbound_dispatch_queries_do_not_grow_with_attendees(mailoutbox):
+    one = _dispatch_queries(1)
+    many = _dispatch_queries(50)
+
+    assert one == many
+    assert len(mailoutbox) == 51
+    assert len({mail.extra_headers["Message-ID"] for mail in mailoutbox}) == 51
