@@ -216,6 +216,12 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that waited longer than one period is replaced by the next one.
         "options": {"expires": float(min(30, max(1, env_int("REMINDER_DISPATCH_SECONDS", 15))))},
     },
+    # Evening digests: who reached their digest time (one query), written in bulk.
+    "send-evening-digests": {
+        "task": "planner.reminders.send_digests",
+        "schedule": float(min(300, max(10, env_int("DIGEST_SWEEP_SECONDS", 120)))),
+        "options": {"expires": float(min(300, max(10, env_int("DIGEST_SWEEP_SECONDS", 120))))},
+    },
 }
 # Nothing is ever enqueued to run later than this (planner/celery_guard.py refuses it):
 # Redis redelivers a message not acknowledged within its visibility timeout, so a long
