@@ -7,6 +7,7 @@
 import { getDb, getOutbox } from "../../app/runtime";
 import { bundleRows, failedDismiss, failedList, meetupGet, metaGet, metaSet, planList, type BoardwalkDb } from "../../db";
 import { scannedKey } from "../../sync/outbox";
+import { badgeToken } from "./classify";
 import { whereNow, type WhereProgram } from "./where";
 
 const base = (slug: string) => `/conferences/${encodeURIComponent(slug)}`;
@@ -15,15 +16,6 @@ export const conversationPath = (slug: string, poster: number) => `${base(slug)}
 
 /** meta key: badge token → the meetup its scan made here (personal: `mine:`, cleared on sign-out). */
 const badgesKey = (slug: string) => `mine:scans:${slug}`;
-
-/** The token part of a badge code (the last path segment), the key of "scanned already". */
-export function badgeToken(text: string): string {
-  try {
-    return new URL(text.trim()).pathname.replace(/\/+$/, "").split("/").pop() ?? text.trim();
-  } catch {
-    return text.trim();
-  }
-}
 
 async function whereProgram(db: BoardwalkDb, slug: string): Promise<WhereProgram> {
   const [sessions, meals, orals, posters, booths] = await Promise.all([

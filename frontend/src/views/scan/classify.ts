@@ -46,6 +46,15 @@ export function classifyScan(raw: string, slug: string): Scanned {
   return { kind: "unknown", text };
 }
 
+/** The token part of a badge code (the last path segment): what "scanned already" is keyed by. */
+export function badgeToken(text: string): string {
+  try {
+    return new URL(text.trim()).pathname.replace(/\/+$/, "").split("/").pop() ?? text.trim();
+  } catch {
+    return text.trim();
+  }
+}
+
 /** A poster row as stored (a cancelled one, a tombstone, may lack the rest). */
 export interface BoardPoster {
   id: number;
