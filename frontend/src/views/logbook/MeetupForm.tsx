@@ -102,7 +102,7 @@ export function MeetupForm() {
       slug={slug}
       load={() => load(slug, params.id)}
       deps={[slug, params.id, answered]}
-      editor={(loaded: Loaded) => <Editor key={`${loaded.id}:${answered}`} slug={slug} loaded={loaded} again={query.again === "1"} />}
+      editor={(loaded: Loaded) => <Editor key={`${loaded.id}:${loaded.record?.scan !== undefined}`} slug={slug} loaded={loaded} again={query.again === "1"} />}
     />
   );
 }
