@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { useLocation, useRoute } from "preact-iso";
 
 import { getDb, useMe, useProgramVersion } from "../../app/runtime";
-import { bundleMetaGet, bundleRows, type BundleRows, type Stored } from "../../db";
+import { bundleMetaGet, bundleRows, bundleRowsByIds, type BundleRows, type Stored } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTranslation } from "../../i18n/hooks";
 import { conversationPath, logBadge, meetupPath } from "./actions";
@@ -14,6 +14,23 @@ import { classifyScan, postersOnBoard } from "./classify";
 type Poster = Stored<BundleRows["posters"]>;
 type CameraState = "off" | "starting" | "on" | CameraProblem | "decoder";
 type Message = { tone: "info" | "error"; text: string; link?: { href: string; label: string } };
+/** A poster on the typed board: its paper's title and its session (a board is reused by
+ * several sessions). */
+type Choice = { id: number; board: string; title: string; session: string };
+
+async function describeChoices(slug: string, found: Poster[]): Promise<Choice[]> {
+  const db = await getDb();
+  const [papers, sessions] = await Promise.all([
+    bundleRowsByIds(db, "papers", slug, found.flatMap((p) => (p.paper == null ? [] : [p.paper]))),
+    bundleRowsByIds(db, "sessions", slug, found.flatMap((p) => (p.session == null ? [] : [p.session]))),
+  ]);
+  return found.map((p) => ({
+    id: p.id,
+    board: p.board ?? "",
+    title: (p.paper != null ? papers.get(p.paper)?.title : undefined) || p.title || "",
+    session: (p.session != null ? sessions.get(p.session)?.title : undefined) ?? "",
+  }));
+}
 
 /** `/conferences/:slug/scan`: read a badge or a poster board's QR with the camera, or type a
  * board number / paste a link. The camera is asked for only when "Start camera" is pressed,
@@ -31,7 +48,7 @@ export function Scan() {
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
   const [typed, setTyped] = useState("");
-  const [choices, setChoices] = useState<Poster[]>([]);
+  const [choices, setChoices] = useState<Choice[]>([]);
   const video = useRef<HTMLVideoElement>(null);
   const stream = useRef<MediaStream | null>(null);
   const reading = useRef<AbortController | null>(null);
@@ -68,7 +85,9 @@ export function Scan() {
     setChoices([]);
     setCamera("starting");
     const { qrDetector } = await import("./decoder");
+    // The decoder loads while the camera starts; a failure is handled where it is awaited.
     const detecting = qrDetector();
+    detecting.catch(() => undefined);
     try {
       stream.current = await openCamera();
     } catch (error) {
@@ -146,7 +165,7 @@ export function Scan() {
     }
   }
 
-  function submitManual(e: Event) {
+  async function submitManual(e: Event) {
     e.preventDefault();
     const text = typed.trim();
     if (!text) return;
@@ -165,7 +184,7 @@ export function Scan() {
     else if (found.length === 0) {
       setChoices([]);
       setMessage({ tone: "error", text: t("scan.noBoard", { board: text }) });
-    } else setChoices(found);
+    } else setChoices(await describeChoices(slug, found));
   }
 
   const problem: Record<string, string> = {
@@ -212,7 +231,7 @@ export function Scan() {
           {message.text} {message.link && <a href={message.link.href}>{message.link.label}</a>}
         </p>
       )}
-      <form class="form scan__manual" onSubmit={submitManual} noValidate>
+      <form class="form scan__manual" onSubmit={(e) => void submitManual(e)} noValidate>
         <h2>{t("scan.manualTitle")}</h2>
         <div class="field">
           <label for="scan-manual">{t("scan.manualLabel")}</label>
@@ -245,7 +264,10 @@ export function Scan() {
             {choices.map((poster) => (
               <li key={poster.id}>
                 <a href={conversationPath(slug, poster.id)}>
-                  <span class="scan__board">{poster.board}</span> {poster.title ?? ""}
+                  <span class="scan__choice-title">
+                    <span class="scan__board">{poster.board}</span> {poster.title}
+                  </span>
+                  {poster.session && <span class="scan__choice-session">{poster.session}</span>}
                 </a>
               </li>
             ))}
