@@ -44,7 +44,9 @@ def y4m_of(png: bytes, path: Path, frames: int = 6) -> Path:
         code = qr.convert("RGB")
     side = min(WIDTH, HEIGHT) - 40
     canvas = Image.new("RGB", (WIDTH, HEIGHT), "white")
-    canvas.paste(code.resize((side, side), Image.NEAREST), ((WIDTH - side) // 2, (HEIGHT - side) // 2))
+    canvas.paste(
+        code.resize((side, side), Image.NEAREST), ((WIDTH - side) // 2, (HEIGHT - side) // 2)
+    )
     # What the camera shows is still the code: read it back as a phone would.
     assert len(decode_image(canvas)) == 1
     y, cb, cr = canvas.convert("YCbCr").split()
