@@ -131,6 +131,16 @@ try {
 
   // --- 2. a poster board ---------------------------------------------------------------------
   run = await start({ timeout: TIMEOUT, args: camera(env.BOARDWALK_E2E_POSTER_VIDEO), extra: { offlineFetchErrors: 0 } });
+  // Keep a hand on every camera stream the page gets, to see that the screen turns it off.
+  await run.context.addInitScript(() => {
+    const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.__streams = [];
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await ask(constraints);
+      window.__streams.push(stream);
+      return stream;
+    };
+  });
   page = await openTab(run);
   await signIn(page, base, env.BOARDWALK_E2E_USER, env.BOARDWALK_E2E_PASSWORD);
   await openConference();
@@ -139,7 +149,13 @@ try {
   await page.waitForURL(/\/logbook\/conversations\/new\?poster=\d+$/);
   await page.locator(".picker__chosen").first().waitFor();
   const url = new URL(page.url());
-  report.steps.poster = { path: url.pathname, query: url.search, chosen: await page.locator(".picker__chosen").first().getAttribute("data-id") };
+  report.steps.poster = {
+    path: url.pathname,
+    query: url.search,
+    chosen: await page.locator(".picker__chosen").first().getAttribute("data-id"),
+    // The camera, once the code was read and the screen left: every track ended.
+    tracks: await page.evaluate(() => window.__streams.flatMap((s) => s.getTracks().map((t) => t.readyState))),
+  };
   await shot("poster-conversation");
   lap("poster");
 

@@ -152,6 +152,7 @@ def test_scan_badge_online_offline_and_poster_board(browser_tools, tmp_path, set
     assert steps["poster"]["path"] == f"/conferences/{DEMO_SLUG}/logbook/conversations/new"
     assert steps["poster"]["query"] == f"?poster={poster.pk}"
     assert steps["poster"]["chosen"] == str(poster.pk)
+    assert steps["poster"]["tracks"] == ["ended"]
     # Another conference's code and an unknown code: said so, nothing opened.
     assert "another conference" in steps["foreign"]
     assert "not a Boardwalk" in steps["unknown"]

@@ -53,6 +53,11 @@ export function Scan() {
   const stream = useRef<MediaStream | null>(null);
   const reading = useRef<AbortController | null>(null);
   const manual = useRef<HTMLInputElement>(null);
+  /** Bumped by every start and stop: a camera granted after a stop (or after leaving the
+   * screen) is closed at once. */
+  const attempt = useRef(0);
+  const cameraNow = useRef(camera);
+  cameraNow.current = camera;
 
   useEffect(() => {
     if (version == null) return;
@@ -60,6 +65,7 @@ export function Scan() {
   }, [slug, version]);
 
   function stop(next: CameraState = "off") {
+    attempt.current++;
     reading.current?.abort();
     reading.current = null;
     closeCamera(stream.current);
@@ -71,10 +77,13 @@ export function Scan() {
 
   // Leaving the screen or hiding the page (another app, the phone locked) turns the camera off.
   useEffect(() => {
-    const hidden = () => document.visibilityState === "hidden" && stream.current && stop();
+    const hidden = () => {
+      if (document.visibilityState === "hidden" && (cameraNow.current === "on" || cameraNow.current === "starting")) stop();
+    };
     document.addEventListener("visibilitychange", hidden);
     return () => {
       document.removeEventListener("visibilitychange", hidden);
+      attempt.current++;
       reading.current?.abort();
       closeCamera(stream.current);
     };
@@ -83,20 +92,27 @@ export function Scan() {
   async function start() {
     setMessage(null);
     setChoices([]);
+    const mine = ++attempt.current;
     setCamera("starting");
     const { qrDetector } = await import("./decoder");
     // The decoder loads while the camera starts; a failure is handled where it is awaited.
     const detecting = qrDetector();
     detecting.catch(() => undefined);
+    let granted: MediaStream;
     try {
-      stream.current = await openCamera();
+      granted = await openCamera();
     } catch (error) {
-      const problem = error instanceof CameraError ? error.problem : "failed";
-      stop(problem);
+      if (mine !== attempt.current) return;
+      stop(error instanceof CameraError ? error.problem : "failed");
       manual.current?.focus();
       return;
     }
-    const el = video.current!;
+    if (mine !== attempt.current || !video.current) {
+      closeCamera(granted); // stopped, hidden or left while the browser asked
+      return;
+    }
+    stream.current = granted;
+    const el = video.current;
     el.srcObject = stream.current;
     await el.play().catch(() => undefined);
     setTorchOn(hasTorch(stream.current) ? false : null);
@@ -104,9 +120,10 @@ export function Scan() {
     try {
       detector = await detecting;
     } catch {
-      stop("decoder");
+      if (mine === attempt.current) stop("decoder");
       return;
     }
+    if (mine !== attempt.current) return;
     setCamera("on");
     const abort = new AbortController();
     reading.current = abort;
