@@ -44,6 +44,7 @@ export async function setTorch(stream: MediaStream, on: boolean): Promise<void> 
 }
 
 const FRAME_GAP_MS = 150;
+const HAVE_CURRENT_DATA = 2; // HTMLMediaElement.HAVE_CURRENT_DATA
 
 /**
  * Decode frames of `video` until a QR code is read (resolves with its text) or `signal`
@@ -51,7 +52,7 @@ const FRAME_GAP_MS = 150;
  */
 export async function readQr(video: HTMLVideoElement, detector: QrDetector, signal: AbortSignal): Promise<string | null> {
   while (!signal.aborted) {
-    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && video.videoWidth > 0) {
+    if (video.readyState >= HAVE_CURRENT_DATA && video.videoWidth > 0) {
       try {
         const found = (await detector.detect(video)).find((code) => code.rawValue);
         if (found && !signal.aborted) return found.rawValue;
