@@ -7,7 +7,9 @@
 //    name appears in the open form).
 // 2. A poster board's code: it opens that poster's new conversation; a code of another
 //    conference, an unknown code and a typed board number are answered.
-// 3. A camera whose permission prompt is denied: the typed fallback, focused.
+// 3. Chromium's own fake camera (no code in its picture): its permission prompt denied → the
+//    typed fallback, focused; granted → the live picture, turned off by "Stop camera" and by
+//    leaving the screen.
 //
 //   BOARDWALK_E2E_USER/_PASSWORD, BOARDWALK_E2E_USER2/_PASSWORD2, BOARDWALK_E2E_BADGE_VIDEO,
 //   BOARDWALK_E2E_POSTER_VIDEO, BOARDWALK_E2E_POSTER, BOARDWALK_E2E_BOARD, BOARDWALK_E2E_FOREIGN
@@ -59,6 +61,19 @@ async function toScan() {
   await page.locator(".conference-nav__link--scan").click();
   await page.locator("#scan-title").waitFor();
 }
+
+/** Keep a hand on every camera stream the pages get, to see that the screen turns it off. */
+const keepStreams = (context) =>
+  context.addInitScript(() => {
+    const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.__streams = [];
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await ask(constraints);
+      window.__streams.push(stream);
+      return stream;
+    };
+  });
+const trackStates = () => page.evaluate(() => window.__streams.flatMap((s) => s.getTracks().map((t) => t.readyState)));
 
 const meetupId = () => new URL(page.url()).pathname.split("/").pop();
 const inputValue = (selector) => page.locator(selector).inputValue();
@@ -131,16 +146,7 @@ try {
 
   // --- 2. a poster board ---------------------------------------------------------------------
   run = await start({ timeout: TIMEOUT, args: camera(env.BOARDWALK_E2E_POSTER_VIDEO), extra: { offlineFetchErrors: 0 } });
-  // Keep a hand on every camera stream the page gets, to see that the screen turns it off.
-  await run.context.addInitScript(() => {
-    const ask = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    window.__streams = [];
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await ask(constraints);
-      window.__streams.push(stream);
-      return stream;
-    };
-  });
+  await keepStreams(run.context);
   page = await openTab(run);
   await signIn(page, base, env.BOARDWALK_E2E_USER, env.BOARDWALK_E2E_PASSWORD);
   await openConference();
@@ -154,7 +160,7 @@ try {
     query: url.search,
     chosen: await page.locator(".picker__chosen").first().getAttribute("data-id"),
     // The camera, once the code was read and the screen left: every track ended.
-    tracks: await page.evaluate(() => window.__streams.flatMap((s) => s.getTracks().map((t) => t.readyState))),
+    tracks: await trackStates(),
   };
   await shot("poster-conversation");
   lap("poster");
@@ -181,8 +187,11 @@ try {
   for (const key of ["violations", "consoleErrors", "pageErrors"]) report[key].push(...run.report[key]);
   await run.browser.close();
 
-  // --- 3. the camera refused: a camera there, its permission prompt denied -------------------
+  // --- 3. Chromium's own fake camera (a test pattern, no code) -------------------------------
+  // Its permission prompt denied first: the camera refused. Then granted: the live picture,
+  // turned off by "Stop camera" and by leaving the screen.
   run = await start({ timeout: TIMEOUT, args: ["--use-fake-device-for-media-stream", "--deny-permission-prompts"], extra: {} });
+  await keepStreams(run.context);
   page = await openTab(run);
   await page.goto(`${CONF}/scan`);
   await page.locator(".scan__start").click();
@@ -192,6 +201,23 @@ try {
     focused: await page.evaluate(() => document.activeElement?.id ?? null),
   };
   await shot("camera-refused");
+
+  await run.context.grantPermissions(["camera"], { origin: base });
+  await page.reload();
+  await page.locator(".scan__start").click();
+  await page.locator(".scan__status", { hasText: "Point the camera" }).waitFor();
+  await page.waitForFunction(() => document.querySelector(".scan__video")?.videoWidth > 0);
+  const live = { problem: await page.locator(".scan__problem").count(), whileOn: await trackStates() };
+  await shot("camera-live");
+  await page.locator(".scan__stop").click();
+  await page.locator(".scan__start").waitFor();
+  live.afterStop = await trackStates();
+  await page.locator(".scan__start").click();
+  await page.locator(".scan__status", { hasText: "Point the camera" }).waitFor();
+  await page.locator(".conference-nav__link--logbook").click();
+  await page.locator("#logbook-title").waitFor();
+  live.afterLeaving = await trackStates();
+  report.steps.live = live;
   lap("refused");
   for (const key of ["violations", "consoleErrors", "pageErrors"]) report[key].push(...run.report[key]);
 } catch (err) {
