@@ -212,6 +212,16 @@ try {
   await page.locator(".scan__stop").click();
   await page.locator(".scan__start").waitFor();
   live.afterStop = await trackStates();
+  // The page hidden (another app, the phone locked): the camera goes off.
+  await page.locator(".scan__start").click();
+  await page.locator(".scan__status", { hasText: "Point the camera" }).waitFor();
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+    document.dispatchEvent(new Event("visibilitychange"));
+    delete document.visibilityState; // visible again (the prototype's getter)
+  });
+  await page.locator(".scan__start").waitFor();
+  live.afterHidden = await trackStates();
   await page.locator(".scan__start").click();
   await page.locator(".scan__status", { hasText: "Point the camera" }).waitFor();
   await page.locator(".conference-nav__link--logbook").click();

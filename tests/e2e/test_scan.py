@@ -161,10 +161,12 @@ def test_scan_badge_online_offline_and_poster_board(browser_tools, tmp_path, set
     # The camera refused: said so, the typed fallback is there and focused.
     assert "refused" in steps["refused"]["message"]
     assert steps["refused"]["focused"] == "scan-manual"
-    # Granted: the live picture; "Stop camera" and leaving the screen turn the camera off.
+    # Granted: the live picture; "Stop camera", the page hidden and leaving the screen each
+    # turn the camera off.
     assert steps["live"] == {
         "problem": 0,
         "whileOn": ["live"],
         "afterStop": ["ended"],
-        "afterLeaving": ["ended", "ended"],
+        "afterHidden": ["ended", "ended"],
+        "afterLeaving": ["ended", "ended", "ended"],
     }
