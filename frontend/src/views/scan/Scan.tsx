@@ -94,9 +94,9 @@ export function Scan() {
     setChoices([]);
     const mine = ++attempt.current;
     setCamera("starting");
-    const { qrDetector } = await import("./decoder");
-    // The decoder loads while the camera starts; a failure is handled where it is awaited.
-    const detecting = qrDetector();
+    // The decoder (its chunk, then its .wasm) loads while the camera starts; a failure is
+    // handled where it is awaited.
+    const detecting = import("./decoder").then((m) => m.qrDetector());
     detecting.catch(() => undefined);
     let granted: MediaStream;
     try {
