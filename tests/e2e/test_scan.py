@@ -106,6 +106,7 @@ def test_scan_badge_online_offline_and_poster_board(browser_tools, tmp_path, set
             "BOARDWALK_E2E_POSTER": str(poster.pk),
             "BOARDWALK_E2E_BOARD": poster.board,
             "BOARDWALK_E2E_FOREIGN": poster_url(foreign_poster),
+            "BOARDWALK_E2E_BADGE_URL": badge_url(dana),
         },
         timeout=120,
     )
@@ -129,6 +130,8 @@ def test_scan_badge_online_offline_and_poster_board(browser_tools, tmp_path, set
     # Scanned again: the same meetup.
     assert steps["again"]["id"] == online["id"]
     assert steps["again"]["notice"]
+    # Her badge link pasted on another phone: the server's meetup from the first scan opens.
+    assert steps["pasted"] == {"id": online["id"], "again": 1}
     meetups = Meetup.objects.filter(attendee=attendee, other=dana)
     assert [str(m.pk) for m in meetups] == [online["id"]]
     scanned = meetups.get()
