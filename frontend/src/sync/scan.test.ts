@@ -95,6 +95,34 @@ describe("a badge scan through the outbox", () => {
     expect(await meetupGet(db, uuid(2))).toBeUndefined();
   });
 
+  it("edited while the scan is on its way: the edit follows as a change of the meetup it made", async () => {
+    const server = new FakeServer();
+    server.badges.set(TOKEN, { other: 42, name: "Dana Cohen" });
+    const db = await openDb({ name: `scan-${++dbCount}` });
+    let outbox: Outbox;
+    let edited = false;
+    const fetch: typeof server.fetch = async (input, init) => {
+      if (!edited && String(input).endsWith("/scans/")) {
+        edited = true; // the user types a note while the request is out
+        const pending = (await meetupGet(db, uuid(1)))!;
+        await outbox.saveMeetup(CONF, uuid(1), { ...pending.fields, notes: "Typed meanwhile." });
+      }
+      return server.fetch(input, init);
+    };
+    outbox = createOutbox({ db, api: createClient({ fetch }), autoReplay: false, channel: null });
+    opened.push({ db, outbox });
+    await outbox.scanBadge(CONF, scan(uuid(1)));
+
+    const result = await outbox.replay();
+
+    expect(result.stopped).toBeNull();
+    expect(server.requests.map((r) => `${r.method} ${r.path.split("/").at(-2)}`)).toEqual(["POST scans", "POST sync"]);
+    expect(meetups(server)).toHaveLength(1);
+    expect(meetups(server)[0]).toMatchObject({ id: uuid(1), version: 2, fields: { other: 42, contact_name: "Dana Cohen", notes: "Typed meanwhile." } });
+    expect(await meetupGet(db, uuid(1))).toMatchObject({ synced: true, version: 2, fields: { notes: "Typed meanwhile.", contact_name: "Dana Cohen" } });
+    expect(await outboxList(db)).toEqual([]);
+  });
+
   it("a refused badge: kept as a refused write with the server's message, no meetup left", async () => {
     const { db, outbox } = await setup();
     await outbox.scanBadge(CONF, { ...scan(uuid(3)), badge: "https://boardwalk.example/b/NotAKnownBadgeToken" });
