@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, WASM_UNSAFE_EVAL
 from django.core.exceptions import ImproperlyConfigured
 
 from conf.env import BASE_DIR, env_bool, env_int, env_list, env_str, var_dir
@@ -429,7 +429,9 @@ CSP_REPORT_PATH = "/csp-report"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        # 'wasm-unsafe-eval': compiling WebAssembly, nothing else (no eval()): the Scan
+        # screen's QR decoder (zxing-wasm, served from /assets/) where the browser has none.
+        "script-src": [SELF, NONCE, WASM_UNSAFE_EVAL],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],
