@@ -27,6 +27,10 @@ const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").t
 const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m.MeetupForm));
 const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
 const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
+// The web manifest's shortcuts (/now, /scan, /logbook): to that screen of the last conference.
+const NowShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.NowShortcut));
+const ScanShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.ScanShortcut));
+const LogbookShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.LogbookShortcut));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -133,6 +137,9 @@ function Shell() {
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
             <Route path="/b/:token" component={Badge} />
+            <Route path="/now" component={NowShortcut} />
+            <Route path="/scan" component={ScanShortcut} />
+            <Route path="/logbook" component={LogbookShortcut} />
             <Route default component={NotFound} />
           </Router>
         </main>
