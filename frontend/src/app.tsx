@@ -38,9 +38,12 @@ const SignUp = () => <AuthForm mode="signup" />;
 function NotFound() {
   const { t } = useTranslation();
   return (
-    <p class="notice notice--error" role="alert">
-      {t("errors.notFound")} <a href="/">{t("nav.conferences")}</a>
-    </p>
+    <section class="not-found" aria-labelledby="not-found-title">
+      <h1 id="not-found-title">{t("errors.notFound")}</h1>
+      <p class="notice notice--error" role="alert">
+        <a href="/">{t("nav.conferences")}</a>
+      </p>
+    </section>
   );
 }
 
