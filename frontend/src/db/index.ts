@@ -167,7 +167,7 @@ export interface BundleApplied {
  * transaction, so it never runs ahead of the rows.
  */
 /** Rows written per slice of `bundleApply` before it yields to the page. */
-export const APPLY_SLICE = 250;
+export const APPLY_SLICE = 100;
 
 /** A raw request's outcome: its success, or its error (which also aborts the transaction). */
 function settled(request: IDBRequest): Promise<void> {

@@ -209,7 +209,9 @@ function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Fil
   useLayoutEffect(() => {
     if (entries) markScheduleReady();
   }, [entries]);
-  if (!entries) return <p class="notice schedule__pending">{t("app.loading")}</p>;
+  // A <div>, not a <p>: Preact would keep a <p> and reuse it as the booths line below, which the
+  // browser then sees as one element jumping a screen down.
+  if (!entries) return <div class="notice schedule__pending">{t("app.loading")}</div>;
   const shown = filterEntries(entries, filters);
   return (
     <>
