@@ -94,7 +94,7 @@ async function installability() {
     const manifest = await cdp.send("Page.getAppManifest");
     const parsed = JSON.parse(manifest.data);
     // Chromium fires beforeinstallprompt once it judged the page installable (may take a moment).
-    const natural = await tab.waitForFunction(() => window.__offered, null, { timeout: 5000 }).then(() => true, () => false);
+    const natural = await tab.waitForFunction(() => window.__offered, null, { timeout: 10000 }).then(() => true, () => false);
     return {
       errors: installabilityErrors,
       manifestErrors: manifest.errors,
