@@ -28,6 +28,10 @@ const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m
 const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
 const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
 const Scan = lazy(() => import("./views/scan/Scan").then((m) => m.Scan));
+// The web manifest's shortcuts (/now, /scan, /logbook): to that screen of the last conference.
+const NowShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.NowShortcut));
+const ScanShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.ScanShortcut));
+const LogbookShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.LogbookShortcut));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -35,9 +39,12 @@ const SignUp = () => <AuthForm mode="signup" />;
 function NotFound() {
   const { t } = useTranslation();
   return (
-    <p class="notice notice--error" role="alert">
-      {t("errors.notFound")} <a href="/">{t("nav.conferences")}</a>
-    </p>
+    <section class="not-found" aria-labelledby="not-found-title">
+      <h1 id="not-found-title">{t("errors.notFound")}</h1>
+      <p class="notice notice--error" role="alert">
+        <a href="/">{t("nav.conferences")}</a>
+      </p>
+    </section>
   );
 }
 
@@ -135,6 +142,9 @@ function Shell() {
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
             <Route path="/b/:token" component={Badge} />
+            <Route path="/now" component={NowShortcut} />
+            <Route path="/scan" component={ScanShortcut} />
+            <Route path="/logbook" component={LogbookShortcut} />
             <Route default component={NotFound} />
           </Router>
         </main>
