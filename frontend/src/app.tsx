@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { getOutbox, signOutHere, useConferenceRefresh, useMe } from "./app/runtime";
 import { appScope } from "./app/scope";
 import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
+import { NotificationBell } from "./components/NotificationBell";
 import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { errorMessage } from "./i18n/errors";
@@ -27,6 +28,8 @@ const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").t
 const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m.MeetupForm));
 const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
 const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
+const HallMap = lazy(() => import("./views/map/HallMap").then((m) => m.HallMap));
+const Notifications = lazy(() => import("./views/notifications/Notifications").then((m) => m.Notifications));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -106,6 +109,7 @@ function Shell() {
             {t("app.name")}
           </a>
           <div class="shell__tools">
+            {slug && <NotificationBell slug={slug} />}
             <Account />
             <LanguageSwitch />
           </div>
@@ -132,6 +136,8 @@ function Shell() {
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
+            <Route path="/conferences/:slug/map" component={HallMap} />
+            <Route path="/conferences/:slug/notifications" component={Notifications} />
             <Route path="/b/:token" component={Badge} />
             <Route default component={NotFound} />
           </Router>
