@@ -15,7 +15,7 @@ import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import type { TimeFormatter } from "../../i18n/time";
 import { useProgram } from "../item/program";
 import { walkingOrder } from "../posters/board-order";
-import { FRAME, FULL_VIEW, MARGIN, focusOn, openAt, routePoints, routeStops, splitPlaced, toSvg, type View } from "./geometry";
+import { FRAME, FULL_VIEW, MARGIN, fitView, focusOn, openAt, routePoints, routeStops, splitPlaced, toSvg, type View } from "./geometry";
 import { boothRooms, chooseLayer, focusQuery, loadBoards, loadVenue, parseFocus, type Board, type Booth, type Layer, type Room, type Venue } from "./map-data";
 import { MapCanvas } from "./MapCanvas";
 import "./map.css";
@@ -281,6 +281,12 @@ function PosterLayer({ base, boards, session, room, ringed, plan, fmt }: PosterL
   const { placed, unplaced } = splitPlaced(boards);
   const hall = session?.room === undefined ? undefined : room.get(session.room);
   const points = routePoints(stops);
+  // A ringed board (from its poster page) first; else my route, whole; else the hall.
+  const focused = boards.find((b) => b.id === ringed);
+  const initial = useMemo(
+    () => (focused ? initialView(focused) : fitView(stops.flatMap((stop) => (stop.at ? [stop.at] : [])))),
+    [focused?.id, points],
+  );
   const title = (board: Board) => board.title || t("kind.poster");
   const label = (board: Board) =>
     [
@@ -301,7 +307,7 @@ function PosterLayer({ base, boards, session, room, ringed, plan, fmt }: PosterL
           {hall ? ` · ${hall.name}` : ""}
         </p>
       )}
-      <MapCanvas label={t("map.label", { place: hall?.name ?? session?.title ?? "" })} initial={initialView(boards.find((b) => b.id === ringed))}>
+      <MapCanvas label={t("map.label", { place: hall?.name ?? session?.title ?? "" })} initial={initial}>
         <Frame name={hall?.name ?? ""} />
         {placed.map((board) => {
           const at = toSvg(board);

@@ -7,6 +7,7 @@ import {
   MARGIN,
   MAX_ZOOM,
   clampView,
+  fitView,
   focusOn,
   isPlaced,
   openAt,
@@ -134,6 +135,22 @@ describe("zoom and pan", () => {
     expect(view).toEqual({ x: 375, y: 262.5, w: 250, h: 175 });
     const corner = focusOn({ x: 0, y: 0 }, 4);
     expect([corner.x, corner.y]).toEqual([0, 0]);
+  });
+
+  it("fits the route: every stop inside, padded, at the frame's aspect, no closer than allowed", () => {
+    const points = [{ x: 300, y: 200 }, { x: 500, y: 260 }, { x: 420, y: 180 }];
+    const view = fitView(points, 60, 4);
+    for (const p of points) {
+      expect(p.x).toBeGreaterThanOrEqual(view.x + 60 - 1e-9);
+      expect(p.x).toBeLessThanOrEqual(view.x + view.w - 60 + 1e-9);
+      expect(p.y).toBeGreaterThanOrEqual(view.y);
+      expect(p.y).toBeLessThanOrEqual(view.y + view.h);
+    }
+    expect(view.w / view.h).toBeCloseTo(FRAME.width / FRAME.height);
+    expect(view.w).toBeCloseTo(320); // 200 wide + 2 × 60
+    expect(zoomOf(fitView([{ x: 500, y: 350 }], 60, 4))).toBe(4);
+    expect(fitView([])).toEqual(FULL_VIEW);
+    expect(fitView([{ x: 0, y: 0 }, { x: 1000, y: 700 }])).toEqual(FULL_VIEW);
   });
 
   it("reads a pinch as the ratio of finger distances about their midpoint", () => {

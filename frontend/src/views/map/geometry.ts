@@ -136,6 +136,21 @@ export function focusOn(at: Point, factor: number): View {
   return clampView({ x: at.x - w / 2, y: at.y - h / 2, w, h });
 }
 
+/**
+ * The closest view (at most `maxZoom`) showing every point with `pad` units around them, at
+ * the frame's aspect ratio: the walking route on first sight. No points: the whole frame.
+ */
+export function fitView(points: readonly Point[], pad = 60, maxZoom = 4): View {
+  if (!points.length) return FULL_VIEW;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs) - pad, Math.max(...xs) + pad, Math.min(...ys) - pad, Math.max(...ys) + pad];
+  const aspect = FRAME.width / FRAME.height;
+  const w = Math.min(FRAME.width, Math.max(x1 - x0, (y1 - y0) * aspect, FRAME.width / maxZoom));
+  const h = w / aspect;
+  return clampView({ x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w, h });
+}
+
 /** Two pointers: the zoom factor and centre of a pinch going from (a0, b0) to (a1, b1). */
 export function pinch(a0: Point, b0: Point, a1: Point, b1: Point): { factor: number; centre: Point } {
   const before = Math.hypot(b0.x - a0.x, b0.y - a0.y);
