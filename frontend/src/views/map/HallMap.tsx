@@ -197,7 +197,7 @@ function VenueLayer({ base, venue, ringed, go }: { base: string; venue: Venue; r
           const href = `${base}/map?room=${room.id}`;
           return (
             <a key={room.id} href={href} class={`map-room map-room--${room.kind}${room.id === ringed ? " map-room--ringed" : ""}`} aria-label={room.name} data-id={room.id} onClick={(e) => follow(e, room)}>
-              <circle cx={at.x} cy={at.y} r={room.id === ringed ? 22 : 14} />
+              <circle cx={at.x} cy={at.y} r={room.id === ringed ? 24 : 16} />
               <text x={at.x} y={at.y + 44} text-anchor="middle">
                 {room.name}
               </text>
@@ -309,6 +309,8 @@ function PosterLayer({ base, boards, session, room, ringed, plan, fmt }: PosterL
       )}
       <MapCanvas label={t("map.label", { place: hall?.name ?? session?.title ?? "" })} initial={initial}>
         <Frame name={hall?.name ?? ""} />
+        {/* Under the boards: the line shows in the aisles, the labels stay readable. */}
+        {points && <polyline class="map-route" points={points} />}
         {placed.map((board) => {
           const at = toSvg(board);
           const href = `${base}/posters/${board.id}`;
@@ -329,12 +331,11 @@ function PosterLayer({ base, boards, session, room, ringed, plan, fmt }: PosterL
             </a>
           );
         })}
-        {points && <polyline class="map-route" points={points} />}
         {stops.map((stop) =>
           stop.at ? (
             <g key={stop.item.id} class="map-stop" data-stop={stop.number} data-id={stop.item.id} aria-hidden="true">
-              <circle cx={stop.at.x + BOARD.w / 2} cy={stop.at.y - BOARD.h / 2} r="11" />
-              <text x={stop.at.x + BOARD.w / 2} y={stop.at.y - BOARD.h / 2 + 4} text-anchor="middle">
+              <circle cx={stop.at.x + BOARD.w / 2} cy={stop.at.y - BOARD.h / 2} r="13" />
+              <text x={stop.at.x + BOARD.w / 2} y={stop.at.y - BOARD.h / 2 + 5} text-anchor="middle">
                 {stop.number}
               </text>
             </g>
