@@ -224,3 +224,27 @@ describe("the store", () => {
     expect(server.calls.filter((c) => c.startsWith("GET"))).toHaveLength(1);
   });
 });
+
+describe("a fetch and a mark at once", () => {
+  it("does not list as unread what is being marked read", async () => {
+    const server = new Server(3);
+    const { store } = await setup(server);
+    await store.refresh(SLUG);
+    // The POST is slow: the fetch asked meanwhile must wait for it.
+    const slow = server.request;
+    let release: () => void = () => undefined;
+    server.request = async <T,>(method: string, path: string) => {
+      if (method === "POST") await new Promise<void>((resolve) => (release = resolve));
+      return slow<T>(method, path);
+    };
+    const marking = store.markRead(SLUG, 3);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const fetching = store.refresh(SLUG);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    await marking;
+    const state = await fetching;
+    expect(state.items.find((n) => n.id === 3)?.read).toBe(true);
+    expect(state.unread).toBe(2);
+  });
+});

@@ -152,6 +152,10 @@ export function createNotifications(deps: NotificationsDeps): NotificationsStore
   const inFlight = new Map<string, Promise<NotificationsState>>();
   // Bumped by reset(): an answer that arrives after a sign-out is not shown or stored.
   let epoch = 0;
+  // Marks being sent: a fetch waits for them (else it could list as unread what was just
+  // read), and asks again when one started while it was under way.
+  let marking: Promise<unknown> = Promise.resolve();
+  let marks = 0;
 
   function emit(patch: Partial<NotificationsState>): NotificationsState {
     current = { ...current, ...patch };
@@ -207,7 +211,13 @@ export function createNotifications(deps: NotificationsDeps): NotificationsStore
     let cache = stored ?? EMPTY;
     try {
       cache = await flush(slug, cache);
-      const answer = await send<NotificationPage>("GET", notificationPaths.list(slug, 1));
+      let answer: Answer<NotificationPage>;
+      for (let tries = 0; ; tries++) {
+        await marking;
+        const seen = marks;
+        answer = await send<NotificationPage>("GET", notificationPaths.list(slug, 1));
+        if (seen === marks || tries === 2) break;
+      }
       if (mine !== epoch) return current;
       if (answer.status === 401 || answer.status === 403) return emit({ ...EMPTY, slug, loaded: true, loading: false, offline: false, error: null });
       if (answer.status !== 200 || !isPage(answer.body)) return emit({ loading: false, error: failure(answer as Answer) });
@@ -234,7 +244,14 @@ export function createNotifications(deps: NotificationsDeps): NotificationsStore
     return promise;
   }
 
-  async function mark(slug: string, ids: "all" | number[]): Promise<void> {
+  function mark(slug: string, ids: "all" | number[]): Promise<void> {
+    marks++;
+    const done = markNow(slug, ids);
+    marking = marking.then(() => done).catch(() => undefined);
+    return done;
+  }
+
+  async function markNow(slug: string, ids: "all" | number[]): Promise<void> {
     const at = now().toISOString();
     const cache = markedRead((await cached(slug)) ?? pick(current), ids, at);
     await store(slug, cache);
