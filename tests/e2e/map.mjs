@@ -188,8 +188,8 @@ try {
   report.steps.offlineMap = await posterMap();
   report.steps.offlineMap.fromServiceWorker = await page.evaluate(() => Boolean(navigator.serviceWorker.controller));
   await shot("map-posters-offline-en");
-  await page.locator(`.map-board[data-id="${given.walk[1]}"]`).click();
-  await page.waitForURL(`**/posters/${given.walk[1]}`);
+  await page.locator(`.map-board[data-id="${given.tapOffline}"]`).click();
+  await page.waitForURL(`**/posters/${given.tapOffline}`);
   report.steps.offlineTap = await page.locator(".item__title").innerText();
 
   // 9. Korean once.

@@ -105,6 +105,7 @@ def test_hall_map_and_notifications_online_then_offline(browser_tools, tmp_path,
         "session": session.pk,
         "starred": [p.pk for p in starred],
         "walk": walk,
+        "tapOffline": [pk for pk in walk if pk != unplaced.pk][1],
         "expo": expo.pk,
         "openable": openable,
         "fresh": next_id,
@@ -155,7 +156,7 @@ def test_hall_map_and_notifications_online_then_offline(browser_tools, tmp_path,
     assert steps["tap"]["posterTitle"] == tapped.display_title
     assert steps["tap"]["ringed"] == [walk[0]]
     assert steps["tap"]["zoom"] > 1
-    assert steps["offlineTap"] == Poster.objects.get(pk=walk[1]).display_title
+    assert steps["offlineTap"] == Poster.objects.get(pk=placed_walk[1]).display_title
 
     assert steps["booths"]["booths"] == expo_booths.count()
     assert sorted(steps["booths"]["open"]) == open_now

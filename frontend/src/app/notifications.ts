@@ -268,7 +268,7 @@ export function createNotifications(deps: NotificationsDeps): NotificationsStore
       const latest = (await cached(slug)) ?? cache;
       const pending: NotificationsCache =
         ids === "all" ? { ...latest, pendingAll: true, pendingRead: [] } : { ...latest, pendingRead: [...new Set([...latest.pendingRead, ...ids])] };
-      await store(slug, pending, { offline: !online() });
+      await store(slug, pending, { offline: true });
     }
   }
 

@@ -116,7 +116,7 @@ export function MapCanvas({ label, initial, children }: Props) {
         role="group"
         aria-label={label}
         aria-describedby="map-canvas-help"
-        tabIndex={0}
+        tabindex={0}
         onPointerDown={down}
         onPointerMove={move}
         onPointerUp={up}

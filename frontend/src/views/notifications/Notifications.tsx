@@ -5,7 +5,7 @@
  */
 
 import { useEffect, useState } from "preact/hooks";
-import { useLocation, useRoute } from "preact-iso";
+import { useRoute } from "preact-iso";
 
 import { getNotifications, notificationHref, useNotifications, type Notification, type NotificationsStore } from "../../app/notifications";
 import { useMe } from "../../app/runtime";
@@ -35,7 +35,6 @@ export function Notifications() {
 
 function NotificationList({ slug }: { slug: string }) {
   const { t } = useTranslation();
-  const { route } = useLocation();
   const state = useNotifications(slug, true);
   const program = useProgram(slug);
   const fmt = useTimeFormatter(program.status === "ready" ? program.meta.conference.timezone : deviceTimeZone());
@@ -47,12 +46,9 @@ function NotificationList({ slug }: { slug: string }) {
     return <p class="notice">{t("app.loading")}</p>;
 
   const act = (work: Promise<unknown>) => void work.then(() => setError(null), setError);
-  function open(e: MouseEvent, item: Notification, href: { href: string; internal: boolean }) {
+  // The router follows the link itself (an internal one within the app).
+  function open(item: Notification) {
     if (!item.read) act(store!.markRead(slug, item.id));
-    if (href.internal && e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey) {
-      e.preventDefault();
-      route(href.href);
-    }
   }
 
   return (
@@ -89,7 +85,7 @@ function NotificationList({ slug }: { slug: string }) {
                 <p class="notification__title">
                   {!item.read && <span class="visually-hidden">{t("notifications.unreadMark")} </span>}
                   {href ? (
-                    <a href={href.href} onClick={(e) => open(e, item, href)} {...(href.internal ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
+                    <a href={href.href} onClick={() => open(item)} {...(href.internal ? {} : { target: "_blank", rel: "noopener noreferrer" })}>
                       {item.title}
                     </a>
                   ) : (
