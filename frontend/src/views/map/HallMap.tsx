@@ -334,8 +334,8 @@ function PosterLayer({ base, boards, session, room, ringed, plan, fmt }: PosterL
         {stops.map((stop) =>
           stop.at ? (
             <g key={stop.item.id} class="map-stop" data-stop={stop.number} data-id={stop.item.id} aria-hidden="true">
-              <circle cx={stop.at.x + BOARD.w / 2} cy={stop.at.y - BOARD.h / 2} r="13" />
-              <text x={stop.at.x + BOARD.w / 2} y={stop.at.y - BOARD.h / 2 + 5} text-anchor="middle">
+              <circle cx={stop.at.x + BOARD.w / 2 + 4} cy={stop.at.y - BOARD.h / 2 - 8} r="13" />
+              <text x={stop.at.x + BOARD.w / 2 + 4} y={stop.at.y - BOARD.h / 2 - 3} text-anchor="middle">
                 {stop.number}
               </text>
             </g>
