@@ -10,8 +10,8 @@
 //   BOARDWALK_E2E_USER=… BOARDWALK_E2E_PASSWORD=… BOARDWALK_E2E_NOW=<iso> BOARDWALK_E2E_MAP=<json> \
 //     node tests/e2e/map.mjs <base-url> <screenshot-dir>
 //
-// Stops once to let the pytest add a notification (`wait notify` … `done`). The JSON report is
-// the last line of stdout (tests/e2e/test_map.py judges it).
+// Stops twice to let the pytest add a notification (`wait notify`, `wait notify-again` …
+// `done`). The JSON report is the last line of stdout (tests/e2e/test_map.py judges it).
 import { failed, finish, language, serverLink, setOffline, shoot, signIn, start, watch } from "./lib.mjs";
 
 const [base, shots] = process.argv.slice(2);
@@ -160,12 +160,18 @@ try {
     bellLabel: await page.locator(".bell").getAttribute("aria-label"),
   };
 
+  // A new one on the server: the bell follows the refresher's next run (here: on `online`)…
   await server.ask("notify");
-  // The page becomes visible again (the refresher runs; the bell asks for the list).
-  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
   await page.waitForFunction((n) => document.querySelector(".bell")?.dataset.unread === String(n), bellBefore);
   await page.locator(`.notification[data-id="${given.fresh}"]`).waitFor();
   report.steps.fresh = { bell: Number(await page.locator(".bell").getAttribute("data-unread")), first: (await ids(".notification"))[0] };
+  // … and the page becoming visible again.
+  await server.ask("notify-again");
+  await page.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+  await page.waitForFunction((n) => document.querySelector(".bell")?.dataset.unread === String(n), bellBefore + 1);
+  await page.locator(`.notification[data-id="${given.fresh + 1}"]`).waitFor();
+  report.steps.visible = { bell: Number(await page.locator(".bell").getAttribute("data-unread")), first: (await ids(".notification"))[0] };
 
   // 7. Offline and reloaded: the last list with a note; "mark all read" shown at once.
   await setOffline(run, true);
