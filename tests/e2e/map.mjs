@@ -106,6 +106,8 @@ try {
   await pinchOut(cdp);
   const pinched = await zoom();
   await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: false });
+  // A CDP session left open keeps navigator.onLine true through setOffline: close it.
+  await cdp.detach();
   const before = await viewBox();
   const box = await page.locator(".map-canvas__svg").boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
