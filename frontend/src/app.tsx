@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { getOutbox, signOutHere, useConferenceRefresh, useMe } from "./app/runtime";
 import { appScope } from "./app/scope";
 import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
+import { NotificationBell } from "./components/NotificationBell";
 import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { errorMessage } from "./i18n/errors";
@@ -32,6 +33,8 @@ const Scan = lazy(() => import("./views/scan/Scan").then((m) => m.Scan));
 const NowShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.NowShortcut));
 const ScanShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.ScanShortcut));
 const LogbookShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.LogbookShortcut));
+const HallMap = lazy(() => import("./views/map/HallMap").then((m) => m.HallMap));
+const Notifications = lazy(() => import("./views/notifications/Notifications").then((m) => m.Notifications));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -114,6 +117,7 @@ function Shell() {
             {t("app.name")}
           </a>
           <div class="shell__tools">
+            {slug && <NotificationBell slug={slug} />}
             <Account />
             <LanguageSwitch />
           </div>
@@ -141,6 +145,8 @@ function Shell() {
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
+            <Route path="/conferences/:slug/map" component={HallMap} />
+            <Route path="/conferences/:slug/notifications" component={Notifications} />
             <Route path="/b/:token" component={Badge} />
             <Route path="/now" component={NowShortcut} />
             <Route path="/scan" component={ScanShortcut} />

@@ -80,7 +80,12 @@ function Ready({ slug, program }: { slug: string; program: Program }) {
   return (
     <section class="schedule" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{t("schedule.title")}</h1>
-      <p class="page-conference">{conference.name}</p>
+      <p class="page-conference">
+        {conference.name} ·{" "}
+        <a class="schedule__map" href={`/conferences/${encodeURIComponent(slug)}/map`}>
+          {t("map.title")}
+        </a>
+      </p>
       <SearchPanel slug={slug} program={program} fmt={fmt} query={filters.q} onQuery={(q) => update({ q })} />
       {!filters.q && day && (
         <>
