@@ -92,6 +92,9 @@ class ImportFormat(models.TextChoices):
     CSV = "csv", "Boardwalk CSV templates"
     ICAL = "ical", "iCalendar"
     MINICONF = "miniconf", "MiniConf sitedata"
+    ACL_MINICONF = "acl_miniconf", "ACL MiniConf (conference.json or build folder)"
+    PAPER_COPILOT = "paper_copilot", "Paper Copilot paper list"
+    MINICONF_YAML = "miniconf_yaml", "MiniConf YAML (accepted papers, sponsors)"
 
 
 class ImportStatus(models.TextChoices):

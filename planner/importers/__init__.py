@@ -20,6 +20,7 @@ from planner.importers.base import (
 MODULES: dict[str, str] = {
     ImportFormat.FRAB_XML: "planner.importers.frab_xml",
     ImportFormat.SCHEDULE_JSON: "planner.importers.schedule_json",
+    ImportFormat.ACL_MINICONF: "planner.importers.acl_miniconf",
     ImportFormat.ICAL: "planner.importers.ical",
     ImportFormat.MINICONF: "planner.importers.miniconf",
     ImportFormat.CSV: "planner.importers.csv_templates",

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import lzma
 import re
+import unicodedata
 import zipfile
 import zlib
 import zoneinfo
@@ -394,3 +395,11 @@ def absolute_url(value: str | None) -> str:
     """``value`` when it is an absolute http(s) URL, else ""."""
     text = (value or "").strip()
     return text if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE) else ""
+
+
+def normalize_title(title: str | None) -> str:
+    """A title for matching across lists: Unicode NFKC, casefolded, punctuation and symbols
+    dropped, whitespace runs collapsed ("BERT: Pre-training…" == "bert pre training")."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    text = "".join(" " if unicodedata.category(char)[0] in "PSZ" else char for char in text)
+    return _WHITESPACE.sub(" ", text).strip()

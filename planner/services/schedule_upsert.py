@@ -29,7 +29,8 @@ from django.db import models, transaction
 
 from planner.enums import ChangeAction, RoomKind
 from planner.exceptions import ValidationFailed
-from planner.importers.base import ParsedSchedule
+from planner.importers.base import PAPER_LINK_FIELDS, ParsedSchedule
+from planner.importers.common import normalize_title
 from planner.models import (
     Authorship,
     Booth,
@@ -150,6 +151,10 @@ SPECS = {
             "openreview_id",
             "pdf_url",
             "project_url",
+            "code_url",
+            "video_url",
+            "site_url",
+            "status",
         ),
         False,
     ),
@@ -530,6 +535,11 @@ class _Upsert:
         self.ids["people"] = self.sync(
             "people", {p.key: {"name": p.name, "affiliation": p.affiliation} for p in parsed.people}
         )
+        papers = parsed.papers
+        matched: dict[str, int] = {}
+        if parsed.enrich_papers:
+            matched = self.enrich_papers()
+            papers = [p for p in papers if p.key not in matched]
         self.ids["papers"] = self.sync(
             "papers",
             {
@@ -537,15 +547,13 @@ class _Upsert:
                     "title": p.title,
                     "abstract": p.abstract,
                     "keywords": list(p.keywords),
-                    "arxiv_id": p.arxiv_id,
-                    "openreview_id": p.openreview_id,
-                    "pdf_url": p.pdf_url,
-                    "project_url": p.project_url,
+                    **{name: getattr(p, name) for name in PAPER_LINK_FIELDS},
                 }
-                for p in parsed.papers
+                for p in papers
             },
         )
-        if parsed.papers:
+        self.ids["papers"].update(matched)
+        if papers:
             relinked = self.replace_links(
                 Authorship,
                 "paper_id",
@@ -554,7 +562,7 @@ class _Upsert:
                     self.ids["papers"][p.key]: [
                         self.resolve("people", a, owner="paper", owner_key=p.key) for a in p.authors
                     ]
-                    for p in parsed.papers
+                    for p in papers
                 },
                 {"paper__conference": self.conference, "paper__source": self.source},
                 ordered=True,
@@ -668,6 +676,51 @@ class _Upsert:
                 ),
                 lambda row: (row.name, row.dietary, row.description),
             )
+
+    def enrich_papers(self) -> dict[str, int]:
+        """Match the file's papers that this source never imported to the conference's papers
+        from other sources (or typed into the admin) by normalized title, and fill in the
+        link fields those lack. Returns {key: paper id} of the matched ones; the caller syncs
+        the rest as papers of this source. A program paper is matched once (first come)."""
+        own = set(
+            Paper.objects.filter(conference=self.conference, source=self.source).values_list(
+                "external_id", flat=True
+            )
+        )
+        by_title: dict[str, dict[str, Any]] = {}
+        for row in (
+            Paper.objects.filter(conference=self.conference)
+            .exclude(source=self.source)
+            .order_by("pk")
+            .values("id", "title", *PAPER_LINK_FIELDS)
+        ):
+            by_title.setdefault(normalize_title(row["title"]), row)
+        matched: dict[str, int] = {}
+        updates: list[tuple[int, dict[str, tuple[Any, Any]]]] = []
+        taken: set[int] = set()
+        for paper in self.parsed.papers:
+            if paper.key in own:
+                continue
+            row = by_title.get(normalize_title(paper.title))
+            if row is None or row["id"] in taken:
+                continue
+            taken.add(row["id"])
+            matched[paper.key] = row["id"]
+            diff = {
+                name: (row[name], getattr(paper, name))
+                for name in PAPER_LINK_FIELDS
+                if getattr(paper, name) and not row[name]
+            }
+            if diff:
+                updates.append((row["id"], diff))
+        for values in ({name: new for name, (_, new) in diff.items()} for _, diff in updates):
+            _check_lengths(Paper, values, "paper", "")
+        self._count("paper", "matched", len(matched))
+        if updates:
+            self._apply_updates(Paper, updates)
+            self._count("paper", "enriched", len(updates))
+            self._wrote(len(updates))
+        return matched
 
     def _link_people(self, through: type[models.Model], kind: str, items: list, attr: str) -> None:
         """Make the people linked to each item (speakers, chairs) those the file names."""
