@@ -44,7 +44,7 @@ import re
 import zipfile
 from collections import defaultdict
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 from planner.enums import ImportFormat, MealKind, RoomKind, SessionKind
 from planner.importers.base import (
@@ -105,7 +105,7 @@ _ANCHOR = re.compile(r"^link-[a-z]+\d+-(.+)$")
 # --- detection ---------------------------------------------------------------------------------
 
 
-def _is_conference(document: object) -> bool:
+def _is_conference(document: object) -> TypeGuard[dict[str, Any]]:
     if not isinstance(document, dict):
         return False
     sessions, papers = document.get("sessions"), document.get("papers")
@@ -384,7 +384,6 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
             "not an ACL MiniConf conference.json (needs the objects sessions and papers)",
             file=file,
         )
-    assert isinstance(document, dict)
     job.covers |= {"sessions", "rooms", "orals", "posters"}
     for key, raw in document["papers"].items():
         job.add_paper(raw, file, f"paper {key!r}")
