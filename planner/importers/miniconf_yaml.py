@@ -1,0 +1,191 @@
+"""MiniConf sitedata YAML: accepted papers and sponsors.
+
+=================================  ==========================================  ===========
+file (example)                     shape                                       becomes
+=================================  ==========================================  ===========
+``accepted_papers.yml`` (COLM)     a list of ``{title, authors, url,           papers
+                                   oral_spotlight}`` (authors one string)
+``sponsors.yml`` (COLM 2024)       ``{sponsors: [{tier, vals: [{name, url}]}]}``  booths
+``sponsors.yml`` (PLDI 2021)       a list of ``{UID, level, name, website,     booths
+                                   description}``
+=================================  ==========================================  ===========
+
+Papers: key = the OpenReview id of ``url`` (else ``title:`` + normalized title); COLM's
+``oral_spotlight`` becomes the status "Oral/Spotlight". A paper list has no sessions, so like
+a Paper Copilot list it enriches a program that has the papers already (matched by
+normalized title) and adds the rest. Sponsors: one booth each, without a number (the files
+have none), tier = ``tier`` / ``level``; key = ``UID``, else ``sponsor:`` + normalized name.
+The file is the whole truth about booths: a sponsor dropped from it is cancelled.
+YAML is read with the safe loader (no tags, no objects).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from planner.enums import ImportFormat
+from planner.importers.base import (
+    BoothData,
+    ImportOptions,
+    PaperData,
+    ParsedSchedule,
+    PersonData,
+    ScheduleFormatError,
+)
+from planner.importers.common import (
+    absolute_url,
+    check_size,
+    decode_text,
+    normalize_name,
+    normalize_title,
+    person_key,
+)
+
+_OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_-]{5,40})")
+_SUFFIXES = (".yml", ".yaml")
+
+
+def _shape(document: object) -> str | None:
+    if isinstance(document, dict) and isinstance(document.get("sponsors"), list):
+        tiers = document["sponsors"]
+        if tiers and all(isinstance(t, dict) and "vals" in t for t in tiers):
+            return "tiers"
+        return None
+    if not isinstance(document, list) or not document:
+        return None
+    items = [item for item in document if isinstance(item, dict)]
+    if len(items) != len(document):
+        return None
+    if all("title" in item and "authors" in item for item in items):
+        return "papers"
+    if all("name" in item and ("level" in item or "tier" in item) for item in items):
+        return "sponsors"
+    return None
+
+
+def _load(data: bytes, filename: str) -> Any:
+    text = decode_text(data, filename)
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ScheduleFormatError(
+            f"not valid YAML ({getattr(error, 'problem', None) or error})",
+            file=filename,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except RecursionError:
+        raise ScheduleFormatError("YAML nested too deeply", file=filename) from None
+
+
+def sniff(data: bytes, filename: str) -> bool:
+    if not filename.casefold().endswith(_SUFFIXES) or len(data) > 20 * 1024 * 1024:
+        return False
+    try:
+        return _shape(_load(data, filename)) is not None
+    except ScheduleFormatError:
+        return False
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return normalize_name(str(value))
+
+
+def _papers(items: list[dict], parsed: ParsedSchedule, file: str) -> None:
+    parsed.enrich_papers = True
+    people: dict[str, PersonData] = {}
+    keys: dict[str, int] = {}
+    for index, raw in enumerate(items, start=1):
+        title = _text(raw.get("title"))
+        if not title:
+            raise ScheduleFormatError(
+                "paper has no title", file=file, element=f"paper {index}", field="title"
+            )
+        url = absolute_url(_text(raw.get("url")))
+        match = _OPENREVIEW.search(url)
+        key = _text(raw.get("UID") or raw.get("id")) or (
+            match[1] if match else f"title:{normalize_title(title)}"
+        )
+        if key in keys:
+            raise ScheduleFormatError(
+                f"paper {key!r} is listed twice (first as paper {keys[key]})",
+                file=file,
+                element=f"paper {index}",
+            )
+        keys[key] = index
+        authors = raw.get("authors")
+        names = authors if isinstance(authors, list) else re.split(r"\s*[,|]\s*", _text(authors))
+        author_keys = []
+        for name in names:
+            name = _text(name)
+            if name:
+                pkey = person_key(name)
+                people.setdefault(pkey, PersonData(key=pkey, name=name))
+                if pkey not in author_keys:
+                    author_keys.append(pkey)
+        parsed.papers.append(
+            PaperData(
+                key=key,
+                title=title,
+                abstract=_text(raw.get("abstract")),
+                authors=author_keys,
+                openreview_id=match[1] if match else "",
+                site_url="" if match else url,
+                status="Oral/Spotlight" if raw.get("oral_spotlight") is True else "",
+            )
+        )
+    parsed.people = list(people.values())
+
+
+def _booth(parsed: ParsedSchedule, raw: dict, tier: str, where: str, file: str) -> None:
+    name = _text(raw.get("name"))
+    if not name:
+        raise ScheduleFormatError("sponsor has no name", file=file, element=where, field="name")
+    key = _text(raw.get("UID")) or f"sponsor:{normalize_title(name)}"
+    if any(b.key == key for b in parsed.booths):
+        raise ScheduleFormatError(f"sponsor {key!r} is listed twice", file=file, element=where)
+    parsed.booths.append(
+        BoothData(
+            key=key,
+            exhibitor=name,
+            tier=tier[:40],
+            website=absolute_url(_text(raw.get("url") or raw.get("website"))),
+            description=_text(raw.get("description")),
+        )
+    )
+
+
+def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
+    check_size(data, options.filename)
+    file = options.filename
+    document = _load(data, file)
+    shape = _shape(document)
+    if shape is None:
+        raise ScheduleFormatError(
+            "not a MiniConf papers or sponsors YAML (a list of {title, authors}, a list of "
+            "{name, level} or {sponsors: [{tier, vals}]})",
+            file=file,
+        )
+    parsed = ParsedSchedule(format=ImportFormat.MINICONF_YAML)
+    if shape == "papers":
+        _papers(document, parsed, file)
+        return parsed
+    parsed.covers = frozenset({"booths"})
+    if shape == "tiers":
+        for number, tier in enumerate(document["sponsors"], start=1):
+            for index, raw in enumerate(tier.get("vals") or [], start=1):
+                where = f"tier {number}, sponsor {index}"
+                if not isinstance(raw, dict):
+                    raise ScheduleFormatError("sponsor is not a mapping", file=file, element=where)
+                _booth(parsed, raw, _text(tier.get("tier")), where, file)
+    else:
+        for index, raw in enumerate(document, start=1):
+            _booth(
+                parsed, raw, _text(raw.get("level") or raw.get("tier")), f"sponsor {index}", file
+            )
+    return parsed
