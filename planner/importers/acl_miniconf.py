@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import io
 import json
 import math
@@ -208,7 +209,7 @@ class _Job:
     def add_paper(self, raw: object, file: str, where: str) -> None:
         if not isinstance(raw, dict):
             raise ScheduleFormatError("a paper is not a JSON object", file=file, element=where)
-        key = _text(raw.get("id") or raw.get("UID"))
+        key = _key(_text(raw.get("id") or raw.get("UID")))
         title = _text(raw.get("title"))
         if not key or not title:
             raise ScheduleFormatError(
@@ -253,7 +254,7 @@ class _Job:
     def add_event(self, raw: object, *, block: str, file: str) -> None:
         if not isinstance(raw, dict):
             raise ScheduleFormatError("an event is not a JSON object", file=file, element=block)
-        key = _text(raw.get("id"))
+        key = _key(_text(raw.get("id")))
         where = f"event {key!r}"
         if not key:
             raise ScheduleFormatError("event has no id", file=file, element=block, field="id")
@@ -281,7 +282,7 @@ class _Job:
             )
         self.sessions[key] = session
         for paper in raw.get("paper_ids") or []:
-            paper = _text(paper)
+            paper = _key(_text(paper))
             if paper and paper not in self.members[key]:
                 self.members[key].append(paper)
 
@@ -362,6 +363,15 @@ class _Job:
         return parsed
 
 
+def _key(text: str) -> str:
+    """An id short enough to store with a paper id in front (ACL workshop ids run to 232
+    characters; an oral's key is ``<paper>@<event>`` and keys hold 200): a long one keeps
+    its first 80 characters and a digest of the whole."""
+    if len(text) <= 97:
+        return text
+    return f"{text[:80]}~{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
 def _event_title(kind_text: str, track: str, block: str, key: str) -> str:
     title = track or block or key
     if kind_text.casefold() in _LABELS:
@@ -399,9 +409,9 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
         for event in (block.get("events") or {}).values():
             job.add_event(event, block=name, file=file)
             if isinstance(event, dict):
-                seen.add(_text(event.get("id")))
+                seen.add(_key(_text(event.get("id"))))
     for key, event in (document.get("events") or {}).items():
-        if _text(key) in seen:
+        if _key(_text(key)) in seen:
             continue
         block = _text(event.get("session")) if isinstance(event, dict) else ""
         job.add_event(event, block=block, file=file)
@@ -522,7 +532,7 @@ def _read_calendar(job: _Job, entries: object, file: str, *, meals_elsewhere: bo
             "room": row["room"] or None,
         }
         job.add_event(raw, block=block, file=file)
-        session = job.sessions[key]
+        session = job.sessions[_key(key)]
         session.url = session.url or absolute_url(row["url"])
     if meals:
         job.parsed.meals.extend(meals.values())
@@ -732,9 +742,11 @@ def _read_folder(job: _Job, data: bytes) -> None:
             )
         known = set(job.sessions)
         for key, event in (document.get("events") or {}).items():
-            if _text(key) in known and isinstance(event, dict):
+            if _key(_text(key)) in known and isinstance(event, dict):
                 # The calendar placed it; this file adds the papers' order.
-                job.members[_text(key)] = [_text(p) for p in event.get("paper_ids") or []]
+                job.members[_key(_text(key))] = [
+                    _key(_text(p)) for p in event.get("paper_ids") or []
+                ]
         if document["sessions"] or document["papers"]:
             _read_conference(job, document, name)
     for base, reader in (
@@ -749,9 +761,9 @@ def _read_folder(job: _Job, data: bytes) -> None:
     for paper in papers:
         if not isinstance(paper, dict):
             continue
-        key = _text(paper.get("id") or paper.get("UID"))
+        key = _key(_text(paper.get("id") or paper.get("UID")))
         for event in paper.get("event_ids") or []:
-            event = _text(event)
+            event = _key(_text(event))
             if key not in job.members[event]:
                 job.members[event].append(key)
     unknown = sorted(e for e in job.members if e not in job.sessions)

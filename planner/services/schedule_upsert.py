@@ -678,22 +678,22 @@ class _Upsert:
             )
 
     def enrich_papers(self) -> dict[str, int]:
-        """Match the file's papers that this source never imported to the conference's papers
-        from other sources (or typed into the admin) by normalized title, and fill in the
-        link fields those lack. Returns {key: paper id} of the matched ones; the caller syncs
-        the rest as papers of this source. A program paper is matched once (first come)."""
-        own = set(
-            Paper.objects.filter(conference=self.conference, source=self.source).values_list(
-                "external_id", flat=True
-            )
-        )
+        """Match the file's papers that this source never imported to the conference's other
+        papers (another file's, even under the same source name, or typed into the admin) by
+        normalized title, and fill in the link fields those lack. Returns {key: paper id} of
+        the matched ones; the caller syncs the rest as papers of this source. A program paper
+        is matched once (first come)."""
+        keys = {paper.key for paper in self.parsed.papers}
+        own: set[str] = set()
         by_title: dict[str, dict[str, Any]] = {}
         for row in (
             Paper.objects.filter(conference=self.conference)
-            .exclude(source=self.source)
             .order_by("pk")
-            .values("id", "title", *PAPER_LINK_FIELDS)
+            .values("id", "title", "source", "external_id", *PAPER_LINK_FIELDS)
         ):
+            if row["source"] == self.source and row["external_id"] in keys:
+                own.add(row["external_id"])
+                continue
             by_title.setdefault(normalize_title(row["title"]), row)
         matched: dict[str, int] = {}
         updates: list[tuple[int, dict[str, tuple[Any, Any]]]] = []
