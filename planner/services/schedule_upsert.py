@@ -136,6 +136,9 @@ class _Spec:
     # A unique-per-parent field that a re-import may swap between rows (boards, orders,
     # booth numbers): changed rows first take a placeholder so no statement sees a duplicate.
     swap_field: str | None = None
+    # Fields an empty value in the file never clears: links that another list (a Paper
+    # Copilot enrichment) may have added to the program's papers.
+    keep_when_empty: tuple[str, ...] = ()
 
 
 SPECS = {
@@ -157,6 +160,7 @@ SPECS = {
             "status",
         ),
         False,
+        keep_when_empty=PAPER_LINK_FIELDS,
     ),
     "sessions": _Spec(
         Session,
@@ -363,7 +367,12 @@ class _Upsert:
                     )
                 )
                 continue
-            diff = {name: (old[name], values[name]) for name in values if old[name] != values[name]}
+            diff = {
+                name: (old[name], values[name])
+                for name in values
+                if old[name] != values[name]
+                and not (name in spec.keep_when_empty and not values[name])
+            }
             if diff:
                 updates.append((old["id"], diff))
             else:
