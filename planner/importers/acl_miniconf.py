@@ -19,7 +19,8 @@ A build folder (EACL 2024), zipped
     ``conference.json`` of the first layout (read like one).
 
 What becomes what: every *event* is a Boardwalk session (the time block's name goes into its
-title: "Session 10: Generation (Oral)"); its kind from the type (Virtual Poster → poster in a
+title: "Session 10: Generation (Oral)", the topic of a paper session is its track); its kind
+from the type (Virtual Poster → poster in a
 virtual room, Spotlight → oral, Plenary → keynote). The papers of a poster event are posters;
 the file has no board numbers, so each is labelled with its paper id (a warning says so). The
 papers of any other event are its talks (orals) in the listed order; the file gives no
@@ -271,6 +272,7 @@ class _Job:
             start=start,
             end=end,
             room=self.room(raw.get("room")),
+            track=track if track and kind_text.casefold() in _LABELS else None,
             url=absolute_url(_text(raw.get("link"))),
         )
         if key in self.sessions:

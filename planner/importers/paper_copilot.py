@@ -3,7 +3,8 @@
 A JSON list of ``{id, title, author, status, track, site, github, project, video, pdf, oa,
 poster, openreview, …}``: authors comma-joined (some names HTML-escaped twice, ``D&amp;#x27;``),
 ``status`` the acceptance (Poster, Oral, Highlight), ``site`` the paper's page on the
-conference's virtual site (ECVA writes ``//virtual``), empty strings for missing links. No
+conference's virtual site (ECVA writes ``//virtual``), empty strings for missing links, a
+few links without their scheme (``labelmaker.org``: read as https). No
 sessions, times or boards.
 
 Such a list is usually imported into a conference that already has its program (frab, ACL
@@ -76,8 +77,15 @@ def _text(value: object) -> str:
     return normalize_name(text)
 
 
+_BARE_HOST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/\S*)?$", re.IGNORECASE)
+
+
 def _url(value: object) -> str:
-    return normalize_url(absolute_url(_text(value)))
+    """An http(s) URL; a bare host ("labelmaker.org", "x.github.io/page/") gets https://."""
+    text = _text(value)
+    if _BARE_HOST.match(text):
+        text = f"https://{text}"
+    return normalize_url(absolute_url(text))
 
 
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
