@@ -1248,6 +1248,20 @@ export interface components {
             pdf?: string;
             /** Format: uri */
             project?: string;
+            /**
+             * Format: uri
+             * @description Source code, e.g. GitHub.
+             */
+            code?: string;
+            /** Format: uri */
+            video?: string;
+            /**
+             * Format: uri
+             * @description The paper's page on the conference site.
+             */
+            site?: string;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            status?: string;
         };
         BundlePerson: {
             id: number;
@@ -1508,9 +1522,12 @@ export interface components {
          *     * `csv` - Boardwalk CSV templates
          *     * `ical` - iCalendar
          *     * `miniconf` - MiniConf sitedata
+         *     * `acl_miniconf` - ACL MiniConf (conference.json or build folder)
+         *     * `paper_copilot` - Paper Copilot paper list
+         *     * `miniconf_yaml` - MiniConf YAML (accepted papers, sponsors)
          * @enum {string}
          */
-        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf";
+        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf" | "acl_miniconf" | "paper_copilot" | "miniconf_yaml";
         ImportRequestRequest: {
             /**
              * Format: binary
@@ -2066,6 +2083,8 @@ export interface components {
             readonly title: string;
             readonly authors: components["schemas"]["AuthorBrief"][];
             readonly keywords: unknown;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            readonly status: string;
             readonly links: components["schemas"]["PaperLinks"];
         };
         /** @description A paper inside an oral or poster: title, author names in order, keywords. */
@@ -2083,6 +2102,8 @@ export interface components {
             readonly keywords: unknown;
             readonly arxiv_id: string;
             readonly openreview_id: string;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            readonly status: string;
             readonly links: components["schemas"]["PaperLinks"];
             readonly orals: components["schemas"]["PaperOral"][];
             readonly posters: components["schemas"]["PaperPoster"][];
@@ -2097,6 +2118,12 @@ export interface components {
             readonly pdf: string | null;
             /** Format: uri */
             readonly project: string | null;
+            /** Format: uri */
+            readonly code: string | null;
+            /** Format: uri */
+            readonly video: string | null;
+            /** Format: uri */
+            readonly site: string | null;
         };
         PaperOral: {
             readonly id: number;
