@@ -7,15 +7,16 @@ text children: ``uid``, ``summary`` (and ``pentabarf:title``), ``dtstart``/``dte
 ``category`` (the event type, a kind hint), ``location`` (the room), ``url``, ``status``
 and one ``attendee`` per speaker (pretalx writes ``Name [Organisation]``).
 
-Keys: the ``uid``. A uid repeated at another start is the same series at another time: its
-key is ``<uid>@<start>`` (a warning names both); repeated with the same start and content it is
-imported once (a warning). Local times need the conference's zone (``--timezone``); without
+Keys: the ``uid``. A uid repeated for another event is kept with the key ``<uid>@<UTC start>``
+(``#2``… if that is taken too), stable across re-imports; a warning names both places. An
+entry identical to an earlier one is imported once (a warning). Local times need the conference's zone (``--timezone``); without
 one the file is refused, naming the first event. Parsed with defusedxml like frab XML (no
 DOCTYPE, no entities).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from xml.etree.ElementTree import Element
@@ -148,18 +149,18 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             speakers=speakers,
             cancelled=_child(event, "status").strip().upper() == "CANCELLED",
         )
+        stamp = f"{uid}@{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+        if any(
+            dataclasses.replace(sessions[k], key=uid) == session
+            for k in (uid, stamp)
+            if k in sessions
+        ):
+            warnings.append(f"{file}: {where} repeats {first_at[uid]} exactly; imported once")
+            continue
         if uid in sessions:
-            earlier = sessions[uid]
-            if earlier == session:
-                warnings.append(f"{file}: {where} repeats {first_at[uid]} exactly; imported once")
-                continue
-            session.key = f"{uid}@{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
-            if session.key in sessions:
-                raise ScheduleFormatError(
-                    f"uid used twice at the same start (first at {first_at[uid]})",
-                    file=file,
-                    element=where,
-                )
+            session.key, n = stamp, 2
+            while session.key in sessions:
+                session.key, n = f"{stamp}#{n}", n + 1
             warnings.append(
                 f"{file}: {where} reuses the uid of {first_at[uid]}; kept as a repeat at its "
                 "own start"

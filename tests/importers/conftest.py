@@ -22,6 +22,7 @@ if not REAL_DATA.is_dir() and not in_ci():
         "test_acl_miniconf.py",
         "test_paper_copilot.py",
         "test_miniconf_yaml.py",
+        "test_xcal_pretalx_api.py",
     ]
 
 
