@@ -101,6 +101,7 @@ _KINDS = {
 }
 # Event types whose title says the type, since the kind alone does not (virtual, spotlight).
 _LABELS = {"oral", "poster", "virtual poster", "spotlight"}
+_BREAK_TITLE = re.compile(r"(?:coffee|lunch|tea)(?: break)?(?: \d+)?")
 _ANCHOR = re.compile(r"^link-[a-z]+\d+-(.+)$")
 
 
@@ -129,11 +130,19 @@ def sniff(data: bytes, filename: str) -> bool:
     if is_zip(data):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                for info in archive.infolist()[:MAX_ZIP_MEMBERS]:
-                    if PurePosixPath(info.filename).name.casefold() == "papers.json":
-                        with archive.open(info) as handle:
-                            return _is_papers_list(handle.read(65536))
-        except ZIP_ERRORS:
+                infos = {
+                    PurePosixPath(info.filename).name.casefold(): info
+                    for info in archive.infolist()[:MAX_ZIP_MEMBERS]
+                    if not info.is_dir()
+                }
+                if "papers.json" in infos:
+                    with archive.open(infos["papers.json"]) as handle:
+                        return _is_papers_list(handle.read(65536))
+                info = infos.get("conference.json")
+                if info is not None and info.file_size <= 20 * 1024 * 1024:
+                    with archive.open(info) as handle:
+                        return _is_conference(json.loads(handle.read().removeprefix(_BOM)))
+        except (*ZIP_ERRORS, RecursionError):
             return False
         return False
     head = data[:65536].removeprefix(_BOM).lstrip()
@@ -265,10 +274,13 @@ class _Job:
         start = self.when(raw.get("start_time"), file=file, element=where, field="start_time")
         end = self.when(raw.get("end_time"), file=file, element=where, field="end_time")
         start, end = checked_span(start, end, filename=file, warnings=self.warnings, element=where)
+        kind = _KINDS.get(kind_text.casefold()) or session_kind(kind_text, title)
+        if kind == SessionKind.SOCIAL and _BREAK_TITLE.fullmatch(normalize_title(title)):
+            kind = session_kind(title)  # ACL files its coffee and lunch breaks as "Socials"
         session = SessionData(
             key=key,
             title=title,
-            kind=_KINDS.get(kind_text.casefold()) or session_kind(kind_text, title),
+            kind=kind,
             start=start,
             end=end,
             room=self.room(raw.get("room")),
@@ -591,40 +603,81 @@ def _socials_at(job: _Job) -> set[tuple[dt.datetime, dt.datetime]]:
 
 
 def _read_bof(job: _Job, document: object, file: str) -> None:
-    if not isinstance(document, dict):
-        raise ScheduleFormatError("expected an object of meetings", file=file)
+    """bof.json ({name: meeting}) or socials_data.json ([social]): socials, each once."""
+    if isinstance(document, list):
+        items = [
+            ((_text(raw.get("name")) if isinstance(raw, dict) else "") or str(index), raw)
+            for index, raw in enumerate(document, start=1)
+        ]
+    elif isinstance(document, dict):
+        items = list(document.items())
+    else:
+        raise ScheduleFormatError("expected an object or a list of meetings", file=file)
     taken = _socials_at(job)
-    repeats = 0
-    for key, raw in document.items():
+    socials = [s for s in job.sessions.values() if s.kind == SessionKind.SOCIAL]
+    repeats, retimed = 0, []
+    for key, raw in items:
         where = f"meeting {key!r}"
         if not isinstance(raw, dict):
             raise ScheduleFormatError("meeting is not an object", file=file, element=where)
         start = job.when(raw.get("start_time"), file=file, element=where, field="start_time")
         end = job.when(raw.get("end_time"), file=file, element=where, field="end_time")
+        start, end = checked_span(start, end, filename=file, warnings=job.warnings, element=where)
         if (start, end) in taken:
             repeats += 1
             continue
-        room = None
-        for event in (raw.get("events") or {}).values():
+        room = _text(raw.get("room")) or None
+        events = raw.get("events")
+        for event in events.values() if isinstance(events, dict) else []:
             if isinstance(event, dict):
                 room = room or _text(event.get("room")) or None
+        label, name = _text(key), _text(raw.get("display_name") or raw.get("name"))
+        same = _same_social(socials, name)
+        if same is not None:
+            # The same social under the same name at another time: this file (the later,
+            # UTC one at ACL 2023) has its time and room; the other listing is kept once.
+            repeats += 1
+            if (same.start, same.end) != (start, end):
+                retimed.append(f"{same.title!r} {same.start.isoformat()} → {start.isoformat()}")
+                same.start, same.end = start, end
+            same.room = same.room or job.room(room)
+            continue
         job.add_event(
             {
-                "id": f"bof:{_text(raw.get('id')) or _text(key)}",
+                "id": f"bof:{_text(raw.get('id')) or label}",
                 "type": _text(raw.get("type")) or "Socials",
-                "track": f"{_text(key)}: {_text(raw.get('display_name') or raw.get('name'))}",
+                "track": f"{label}: {name}" if name and name != label else label,
                 "start_time": start.isoformat(),
                 "end_time": end.isoformat(),
                 "room": room,
+                "link": raw.get("link"),
             },
             block="",
             file=file,
         )
     if repeats:
         job.warnings.append(
-            f"{file}: {repeats} meeting(s) are already in the calendar at the same time; "
-            "imported once"
+            f"{file}: {repeats} meeting(s) are already in the program (same time or same "
+            "name); imported once"
         )
+    if retimed:
+        job.warnings.append(
+            f"{file}: {len(retimed)} social(s) listed elsewhere at another time took this "
+            f"file's time: {'; '.join(retimed[:3])}"
+        )
+
+
+def _same_social(socials: list[SessionData], name: str) -> SessionData | None:
+    """The program's social with this name (one title containing the other), if only one."""
+    folded = normalize_title(name)
+    if len(folded) < 5:
+        return None
+    found = [
+        s
+        for s in socials
+        if folded in normalize_title(s.title) or normalize_title(s.title) in folded
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _read_socials(job: _Job, document: object, file: str) -> None:
@@ -717,10 +770,14 @@ def _read_folder(job: _Job, data: bytes) -> None:
         if base in files:
             raise ScheduleFormatError(f"the zip holds two files named {base}", file=name)
         files[base] = (name, content)
-    if "papers.json" not in files:
-        raise ScheduleFormatError("the zip holds no papers.json", file=job.options.filename)
-    name, content = files.pop("papers.json")
-    papers = _load(content, name)
+    if "papers.json" not in files and "conference.json" not in files:
+        raise ScheduleFormatError(
+            "the zip holds neither papers.json nor conference.json", file=job.options.filename
+        )
+    papers: Any = []
+    if "papers.json" in files:
+        name, content = files.pop("papers.json")
+        papers = _load(content, name)
     if not isinstance(papers, list):
         raise ScheduleFormatError("expected a list of papers", file=name)
     for index, raw in enumerate(papers, start=1):
@@ -752,6 +809,7 @@ def _read_folder(job: _Job, data: bytes) -> None:
         if document["sessions"] or document["papers"]:
             _read_conference(job, document, name)
     for base, reader in (
+        ("socials_data.json", _read_bof),
         ("bof.json", _read_bof),
         ("event.json", _read_socials),
         ("plenaries.json", _read_plenaries),

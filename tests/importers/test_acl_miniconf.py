@@ -60,11 +60,14 @@ def test_acl_2023_sessions_events_papers():
                 continue
             assert session.start == dt.datetime.fromisoformat(event["start_time"])
             assert session.end == dt.datetime.fromisoformat(event["end_time"])
+    # The 23 "Socials" include 12 coffee and lunch breaks.
     assert Counter(s.kind for s in parsed.sessions) == {
         SessionKind.POSTER: 206 + 77,
         SessionKind.ORAL: 39 + 3,
         SessionKind.WORKSHOP: 38,
-        SessionKind.SOCIAL: 23,
+        SessionKind.SOCIAL: 11,
+        SessionKind.BREAK: 8,
+        SessionKind.MEAL: 4,
         SessionKind.TUTORIAL: 12,
         SessionKind.KEYNOTE: 10,
     }
@@ -152,6 +155,24 @@ def test_acl_2023_import_and_unchanged_reimport():
     assert again.schedule_version == first.schedule_version
 
 
+def test_acl_2023_folder_adds_the_socials_once():
+    data = folder_zip("acl-2023")
+    assert detect_format(data, "acl-2023.zip") == ImportFormat.ACL_MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename="acl-2023.zip"))
+
+    assert len(parsed.papers) == 1676
+    # socials_data.json: 17 socials, 9 of them already in conference.json by name.
+    assert len(parsed.sessions) == 408 + 17 - 9
+    reception = [s for s in parsed.sessions if "welcome reception" in s.title.casefold()]
+    assert len(reception) == 1
+    # Its time and room come from socials_data.json (UTC), which conference.json lacks.
+    assert reception[0].start == dt.datetime(2023, 7, 9, 23, 0, tzinfo=dt.UTC)
+    assert reception[0].room == "Metropolitan Ballroom"
+    queer = next(s for s in parsed.sessions if s.key == "bof:birds-of-a-feather-1")
+    assert (queer.title, queer.room) == ("Birds of a Feather 1: Queer in AI Workshop", "Pier 9")
+    assert any("9 social(s) listed elsewhere at another time" in w for w in parsed.warnings)
+
+
 # --- EACL 2024: the build folder ------------------------------------------------------------------
 
 
@@ -187,7 +208,7 @@ def test_eacl_2024_folder():
     assert keynote.room == "Radisson"
     assert keynote.description
     assert any("37 day-tab repeats" in w for w in parsed.warnings)
-    assert any("bof.json: 4 meeting(s) are already in the calendar" in w for w in parsed.warnings)
+    assert any("bof.json: 4 meeting(s) are already in the program" in w for w in parsed.warnings)
     assert any(
         "event.json: 2 social event(s) are already in the calendar" in w for w in parsed.warnings
     )

@@ -1525,9 +1525,11 @@ export interface components {
          *     * `acl_miniconf` - ACL MiniConf (conference.json or build folder)
          *     * `paper_copilot` - Paper Copilot paper list
          *     * `miniconf_yaml` - MiniConf YAML (accepted papers, sponsors)
+         *     * `xcal` - Pentabarf xCal
+         *     * `pretalx_api` - pretalx REST API dump
          * @enum {string}
          */
-        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf" | "acl_miniconf" | "paper_copilot" | "miniconf_yaml";
+        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf" | "acl_miniconf" | "paper_copilot" | "miniconf_yaml" | "xcal" | "pretalx_api";
         ImportRequestRequest: {
             /**
              * Format: binary
