@@ -16,12 +16,20 @@ a Paper Copilot list it enriches a program that has the papers already (matched 
 normalized title) and adds the rest. Sponsors: one booth each, without a number (the files
 have none), tier = ``tier`` / ``level``; key = ``UID``, else ``sponsor:`` + normalized name.
 The file is the whole truth about booths: a sponsor dropped from it is cancelled.
+
+A zipped sitedata folder without ``papers.csv`` (COLM 2024's: accepted papers, sponsors,
+special sessions) is read as all its papers and sponsors YAML together; other YAML is ignored
+with a warning. With ``papers.csv`` the folder is MiniConf's (:mod:`.miniconf`), which reads
+``sponsors.yml`` through :func:`sitedata`.
 YAML is read with the safe loader (no tags, no objects).
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
@@ -36,12 +44,15 @@ from planner.importers.base import (
     ScheduleFormatError,
 )
 from planner.importers.common import (
+    ZIP_ERRORS,
     absolute_url,
     check_size,
     decode_text,
+    is_zip,
     normalize_name,
     normalize_title,
     person_key,
+    read_zip,
 )
 
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_-]{5,40})")
@@ -82,12 +93,42 @@ def _load(data: bytes, filename: str) -> Any:
 
 
 def sniff(data: bytes, filename: str) -> bool:
+    if is_zip(data):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = [PurePosixPath(i.filename).name.casefold() for i in archive.infolist()]
+        except ZIP_ERRORS:
+            return False
+        if {"papers.csv", "papers.json", "conference.json"} & set(names):
+            return False  # a MiniConf / ACL site: its importer reads the YAML it knows
+        if not any(name.endswith(_SUFFIXES) for name in names):
+            return False
+        try:
+            return any(
+                sitedata(content, name) is not None
+                for name, content in read_zip(data, filename)
+                if name.casefold().endswith(_SUFFIXES)
+            )
+        except ScheduleFormatError:
+            return False
     if not filename.casefold().endswith(_SUFFIXES) or len(data) > 20 * 1024 * 1024:
         return False
     try:
         return _shape(_load(data, filename)) is not None
     except ScheduleFormatError:
         return False
+
+
+def sitedata(data: bytes, filename: str) -> ParsedSchedule | None:
+    """The papers or sponsors in one YAML file of a site folder; None when the file is
+    something else (socials, config) or not readable YAML."""
+    try:
+        document = _load(data, filename)
+    except ScheduleFormatError:
+        return None
+    if _shape(document) is None:
+        return None
+    return parse(data, ImportOptions(filename=filename))
 
 
 def _text(value: object) -> str:
@@ -162,6 +203,8 @@ def _booth(parsed: ParsedSchedule, raw: dict, tier: str, where: str, file: str) 
 
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     check_size(data, options.filename)
+    if is_zip(data):
+        return _parse_folder(data, options)
     file = options.filename
     document = _load(data, file)
     shape = _shape(document)
@@ -189,3 +232,35 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
                 parsed, raw, _text(raw.get("level") or raw.get("tier")), f"sponsor {index}", file
             )
     return parsed
+
+
+def _parse_folder(data: bytes, options: ImportOptions) -> ParsedSchedule:
+    """A zipped sitedata folder without papers.csv (COLM's): every papers or sponsors YAML."""
+    merged = ParsedSchedule(format=ImportFormat.MINICONF_YAML)
+    covers: set[str] = set()
+    found = False
+    for member, content in read_zip(data, options.filename):
+        name = f"{options.filename}/{member}"
+        if not member.casefold().endswith(_SUFFIXES):
+            merged.warnings.append(f"{options.filename}: ignored {member} (not YAML)")
+            continue
+        part = sitedata(content, name)
+        if part is None:
+            merged.warnings.append(
+                f"{options.filename}: ignored {member} (neither papers nor sponsors)"
+            )
+            continue
+        if part.papers and merged.papers:
+            raise ScheduleFormatError("a second list of papers in the folder", file=name)
+        if part.booths and merged.booths:
+            raise ScheduleFormatError("a second list of sponsors in the folder", file=name)
+        found = True
+        merged.papers.extend(part.papers)
+        merged.people.extend(part.people)
+        merged.booths.extend(part.booths)
+        merged.enrich_papers |= part.enrich_papers
+        covers |= part.covers
+    if not found:
+        raise ScheduleFormatError("the zip holds no papers or sponsors YAML", file=options.filename)
+    merged.covers = frozenset(covers)
+    return merged

@@ -108,7 +108,10 @@ def test_pldi_2021_sessions_orals_and_poster_boards():
     assert len(parsed.sessions) == 51  # 58 rows minus 7 '# Tues,,,' comment rows
     assert len(parsed.orals) == 174
     assert len(parsed.posters) == 174
-    assert parsed.covers == frozenset({"papers", "people", "sessions", "rooms", "orals", "posters"})
+    assert parsed.covers == frozenset(
+        {"papers", "people", "sessions", "rooms", "orals", "posters", "booths"}
+    )
+    assert len(parsed.booths) == 14  # sponsors.yml
     per_session = Counter(p.session for p in parsed.posters)
     assert len(per_session) == 12
     assert per_session["pldi_posters3"] == 16
@@ -125,7 +128,7 @@ def test_pldi_2021_sessions_orals_and_poster_boards():
     assert src.room == "Gather"
     assert next(s for s in parsed.sessions if s.key == "pldi_talks1A").room == "pldi-A"
     assert any("174 time(s) with offset -00:00" in w for w in parsed.warnings)
-    assert any("ignored sitedata/sponsors.yml" in w for w in parsed.warnings)
+    assert any("ignored sitedata/socials.yml" in w for w in parsed.warnings)
 
 
 # --- ISMIR 2022: papers.csv (session + position) + events.csv ------------------------------------

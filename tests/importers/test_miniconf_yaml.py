@@ -125,3 +125,34 @@ def test_other_yaml_is_not_taken():
     # No tags: the safe loader refuses Python objects.
     with pytest.raises(ScheduleFormatError, match="not valid YAML"):
         miniconf_yaml.parse(b"- !!python/object/apply:os.system ['true']\n", ImportOptions("x.yml"))
+
+
+def _folder(path) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in sorted(path.iterdir()):
+            archive.write(member, member.name)
+    return buffer.getvalue()
+
+
+def test_colm_folder_reads_papers_and_sponsors_together():
+    data = _folder(COLM)
+    assert detect_format(data, "colm-2024.zip") == ImportFormat.MINICONF_YAML
+    parsed = parse_schedule(data, ImportOptions(filename="colm-2024.zip"))
+    assert len(parsed.papers) == 299
+    assert len(parsed.booths) == 25
+    assert parsed.covers == frozenset({"booths"})
+    assert any("ignored special-sessions.yml" in w for w in parsed.warnings)
+
+
+def test_pldi_miniconf_folder_takes_its_sponsors_as_booths():
+    data = _folder(PLDI)
+    assert detect_format(data, "pldi.zip") == ImportFormat.MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename="pldi.zip"))
+    assert len(parsed.papers) == 87
+    assert len(parsed.booths) == 14
+    assert "booths" in parsed.covers
+    assert any("ignored socials.yml" in w for w in parsed.warnings)
