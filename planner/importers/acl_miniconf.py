@@ -83,6 +83,19 @@ from planner.importers.common import (
 
 _BOM = b"\xef\xbb\xbf"
 _CALENDAR_NAMES = ("calendar.json", "schedule.json")
+# The files of an ACL build folder; each may also come on its own (named so).
+_FILES = frozenset(
+    {
+        "papers.json",
+        "conference.json",
+        *_CALENDAR_NAMES,
+        "break.json",
+        "bof.json",
+        "socials_data.json",
+        "event.json",
+        "plenaries.json",
+    }
+)
 _KINDS = {
     "oral": SessionKind.ORAL,
     "spotlight": SessionKind.ORAL,
@@ -146,12 +159,35 @@ def sniff(data: bytes, filename: str) -> bool:
             return False
         return False
     head = data[:65536].removeprefix(_BOM).lstrip()
-    if not head.startswith(b"{") or b'"sessions"' not in head:
+    base = PurePosixPath(filename).name.casefold()
+    if base == "papers.json":
+        return _is_papers_list(head)
+    if not head.startswith((b"{", b"[")) or len(data) > 20 * 1024 * 1024:
+        return False
+    if b'"sessions"' not in head and base not in _FILES:
         return False
     try:
-        return _is_conference(json.loads(data.removeprefix(_BOM)))
+        document = json.loads(data.removeprefix(_BOM))
     except (ValueError, RecursionError):
         return False
+    return _is_conference(document) or _is_part(base, document)
+
+
+def _is_part(base: str, document: object) -> bool:
+    """One file of a build folder on its own, recognized by its name and shape."""
+    items: list = []
+    if isinstance(document, list):
+        items = document[:20]
+    elif isinstance(document, dict):
+        items = list(document.values())[:20]
+    items = [item for item in items if isinstance(item, dict)]
+    if base in _CALENDAR_NAMES:
+        return bool(items) and all({"title", "start", "end", "type"} <= set(i) for i in items)
+    if base in ("break.json", "bof.json", "socials_data.json", "plenaries.json"):
+        return bool(items) and all({"start_time", "end_time"} <= set(i) for i in items)
+    if base == "event.json":
+        return isinstance(document, dict) and isinstance(document.get("social_events"), list)
+    return False
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -770,19 +806,33 @@ def _read_folder(job: _Job, data: bytes) -> None:
         if base in files:
             raise ScheduleFormatError(f"the zip holds two files named {base}", file=name)
         files[base] = (name, content)
-    if "papers.json" not in files and "conference.json" not in files:
+    if not set(files) & _FILES:
         raise ScheduleFormatError(
-            "the zip holds neither papers.json nor conference.json", file=job.options.filename
+            f"the zip holds none of the ACL MiniConf files ({', '.join(sorted(_FILES))})",
+            file=job.options.filename,
         )
+    _read_files(job, files)
+
+
+def _read_files(job: _Job, files: dict[str, tuple[str, bytes]]) -> None:
+    """The files of a build folder by base name; any subset of them."""
     papers: Any = []
     if "papers.json" in files:
         name, content = files.pop("papers.json")
         papers = _load(content, name)
-    if not isinstance(papers, list):
-        raise ScheduleFormatError("expected a list of papers", file=name)
+        if not isinstance(papers, list):
+            raise ScheduleFormatError("expected a list of papers", file=name)
     for index, raw in enumerate(papers, start=1):
         job.add_paper(raw, name, f"paper {index}")
-    job.covers |= {"orals", "posters"}
+    if papers and {"conference.json", *_CALENDAR_NAMES} & set(files):
+        job.covers |= {"orals", "posters"}
+    elif papers:
+        # Papers without the program: like a Paper Copilot list, they enrich one.
+        job.parsed.enrich_papers = True
+        job.warnings.append(
+            f"{name}: the events its papers name are not in this upload; the papers are "
+            "imported without sessions (matched by title to a program already there)"
+        )
     calendar = next((files.pop(n) for n in _CALENDAR_NAMES if n in files), None)
     breaks = files.pop("break.json", None)
     if calendar is not None:
@@ -827,13 +877,15 @@ def _read_folder(job: _Job, data: bytes) -> None:
             if key not in job.members[event]:
                 job.members[event].append(key)
     unknown = sorted(e for e in job.members if e not in job.sessions)
-    if unknown:
+    if unknown and not job.parsed.enrich_papers:
         job.warnings.append(
             f"{job.options.filename}: {len(unknown)} event(s) named by papers are in no "
             f"calendar file, so their papers have no session there: {', '.join(unknown[:3])}"
         )
     for base in sorted(files):
         job.warnings.append(f"{job.options.filename}: ignored {base} (not an ACL MiniConf file)")
+    if job.parsed.enrich_papers:
+        job.members.clear()
     job.link_papers(job.options.filename)
 
 
@@ -843,6 +895,18 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     if is_zip(data):
         _read_folder(job, data)
     else:
-        _read_conference(job, _load(data, options.filename), options.filename)
-        job.link_papers(options.filename)
-    return job.finish()
+        document = _load(data, options.filename)
+        base = PurePosixPath(options.filename).name.casefold()
+        if not _is_conference(document) and base in _FILES - {"conference.json"}:
+            _read_files(job, {base: (options.filename, data)})
+        else:
+            _read_conference(job, document, options.filename)
+            job.link_papers(options.filename)
+    parsed = job.finish()
+    if not (parsed.papers or parsed.sessions or parsed.meals):
+        raise ScheduleFormatError(
+            "nothing to import: "
+            + ("; ".join(parsed.warnings) or "the upload lists no papers, events or breaks"),
+            file=options.filename,
+        )
+    return parsed

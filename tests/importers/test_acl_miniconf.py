@@ -395,3 +395,45 @@ def test_detection_leaves_other_json_alone():
     assert not acl_miniconf.sniff(b'{"sessions": [1, 2]}', "x.json")
     assert not acl_miniconf.sniff(make_zip({"papers.csv": "UID,title,authors\n"}), "x.zip")
     assert acl_miniconf.sniff(ACL.read_bytes(), "conference.json")
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "counts"),
+    [
+        ("papers.json", "", {"papers": 427}),
+        ("calendar.json", "", {"sessions": 120, "meals": 15}),
+        ("break.json", "", {"meals": 15}),
+        ("bof.json", "", {"sessions": 4}),
+        ("event.json", "Europe/Malta", {"sessions": 2}),
+        ("conference.json", "", {"sessions": 1}),
+    ],
+)
+def test_eacl_files_one_by_one(name, zone, counts):
+    data = (REAL_DATA / "eacl-2024" / name).read_bytes()
+    assert detect_format(data, name) == ImportFormat.ACL_MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename=name, timezone=zone))
+    assert {k: v for k, v in parsed.counts().items() if v and k in counts} == counts
+    if name == "papers.json":
+        assert parsed.enrich_papers is True
+        assert parsed.covers == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "message"),
+    [
+        ("plenaries.json", "", "nothing to import: plenaries.json: 7 plenaries not in the"),
+        ("event.json", "", "nothing to import: event.json: 2 social event(s) have local times"),
+    ],
+)
+def test_eacl_files_that_cannot_stand_alone_say_why(name, zone, message):
+    data = (REAL_DATA / "eacl-2024" / name).read_bytes()
+    with pytest.raises(ScheduleFormatError) as caught:
+        parse_schedule(data, ImportOptions(filename=name, timezone=zone))
+    assert message in str(caught.value)
+
+
+def test_acl_socials_data_alone():
+    data = (REAL_DATA / "acl-2023" / "socials_data.json").read_bytes()
+    parsed = parse_schedule(data, ImportOptions(filename="socials_data.json"))
+    assert len(parsed.sessions) == 17
+    assert {s.kind for s in parsed.sessions} == {SessionKind.SOCIAL}
