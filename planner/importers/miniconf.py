@@ -19,8 +19,8 @@ slots CSV                 ``session, paperUID`` + ``start, end`` and/or        o
 an ``.ics``               (only when nothing above gives sessions)             sessions
 ========================  ===================================================  ============
 
-A ``sponsors.yml`` (PLDI 2021: ``UID, level, name``) becomes booths with their tiers (see
-:mod:`.miniconf_yaml`). Anything else in the zip (other YAML, images, a second calendar) is
+A ``sponsors.yml`` (PLDI 2021: ``UID, level, name``) becomes booths with their tiers and a
+``socials.yml`` social sessions (see :mod:`.miniconf_yaml`). Anything else in the zip (other YAML, images, a second calendar) is
 ignored with a warning.
 
 Layouts seen in real sites and what is made of them:
@@ -722,6 +722,10 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             if part.booths:
                 job.parsed.booths.extend(part.booths)
                 job.covers.add("booths")
+            elif part.sessions:
+                for session in part.sessions:
+                    job.add_session(session, f"{name} {session.key}", file=name, line=None)
+                job.covers |= {"sessions", "rooms"}
             else:
                 job.warnings.append(
                     f"{options.filename}: ignored {member} (papers come from papers.csv)"

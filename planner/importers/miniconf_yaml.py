@@ -8,6 +8,10 @@ file (example)                     shape                                       b
 ``sponsors.yml`` (COLM 2024)       ``{sponsors: [{tier, vals: [{name, url}]}]}``  booths
 ``sponsors.yml`` (PLDI 2021)       a list of ``{UID, level, name, website,     booths
                                    description}``
+``socials.yml`` (PLDI 2021)        a list of ``{UID, title, schedule: [{start,  sessions
+                                   end or duration (hours), gather}]}``         (social)
+``special-sessions.yml`` (COLM)    a list of ``{name, mod, participants}``     refused: no
+                                                                               times
 =================================  ==========================================  ===========
 
 Papers: key = the OpenReview id of ``url`` (else ``title:`` + normalized title); COLM's
@@ -26,27 +30,32 @@ YAML is read with the safe loader (no tags, no objects).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
+import zoneinfo
 from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
-from planner.enums import ImportFormat
+from planner.enums import ImportFormat, RoomKind, SessionKind
 from planner.importers.base import (
     BoothData,
     ImportOptions,
     PaperData,
     ParsedSchedule,
     PersonData,
+    RoomData,
     ScheduleFormatError,
+    SessionData,
 )
 from planner.importers.common import (
     ZIP_ERRORS,
     absolute_url,
     check_size,
+    checked_span,
     decode_text,
     is_zip,
     normalize_name,
@@ -54,6 +63,7 @@ from planner.importers.common import (
     person_key,
     read_zip,
 )
+from planner.timezones import canonical_zone
 
 _OPENREVIEW = re.compile(r"openreview\.net/(?:forum|pdf)\?id=([A-Za-z0-9_-]{5,40})")
 _SUFFIXES = (".yml", ".yaml")
@@ -72,6 +82,12 @@ def _shape(document: object) -> str | None:
         return None
     if all("title" in item and "authors" in item for item in items):
         return "papers"
+    if all("title" in item and isinstance(item.get("schedule") or [], list) for item in items) and (
+        any(item.get("schedule") for item in items)
+    ):
+        return "socials"
+    if all("name" in item and ("participants" in item or "mod" in item) for item in items):
+        return "panels"
     if all("name" in item and ("level" in item or "tier" in item) for item in items):
         return "sponsors"
     return None
@@ -126,7 +142,7 @@ def sitedata(data: bytes, filename: str) -> ParsedSchedule | None:
         document = _load(data, filename)
     except ScheduleFormatError:
         return None
-    if _shape(document) is None:
+    if _shape(document) in (None, "panels"):
         return None
     return parse(data, ImportOptions(filename=filename))
 
@@ -183,6 +199,76 @@ def _papers(items: list[dict], parsed: ParsedSchedule, file: str) -> None:
     parsed.people = list(people.values())
 
 
+def _when(value: object, *, file: str, where: str, field: str, zone: str) -> dt.datetime:
+    """YAML reads most timestamps itself (aware when they carry an offset); strings are ISO
+    8601, tolerating a one-digit hour ("2021-06-23T8:30:00-04:00")."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        text = re.sub(r"T(\d):", r"T0\1:", _text(value))
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise ScheduleFormatError(
+                f"{text!r} is not an ISO 8601 date-time", file=file, element=where, field=field
+            ) from None
+    if moment.tzinfo is None:
+        tz = canonical_zone(zone) if zone else None
+        if tz is None:
+            raise ScheduleFormatError(
+                f"{moment.isoformat()} has no UTC offset and no time zone was given; pass "
+                "--timezone",
+                file=file,
+                element=where,
+                field=field,
+            )
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(tz))
+    return moment
+
+
+def _socials(items: list[dict], parsed: ParsedSchedule, file: str, zone: str) -> None:
+    """PLDI's socials.yml: each social with one or more times (``schedule``) and a Gather room."""
+    parsed.covers = frozenset({"sessions", "rooms"})
+    rooms: dict[str, RoomData] = {}
+    for index, raw in enumerate(items, start=1):
+        uid = _text(raw.get("UID")) or f"social-{index}"
+        where = f"social {uid!r}"
+        title = _text(raw.get("title")) or uid
+        times = [t for t in raw.get("schedule") or [] if isinstance(t, dict)]
+        if not times:
+            parsed.warnings.append(f"{file}: {where} has no times; not imported")
+        for slot in times:
+            start = _when(slot.get("start"), file=file, where=where, field="start", zone=zone)
+            hours = slot.get("duration")
+            if slot.get("end") is None and isinstance(hours, int | float) and hours > 0:
+                end = start + dt.timedelta(hours=hours)  # "duration: 1.25" (hours)
+            else:
+                end = _when(slot.get("end"), file=file, where=where, field="end", zone=zone)
+            start, end = checked_span(
+                start, end, filename=file, warnings=parsed.warnings, element=where
+            )
+            room = _text(slot.get("gather")) or _text(slot.get("trackUID")) or None
+            if room:
+                rooms.setdefault(room, RoomData(key=room, name=room, kind=RoomKind.VIRTUAL))
+            key = uid if len(times) == 1 else f"{uid}@{start.astimezone(dt.UTC):%Y%m%dT%H%MZ}"
+            if any(s.key == key for s in parsed.sessions):
+                raise ScheduleFormatError(
+                    f"two times of {uid!r} start together", file=file, element=where
+                )
+            parsed.sessions.append(
+                SessionData(
+                    key=key,
+                    title=title,
+                    kind=SessionKind.SOCIAL,
+                    start=start,
+                    end=end,
+                    room=room,
+                    description=str(raw.get("description") or "").strip(),
+                )
+            )
+    parsed.rooms = list(rooms.values())
+
+
 def _booth(parsed: ParsedSchedule, raw: dict, tier: str, where: str, file: str) -> None:
     name = _text(raw.get("name"))
     if not name:
@@ -217,6 +303,15 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     parsed = ParsedSchedule(format=ImportFormat.MINICONF_YAML)
     if shape == "papers":
         _papers(document, parsed, file)
+        return parsed
+    if shape == "panels":
+        raise ScheduleFormatError(
+            f"special sessions (panels: {len(document)}, with moderators and participants) "
+            "carry no times; there is nothing to place in the timetable",
+            file=file,
+        )
+    if shape == "socials":
+        _socials(document, parsed, file, options.timezone)
         return parsed
     parsed.covers = frozenset({"booths"})
     if shape == "tiers":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 import pytest
@@ -116,10 +117,27 @@ def test_bad_yaml_is_refused_with_where(text, message):
     assert str(caught.value).startswith("sitedata.yml")
 
 
+def test_pldi_socials_with_several_times_and_durations():
+    parsed = _parse(PLDI / "socials.yml")
+    assert parsed.format == ImportFormat.MINICONF_YAML
+    assert len(parsed.sessions) == 19
+    business = [s for s in parsed.sessions if s.key.startswith("business@")]
+    assert (business[0].start, business[0].end - business[0].start, business[0].room) == (
+        dt.datetime(2021, 6, 24, 19, 0, tzinfo=dt.UTC),
+        dt.timedelta(hours=1.25),
+        "pldi-A",
+    )
+    pltea = next(s for s in parsed.sessions if s.key.startswith("pltea@"))
+    assert pltea.start == dt.datetime(2021, 6, 23, 12, 30, tzinfo=dt.UTC)  # "T8:30:00-04:00"
+    assert any("social 'mentor' has no times" in w for w in parsed.warnings)
+
+
+def test_colm_special_sessions_are_refused_because_they_have_no_times():
+    with pytest.raises(ScheduleFormatError, match="carry no times"):
+        _parse(COLM / "special-sessions.yml")
+
+
 def test_other_yaml_is_not_taken():
-    for name in ("special-sessions.yml",):
-        assert not miniconf_yaml.sniff((COLM / name).read_bytes(), name)
-    assert not miniconf_yaml.sniff((PLDI / "socials.yml").read_bytes(), "socials.yml")
     # A YAML-looking file without the suffix is left to the other formats.
     assert not miniconf_yaml.sniff((PLDI / "sponsors.yml").read_bytes(), "sponsors.txt")
     # No tags: the safe loader refuses Python objects.
@@ -155,4 +173,4 @@ def test_pldi_miniconf_folder_takes_its_sponsors_as_booths():
     assert len(parsed.papers) == 87
     assert len(parsed.booths) == 14
     assert "booths" in parsed.covers
-    assert any("ignored socials.yml" in w for w in parsed.warnings)
+    assert len(parsed.sessions) == 51 + 19  # track_pldi.csv + socials.yml
