@@ -194,3 +194,69 @@ def test_bad_entries_are_refused_by_name(entries, message):
 def test_other_json_lists_are_not_paper_copilot():
     assert not paper_copilot.sniff(b'[{"title": "x", "authors": "y"}]', "x.json")
     assert not paper_copilot.sniff(b'{"status": "x", "site": "y"}', "x.json")
+
+
+# --- the ways in: CLI and API -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_cli_says_how_many_papers_matched(tmp_path, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    program = tmp_path / "conference.json"
+    program.write_bytes(_program())
+    call_command(
+        "import_schedule", "eccv", str(program), "--timezone", "Europe/Rome", stdout=io.StringIO()
+    )
+
+    out = io.StringIO()
+    call_command("import_schedule", "eccv", str(ECCV), stdout=out, stderr=io.StringIO())
+    assert "3 papers matched the program's by title; 3 of them got links they lacked" in (
+        out.getvalue()
+    )
+    again = io.StringIO()
+    call_command("import_schedule", "eccv", str(ECCV), stdout=again, stderr=io.StringIO())
+    assert "3 papers matched the program's by title; 0 of them got links" in again.getvalue()
+    assert "no changes" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_api_import_of_a_list_and_a_broken_one(
+    client, eager, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    conference = f.ConferenceFactory()
+    organizer = f.UserFactory(username="org", is_staff=True)
+    conference.organizers.add(organizer)
+    client.force_login(organizer)
+    url = f"/api/v1/conferences/{conference.slug}/imports/"
+    listed = _copilot(
+        [
+            {"id": "a", "title": "Deep Nets", "github": "https://github.com/a/b"},
+            {"id": "b", "title": "Shallow Nets"},
+        ]
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": SimpleUploadedFile("list.json", listed)})
+
+    assert response.status_code == 202
+    run = client.get(f"{url}{response.json()['id']}/").json()
+    assert run["status"] == "succeeded"
+    assert run["format"] == "paper_copilot"
+    assert run["counts"]["paper"]["created"] == 2
+    assert run["counts"]["paper"]["matched"] == 0
+    assert Paper.objects.get(conference=conference, external_id="a").code_url == (
+        "https://github.com/a/b"
+    )
+
+    broken = client.post(
+        url, {"file": SimpleUploadedFile("list.json", _copilot([{"id": "a", "title": ""}]))}
+    )
+    assert broken.status_code == 400
+    assert broken.json()["detail"] == "list.json: paper 1: title: paper has no title"
