@@ -260,3 +260,25 @@ def test_api_import_of_a_list_and_a_broken_one(
     )
     assert broken.status_code == 400
     assert broken.json()["detail"] == "list.json: paper 1: title: paper has no title"
+
+
+@pytest.mark.django_db
+def test_admin_run_page_says_how_many_matched(client):
+    from django.urls import reverse
+
+    from planner.models import ImportRun
+
+    conference = f.ConferenceFactory()
+    run = ImportRun.objects.create(
+        conference=conference,
+        source="eccv2024.json",
+        status="succeeded",
+        counts={"paper": {"created": 2384, "updated": 0, "matched": 3, "enriched": 2}},
+        started_at=dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC),
+        finished_at=dt.datetime(2026, 10, 1, 9, 1, tzinfo=dt.UTC),
+    )
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:planner_importrun_change", args=[run.pk])).content.decode()
+
+    assert "3 papers of the list matched the program's by title; 2 of them got" in page
