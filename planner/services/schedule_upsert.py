@@ -541,14 +541,19 @@ class _Upsert:
         parsed = self.parsed
         self.rooms()
         self.tracks()
-        self.ids["people"] = self.sync(
-            "people", {p.key: {"name": p.name, "affiliation": p.affiliation} for p in parsed.people}
-        )
-        papers = parsed.papers
+        papers, people = parsed.papers, parsed.people
         matched: dict[str, int] = {}
         if parsed.enrich_papers:
+            # Matched papers keep the program's authors: their people are not written.
             matched = self.enrich_papers()
             papers = [p for p in papers if p.key not in matched]
+            named = {key for p in papers for key in p.authors}
+            named |= {key for s in parsed.sessions for key in (*s.speakers, *s.chairs)}
+            named |= {key for o in parsed.orals for key in o.speakers}
+            people = [p for p in people if p.key in named]
+        self.ids["people"] = self.sync(
+            "people", {p.key: {"name": p.name, "affiliation": p.affiliation} for p in people}
+        )
         self.ids["papers"] = self.sync(
             "papers",
             {

@@ -12,7 +12,7 @@ from planner.enums import ImportFormat
 from planner.importers import acl_miniconf, detect_format, paper_copilot, parse_schedule
 from planner.importers.base import ImportOptions, ScheduleFormatError
 from planner.importers.common import normalize_title
-from planner.models import Authorship, Oral, Paper
+from planner.models import Authorship, Oral, Paper, Person
 from planner.services.schedule_upsert import schedule_upsert
 from tests import factories as f
 from tests.infra import REAL_DATA
@@ -144,6 +144,11 @@ def test_list_enriches_a_program_without_duplicates():
         "Program Author 2"
     ]
     assert Oral.objects.filter(conference=conference).count() == 4
+    # The list's authors of matched papers are not written (nobody would link to them).
+    eccv_people = {p.key for p in paper_copilot.parse(eccv, ImportOptions("e.json")).people}
+    matched_only = {"name:atsuya nakata", "name:takao yamanaka"}
+    assert matched_only <= eccv_people
+    assert not Person.objects.filter(conference=conference, external_id__in=matched_only).exists()
     added = Paper.objects.get(conference=conference, external_id="site_52f5aa1bc6")
     assert not added.orals.exists()
     assert not added.posters.exists()
