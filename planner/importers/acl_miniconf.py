@@ -70,6 +70,8 @@ from planner.importers.common import (
     checked_span,
     decode_text,
     is_zip,
+    json_list,
+    json_object,
     localize,
     meal_kind,
     normalize_name,
@@ -269,6 +271,7 @@ class _Job:
         authors = raw.get("authors") or []
         if isinstance(authors, str):
             authors = [a for a in re.split(r"\s*[,|]\s*", authors) if a]
+        authors = json_list(authors, file=file, element=where, field="authors")
         keys = []
         for name in authors:
             name = _text(name)
@@ -282,7 +285,8 @@ class _Job:
         if "X-Amz-Signature=" in video:
             self.signed_videos += 1
             video = ""
-        keywords = [k for k in (_text(k) for k in raw.get("keywords") or []) if k]
+        keywords = json_list(raw.get("keywords"), file=file, element=where, field="keywords")
+        keywords = [k for k in (_text(k) for k in keywords) if k]
         self.papers[key] = PaperData(
             key=key,
             title=title,
@@ -331,7 +335,7 @@ class _Job:
                 "event id used by two different events", file=file, element=where
             )
         self.sessions[key] = session
-        for paper in raw.get("paper_ids") or []:
+        for paper in json_list(raw.get("paper_ids"), file=file, element=where, field="paper_ids"):
             paper = _key(_text(paper))
             if paper and paper not in self.members[key]:
                 self.members[key].append(paper)
@@ -460,7 +464,8 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
             job.add_event(event, block=name, file=file)
             if isinstance(event, dict):
                 seen.add(_key(_text(event.get("id"))))
-    for key, event in (document.get("events") or {}).items():
+    events = json_object(document.get("events"), file=file, field="events")
+    for key, event in events.items():
         if _key(_text(key)) in seen:
             continue
         block = _text(event.get("session")) if isinstance(event, dict) else ""
@@ -850,12 +855,14 @@ def _read_files(job: _Job, files: dict[str, tuple[str, bytes]]) -> None:
                 file=name,
             )
         known = set(job.sessions)
-        for key, event in (document.get("events") or {}).items():
+        events = json_object(document.get("events"), file=name, field="events")
+        for key, event in events.items():
             if _key(_text(key)) in known and isinstance(event, dict):
                 # The calendar placed it; this file adds the papers' order.
-                job.members[_key(_text(key))] = [
-                    _key(_text(p)) for p in event.get("paper_ids") or []
-                ]
+                paper_ids = json_list(
+                    event.get("paper_ids"), file=name, element=f"event {key!r}", field="paper_ids"
+                )
+                job.members[_key(_text(key))] = [_key(_text(p)) for p in paper_ids]
         if document["sessions"] or document["papers"]:
             _read_conference(job, document, name)
     for base, reader in (
@@ -872,7 +879,8 @@ def _read_files(job: _Job, files: dict[str, tuple[str, bytes]]) -> None:
         if not isinstance(paper, dict):
             continue
         key = _key(_text(paper.get("id") or paper.get("UID")))
-        for event in paper.get("event_ids") or []:
+        event_ids = paper.get("event_ids")
+        for event in event_ids if isinstance(event_ids, list) else []:
             event = _key(_text(event))
             if key not in job.members[event]:
                 job.members[event].append(key)

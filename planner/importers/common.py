@@ -403,3 +403,35 @@ def normalize_title(title: str | None) -> str:
     text = unicodedata.normalize("NFKC", title or "").casefold()
     text = "".join(" " if unicodedata.category(char)[0] in "PSZ" else char for char in text)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def json_list(
+    value: object, *, file: str, element: str | None = None, field: str | None = None
+) -> list:
+    """A JSON/YAML value that must be a list: null or absent is empty; another type refused."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ScheduleFormatError(
+            f"expected a list, found {type(value).__name__}",
+            file=file,
+            element=element,
+            field=field,
+        )
+    return value
+
+
+def json_object(
+    value: object, *, file: str, element: str | None = None, field: str | None = None
+) -> dict:
+    """A JSON/YAML value that must be an object: null or absent is empty; another type refused."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScheduleFormatError(
+            f"expected an object, found {type(value).__name__}",
+            file=file,
+            element=element,
+            field=field,
+        )
+    return value

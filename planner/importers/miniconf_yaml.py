@@ -58,6 +58,7 @@ from planner.importers.common import (
     checked_span,
     decode_text,
     is_zip,
+    json_list,
     normalize_name,
     normalize_title,
     person_key,
@@ -234,7 +235,8 @@ def _socials(items: list[dict], parsed: ParsedSchedule, file: str, zone: str) ->
         uid = _text(raw.get("UID")) or f"social-{index}"
         where = f"social {uid!r}"
         title = _text(raw.get("title")) or uid
-        times = [t for t in raw.get("schedule") or [] if isinstance(t, dict)]
+        times = json_list(raw.get("schedule"), file=file, element=where, field="schedule")
+        times = [t for t in times if isinstance(t, dict)]
         if not times:
             parsed.warnings.append(f"{file}: {where} has no times; not imported")
         for slot in times:
@@ -316,7 +318,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     parsed.covers = frozenset({"booths"})
     if shape == "tiers":
         for number, tier in enumerate(document["sponsors"], start=1):
-            for index, raw in enumerate(tier.get("vals") or [], start=1):
+            vals = json_list(tier.get("vals"), file=file, element=f"tier {number}", field="vals")
+            for index, raw in enumerate(vals, start=1):
                 where = f"tier {number}, sponsor {index}"
                 if not isinstance(raw, dict):
                     raise ScheduleFormatError("sponsor is not a mapping", file=file, element=where)

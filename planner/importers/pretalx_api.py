@@ -34,6 +34,8 @@ from planner.importers.base import (
 from planner.importers.common import (
     checked_span,
     decode_text,
+    json_list,
+    json_object,
     normalize_name,
     parse_iso_datetime,
     session_kind,
@@ -123,7 +125,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         if not isinstance(days, dict):
             raise ScheduleFormatError(f"{part} is not an object", file=file, element=part)
         for day, cells in days.items():
-            for minute, by_room in (cells or {}).items():
+            cells = json_object(cells, file=file, element=f"{part} {day}")
+            for minute, by_room in cells.items():
                 if not isinstance(by_room, dict):
                     raise ScheduleFormatError(
                         "cell is not an object", file=file, element=f"{part} {day} {minute}"
@@ -140,7 +143,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
                         file=file,
                         state=(rooms, room_names, people, sessions, warnings),
                     )
-    extra = sum(len(c or {}) for c in (document.get("extra") or {}).values())
+    extra_days = document.get("extra")
+    extra = sum(len(c) for c in (extra_days.values() if isinstance(extra_days, dict) else []) if c)
     if extra:
         warnings.append(
             f"{file}: {extra} entries of 'extra' (meals at a minute, without an end) were not "
@@ -177,7 +181,8 @@ def _cell(
             "submission needs a code and a title", file=file, element=where, field="code"
         )
     where = f"{where} ({code})"
-    slots = [s for s in submission.get("slots") or [] if isinstance(s, dict)]
+    slots = json_list(submission.get("slots"), file=file, element=where, field="slots")
+    slots = [s for s in slots if isinstance(s, dict)]
     slot = None
     for candidate in slots:
         room = candidate.get("room")
@@ -207,17 +212,23 @@ def _cell(
         str(slot.get("end") or ""), tz=None, filename=file, element=where, field="end"
     )
     start, end = checked_span(start, end, filename=file, warnings=warnings, element=where)
-    room_name = _text((slot.get("room") or {}).get("name")) or room_names.get(room_id)
+    room = slot.get("room")
+    room_name = (_text(room.get("name")) if isinstance(room, dict) else "") or room_names.get(
+        room_id
+    )
     if room_name and room_name not in rooms:
         rooms[room_name] = RoomData(key=room_name, name=room_name, position=len(rooms) + 1)
     speakers = []
-    for speaker in submission.get("speakers") or []:
+    for speaker in json_list(
+        submission.get("speakers"), file=file, element=where, field="speakers"
+    ):
         if not isinstance(speaker, dict) or not _text(speaker.get("name")):
             continue
         key = f"pretalx:{_text(speaker.get('code')) or _text(speaker.get('name')).casefold()}"
         people.setdefault(key, PersonData(key=key, name=_text(speaker.get("name"))))
         speakers.append(key)
-    kind_name = _text((submission.get("submission_type") or {}).get("name"))
+    kind = submission.get("submission_type")
+    kind_name = _text(kind.get("name")) if isinstance(kind, dict) else _text(kind)
     key = code
     if key in sessions:
         key = f"{code}@{start.astimezone(dt.UTC):%Y%m%dT%H%MZ}"
