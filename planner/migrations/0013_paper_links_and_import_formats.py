@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('planner', '0011_reminder_preferences_and_claims'),
+        ('planner', '0012_outbound_messages_and_digest'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
