@@ -83,6 +83,7 @@ from planner.importers.common import (
     csv_records,
     decode_text,
     is_zip,
+    lmt_corrected,
     localize,
     normalize_name,
     person_key,
@@ -253,6 +254,10 @@ class _Import:
                 warnings=self.warnings,
                 line=line,
                 field=column,
+            )
+        elif self.zone is not None:
+            parsed = lmt_corrected(
+                parsed, self.zone, filename=file, warnings=self.warnings, line=line, field=column
             )
         return parsed
 

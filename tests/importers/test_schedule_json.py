@@ -327,14 +327,17 @@ def test_parse_refuses_end_before_start_in_v2() -> None:
     assert "before it starts" in error.message
 
 
-def test_parse_refuses_same_guid_twice() -> None:
-    text = dumps(document(event(guid="dup", id=1), event(guid="dup", id=2)))
+def test_parse_keys_a_repeated_guid_by_guid_and_id() -> None:
+    text = dumps(document(event(guid="dup", id=1), event(guid="dup", id=2, title="Again")))
 
-    error = refused(text)
+    parsed = schedule_json.parse(text.encode(), ImportOptions(filename="bad.json"))
 
-    first = line_of(text, '"dup"')
-    assert error.line == line_of(text, '"dup"', 1)
-    assert f"guid 'dup' appears twice (first at line {first}, " in str(error)
+    first, second = line_of(text, '"dup"'), line_of(text, '"dup"', 1)
+    assert sorted(s.key for s in parsed.sessions) == ["dup#1", "dup#2"]
+    assert any(
+        f"guid 'dup' is used by 2 different events (line {first} (" in w and f"line {second} (" in w
+        for w in parsed.warnings
+    )
 
 
 def test_parse_refuses_unknown_time_zone() -> None:
