@@ -7,8 +7,13 @@ zone resolution with warnings, stable keys, and refusal of files it cannot impor
 - key: UID; a recurrence instance is ``UID#<RECURRENCE-ID as UTC, 20261024T060000Z>``
   (``#20261024`` for all-day ones). An RRULE/RDATE master is expanded into instances keyed
   the same way, so an overriding VEVENT with a RECURRENCE-ID replaces its generated
-  instance. A UID used by two VEVENTs (without distinct RECURRENCE-IDs) is an error: the
-  key would not say which event a later version of the file means.
+  instance. A UID used by several plain VEVENTs (moca-2024) keys each
+  ``UID#<start as UTC>`` (the room added when two start together), with a warning naming
+  both lines; an exact repeat is imported once. A UID shared with a recurring event, or a
+  RECURRENCE-ID given twice, cannot be told apart and is refused.
+- Tolerance: calendar-level properties that cannot be parsed and components other than
+  VEVENT/VTIMEZONE are skipped with a warning; an event whose essential values cannot be
+  read is skipped with a warning unless more than 10% are (then the file is refused).
 - title SUMMARY, description DESCRIPTION, url URL; LOCATION names the room (room key = the
   text) unless it is an http(s) URL (virtual events), which then becomes the url.
 - CATEGORIES: the first category is the track; kind from ``session_kind(categories, summary)``.
