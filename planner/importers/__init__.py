@@ -93,18 +93,24 @@ def parse_schedule(data: bytes, options: ImportOptions, fmt: str = "") -> Parsed
 
 
 def _lone_schedule(data: bytes, filename: str) -> tuple[str, str, bytes] | None:
-    """A zip (or folder) no format reads as a whole, holding files that are schedules in their
-    own right: the one file, to import as itself. Several such files (the same program as XML,
+    """A zip (or folder) no format reads as a whole, holding one file that is a schedule in its
+    own right: that file, to import as itself. Several such files (the same program as XML,
     JSON and iCal; two stages) are refused, listed: which one is meant is the user's call."""
     if not is_zip(data):
         return None
     found: list[tuple[str, str, bytes]] = []
-    for member, content in read_zip(data, filename):
+    members = read_zip(data, filename)
+    for member, content in members:
+        why = unstorable(member)
+        if why:
+            raise ScheduleFormatError(
+                f"zip member name {storable(member)!r} {why}", file=filename, element=member
+            )
         for fmt in MODULES:
             if _module(fmt).sniff(content, member):
                 found.append((fmt, member, content))
                 break
-    if len(found) == 1:
+    if len(found) == 1 and len(members) == 1:
         return found[0]
     if len(found) > 1:
         labels = dict(ImportFormat.choices)
