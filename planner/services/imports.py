@@ -342,26 +342,40 @@ def _finish(
     )
 
 
-def conference_for_schedule(*, slug: str, parsed: ParsedSchedule, zone: str = "") -> Conference:
+def conference_for_schedule(
+    *, slug: str, parsed: ParsedSchedule, zone: str = "", filename: str = ""
+) -> Conference:
     """A new (unsaved) Conference described by an imported file: its name, zone and dates.
 
-    The zone is ``zone`` if given, else the file's; a file without one needs ``zone``."""
+    The zone is ``zone`` if given, else the file's; a file without one needs ``zone``. The
+    dates are the file's, else the local days its sessions and meals span; a file with
+    neither (a papers list) cannot say when the conference is, and is refused rather than
+    dated today."""
     name = parsed.conference.name or slug
+    where = filename or "the file"
     tz_name = canonical_zone(zone) if zone else parsed.conference.timezone
     if not tz_name:
         raise ValidationFailed(
-            "the file names no time zone; pass --timezone (an IANA name such as Europe/Berlin)",
+            f"{where} names no time zone, and conference {slug!r} does not exist yet to "
+            "take one from; pass --timezone (an IANA name such as Europe/Berlin)",
             field="timezone",
         )
     start, end = parsed.conference.start_date, parsed.conference.end_date
     instants = [s.start for s in parsed.sessions] + [s.end for s in parsed.sessions]
+    instants += [m.start for m in parsed.meals] + [m.end for m in parsed.meals]
     if instants and (start is None or end is None):
         conference_tz = Conference(timezone=tz_name).tz
         local_days = [i.astimezone(conference_tz).date() for i in instants]
         start, end = start or min(local_days), end or max(local_days)
-    if start is None or end is None:
-        today = timezone.now().date()
-        start, end = start or today, end or start or today
+    if start is None and end is None:
+        what = ", ".join(f"{n:,} {kind}" for kind, n in parsed.counts().items() if n)
+        raise ValidationFailed(
+            f"{where} holds {what or 'nothing dated'} but no sessions or dates, so it cannot "
+            f"say when conference {slug!r} takes place; create the conference first (in the "
+            "admin, or by importing its program) and then import this file into it",
+            field="slug",
+        )
+    start, end = start or end, end or start
     if end < start:
         end = start
     return Conference(slug=slug, name=name[:200], timezone=tz_name, start_date=start, end_date=end)

@@ -100,7 +100,9 @@ class Command(BaseCommand):
             parsed = parse_schedule(
                 data, ImportOptions(filename=name, timezone=zone), options["format"]
             )
-            conference = conference_for_schedule(slug=options["slug"], parsed=parsed, zone=zone)
+            conference = conference_for_schedule(
+                slug=options["slug"], parsed=parsed, zone=zone, filename=name
+            )
             conference.full_clean()
         except ScheduleFormatError as error:
             raise InputRefused(str(error)) from None
@@ -158,7 +160,20 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("no changes"))
             return
         prefix = "would change" if run.dry_run else f"schedule version {run.schedule_version}"
-        self.stdout.write(self.style.SUCCESS(f"{prefix}: {run.counts.get('changes', 0)} changes"))
+        written = "; ".join(
+            f"{kind}: " + ", ".join(f"{n:,} {what}" for what, n in stats.items() if n)
+            for kind, stats in run.counts.items()
+            if kind != "parsed"
+            and isinstance(stats, dict)
+            and any(n for what, n in stats.items() if what != "unchanged")
+        )
+        changes = run.counts.get("changes", 0)
+        verb = "would write" if run.dry_run else "written"
+        if changes or not written:
+            line = f"{prefix}: {changes} changes" + (f" ({verb}: {written})" if written else "")
+        else:  # rows written that the change list does not show (papers, people, booths)
+            line = f"{prefix}: {verb}: {written}"
+        self.stdout.write(self.style.SUCCESS(line))
         shown = run.diff[:50]
         for change in shown:
             fields = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in change["fields"].items())
