@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from planner import safe_fetch
 from planner.enums import ImportStatus
-from planner.exceptions import ValidationFailed
+from planner.exceptions import ScheduleMismatch, ValidationFailed
 from planner.importers import parse_schedule
 from planner.importers.base import (
     ImportOptions,
@@ -43,6 +43,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.import_guard import schedule_mismatch_check
 from planner.services.notifications import schedule_change_alerts
 from planner.services.reminders import reminders_sync_for_changes
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
@@ -119,10 +120,14 @@ def schedule_import(
     import_run: ImportRun | None = None,
     on_stage=None,
     allow_empty: bool = False,
+    force: bool = False,
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
-    and rolls back. Side effects: those of schedule_upsert; on commit, those of
+    and rolls back. A file that seems to be another conference's program
+    (:func:`planner.services.import_guard.schedule_mismatch_check`) raises ScheduleMismatch
+    before anything is written, unless ``force``; its items outside the conference's dates
+    are warnings either way. Side effects: those of schedule_upsert; on commit, those of
     reminders_sync_for_changes for the changed rows, and schedule-change alerts to the
     attendees whose plan items moved or were cancelled
     (planner.services.notifications.schedule_change_alerts)."""
@@ -134,6 +139,10 @@ def schedule_import(
         data, ImportOptions(filename=filename, timezone=zone or conference.timezone), fmt
     )
     timings["parse"] = time.perf_counter() - started
+    report = schedule_mismatch_check(conference=conference, parsed=parsed, source=source)
+    parsed.warnings.extend(report.outside)
+    if report.findings and not force:
+        raise report.error(conference)
     if on_stage:
         total = sum(parsed.counts().values())
         on_stage(f"writing {total:,} items" + (" (dry run)" if dry_run else ""))
@@ -230,6 +239,7 @@ def import_run_create(
     source_key: str = "import",
     dry_run: bool = False,
     allow_empty: bool = False,
+    force: bool = False,
     user=None,
 ) -> ImportRun:
     """A pending ImportRun for an upload (``data``) or a URL (``source``). Writes the file to
@@ -244,6 +254,7 @@ def import_run_create(
         source_key=source_key or "import",
         dry_run=dry_run,
         allow_empty=allow_empty,
+        force=force,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if data is not None:
@@ -290,16 +301,14 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
             source=run.source_key,
             dry_run=run.dry_run,
             allow_empty=run.allow_empty,
+            force=run.force,
             import_run=run,
             on_stage=lambda stage: _set_stage(run.pk, stage),
         )
-    except (ScheduleFormatError, ValidationFailed) as error:
-        details = (
-            error.as_dict()
-            if isinstance(error, ScheduleFormatError)
-            else {"message": error.message, "field": error.field}
-        )
-        _finish(run, ImportStatus.FAILED, timings, errors=[{"text": str(error), **details}])
+    except (ScheduleFormatError, ValidationFailed, ScheduleMismatch) as error:
+        if isinstance(error, ScheduleMismatch):
+            run.warnings = error.warnings[:DIFF_LIMIT]
+        _finish(run, ImportStatus.FAILED, timings, errors=[_error_record(error)])
         return run
     timings.update(outcome.timings)
     result = outcome.result
@@ -315,6 +324,13 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
     run.schedule_version = result.schedule_version
     _finish(run, ImportStatus.SUCCEEDED if result.changed else ImportStatus.NO_CHANGES, timings)
     return run
+
+
+def _error_record(error: ScheduleFormatError | ValidationFailed | ScheduleMismatch) -> dict:
+    """How a refusal is stored in ImportRun.errors: ``text`` to show, plus the details."""
+    if isinstance(error, ScheduleFormatError | ScheduleMismatch):
+        return {"text": str(error), **error.as_dict()}
+    return {"text": str(error), "message": error.message, "field": error.field}
 
 
 def _finish(
@@ -452,17 +468,15 @@ def import_runs_dispatch_pending(*, limit: int = SWEEP_LIMIT) -> int:
 
 
 def import_run_fail(
-    *, import_run: ImportRun, error: ScheduleFormatError | ValidationFailed
+    *, import_run: ImportRun, error: ScheduleFormatError | ValidationFailed | ScheduleMismatch
 ) -> ImportRun:
-    """Record a run refused before it was queued (the API validates uploads at once)."""
-    details = (
-        error.as_dict()
-        if isinstance(error, ScheduleFormatError)
-        else {"message": error.message, "field": error.field}
-    )
+    """Record a run refused before it was queued (the API and the admin check uploads at
+    once)."""
     now = timezone.now()
     import_run.status = ImportStatus.FAILED
     import_run.started_at = import_run.finished_at = now
-    import_run.errors = [{"text": str(error), **details}]
-    import_run.save(update_fields=["status", "started_at", "finished_at", "errors"])
+    import_run.errors = [_error_record(error)]
+    if isinstance(error, ScheduleMismatch):
+        import_run.warnings = error.warnings[:DIFF_LIMIT]
+    import_run.save(update_fields=["status", "started_at", "finished_at", "errors", "warnings"])
     return import_run

@@ -1,6 +1,7 @@
 """``manage.py import_schedule SLUG FILE_OR_URL``: import a schedule, print the summary and diff.
 
-Exit codes: 0 imported (or no changes), 1 the input was refused (nothing written),
+Exit codes: 0 imported (or no changes), 1 the input was refused (nothing written; this
+includes a file that seems to be another conference's program, which ``--force`` imports),
 2 usage errors (unknown format or zone, unreadable path).
 """
 
@@ -78,6 +79,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would change; write nothing."
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Import even when the file seems to be another conference's program (its own "
+            "name or dates disagree with SLUG's, or items fall outside SLUG's dates).",
+        )
+        parser.add_argument(
             "--allow-empty",
             action="store_true",
             help="Accept a file with no events even though it cancels all events imported before.",
@@ -116,7 +123,8 @@ class Command(BaseCommand):
             raise
         with transaction.atomic():
             conference.save()
-            run = self._run(conference, data, name, options)
+            # The conference is made from this file: it cannot be another conference's.
+            run = self._run(conference, data, name, {**options, "force": True})
             if run.status == ImportStatus.FAILED or options["dry_run"]:
                 transaction.set_rollback(True)
         self.stdout.write(
@@ -139,11 +147,22 @@ class Command(BaseCommand):
             source_key=options["source"],
             dry_run=options["dry_run"],
             allow_empty=options["allow_empty"],
+            force=options["force"],
         )
         return import_run_execute(import_run_id=run.pk) or run
 
     def _report(self, run: ImportRun, conference: Conference) -> None:
         if run.status == ImportStatus.FAILED:
+            mismatch = next((e for e in run.errors if e.get("kind") == "conference_mismatch"), None)
+            if mismatch is not None:
+                for warning in run.warnings:
+                    self.stderr.write(f"warning: {warning}")
+                raise InputRefused(
+                    f"{run.source}: refused, nothing was written: this file does not look like "
+                    f"the program of {conference.slug!r}:\n  - "
+                    + "\n  - ".join(mismatch["findings"])
+                    + "\nIf it is the right file, run again with --force to import it anyway."
+                )
             raise InputRefused(
                 "import failed, nothing was written:\n  "
                 + "\n  ".join(e["text"] for e in run.errors)
