@@ -253,13 +253,26 @@ def test_parse_malformed_json_names_line_and_column() -> None:
     )
 
 
-def test_parse_refuses_nan() -> None:
-    text = dumps(document(event())).replace('"id": 1', '"id": NaN')
+def test_parse_reads_bare_nan_as_no_value() -> None:
+    # pandas writes NaN for an empty cell (eacl-2024/bof.json); Python's json reads it.
+    text = dumps(document(event(subtitle="x"))).replace('"subtitle": "x"', '"subtitle": NaN')
+
+    parsed = schedule_json.parse(text.encode(), ImportOptions(filename="bad.json"))
+
+    assert len(parsed.sessions) == 1
+    assert parsed.warnings[0] == (
+        f"bad.json:{line_of(text, 'NaN')}: 1 bare NaN value(s) (not JSON; a pandas artefact) "
+        "were read as no value"
+    )
+
+
+def test_parse_refuses_infinity() -> None:
+    text = dumps(document(event())).replace('"id": 1', '"id": Infinity')
 
     error = refused(text)
 
-    assert error.line == line_of(text, "NaN")
-    assert "NaN is not a JSON number" in str(error)
+    assert error.line == line_of(text, "Infinity")
+    assert "Infinity is not a JSON number" in str(error)
     assert str(error).startswith(f"bad.json:{error.line}: ")
 
 
