@@ -119,6 +119,12 @@ def _scan(text: str, filename: str) -> _Scan:
         try:
             name, _params, value = Contentline(content).parts()
         except ValueError:
+            if skipping is not None:
+                scan.skipped_lines.add(number)
+                continue
+            if len(stack) == 1:  # calendar level: junk outside the events, left out
+                scan.calendar_lines.append((number, content))
+                continue
             raise ScheduleFormatError(
                 f"not an iCalendar content line (NAME:value): {content[:80]!r}",
                 file=filename,
@@ -197,8 +203,10 @@ def _check_calendar_properties(scan: _Scan, filename: str, warnings: list[str]) 
     for number, content in scan.calendar_lines:
         probe = f"BEGIN:VCALENDAR\r\n{content}\r\nEND:VCALENDAR\r\n".encode()
         try:
-            icalendar.Calendar.from_ical(probe)
+            errors = icalendar.Calendar.from_ical(probe).errors
         except ValueError as error:
+            errors = [("", str(error))]
+        for _prop, error in errors[:1]:
             dropped.add(number)
             warnings.append(
                 f"{filename}:{number}: ignored the calendar property {content[:80]!r}, which "
