@@ -59,7 +59,7 @@ class ImportRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class _MismatchFoundSerializer(serializers.Serializer):
+class ImportMismatchFoundSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The file's own conference title.")
     acronym = serializers.CharField()
     start_date = serializers.DateField(allow_null=True, help_text="The file's own dates.")
@@ -72,7 +72,7 @@ class _MismatchFoundSerializer(serializers.Serializer):
     )
 
 
-class _MismatchConferenceSerializer(serializers.Serializer):
+class ImportMismatchConferenceSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
     start_date = serializers.DateField()
@@ -80,10 +80,10 @@ class _MismatchConferenceSerializer(serializers.Serializer):
     timezone = serializers.CharField()
 
 
-class _MismatchSerializer(serializers.Serializer):
+class ImportMismatchDetailSerializer(serializers.Serializer):
     findings = serializers.ListField(child=serializers.CharField(), help_text="What disagrees.")
-    found = _MismatchFoundSerializer()
-    conference = _MismatchConferenceSerializer()
+    found = ImportMismatchFoundSerializer()
+    conference = ImportMismatchConferenceSerializer()
     outside = serializers.ListField(
         child=serializers.CharField(), help_text="The items outside the dates (first 20)."
     )
@@ -94,7 +94,7 @@ class ImportMismatchSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-    mismatch = _MismatchSerializer()
+    mismatch = ImportMismatchDetailSerializer()
     import_run = serializers.IntegerField(help_text="The failed run that records the refusal.")
 
 
