@@ -220,6 +220,10 @@ class ParsedSchedule:
     # that a previous import made and this file lacks are cancelled; uncovered collections
     # are left alone (a posters.csv on its own says nothing about booths).
     covers: frozenset[str] = frozenset()
+    # Keys of items the file lists but whose values could not be read (skipped, with a
+    # warning): what an earlier import made of them is left as it was, not cancelled. A key
+    # here also keeps the keys derived from it (``key#…``, ``key@…``: repeats, instances).
+    kept: frozenset[str] = frozenset()
 
     def counts(self) -> dict[str, int]:
         return {

@@ -448,7 +448,8 @@ def tolerate_broken(
         warnings.append(f"{error}; this {singular} was skipped")
     warnings.append(
         f"{filename}: {len(broken)} of {total} {what} could not be read and were skipped "
-        f"(the limit is {BROKEN_SHARE_LIMIT:.0%}); if one was imported before, it is now cancelled"
+        f"(the limit is {BROKEN_SHARE_LIMIT:.0%}); what an earlier import made of them is left "
+        "as it was"
     )
 
 

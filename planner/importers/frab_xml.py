@@ -273,6 +273,7 @@ class FrabScheduleBuilder:
         self._z_utc = 0
         self._disagree: list[str] = []
         self._broken: list[ScheduleFormatError] = []
+        self._broken_keys: set[str] = set()
         self._events_seen = 0
 
     # -- errors ---------------------------------------------------------------------------
@@ -369,6 +370,8 @@ class FrabScheduleBuilder:
             self._add_event(raw)
         except ScheduleFormatError as error:
             self._broken.append(error)
+            if raw.guid or raw.id:
+                self._broken_keys.add(raw.guid or raw.id)
 
     def _add_event(self, raw: RawEvent) -> None:
         if not raw.guid and not raw.id:
@@ -736,6 +739,7 @@ class FrabScheduleBuilder:
             sessions=sessions,
             warnings=self.warnings,
             covers=COVERS,
+            kept=frozenset(self._broken_keys),
         )
 
 

@@ -591,6 +591,7 @@ def _check_events(
     filename: str,
     warnings: list[str],
     broken: list[ScheduleFormatError],
+    kept: set[str],
 ) -> list[_Event]:
     """The events whose essential values can be read and that have a UID; the others go to
     ``broken``. Broken inessential values are warnings."""
@@ -600,6 +601,8 @@ def _check_events(
             _check_event(event, filename, warnings)
         except ScheduleFormatError as error:
             broken.append(error)
+            if event.uid:
+                kept.add(event.uid)
         else:
             good.append(event)
     return good
@@ -644,7 +647,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         raise ScheduleFormatError(f"not valid iCalendar: {error}", file=filename) from None
 
     broken: list[ScheduleFormatError] = []
-    events = _check_events(_events(cal, scan, filename, broken), filename, warnings, broken)
+    kept: set[str] = set()  # the UIDs of events skipped as unreadable
+    events = _check_events(_events(cal, scan, filename, broken), filename, warnings, broken, kept)
     zones = _Zones(cal, options, warnings, scan)
 
     entries: list[_Entry] = []
@@ -655,6 +659,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             entries.append(_entry(event, zones, filename, warnings))
         except ScheduleFormatError as error:
             broken.append(error)
+            kept.add(event.uid)
             continue
     tolerate_broken(broken, len(scan.events), filename=filename, warnings=warnings)
 
@@ -680,6 +685,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     parsed.rooms = list(rooms.values())
     parsed.tracks = list(tracks.values())
     parsed.conference = _conference(cal, zones, parsed.sessions)
+    parsed.kept = frozenset(kept)
     return parsed
 
 

@@ -336,10 +336,26 @@ def test_one_broken_event_in_ten_is_skipped_with_a_warning(conference):
         for w in outcome.parsed.warnings
     )
     assert (
-        "schedule.ics: 1 of 10 events could not be read and were skipped (the limit is 10%); if "
-        "one was imported before, it is now cancelled"
+        "schedule.ics: 1 of 10 events could not be read and were skipped (the limit is 10%); what "
+        "an earlier import made of them is left as it was"
     ) in outcome.parsed.warnings
     assert_reimport_is_no_change(conference, text, "schedule.ics")
+
+
+@pytest.mark.parametrize("uid", ["e4", "e4@example.org"])
+def test_an_event_that_breaks_in_a_later_version_is_left_as_it_was(conference, uid):
+    good = _ten_events(set()).replace("UID:e4\n", f"UID:{uid}\n")
+    run(conference, good, "schedule.ics")
+    version = conference.schedule_version
+
+    outcome = run(conference, _ten_events({4}).replace("UID:e4\n", f"UID:{uid}\n"), "schedule.ics")
+
+    assert outcome.result.writes == 0
+    assert not Session.objects.get(conference=conference, title="Talk 4").cancelled
+    conference.refresh_from_db()
+    assert conference.schedule_version == version
+    # Fixed again: still one session, unchanged.
+    assert_reimport_is_no_change(conference, good, "schedule.ics")
 
 
 def test_more_broken_events_than_the_limit_refuse_the_file_with_the_list(conference):
