@@ -52,7 +52,7 @@ def broker_down():
 
 
 def test_api_import_with_broker_down_answers_202_and_records_the_run(
-    client, conference, organizer, broker_down
+    client, conference, good_dates, organizer, broker_down
 ):
     client.force_login(organizer)
     url = f"/api/v1/conferences/{conference.slug}/imports/"
