@@ -167,6 +167,13 @@ class Command(BaseCommand):
                 "import failed, nothing was written:\n  "
                 + "\n  ".join(e["text"] for e in run.errors)
             )
+        if run.counts.get("same_bytes_as"):
+            self.stdout.write(
+                f"{run.source}: {run.format}, the same bytes as import run "
+                f"#{run.counts['same_bytes_as']} and the program has not changed since; not parsed"
+            )
+            self.stdout.write(self.style.SUCCESS("no changes"))
+            return
         for warning in run.warnings:
             self.stderr.write(f"warning: {warning}")
         parsed = run.counts.get("parsed", {})
