@@ -86,6 +86,16 @@ class MismatchReport:
     outside: list[str] = field(default_factory=list)  # warnings: items outside the dates
     found: dict[str, object] = field(default_factory=dict)
     target: dict[str, object] = field(default_factory=dict)
+    # The source's last successful import was forced (an organizer confirmed that this source
+    # is this conference's program): its next versions are not stopped again, only warned of.
+    confirmed_by: int | None = None
+
+    def confirmed_warning(self) -> str:
+        return (
+            "imported although it does not look like the conference's program ("
+            + "; ".join(self.findings)
+            + f"): this source was confirmed as the conference's in import run #{self.confirmed_by}"
+        )
 
     def error(self, conference: Conference) -> ScheduleMismatch:
         error = ScheduleMismatch(
@@ -124,6 +134,10 @@ def schedule_mismatch_check(
       acronym or slug (years, numbers and words like "conference" aside). Checked only on the
       first import of ``source`` into the conference: once a file was accepted, its next
       versions carry the same title, and a conference may be named otherwise than its feed.
+
+    When the source's last successful import was forced, ``confirmed_by`` names it: the
+    organizer said this source is the conference's program, and its next versions (a URL
+    refreshed on a timer) are imported with the findings as a warning, not stopped again.
     """
     tz = conference.tz
     first_day = conference.start_date - SLACK
@@ -177,19 +191,25 @@ def schedule_mismatch_check(
             report.findings.append(
                 f"the file says its conference runs {file_start:%Y-%m-%d} to {file_end:%Y-%m-%d}"
             )
-    file_words = _words(info.name, info.acronym)
-    target_words = _words(conference.name, conference.slug.replace("-", " "))
-    if file_words and target_words and not (file_words & target_words):
-        accepted_before = ImportRun.objects.filter(
+    last = (
+        ImportRun.objects.filter(
             conference=conference,
             source_key=source,
             dry_run=False,
             status__in=[ImportStatus.SUCCEEDED, ImportStatus.NO_CHANGES],
-        ).exists()
-        if not accepted_before:
-            title = " / ".join(t for t in (info.name, info.acronym) if t)
-            report.findings.append(
-                f"the file names its conference {title!r}, which shares no word with "
-                f"{conference.name!r}"
-            )
+        )
+        .order_by("-finished_at", "-pk")
+        .only("pk", "force")
+        .first()
+    )
+    if last is not None and last.force:
+        report.confirmed_by = last.pk
+    file_words = _words(info.name, info.acronym)
+    target_words = _words(conference.name, conference.slug.replace("-", " "))
+    if file_words and target_words and not (file_words & target_words) and last is None:
+        title = " / ".join(t for t in (info.name, info.acronym) if t)
+        report.findings.append(
+            f"the file names its conference {title!r}, which shares no word with "
+            f"{conference.name!r}"
+        )
     return report

@@ -142,7 +142,9 @@ def schedule_import(
     report = schedule_mismatch_check(conference=conference, parsed=parsed, source=source)
     parsed.warnings.extend(report.outside)
     if report.findings and not force:
-        raise report.error(conference)
+        if report.confirmed_by is None:
+            raise report.error(conference)
+        parsed.warnings.append(report.confirmed_warning())
     if on_stage:
         total = sum(parsed.counts().values())
         on_stage(f"writing {total:,} items" + (" (dry run)" if dry_run else ""))

@@ -18,7 +18,7 @@ from django.urls import reverse
 from planner.demo import DEMO_SLUG
 from planner.exceptions import ScheduleMismatch
 from planner.models import Conference, ImportRun, Session
-from planner.services.imports import schedule_import
+from planner.services.imports import import_run_create, import_run_execute, schedule_import
 from tests import factories as f
 from tests.infra import REAL_DATA
 
@@ -365,3 +365,29 @@ def test_admin_upload_form_offers_zones_prefilled_from_the_conference(client, ec
     )
     assert refused.status_code == 200
     assert "Not an IANA time zone; choose one from the list" in refused.content.decode()
+
+
+def test_a_source_confirmed_once_is_not_stopped_again(eccv, settings, tmp_path):
+    """After "import anyway", the source's next versions (a URL refreshed on a timer) import
+    with the findings as a warning instead of failing every refresh."""
+    forced = _run_file(eccv, FOSDEM.read_bytes(), force=True)
+    assert forced.status == "succeeded"
+    next_version = FOSDEM.read_bytes().replace(b"<title>", b"<title>Updated: ", 1)
+
+    again = _run_file(eccv, next_version)
+
+    assert again.status == "no_changes"  # parsed (other bytes), its sessions all as they were
+    assert "parse" in again.timings
+    assert again.force is False
+    assert any(
+        w.startswith("imported although it does not look like the conference's program (")
+        and w.endswith(f"this source was confirmed as the conference's in import run #{forced.pk}")
+        for w in again.warnings
+    )
+    # Another source is asked again.
+    assert _run_file(eccv, next_version, source_key="other").status == "failed"
+
+
+def _run_file(conference, data: bytes, **options) -> ImportRun:
+    run = import_run_create(conference=conference, source="schedule.xml", data=data, **options)
+    return import_run_execute(import_run_id=run.pk)
