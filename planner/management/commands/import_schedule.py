@@ -187,7 +187,8 @@ class Command(BaseCommand):
             return
         prefix = "would change" if run.dry_run else f"schedule version {run.schedule_version}"
         written = "; ".join(
-            f"{kind}: " + ", ".join(f"{n:,} {what}" for what, n in stats.items() if n)
+            f"{kind}: "
+            + ", ".join(f"{n:,} {what}" for what, n in stats.items() if n and what != "unchanged")
             for kind, stats in run.counts.items()
             if kind != "parsed"
             and isinstance(stats, dict)
