@@ -116,8 +116,8 @@ def _lone_schedule(data: bytes, filename: str) -> tuple[str, str, bytes] | None:
         labels = dict(ImportFormat.choices)
         listing = ", ".join(f"{member} ({labels.get(fmt, fmt)})" for fmt, member, _ in found)
         raise ScheduleFormatError(
-            f"the zip holds {len(found)} schedules, each a complete file: {listing}; import "
-            "them one at a time (or only the one you mean)",
+            f"the zip (or folder) holds {len(found)} schedules, each a complete file: {listing}; "
+            "import them one at a time (or only the one you mean)",
             file=filename,
         )
     return None

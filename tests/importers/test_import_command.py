@@ -63,8 +63,8 @@ CASES = [
 
 BROKEN = [
     # Folders holding several complete schedules: which one is meant is the user's call.
-    ("39c3", "the zip holds 4 schedules", "Europe/Berlin"),
-    ("c3voc-examples", "the zip holds 3 schedules", "Europe/Berlin"),
+    ("39c3", "the zip (or folder) holds 4 schedules", "Europe/Berlin"),
+    ("c3voc-examples", "the zip (or folder) holds 3 schedules", "Europe/Berlin"),
 ]
 
 

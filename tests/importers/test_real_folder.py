@@ -43,7 +43,7 @@ class Refused:
 # (with the README's counts) after merging h13b.
 NOT_RECOGNIZED = "cannot tell the format: the file looks like"
 H13B = "format not recognized yet (h13b adds it)"
-SEVERAL = "the zip holds"
+SEVERAL = "the zip (or folder) holds"
 
 TABLE: dict[str, Imports | Refused] = {
     # frab XML
