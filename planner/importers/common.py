@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import lzma
@@ -501,8 +502,6 @@ def lmt_corrected(
 
 def same_fields(first: object, second: object, *, ignore: tuple[str, ...] = ("key",)) -> bool:
     """Two dataclass items equal in every field but ``ignore`` (an exact duplicate entry)."""
-    import dataclasses
-
     return all(
         getattr(first, f.name) == getattr(second, f.name)
         for f in dataclasses.fields(first)  # type: ignore[arg-type]
