@@ -56,6 +56,9 @@ class UploadForm(forms.Form):
         help_text="IANA zone for local times the file does not place (type to search, e.g. "
         "Kolkata). Filled in with the conference's; empty means the conference's.",
     )
+    # The conference whose zone filled in ``timezone`` (no script here to refill it when
+    # another conference is chosen): a zone left as it was filled in follows the choice.
+    zone_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
     source_key = forms.SlugField(
         initial="import",
         help_text="Re-imports with the same key update the same rows; use another key for a second feed.",
@@ -93,6 +96,11 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        conference, zone_from = cleaned.get("conference"), cleaned.get("zone_from")
+        if conference is not None and zone_from and zone_from != conference.pk:
+            filled = Conference.objects.filter(pk=zone_from).values_list("timezone", flat=True)
+            if cleaned.get("timezone") and cleaned["timezone"] == filled.first():
+                cleaned["timezone"] = ""  # filled in for another conference: use this one's
         if not cleaned.get("file") and not cleaned.get("url"):
             raise forms.ValidationError("Choose a file or give a URL.")
         if cleaned.get("file") and cleaned.get("url"):
@@ -211,6 +219,7 @@ class ImportRunAdmin(ConferenceScopedAdmin):
         chosen = conferences.filter(pk=conference_id).first() if conference_id.isdigit() else None
         if chosen is not None:
             initial["timezone"] = chosen.timezone  # pre-filled: the zone local times are read in
+            initial["zone_from"] = chosen.pk
         form = UploadForm(
             request.POST or None, request.FILES or None, conferences=conferences, initial=initial
         )

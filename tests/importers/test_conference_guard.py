@@ -391,3 +391,29 @@ def test_a_source_confirmed_once_is_not_stopped_again(eccv, settings, tmp_path):
 def _run_file(conference, data: bytes, **options) -> ImportRun:
     run = import_run_create(conference=conference, source="schedule.xml", data=data, **options)
     return import_run_execute(import_run_id=run.pk)
+
+
+def test_admin_zone_filled_in_for_another_conference_follows_the_choice(
+    client, eccv, eager, django_capture_on_commit_callbacks
+):
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    kolkata = f.ConferenceFactory(timezone="Asia/Kolkata")
+    page = client.get(reverse("admin:planner_importrun_upload") + f"?conference={kolkata.pk}")
+    assert f'name="zone_from" value="{kolkata.pk}"' in page.content.decode()
+
+    def upload(zone: str) -> ImportRun:
+        with django_capture_on_commit_callbacks(execute=False):
+            client.post(
+                reverse("admin:planner_importrun_upload"),
+                {
+                    "conference": eccv.pk,  # another conference chosen after the page loaded
+                    "zone_from": kolkata.pk,
+                    "url": "https://example.org/schedule.xml",
+                    "source_key": "import",
+                    "timezone": zone,
+                },
+            )
+        return ImportRun.objects.filter(conference=eccv).latest("pk")
+
+    assert upload("Asia/Kolkata").timezone == ""  # as filled in: the chosen conference's zone
+    assert upload("Europe/Rome").timezone == "Europe/Rome"  # typed by hand: kept
