@@ -493,3 +493,27 @@ def test_nan_parses_the_same_without_a_conference():
 
     assert parsed.conference.name == ""
     assert parsed.warnings[0].startswith("s.json:1: 1 bare NaN value(s)")
+
+
+def test_lmt_offset_in_a_miniconf_calendar_is_read_as_wall_time():
+    conference = f.ConferenceFactory(timezone="Asia/Kolkata")
+    papers = "UID,title,authors\np1,Paper one,Ada Lovelace\n"
+    calendar_json = json.dumps(
+        [
+            {
+                "title": "Opening (OPEN)",
+                "start": f"{DAY1}T09:00:00+05:53",
+                "end": f"{DAY1}T09:30:00+05:53",
+            }
+        ]
+    )
+    data = _zip({"papers.csv": papers, "main_calendar.json": calendar_json})
+
+    outcome = run(conference, data, "sitedata.zip")
+
+    session = Session.objects.get(conference=conference)
+    assert session.start == dt.datetime.combine(DAY1, dt.time(9), ZoneInfo("Asia/Kolkata"))
+    assert any(
+        "+05:53 is the local mean time of Asia/Kolkata" in w for w in outcome.parsed.warnings
+    )
+    assert_reimport_is_no_change(conference, data, "sitedata.zip")
