@@ -93,3 +93,10 @@ def validate_iana_zone(value: str) -> None:
             code="invalid_zone",
             params={"value": value},
         )
+
+
+@functools.cache
+def canonical_zones() -> tuple[str, ...]:
+    """Every canonical IANA zone name (Area/Location, and UTC), sorted: the choices a form
+    offers."""
+    return tuple(sorted({"UTC", *(n for n in _available() if canonical_zone(n) == n)}))

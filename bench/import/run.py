@@ -75,15 +75,17 @@ def main() -> int:
         for fmt, name in (("frab XML", "program.xml"), ("CSV zip", "program.zip")):
             slug = f"bench-{name.split('.')[1]}"
             moved = name.replace("program", "program-moved")
-            for step, path in (
-                ("first import", name),
-                ("re-import unchanged", name),
-                ("1% moved", moved),
+            for step, path, flags in (
+                ("first import", name, []),
+                ("re-import unchanged (same bytes: skipped)", name, []),
+                ("re-import unchanged (program edited: parsed)", name, ["--as-if-edited"]),
+                ("1% moved", moved, []),
             ):
                 result = subprocess.run(
                     [
                         sys.executable,
                         str(HERE / "measure.py"),
+                        *flags,
                         slug,
                         str(work / path),
                         "--timezone",

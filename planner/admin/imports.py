@@ -5,7 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -17,7 +23,20 @@ from planner.exceptions import ValidationFailed
 from planner.importers.base import MAX_IMPORT_BYTES
 from planner.models import Conference, ImportRun
 from planner.services.imports import import_run_submit
-from planner.timezones import canonical_zone
+from planner.timezones import canonical_zone, canonical_zones
+
+
+class ZoneInput(forms.TextInput):
+    """A text box that offers the IANA zones as you type (an HTML datalist: searchable in
+    every browser, no script, so the admin's CSP holds); the form accepts only those names."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "iana-zones", "autocomplete": "off", **(attrs or {})})
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        options = format_html_join("", '<option value="{}">', ((z,) for z in canonical_zones()))
+        return format_html('{}<datalist id="iana-zones">{}</datalist>', box, options)
 
 
 class UploadForm(forms.Form):
@@ -33,8 +52,13 @@ class UploadForm(forms.Form):
     )
     timezone = forms.CharField(
         required=False,
-        help_text="Zone for local times the file does not place. Default: the conference's.",
+        widget=ZoneInput,
+        help_text="IANA zone for local times the file does not place (type to search, e.g. "
+        "Kolkata). Filled in with the conference's; empty means the conference's.",
     )
+    # The conference whose zone filled in ``timezone`` (no script here to refill it when
+    # another conference is chosen): a zone left as it was filled in follows the choice.
+    zone_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
     source_key = forms.SlugField(
         initial="import",
         help_text="Re-imports with the same key update the same rows; use another key for a second feed.",
@@ -52,8 +76,10 @@ class UploadForm(forms.Form):
     def clean_timezone(self) -> str:
         zone = self.cleaned_data["timezone"].strip()
         if zone and canonical_zone(zone) is None:
-            raise forms.ValidationError("Not an IANA time zone; use a name such as Asia/Jerusalem.")
-        return zone
+            raise forms.ValidationError(
+                "Not an IANA time zone; choose one from the list (type a city, e.g. Jerusalem)."
+            )
+        return canonical_zone(zone) or "" if zone else ""
 
     def clean_url(self) -> str:
         url = self.cleaned_data.get("url") or ""
@@ -70,11 +96,23 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        conference, zone_from = cleaned.get("conference"), cleaned.get("zone_from")
+        if conference is not None and zone_from and zone_from != conference.pk:
+            filled = Conference.objects.filter(pk=zone_from).values_list("timezone", flat=True)
+            if cleaned.get("timezone") and cleaned["timezone"] == filled.first():
+                cleaned["timezone"] = ""  # filled in for another conference: use this one's
         if not cleaned.get("file") and not cleaned.get("url"):
             raise forms.ValidationError("Choose a file or give a URL.")
         if cleaned.get("file") and cleaned.get("url"):
             raise forms.ValidationError("Choose a file or give a URL, not both.")
         return cleaned
+
+
+def _mismatch(run: ImportRun) -> dict | None:
+    """The refusal of a run stopped as another conference's program, if it was."""
+    if run.status != ImportStatus.FAILED:
+        return None
+    return next((e for e in run.errors if e.get("kind") == "conference_mismatch"), None)
 
 
 @admin.register(ImportRun)
@@ -149,6 +187,11 @@ class ImportRunAdmin(ConferenceScopedAdmin):
                 name="planner_importrun_upload",
             ),
             path(
+                "<int:run_id>/force/",
+                self.admin_site.admin_view(self.force_view),
+                name="planner_importrun_force",
+            ),
+            path(
                 "template/<str:kind>.csv",
                 self.admin_site.admin_view(self.template_view),
                 name="planner_importrun_template",
@@ -172,6 +215,11 @@ class ImportRunAdmin(ConferenceScopedAdmin):
         )
         if len(conferences[:2]) == 1:
             initial.setdefault("conference", conferences[0].pk)
+        conference_id = str(initial.get("conference") or "")
+        chosen = conferences.filter(pk=conference_id).first() if conference_id.isdigit() else None
+        if chosen is not None:
+            initial["timezone"] = chosen.timezone  # pre-filled: the zone local times are read in
+            initial["zone_from"] = chosen.pk
         form = UploadForm(
             request.POST or None, request.FILES or None, conferences=conferences, initial=initial
         )
@@ -217,6 +265,44 @@ class ImportRunAdmin(ConferenceScopedAdmin):
         }
         return TemplateResponse(request, "admin/planner/importrun/upload.html", context)
 
+    def force_view(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        """The confirmation step's "Import anyway": a run refused as another conference's
+        program is run again, from the same bytes (or URL), with ``force``. POST only."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        refused = self.get_object(request, str(run_id))  # scoped: 404 for others' runs
+        if refused is None:
+            raise Http404
+        if _mismatch(refused) is None:
+            messages.error(
+                request, "Only a run refused as another conference's program can be forced."
+            )
+            return HttpResponseRedirect(reverse("admin:planner_importrun_change", args=[run_id]))
+        data = None
+        if refused.file:
+            with refused.file.open("rb") as handle:
+                data = handle.read()
+        try:
+            run = import_run_submit(
+                conference=refused.conference,
+                source=refused.source,
+                data=data,
+                fmt=refused.format,
+                zone=refused.timezone,
+                source_key=refused.source_key,
+                dry_run=refused.dry_run,
+                allow_empty=refused.allow_empty,
+                force=True,
+                user=request.user,
+            )
+        except ValidationFailed as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(reverse("admin:planner_importrun_change", args=[run_id]))
+        messages.info(request, "Importing anyway, as you confirmed; this page follows it.")
+        return HttpResponseRedirect(reverse("admin:planner_importrun_change", args=[run.pk]))
+
     def template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
         from planner.importers.csv_templates import TEMPLATES, template_csv
 
@@ -231,8 +317,17 @@ class ImportRunAdmin(ConferenceScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self.get_object(request, object_id)
         live = run is not None and run.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+        mismatch = _mismatch(run) if run is not None else None
         return super().change_view(
-            request, object_id, form_url, {**(extra_context or {}), "live": live}
+            request,
+            object_id,
+            form_url,
+            {
+                **(extra_context or {}),
+                "live": live,
+                "mismatch": mismatch,
+                "can_force": mismatch is not None and self.has_add_permission(request),
+            },
         )
 
     # --- display ------------------------------------------------------------------------------------

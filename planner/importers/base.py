@@ -241,6 +241,10 @@ class ParsedSchedule:
     # from this source is first matched by normalized title to the conference's papers from
     # any source; a match gains the links it lacks (nothing else changes), the rest are added.
     enrich_papers: bool = False
+    # Keys of items the file lists but whose values could not be read (skipped, with a
+    # warning): what an earlier import made of them is left as it was, not cancelled. A key
+    # here also keeps the keys derived from it (``key#…``, ``key@…``: repeats, instances).
+    kept: frozenset[str] = frozenset()
 
     def counts(self) -> dict[str, int]:
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import lzma
@@ -110,8 +111,11 @@ def parse_iso_datetime(
     field: str,
     element: str | None = None,
     line: int | None = None,
+    warnings: list[str] | None = None,
 ) -> dt.datetime:
-    """An ISO 8601 date-time; a naive one is local time in ``tz`` (an error if there is none)."""
+    """An ISO 8601 date-time; a naive one is local time in ``tz`` (an error if there is none).
+    With ``warnings``, an offset that is ``tz``'s local mean time is read as wall time
+    (:func:`lmt_corrected`)."""
     text = (value or "").strip()
     if not text:
         raise ScheduleFormatError(
@@ -139,6 +143,16 @@ def parse_iso_datetime(
                 field=field,
             )
         parsed = parsed.replace(tzinfo=tz)
+    elif tz is not None and warnings is not None:
+        parsed = lmt_corrected(
+            parsed,
+            tz,
+            filename=filename,
+            warnings=warnings,
+            element=element,
+            line=line,
+            field=field,
+        )
     return parsed
 
 
@@ -435,3 +449,104 @@ def json_object(
             field=field,
         )
     return value
+# --- Tolerance: broken items, pytz LMT offsets, repeated identities ---------------------------
+
+# A file in which at most this share of the events cannot be read imports without them (each
+# named in a warning); above it the file is refused with the list, because then it is more
+# likely the wrong file, or a broken export, than an export with a few bad entries.
+BROKEN_SHARE_LIMIT = 0.10
+BROKEN_LISTED = 20
+
+
+def tolerate_broken(
+    broken: list[ScheduleFormatError],
+    total: int,
+    *,
+    filename: str,
+    warnings: list[str],
+    what: str = "events",
+) -> None:
+    """Skip the items that could not be read, with a warning each, unless more than
+    :data:`BROKEN_SHARE_LIMIT` of the ``total`` are broken: then raise the first error, its
+    message extended with how many are broken and the list of the others."""
+    if not broken:
+        return
+    if len(broken) > total * BROKEN_SHARE_LIMIT:
+        first = broken[0]
+        if total > 1:
+            others = [str(error) for error in broken[1 : 1 + BROKEN_LISTED]]
+            more = len(broken) - 1 - len(others)
+            first.message = (
+                f"{first.message} — {len(broken)} of {total} {what} cannot be read (more than "
+                f"{BROKEN_SHARE_LIMIT:.0%}), so the file is refused"
+                + (f"; the others: {'; '.join(others)}" if others else "")
+                + (f"; … and {more} more" if more > 0 else "")
+            )
+        raise first
+    singular = what[:-1] if what.endswith("s") else what
+    for error in broken:
+        warnings.append(f"{error}; this {singular} was skipped")
+    warnings.append(
+        f"{filename}: {len(broken)} of {total} {what} could not be read and were skipped "
+        f"(the limit is {BROKEN_SHARE_LIMIT:.0%}); what an earlier import made of them is left "
+        "as it was"
+    )
+
+
+def lmt_offset(tz: dt.tzinfo) -> dt.timedelta | None:
+    """The zone's local mean time offset (its earliest, pre-standard-time offset)."""
+    return dt.datetime(1800, 1, 1, tzinfo=tz).utcoffset()
+
+
+def lmt_corrected(
+    moment: dt.datetime,
+    tz: dt.tzinfo | None,
+    *,
+    filename: str,
+    warnings: list[str],
+    element: str | None = None,
+    line: int | None = None,
+    field: str | None = None,
+) -> dt.datetime:
+    """``moment`` unless its UTC offset is ``tz``'s local mean time rounded to the minute
+    (``+05:53`` for Asia/Kolkata, ``+00:50`` for Europe/Rome): the classic
+    ``datetime(..., tzinfo=pytz.timezone(...))`` bug, whose author meant the wall-clock time
+    in the zone. Then the wall time is read in ``tz``, with a warning (once per offset)."""
+    if tz is None or moment.tzinfo is None or zone_name(tz) in ("", "UTC"):
+        return moment
+    offset = moment.utcoffset()
+    lmt = lmt_offset(tz)
+    if offset is None or lmt is None or not lmt:
+        return moment
+    if round(lmt.total_seconds() / 60) * 60 != offset.total_seconds():
+        return moment
+    wall = moment.replace(tzinfo=None)
+    if wall.replace(tzinfo=tz).utcoffset() == offset:  # pragma: no cover - the zone uses it now
+        return moment
+    corrected = localize(
+        wall, tz, filename=filename, warnings=warnings, element=element, line=line, field=field
+    )
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = int(abs(offset.total_seconds()) // 60)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    message = (
+        f"{filename}: UTC offset {text} is the local mean time of {zone_name(tz)}, not an "
+        f"offset the zone uses today (the pytz LMT bug); times with it were read as wall-clock "
+        f"times in {zone_name(tz)}"
+    )
+    if message not in warnings:
+        warnings.append(message)
+    return corrected
+
+
+def same_fields(first: object, second: object, *, ignore: tuple[str, ...] = ("key",)) -> bool:
+    """Two dataclass items equal in every field but ``ignore`` (an exact duplicate entry)."""
+    return all(
+        getattr(first, f.name) == getattr(second, f.name)
+        for f in dataclasses.fields(first)  # type: ignore[arg-type]
+        if f.name not in ignore
+    )
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -43,7 +43,11 @@ frab gives each event three times: ``<date>`` (an ISO date-time, normally with a
 Keys
 ----
 A session's key is the event's ``guid``; without one, its ``id`` (with a warning that ids are
-less stable). A guid used twice is an error. Guid-less ids that repeat (lswt-2019 repeats
+less stable). A guid used twice is resolved (:meth:`FrabScheduleBuilder._repeated_guid_keys`:
+an exact repeat is imported once, different events are keyed ``guid#id`` or ``guid@start``,
+with a warning). An event whose values cannot be read is skipped with a warning, unless more
+than :data:`common.BROKEN_SHARE_LIMIT` of them are (then the file is refused with the list).
+Guid-less ids that repeat (lswt-2019 repeats
 breaks in every room) are keyed ``"{id}@{room key}"``, with a warning; the same id twice in one
 room is an error. People are keyed ``"person:" + guid`` (else ``id``, else ``code``) or, when
 the file gives no identifier, ``"name:" + name``. Rooms are keyed by their guid when the file
@@ -77,12 +81,16 @@ from planner.importers.base import (
 from planner.importers.common import (
     checked_span,
     decode_text,
+    lmt_corrected,
     localize,
     normalize_name,
     parse_duration,
     person_key,
     resolve_zone,
+    same_fields,
     session_kind,
+    tolerate_broken,
+    utc_stamp,
     zone_name,
 )
 from planner.timezones import canonical_zone
@@ -264,6 +272,9 @@ class FrabScheduleBuilder:
         self._z_local: list[tuple[RawEvent, dt.datetime]] = []
         self._z_utc = 0
         self._disagree: list[str] = []
+        self._broken: list[ScheduleFormatError] = []
+        self._broken_keys: set[str] = set()
+        self._events_seen = 0
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -353,6 +364,16 @@ class FrabScheduleBuilder:
     # -- events ---------------------------------------------------------------------------
 
     def add_event(self, raw: RawEvent) -> None:
+        """Add one event; one whose values cannot be read is set aside (see :meth:`finish`)."""
+        self._events_seen += 1
+        try:
+            self._add_event(raw)
+        except ScheduleFormatError as error:
+            self._broken.append(error)
+            if raw.guid or raw.id:
+                self._broken_keys.add(raw.guid or raw.id)
+
+    def _add_event(self, raw: RawEvent) -> None:
         if not raw.guid and not raw.id:
             raise self.error(raw, "guid", "the event has neither a guid nor an id")
         title = (raw.title or "").strip()
@@ -446,6 +467,16 @@ class FrabScheduleBuilder:
                     f"{value!r} has no UTC offset and the file names no time zone; pass --timezone",
                 )
             moment = self._local(raw, moment, tz, field)
+        elif self.tz is not None:
+            moment = lmt_corrected(
+                moment,
+                self.tz,
+                filename=self.filename,
+                warnings=self.warnings,
+                element=raw.element,
+                line=None,
+                field=field,
+            )
         return moment
 
     def _local(self, raw: RawEvent, naive: dt.datetime, tz: dt.tzinfo, field: str) -> dt.datetime:
@@ -553,11 +584,16 @@ class FrabScheduleBuilder:
                 "those sessions are keyed 'id@room'"
             )
         repeated_set = set(repeated)
+        guid_keys = self._repeated_guid_keys()
         seen: dict[str, _Pending] = {}
         sessions: list[SessionData] = []
         for pending in self._pending:
             raw = pending.raw
-            if raw.guid:
+            if raw.guid and id(pending) in guid_keys:
+                key, what, field = guid_keys[id(pending)], "guid", "guid"
+                if not key:
+                    continue  # an exact duplicate of an earlier entry, warned about
+            elif raw.guid:
                 key, what, field = raw.guid, "guid", "guid"
             elif raw.id in repeated_set:
                 key, what, field = f"{raw.id}@{pending.room_key}", "id", "id"
@@ -577,6 +613,58 @@ class FrabScheduleBuilder:
             pending.session.key = key
             sessions.append(pending.session)
         return sessions
+
+    def _where(self, pending: _Pending) -> str:
+        line = self.find_line(pending.raw)
+        return f"line {line}" if line else pending.raw.element
+
+    def _repeated_guid_keys(self) -> dict[int, str]:
+        """Keys for the events whose guid is used more than once (a workshop held on several
+        days, a daily meetup; official frab/c3voc exports do this). An entry equal in every
+        field to an earlier one is dropped (key ""). The others are keyed ``guid#id`` when
+        their ids tell them apart (stable when a repeat moves), else ``guid@start`` (UTC).
+        Each reuse is a warning naming both places. Keyed by ``id(pending)``."""
+        groups: dict[str, list[_Pending]] = {}
+        for pending in self._pending:
+            if pending.raw.guid:
+                groups.setdefault(pending.raw.guid, []).append(pending)
+        keys: dict[int, str] = {}
+        for guid, group in groups.items():
+            if len(group) < 2:
+                continue
+            distinct: list[_Pending] = []
+            for pending in group:
+                twin = next((d for d in distinct if same_fields(d.session, pending.session)), None)
+                if twin is not None:
+                    keys[id(pending)] = ""
+                    self.warnings.append(
+                        f"{self.filename}: {pending.raw.element} at {self._where(pending)} "
+                        f"repeats the entry at {self._where(twin)} exactly; imported once"
+                    )
+                else:
+                    distinct.append(pending)
+            if len(distinct) < 2:
+                continue
+            ids = [d.raw.id for d in distinct]
+            by_id = all(ids) and len(set(ids)) == len(ids)
+            starts = [utc_stamp(d.session.start) for d in distinct]
+            by_start = len(set(starts)) == len(starts)
+            for pending, ident, stamp in zip(distinct, ids, starts, strict=True):
+                if by_id:
+                    keys[id(pending)] = f"{guid}#{ident}"
+                elif by_start:
+                    keys[id(pending)] = f"{guid}@{stamp}"
+                else:
+                    keys[id(pending)] = f"{guid}@{stamp}@{pending.room_key}"
+            places = ", ".join(
+                f"{self._where(d)} ({d.session.start.isoformat()})" for d in distinct[:10]
+            )
+            how = "guid#id" if by_id else "guid@start"
+            self.warnings.append(
+                f"{self.filename}: guid {guid!r} is used by {len(distinct)} different events "
+                f"({places}{', …' if len(distinct) > 10 else ''}); each was imported, keyed {how}"
+            )
+        return keys
 
     def _time_warnings(self) -> None:
         where = zone_name(self.tz)
@@ -634,6 +722,9 @@ class FrabScheduleBuilder:
         return tracks
 
     def finish(self) -> ParsedSchedule:
+        tolerate_broken(
+            self._broken, self._events_seen, filename=self.filename, warnings=self.warnings
+        )
         sessions = self._assign_keys()
         self._time_warnings()
         self._room_kinds(sessions)
@@ -648,6 +739,7 @@ class FrabScheduleBuilder:
             sessions=sessions,
             warnings=self.warnings,
             covers=COVERS,
+            kept=frozenset(self._broken_keys),
         )
 
 

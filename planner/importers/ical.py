@@ -7,8 +7,13 @@ zone resolution with warnings, stable keys, and refusal of files it cannot impor
 - key: UID; a recurrence instance is ``UID#<RECURRENCE-ID as UTC, 20261024T060000Z>``
   (``#20261024`` for all-day ones). An RRULE/RDATE master is expanded into instances keyed
   the same way, so an overriding VEVENT with a RECURRENCE-ID replaces its generated
-  instance. A UID used by two VEVENTs (without distinct RECURRENCE-IDs) is an error: the
-  key would not say which event a later version of the file means.
+  instance. A UID used by several plain VEVENTs (moca-2024) keys each
+  ``UID#<start as UTC>`` (the room added when two start together), with a warning naming
+  both lines; an exact repeat is imported once. A UID shared with a recurring event, or a
+  RECURRENCE-ID given twice, cannot be told apart and is refused.
+- Tolerance: calendar-level properties that cannot be parsed and components other than
+  VEVENT/VTIMEZONE are skipped with a warning; an event whose essential values cannot be
+  read is skipped with a warning unless more than 10% are (then the file is refused).
 - title SUMMARY, description DESCRIPTION, url URL; LOCATION names the room (room key = the
   text) unless it is an http(s) URL (virtual events), which then becomes the url.
 - CATEGORIES: the first category is the track; kind from ``session_kind(categories, summary)``.
@@ -25,6 +30,7 @@ zone resolution with warnings, stable keys, and refusal of files it cannot impor
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zoneinfo
@@ -52,7 +58,10 @@ from planner.importers.common import (
     checked_span,
     decode_text,
     localize,
+    same_fields,
     session_kind,
+    tolerate_broken,
+    utc_stamp,
     zone_name,
 )
 from planner.timezones import DEPRECATED_ALIASES, canonical_zone
@@ -80,6 +89,10 @@ class _EventLines:
 class _Scan:
     calendar_lines: list[tuple[int, str]] = field(default_factory=list)
     events: list[_EventLines] = field(default_factory=list)
+    lines: list[tuple[int, str]] = field(default_factory=list)  # every unfolded content line
+    # Lines of calendar-level components other than VEVENT/VTIMEZONE (VTODO, X-…), by name.
+    skipped: dict[str, list[int]] = field(default_factory=dict)
+    skipped_lines: set[int] = field(default_factory=set)
 
 
 def _unfold(text: str) -> list[tuple[int, str]]:
@@ -100,10 +113,18 @@ def _scan(text: str, filename: str) -> _Scan:
     scan = _Scan()
     stack: list[tuple[str, int]] = []
     calendars = 0
-    for number, content in _unfold(text):
+    scan.lines = _unfold(text)
+    skipping: int | None = None  # the depth of the unknown component being skipped
+    for number, content in scan.lines:
         try:
             name, _params, value = Contentline(content).parts()
         except ValueError:
+            if skipping is not None:
+                scan.skipped_lines.add(number)
+                continue
+            if len(stack) == 1:  # calendar level: junk outside the events, left out
+                scan.calendar_lines.append((number, content))
+                continue
             raise ScheduleFormatError(
                 f"not an iCalendar content line (NAME:value): {content[:80]!r}",
                 file=filename,
@@ -126,9 +147,14 @@ def _scan(text: str, filename: str) -> _Scan:
                         file=filename,
                         line=number,
                     )
-            elif len(stack) == 1 and component == "VEVENT":
+            elif len(stack) == 1 and component == "VEVENT" and skipping is None:
                 scan.events.append(_EventLines(begin=number))
+            elif len(stack) == 1 and component not in _KNOWN_COMPONENTS:
+                skipping = 1
+                scan.skipped.setdefault(component, []).append(number)
             stack.append((component, number))
+            if skipping is not None:
+                scan.skipped_lines.add(number)
         elif name == "END":
             component = value.strip().upper()
             if not stack or stack[-1][0] != component:
@@ -139,6 +165,12 @@ def _scan(text: str, filename: str) -> _Scan:
                     line=number,
                 )
             stack.pop()
+            if skipping is not None:
+                scan.skipped_lines.add(number)
+                if len(stack) == skipping:
+                    skipping = None
+        elif skipping is not None:
+            scan.skipped_lines.add(number)
         elif not stack:
             raise ScheduleFormatError(
                 f"{name} outside BEGIN:VCALENDAR … END:VCALENDAR", file=filename, line=number
@@ -159,18 +191,37 @@ def _scan(text: str, filename: str) -> _Scan:
     return scan
 
 
-def _check_calendar_properties(scan: _Scan, filename: str) -> None:
-    """icalendar refuses a broken calendar-level value without saying where; find it."""
+# Calendar-level components the importer reads; others (VTODO, VJOURNAL, X-…) are skipped.
+_KNOWN_COMPONENTS = frozenset({"VEVENT", "VTIMEZONE"})
+
+
+def _check_calendar_properties(scan: _Scan, filename: str, warnings: list[str]) -> str:
+    """The calendar as text icalendar can read: calendar-level properties it cannot parse
+    (ismir-2022 writes ``DTSTART:2022-12-04 08:00:00+05:53`` there) and unknown components
+    are left out, each with a warning naming the line. They say nothing about the events."""
+    dropped = set(scan.skipped_lines)
     for number, content in scan.calendar_lines:
         probe = f"BEGIN:VCALENDAR\r\n{content}\r\nEND:VCALENDAR\r\n".encode()
         try:
-            icalendar.Calendar.from_ical(probe)
+            errors = icalendar.Calendar.from_ical(probe).errors
         except ValueError as error:
-            raise ScheduleFormatError(
-                f"cannot parse calendar property {content[:80]!r}: {error}",
-                file=filename,
-                line=number,
-            ) from None
+            errors = [("", str(error))]
+        for _prop, error in errors[:1]:
+            dropped.add(number)
+            warnings.append(
+                f"{filename}:{number}: ignored the calendar property {content[:80]!r}, which "
+                f"cannot be parsed ({error}); it is outside the events"
+            )
+    for component, starts in scan.skipped.items():
+        shown = ", ".join(str(n) for n in starts[:10]) + (" …" if len(starts) > 10 else "")
+        warnings.append(
+            f"{filename}: skipped {len(starts)} {component} component"
+            f"{'s' if len(starts) > 1 else ''} (line {shown}); only VEVENTs are imported"
+        )
+    if not dropped:
+        return "\r\n".join(content for _number, content in scan.lines)
+    scan.calendar_lines = [(n, c) for n, c in scan.calendar_lines if n not in dropped]
+    return "\r\n".join(content for number, content in scan.lines if number not in dropped)
 
 
 # --- times ---------------------------------------------------------------------------------------
@@ -482,90 +533,103 @@ _SINGLE_VALUED = ("UID", "DTSTART", "DTEND", "DURATION", "RECURRENCE-ID")
 _DATE_VALUED = frozenset({"DTSTART", "DTEND", "RECURRENCE-ID"})
 
 
-def _events(cal: icalendar.Calendar, scan: _Scan, filename: str) -> list[_Event]:
+def _events(
+    cal: icalendar.Calendar, scan: _Scan, filename: str, broken: list[ScheduleFormatError]
+) -> list[_Event]:
     components = [c for c in cal.subcomponents if c.name == "VEVENT"]
     if len(components) != len(scan.events):  # pragma: no cover - both walk the same lines
         raise ScheduleFormatError("VEVENTs could not be matched to lines", file=filename)
     events: list[_Event] = []
     for component, lines in zip(components, scan.events, strict=True):
-        uid = _text(component, "UID")
-        for name in _SINGLE_VALUED:
-            if isinstance(component.get(name), list):
-                raise ScheduleFormatError(
-                    f"{name} appears more than once in one VEVENT (is an END:VEVENT missing?)",
-                    file=filename,
-                    line=lines.props.get(name, lines.begin),
-                    element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
-                    field=name,
-                )
-            try:
-                value = getattr(component.get(name), "dt", None)
-            except ValueError:  # a broken value: _check_events names it with the parser's words
-                continue
-            if name in _DATE_VALUED and value is not None and not isinstance(value, dt.date):
-                # icalendar reads a duration, period or bare time here without complaint.
-                raise ScheduleFormatError(
-                    f"{name} {component[name].to_ical().decode(errors='replace')!r} is not a "
-                    "date or date-time",
-                    file=filename,
-                    line=lines.props.get(name, lines.begin),
-                    element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
-                    field=name,
-                )
         try:
-            recurrence = getattr(component.get("RECURRENCE-ID"), "dt", None)
-        except ValueError as error:
-            raise ScheduleFormatError(
-                f"cannot parse RECURRENCE-ID: {error}",
-                file=filename,
-                line=lines.props.get("RECURRENCE-ID", lines.begin),
-                element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
-                field="RECURRENCE-ID",
-            ) from None
-        events.append(_Event(component, lines, uid, recurrence))
+            events.append(_event(component, lines, filename))
+        except ScheduleFormatError as error:
+            broken.append(error)
     return events
 
 
-def _check_events(events: Iterable[_Event], filename: str, warnings: list[str]) -> None:
-    """Broken values, missing UIDs and duplicate keys, before anything is computed."""
-    seen: dict[tuple[str, str], _Event] = {}
+def _event(component: icalendar.Event, lines: _EventLines, filename: str) -> _Event:
+    uid = _text(component, "UID")
+    for name in _SINGLE_VALUED:
+        if isinstance(component.get(name), list):
+            raise ScheduleFormatError(
+                f"{name} appears more than once in one VEVENT (is an END:VEVENT missing?)",
+                file=filename,
+                line=lines.props.get(name, lines.begin),
+                element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+                field=name,
+            )
+        try:
+            value = getattr(component.get(name), "dt", None)
+        except ValueError:  # a broken value: _check_events names it with the parser's words
+            continue
+        if name in _DATE_VALUED and value is not None and not isinstance(value, dt.date):
+            # icalendar reads a duration, period or bare time here without complaint.
+            raise ScheduleFormatError(
+                f"{name} {component[name].to_ical().decode(errors='replace')!r} is not a "
+                "date or date-time",
+                file=filename,
+                line=lines.props.get(name, lines.begin),
+                element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+                field=name,
+            )
+    try:
+        recurrence = getattr(component.get("RECURRENCE-ID"), "dt", None)
+    except ValueError as error:
+        raise ScheduleFormatError(
+            f"cannot parse RECURRENCE-ID: {error}",
+            file=filename,
+            line=lines.props.get("RECURRENCE-ID", lines.begin),
+            element=f"VEVENT UID={uid!r}" if uid else "VEVENT",
+            field="RECURRENCE-ID",
+        ) from None
+    return _Event(component, lines, uid, recurrence)
+
+
+def _check_events(
+    events: Iterable[_Event],
+    filename: str,
+    warnings: list[str],
+    broken: list[ScheduleFormatError],
+    kept: set[str],
+) -> list[_Event]:
+    """The events whose essential values can be read and that have a UID; the others go to
+    ``broken``. Broken inessential values are warnings."""
+    good: list[_Event] = []
     for event in events:
-        for prop, message in event.component.errors:
-            name = (prop or "").upper()
-            line = event.lines.props.get(name, event.lines.begin)
-            if name in _ESSENTIAL or not name:
-                raise ScheduleFormatError(
-                    f"cannot parse {name or 'a line'}: {message}",
-                    file=filename,
-                    line=line,
-                    element=f"VEVENT UID={event.uid!r}" if event.uid else "VEVENT",
-                    field=name or None,
-                )
-            warnings.append(f"{filename}:{line}: ignored unparsable {name}: {message}")
-        if not event.uid:
+        try:
+            _check_event(event, filename, warnings)
+        except ScheduleFormatError as error:
+            broken.append(error)
+            if event.uid:
+                kept.add(event.uid)
+        else:
+            good.append(event)
+    return good
+
+
+def _check_event(event: _Event, filename: str, warnings: list[str]) -> None:
+    for prop, message in event.component.errors:
+        name = (prop or "").upper()
+        line = event.lines.props.get(name, event.lines.begin)
+        if name in _ESSENTIAL or not name:
             raise ScheduleFormatError(
-                "VEVENT has no UID; the importer needs it to recognise the event in the "
-                "next version of the file",
+                f"cannot parse {name or 'a line'}: {message}",
                 file=filename,
-                line=event.lines.begin,
-                element="VEVENT",
-                field="UID",
+                line=line,
+                element=f"VEVENT UID={event.uid!r}" if event.uid else "VEVENT",
+                field=name or None,
             )
-        ident = (event.uid, _stamp(event.recurrence_id) if event.recurrence_id else "")
-        if ident in seen:
-            first = seen[ident]
-            what = f"UID {event.uid!r}" + (f" with RECURRENCE-ID {ident[1]}" if ident[1] else "")
-            raise ScheduleFormatError(
-                f"{what} is used by two events: the VEVENT at line {first.lines.begin} "
-                f"(SUMMARY {_text(first.component, 'SUMMARY')!r}) and this one at line "
-                f"{event.lines.begin} (SUMMARY {_text(event.component, 'SUMMARY')!r}); "
-                "each event needs its own UID",
-                file=filename,
-                line=event.line("UID"),
-                element=f"VEVENT UID={event.uid!r}",
-                field="UID",
-            )
-        seen[ident] = event
+        warnings.append(f"{filename}:{line}: ignored unparsable {name}: {message}")
+    if not event.uid:
+        raise ScheduleFormatError(
+            "VEVENT has no UID; the importer needs it to recognise the event in the "
+            "next version of the file",
+            file=filename,
+            line=event.lines.begin,
+            element="VEVENT",
+            field="UID",
+        )
 
 
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
@@ -573,98 +637,45 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     check_size(data, filename)
     text = decode_text(data, filename)
     scan = _scan(text, filename)
-    _check_calendar_properties(scan, filename)
+    parsed = ParsedSchedule(format=ImportFormat.ICAL, covers=frozenset({"rooms", "sessions"}))
+    warnings = parsed.warnings
+    readable = _check_calendar_properties(scan, filename, warnings)
     try:
         # Bytes, never str: icalendar treats a one-line str as a path to open.
-        cal = icalendar.Calendar.from_ical(text.encode())
+        cal = icalendar.Calendar.from_ical(readable.encode())
     except ValueError as error:  # pragma: no cover - the scan above catches what it refuses
         raise ScheduleFormatError(f"not valid iCalendar: {error}", file=filename) from None
 
-    parsed = ParsedSchedule(format=ImportFormat.ICAL, covers=frozenset({"rooms", "sessions"}))
-    warnings = parsed.warnings
-    events = _events(cal, scan, filename)
-    _check_events(events, filename, warnings)
+    broken: list[ScheduleFormatError] = []
+    kept: set[str] = set()  # the UIDs of events skipped as unreadable
+    events = _check_events(_events(cal, scan, filename, broken), filename, warnings, broken, kept)
     zones = _Zones(cal, options, warnings, scan)
 
-    sessions: dict[str, SessionData] = {}
-    overrides: list[tuple[str, SessionData]] = []
+    entries: list[_Entry] = []
     rooms: dict[str, RoomData] = {}
     tracks: dict[str, TrackData] = {}
     for event in events:
-        comp = event.component
-        start, end, all_day = _span(event, zones, filename, warnings)
-        start, end = checked_span(
-            start,
-            end,
-            filename=filename,
-            warnings=warnings,
-            element=event.element,
-            line=event.line("DTEND") if "DTEND" in event.lines.props else event.line("DTSTART"),
-        )
-        title = _text(comp, "SUMMARY")
-        if not title:
-            title = "(untitled)"
-            warnings.append(f"{filename}:{event.lines.begin}: {event.element} has no SUMMARY")
-        categories = _categories(comp)
-        location = _text(comp, "LOCATION")
-        url = absolute_url(_text(comp, "URL"))
-        room = None
-        if location:
-            if _is_link(location):
-                url = url or absolute_url(location)
-                zones.warn_once(
-                    "location-link",
-                    f"{filename}: LOCATION values that are links were not used as rooms",
-                )
-            else:
-                room = location
-                rooms.setdefault(location, RoomData(key=location, name=location))
-        track = categories[0] if categories else None
-        if track:
-            tracks.setdefault(track, TrackData(name=track))
-        base = SessionData(
-            key=event.uid,
-            title=title,
-            kind=session_kind(" ".join(categories), title),
-            start=start,
-            end=end,
-            room=room,
-            track=track,
-            description=_text(comp, "DESCRIPTION"),
-            url=url,
-            cancelled=_text(comp, "STATUS").upper() == "CANCELLED",
-        )
-        if event.recurrence_id is not None:
-            recurrence = event.recurrence_id
-            if isinstance(recurrence, dt.datetime):
-                prop = comp["RECURRENCE-ID"]
-                recurrence = zones.aware(
-                    recurrence,
-                    prop.params.get("TZID"),
-                    line=event.line("RECURRENCE-ID"),
-                    element=event.element,
-                    prop="RECURRENCE-ID",
-                )
-            base.key = f"{event.uid}#{_stamp(recurrence)}"
-            base.ref = event.uid
+        try:
+            entries.append(_entry(event, zones, filename, warnings))
+        except ScheduleFormatError as error:
+            broken.append(error)
+            kept.add(event.uid)
+            continue
+    tolerate_broken(broken, len(scan.events), filename=filename, warnings=warnings)
+
+    sessions: dict[str, SessionData] = {}
+    overrides: list[tuple[str, SessionData]] = []
+    for entry in _resolve_repeats(entries, filename, warnings):
+        base = entry.session
+        if base.room:
+            rooms.setdefault(base.room, RoomData(key=base.room, name=base.room))
+        if base.track:
+            tracks.setdefault(base.track, TrackData(name=base.track))
+        if entry.override:
             overrides.append((base.key, base))
-        elif "RRULE" in comp or "RDATE" in comp:
-            length = end - start
-            for when in _occurrences(event, start, all_day, zones, filename):
-                key = f"{event.uid}#{_stamp(when.date() if all_day else when)}"
-                sessions[key] = SessionData(
-                    key=key,
-                    title=base.title,
-                    kind=base.kind,
-                    start=when,
-                    end=when + length,
-                    room=base.room,
-                    track=base.track,
-                    description=base.description,
-                    url=base.url,
-                    ref=event.uid,
-                    cancelled=base.cancelled,
-                )
+        elif entry.instances:
+            for instance in entry.instances:
+                sessions[instance.key] = instance
         else:
             sessions[base.key] = base
     for key, session in overrides:
@@ -674,7 +685,166 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     parsed.rooms = list(rooms.values())
     parsed.tracks = list(tracks.values())
     parsed.conference = _conference(cal, zones, parsed.sessions)
+    parsed.kept = frozenset(kept)
     return parsed
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One readable VEVENT: its session (key = UID, or UID#RECURRENCE-ID for an override)
+    and, for a recurring master, the instances it expands to."""
+
+    event: _Event
+    session: SessionData
+    override: bool = False
+    instances: list[SessionData] = field(default_factory=list)
+
+
+def _entry(event: _Event, zones: _Zones, filename: str, warnings: list[str]) -> _Entry:
+    comp = event.component
+    start, end, all_day = _span(event, zones, filename, warnings)
+    start, end = checked_span(
+        start,
+        end,
+        filename=filename,
+        warnings=warnings,
+        element=event.element,
+        line=event.line("DTEND") if "DTEND" in event.lines.props else event.line("DTSTART"),
+    )
+    title = _text(comp, "SUMMARY")
+    if not title:
+        title = "(untitled)"
+        warnings.append(f"{filename}:{event.lines.begin}: {event.element} has no SUMMARY")
+    categories = _categories(comp)
+    location = _text(comp, "LOCATION")
+    url = absolute_url(_text(comp, "URL"))
+    room = None
+    if location:
+        if _is_link(location):
+            url = url or absolute_url(location)
+            zones.warn_once(
+                "location-link",
+                f"{filename}: LOCATION values that are links were not used as rooms",
+            )
+        else:
+            room = location
+    track = categories[0] if categories else None
+    base = SessionData(
+        key=event.uid,
+        title=title,
+        kind=session_kind(" ".join(categories), title),
+        start=start,
+        end=end,
+        room=room,
+        track=track,
+        description=_text(comp, "DESCRIPTION"),
+        url=url,
+        cancelled=_text(comp, "STATUS").upper() == "CANCELLED",
+    )
+    entry = _Entry(event=event, session=base)
+    if event.recurrence_id is not None:
+        recurrence = event.recurrence_id
+        if isinstance(recurrence, dt.datetime):
+            prop = comp["RECURRENCE-ID"]
+            recurrence = zones.aware(
+                recurrence,
+                prop.params.get("TZID"),
+                line=event.line("RECURRENCE-ID"),
+                element=event.element,
+                prop="RECURRENCE-ID",
+            )
+        base.key = f"{event.uid}#{_stamp(recurrence)}"
+        base.ref = event.uid
+        entry.override = True
+    elif "RRULE" in comp or "RDATE" in comp:
+        length = end - start
+        for when in _occurrences(event, start, all_day, zones, filename):
+            key = f"{event.uid}#{_stamp(when.date() if all_day else when)}"
+            entry.instances.append(
+                dataclasses.replace(base, key=key, start=when, end=when + length, ref=event.uid)
+            )
+    return entry
+
+
+def _resolve_repeats(entries: list[_Entry], filename: str, warnings: list[str]) -> list[_Entry]:
+    """Entries with their keys made unique. Exporters reuse a UID for different events
+    (moca-2024 has 5 UIDs for 88 events): an entry equal in every field to an earlier one with
+    the same UID is dropped, with a warning; other plain events that share a UID are keyed
+    ``UID#<start as UTC>`` (the key a recurrence instance at that time would have; with the
+    room added when two start together), each reuse a warning naming both lines. A UID shared
+    with a recurring event, or a RECURRENCE-ID given twice, cannot be told apart: refused."""
+    groups: dict[str, list[_Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.session.key, []).append(entry)
+    kept: list[_Entry] = []
+    for key, group in groups.items():
+        distinct: list[_Entry] = []
+        for entry in group:
+            twin = next(
+                (
+                    d
+                    for d in distinct
+                    if same_fields(d.session, entry.session, ignore=())
+                    and [i.start for i in d.instances] == [i.start for i in entry.instances]
+                ),
+                None,
+            )
+            if twin is None:
+                distinct.append(entry)
+                continue
+            warnings.append(
+                f"{filename}:{entry.event.lines.begin}: {entry.event.element} repeats the VEVENT "
+                f"at line {twin.event.lines.begin} exactly; imported once"
+            )
+        if len(distinct) == 1:
+            kept.append(distinct[0])
+            continue
+        first = distinct[0]
+        for entry in distinct[1:]:
+            if entry.override or entry.instances or first.instances:
+                what = f"UID {entry.event.uid!r}" + (
+                    " with the same RECURRENCE-ID" if entry.override else ""
+                )
+                raise ScheduleFormatError(
+                    f"{what} is used by two events that cannot be told apart: the VEVENT at "
+                    f"line {first.event.lines.begin} "
+                    f"(SUMMARY {_text(first.event.component, 'SUMMARY')!r}) and this one at "
+                    f"line {entry.event.lines.begin} "
+                    f"(SUMMARY {_text(entry.event.component, 'SUMMARY')!r})",
+                    file=filename,
+                    line=entry.event.line("UID"),
+                    element=entry.event.element,
+                    field="UID",
+                )
+        stamps = [utc_stamp(d.session.start) for d in distinct]
+        clash = len(set(stamps)) < len(stamps)
+        seen: dict[str, _Entry] = {}
+        for entry, stamp in zip(distinct, stamps, strict=True):
+            new_key = f"{key}#{stamp}"
+            if clash and stamps.count(stamp) > 1:
+                new_key += f"@{entry.session.room or ''}"
+            if new_key in seen:
+                other = seen[new_key]
+                raise ScheduleFormatError(
+                    f"UID {key!r} is used by two different events at the same time and place: "
+                    f"the VEVENT at line {other.event.lines.begin} and this one",
+                    file=filename,
+                    line=entry.event.line("UID"),
+                    element=entry.event.element,
+                    field="UID",
+                )
+            seen[new_key] = entry
+            entry.session.key = new_key
+            entry.session.ref = key
+            kept.append(entry)
+        for entry in distinct[1:]:
+            warnings.append(
+                f"{filename}:{entry.event.lines.begin}: {entry.event.element} "
+                f"(SUMMARY {entry.session.title!r}) reuses the UID of the VEVENT at line "
+                f"{first.event.lines.begin} (SUMMARY {first.session.title!r}); both were "
+                "imported, each keyed by UID and start"
+            )
+    return kept
 
 
 def _conference(

@@ -20,8 +20,11 @@ an ``.ics``               (only when nothing above gives sessions)             s
 ========================  ===================================================  ============
 
 A ``sponsors.yml`` (PLDI 2021: ``UID, level, name``) becomes booths with their tiers and a
-``socials.yml`` social sessions (see :mod:`.miniconf_yaml`). Anything else in the zip (other YAML, images, a second calendar) is
-ignored with a warning.
+``socials.yml`` social sessions (see :mod:`.miniconf_yaml`). Anything else in the zip (other
+YAML, images, a second calendar) is ignored with a warning.
+A session listed by two files (``events.csv`` and ``main_calendar.json`` both describe the
+program) is imported once: the session CSVs are read first, and a calendar entry with the
+same id, or else the same title and start, is skipped (one warning per pair of files).
 
 Layouts seen in real sites and what is made of them:
 
@@ -85,6 +88,7 @@ from planner.importers.common import (
     csv_records,
     decode_text,
     is_zip,
+    lmt_corrected,
     localize,
     normalize_name,
     person_key,
@@ -196,6 +200,10 @@ class _Import:
     covers: set[str] = field(default_factory=set)
     board_lines: dict[tuple[str, str], int] = field(default_factory=dict)
     poster_keys: set[str] = field(default_factory=set)
+    session_file: dict[str, str] = field(default_factory=dict)  # key → the file that listed it
+    by_title_start: dict[tuple[str, dt.datetime], str] = field(default_factory=dict)
+    # (file, file listed first) → [sessions skipped, of which the times disagree]
+    double_listed: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -256,9 +264,21 @@ class _Import:
                 line=line,
                 field=column,
             )
+        elif self.zone is not None:
+            parsed = lmt_corrected(
+                parsed, self.zone, filename=file, warnings=self.warnings, line=line, field=column
+            )
         return parsed
 
     def add_session(self, session: SessionData, where: str, *, file: str, line: int | None) -> None:
+        twin = self.double_listing(session, file)
+        if twin is not None:
+            counts = self.double_listed.setdefault((file, self.session_file[twin]), [0, 0])
+            counts[0] += 1
+            first = self.sessions[twin]
+            if (first.start, first.end) != (session.start, session.end):
+                counts[1] += 1
+            return
         if session.key in self.sessions:
             raise ScheduleFormatError(
                 f"session {session.key!r} is defined twice (first at {self.session_where[session.key]})",
@@ -268,8 +288,21 @@ class _Import:
             )
         self.sessions[session.key] = session
         self.session_where[session.key] = where
+        self.session_file[session.key] = file
+        self.by_title_start.setdefault((_title_key(session.title), session.start), session.key)
         if session.room:
             self.rooms.setdefault(session.room, RoomData(key=session.room, name=session.room))
+
+    def double_listing(self, session: SessionData, file: str) -> str | None:
+        """The key of the session another file of the site already listed as this one: the
+        same id, else the same title (case and spacing aside) and start. Sites keep both
+        ``events.csv`` and ``main_calendar.json``; each session is imported once."""
+        if session.key in self.sessions:
+            return session.key if self.session_file[session.key] != file else None
+        twin = self.by_title_start.get((_title_key(session.title), session.start))
+        if twin is not None and self.session_file[twin] != file:
+            return twin
+        return None
 
     # --- papers.csv ---
     def read_papers(self, table: _Table) -> None:
@@ -390,7 +423,7 @@ class _Import:
             code = re.search(r"\(([A-Za-z0-9_-]+)\)\s*$", title)
             if given:
                 key = given
-            elif code and code[1] not in self.sessions:
+            elif code and (code[1] not in self.sessions or self.session_file[code[1]] != file):
                 key = code[1]
             else:
                 base = "cal:" + title.casefold()
@@ -618,6 +651,12 @@ class _Import:
             )
 
     def finish(self) -> ParsedSchedule:
+        for (file, first), (count, moved) in self.double_listed.items():
+            self.warnings.append(
+                f"{file}: {count} session(s) are also listed in {first} (same id, or same title "
+                f"and start); each was imported once, as {first} gives it"
+                + (f" ({moved} with different times there)" if moved else "")
+            )
         for file, count in self.unknown_offsets.items():
             self.warnings.append(
                 f"{file}: {count} time(s) with offset -00:00 (RFC 3339: local offset unknown) "
@@ -629,6 +668,10 @@ class _Import:
         parsed.rooms = list(self.rooms.values())
         parsed.covers = frozenset(self.covers)
         return parsed
+
+
+def _title_key(title: str) -> str:
+    return normalize_name(title).casefold()
 
 
 def _split_top_level(text: str) -> list[str]:
@@ -738,12 +781,14 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         raise ScheduleFormatError("the zip holds no papers.csv", file=options.filename)
 
     job.read_papers(papers)
-    for name, content in calendars:
-        job.read_calendar_json(content, name)
+    # The session CSVs first: when a calendar JSON lists the same sessions again (sites keep
+    # both), the CSV's entry, with its id, description and category, is the one kept.
     for table in tables["track"]:
         job.read_track_csv(table)
     for table in tables["events"]:
         job.read_events_csv(table)
+    for name, content in calendars:
+        job.read_calendar_json(content, name)
     if job.sessions or calendars or tables["track"] or tables["events"]:
         for name, _content in icals:
             job.warnings.append(f"{name}: ignored; the sessions come from the other calendar files")

@@ -88,9 +88,21 @@ class _JsonLines:
         return line_at(self.text, offset) if offset >= 0 else None
 
 
-def _load(text: str, filename: str) -> Any:
+def _load(text: str, filename: str, warnings: list[str] | None = None) -> Any:
+    """The document. A bare ``NaN`` (pandas writes it for an empty cell; Python's json reads
+    it, strict parsers do not) is read as no value, with one warning naming its first line;
+    ``Infinity`` is refused."""
+    nans = 0
+
+    def constant(name: str) -> None:
+        nonlocal nans
+        if name == "NaN" and warnings is not None:
+            nans += 1
+            return None
+        refuse(name)
+
     def refuse(constant: str) -> NoReturn:
-        offset = next((m.start() for m in _CONSTANT.finditer(text) if m.group(1)), None)
+        offset = next((m.start() for m in _CONSTANT.finditer(text) if m.group(1) == constant), None)
         line = line_at(text, offset) if offset is not None else None
         column = offset - text.rfind("\n", 0, offset) if offset is not None else None
         where = f" (column {column})" if column else ""
@@ -102,7 +114,7 @@ def _load(text: str, filename: str) -> Any:
         )
 
     try:
-        return json.loads(text, parse_constant=refuse)
+        document = json.loads(text, parse_constant=constant)
     except json.JSONDecodeError as error:
         raise ScheduleFormatError(
             f"not valid JSON: {error.msg} (column {error.colno})",
@@ -111,6 +123,13 @@ def _load(text: str, filename: str) -> Any:
         ) from None
     except RecursionError:
         raise ScheduleFormatError("JSON nested too deeply", file=filename) from None
+    if nans and warnings is not None:
+        offset = next((m.start() for m in _CONSTANT.finditer(text) if m.group(1) == "NaN"), 0)
+        warnings.append(
+            f"{filename}:{line_at(text, offset)}: {nans} bare NaN value(s) (not JSON; a pandas "
+            "artefact) were read as no value"
+        )
+    return document
 
 
 class _JsonReader:
@@ -307,7 +326,8 @@ class _JsonReader:
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     filename = options.filename
     text = decode_text(data, filename)
-    document = _load(text, filename)
+    nan_warnings: list[str] = []
+    document = _load(text, filename, nan_warnings)
     shape = _shape(document)
     if shape is None:
         raise ScheduleFormatError(
@@ -332,4 +352,5 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     reader.days(conference)
     if shape == "v2":
         reader.v2(schedule)
+    builder.warnings[:0] = nan_warnings
     return builder.finish()

@@ -39,6 +39,11 @@ class ImportRun(models.Model):
         default=False,
         help_text="Accept a file that lists no items, cancelling everything it used to list.",
     )
+    force = models.BooleanField(
+        default=False,
+        help_text="Import even when the file seems to be another conference's program (its "
+        "own name or dates disagree, or items fall outside the conference's dates).",
+    )
     counts = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)

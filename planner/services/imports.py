@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from planner import safe_fetch
 from planner.enums import ImportStatus
-from planner.exceptions import ValidationFailed
+from planner.exceptions import ScheduleMismatch, ValidationFailed
 from planner.importers import parse_schedule
 from planner.importers.base import (
     ImportOptions,
@@ -43,6 +43,7 @@ from planner.models import (
     Poster,
     Session,
 )
+from planner.services.import_guard import schedule_mismatch_check
 from planner.services.notifications import schedule_change_alerts
 from planner.services.reminders import reminders_sync_for_changes
 from planner.services.schedule_upsert import UpsertResult, schedule_upsert
@@ -119,10 +120,14 @@ def schedule_import(
     import_run: ImportRun | None = None,
     on_stage=None,
     allow_empty: bool = False,
+    force: bool = False,
 ) -> ImportOutcome:
     """Parse ``data`` and upsert it into ``conference``. Raises ScheduleFormatError or
     ValidationFailed on bad input, having written nothing. A dry run computes the same result
-    and rolls back. Side effects: those of schedule_upsert; on commit, those of
+    and rolls back. A file that seems to be another conference's program
+    (:func:`planner.services.import_guard.schedule_mismatch_check`) raises ScheduleMismatch
+    before anything is written, unless ``force``; its items outside the conference's dates
+    are warnings either way. Side effects: those of schedule_upsert; on commit, those of
     reminders_sync_for_changes for the changed rows, and schedule-change alerts to the
     attendees whose plan items moved or were cancelled
     (planner.services.notifications.schedule_change_alerts)."""
@@ -134,6 +139,12 @@ def schedule_import(
         data, ImportOptions(filename=filename, timezone=zone or conference.timezone), fmt
     )
     timings["parse"] = time.perf_counter() - started
+    report = schedule_mismatch_check(conference=conference, parsed=parsed, source=source)
+    parsed.warnings.extend(report.outside)
+    if report.findings and not force:
+        if report.confirmed_by is None:
+            raise report.error(conference)
+        parsed.warnings.append(report.confirmed_warning())
     if on_stage:
         total = sum(parsed.counts().values())
         on_stage(f"writing {total:,} items" + (" (dry run)" if dry_run else ""))
@@ -230,6 +241,7 @@ def import_run_create(
     source_key: str = "import",
     dry_run: bool = False,
     allow_empty: bool = False,
+    force: bool = False,
     user=None,
 ) -> ImportRun:
     """A pending ImportRun for an upload (``data``) or a URL (``source``). Writes the file to
@@ -244,6 +256,7 @@ def import_run_create(
         source_key=source_key or "import",
         dry_run=dry_run,
         allow_empty=allow_empty,
+        force=force,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     if data is not None:
@@ -281,6 +294,18 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
             timings["fetch"] = time.perf_counter() - started
             data, filename = fetched.data, fetched.filename
             run.checksum = hashlib.sha256(data).hexdigest()
+        previous = _same_bytes_as_last_import(run)
+        if previous is not None:
+            run.format = previous.format
+            run.warnings = [
+                f"{filename}: the same bytes (SHA-256 {run.checksum[:12]}…) as import run "
+                f"#{previous.pk}, and the program has not changed since (schedule version "
+                f"{previous.schedule_version}): not parsed"
+            ]
+            run.counts = {"changes": 0, "writes": 0, "same_bytes_as": previous.pk}
+            run.schedule_version = previous.schedule_version
+            _finish(run, ImportStatus.NO_CHANGES, timings)
+            return run
         outcome = schedule_import(
             conference=run.conference,
             data=data,
@@ -290,16 +315,14 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
             source=run.source_key,
             dry_run=run.dry_run,
             allow_empty=run.allow_empty,
+            force=run.force,
             import_run=run,
             on_stage=lambda stage: _set_stage(run.pk, stage),
         )
-    except (ScheduleFormatError, ValidationFailed) as error:
-        details = (
-            error.as_dict()
-            if isinstance(error, ScheduleFormatError)
-            else {"message": error.message, "field": error.field}
-        )
-        _finish(run, ImportStatus.FAILED, timings, errors=[{"text": str(error), **details}])
+    except (ScheduleFormatError, ValidationFailed, ScheduleMismatch) as error:
+        if isinstance(error, ScheduleMismatch):
+            run.warnings = error.warnings[:DIFF_LIMIT]
+        _finish(run, ImportStatus.FAILED, timings, errors=[_error_record(error)])
         return run
     timings.update(outcome.timings)
     result = outcome.result
@@ -315,6 +338,45 @@ def import_run_execute(*, import_run_id: int) -> ImportRun | None:
     run.schedule_version = result.schedule_version
     _finish(run, ImportStatus.SUCCEEDED if result.changed else ImportStatus.NO_CHANGES, timings)
     return run
+
+
+def _same_bytes_as_last_import(run: ImportRun) -> ImportRun | None:
+    """The last successful run of the same source whose file had these very bytes, read with
+    the same format and zone, when the program has not changed since (the conference's
+    schedule version is still the one that run left: no admin edit, no other import).
+    Importing the bytes again would change nothing, so they need not even be parsed."""
+    if not run.checksum:
+        return None
+    last = (
+        ImportRun.objects.filter(
+            conference_id=run.conference_id,
+            source_key=run.source_key,
+            dry_run=False,
+            status__in=[ImportStatus.SUCCEEDED, ImportStatus.NO_CHANGES],
+        )
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if (
+        last is None
+        or last.checksum != run.checksum
+        or last.timezone != run.timezone
+        or run.format not in ("", last.format)
+        or last.schedule_version is None
+    ):
+        return None
+    version = Conference.objects.values_list("schedule_version", flat=True).get(
+        pk=run.conference_id
+    )
+    return last if version == last.schedule_version else None
+
+
+def _error_record(error: ScheduleFormatError | ValidationFailed | ScheduleMismatch) -> dict:
+    """How a refusal is stored in ImportRun.errors: ``text`` to show, plus the details."""
+    if isinstance(error, ScheduleFormatError | ScheduleMismatch):
+        return {"text": str(error), **error.as_dict()}
+    return {"text": str(error), "message": error.message, "field": error.field}
 
 
 def _finish(
@@ -342,26 +404,40 @@ def _finish(
     )
 
 
-def conference_for_schedule(*, slug: str, parsed: ParsedSchedule, zone: str = "") -> Conference:
+def conference_for_schedule(
+    *, slug: str, parsed: ParsedSchedule, zone: str = "", filename: str = ""
+) -> Conference:
     """A new (unsaved) Conference described by an imported file: its name, zone and dates.
 
-    The zone is ``zone`` if given, else the file's; a file without one needs ``zone``."""
+    The zone is ``zone`` if given, else the file's; a file without one needs ``zone``. The
+    dates are the file's, else the local days its sessions and meals span; a file with
+    neither (a papers list) cannot say when the conference is, and is refused rather than
+    dated today."""
     name = parsed.conference.name or slug
+    where = filename or "the file"
     tz_name = canonical_zone(zone) if zone else parsed.conference.timezone
     if not tz_name:
         raise ValidationFailed(
-            "the file names no time zone; pass --timezone (an IANA name such as Europe/Berlin)",
+            f"{where} names no time zone, and conference {slug!r} does not exist yet to "
+            "take one from; pass --timezone (an IANA name such as Europe/Berlin)",
             field="timezone",
         )
     start, end = parsed.conference.start_date, parsed.conference.end_date
     instants = [s.start for s in parsed.sessions] + [s.end for s in parsed.sessions]
+    instants += [m.start for m in parsed.meals] + [m.end for m in parsed.meals]
     if instants and (start is None or end is None):
         conference_tz = Conference(timezone=tz_name).tz
         local_days = [i.astimezone(conference_tz).date() for i in instants]
         start, end = start or min(local_days), end or max(local_days)
-    if start is None or end is None:
-        today = timezone.now().date()
-        start, end = start or today, end or start or today
+    if start is None and end is None:
+        what = ", ".join(f"{n:,} {kind}" for kind, n in parsed.counts().items() if n)
+        raise ValidationFailed(
+            f"{where} holds {what or 'nothing dated'} but no sessions or dates, so it cannot "
+            f"say when conference {slug!r} takes place; create the conference first (in the "
+            "admin, or by importing its program) and then import this file into it",
+            field="slug",
+        )
+    start, end = start or end, end or start
     if end < start:
         end = start
     return Conference(slug=slug, name=name[:200], timezone=tz_name, start_date=start, end_date=end)
@@ -438,17 +514,15 @@ def import_runs_dispatch_pending(*, limit: int = SWEEP_LIMIT) -> int:
 
 
 def import_run_fail(
-    *, import_run: ImportRun, error: ScheduleFormatError | ValidationFailed
+    *, import_run: ImportRun, error: ScheduleFormatError | ValidationFailed | ScheduleMismatch
 ) -> ImportRun:
-    """Record a run refused before it was queued (the API validates uploads at once)."""
-    details = (
-        error.as_dict()
-        if isinstance(error, ScheduleFormatError)
-        else {"message": error.message, "field": error.field}
-    )
+    """Record a run refused before it was queued (the API and the admin check uploads at
+    once)."""
     now = timezone.now()
     import_run.status = ImportStatus.FAILED
     import_run.started_at = import_run.finished_at = now
-    import_run.errors = [{"text": str(error), **details}]
-    import_run.save(update_fields=["status", "started_at", "finished_at", "errors"])
+    import_run.errors = [_error_record(error)]
+    if isinstance(error, ScheduleMismatch):
+        import_run.warnings = error.warnings[:DIFF_LIMIT]
+    import_run.save(update_fields=["status", "started_at", "finished_at", "errors", "warnings"])
     return import_run

@@ -105,6 +105,12 @@ class UpsertResult:
         return "; ".join(parts) or "no changes"
 
 
+def _is_kept(key: str, kept: frozenset[str]) -> bool:
+    """``key`` is one of ``kept`` or derived from one (``guid#id``, ``UID#start``,
+    ``id@room``; see ParsedSchedule.kept)."""
+    return key in kept or any(key.startswith((k + "#", k + "@")) for k in kept)
+
+
 def describe_value(value: Any) -> Any:
     """A JSON-friendly value for a ScheduleChange: instants as UTC ISO strings, models by name."""
     if isinstance(value, models.Model):
@@ -379,8 +385,11 @@ class _Upsert:
                 self._count(spec.kind, "unchanged")
         cancels = []
         if covered and spec.timetable:
+            kept = self.parsed.kept
             cancels = [
-                row for key, row in existing.items() if key not in rows and not row["cancelled"]
+                row
+                for key, row in existing.items()
+                if key not in rows and not row["cancelled"] and not (kept and _is_kept(key, kept))
             ]
             if cancels and not rows and not self.allow_empty:
                 # An empty export is far more often a broken CfP tool than a cancelled conference.

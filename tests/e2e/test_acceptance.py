@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import json
 from pathlib import Path
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -69,8 +70,10 @@ TYPED = {
 }
 
 
-def _frab(day: dt.date, zone: ZoneInfo, events: list[tuple[str, str, dt.time]]) -> str:
-    """A frab XML schedule of one day in one room: (guid, title, local start) hour-long events."""
+def _frab(title: str, day: dt.date, zone: ZoneInfo, events: list[tuple[str, str, dt.time]]) -> str:
+    """A frab XML schedule of one day in one room: (guid, title, local start) hour-long events.
+    ``title`` is the conference's own (a file titled otherwise is stopped as another
+    conference's program, see planner.services.import_guard)."""
 
     def local(at: dt.time) -> str:
         return dt.datetime.combine(day, at, zone).isoformat()
@@ -89,7 +92,7 @@ def _frab(day: dt.date, zone: ZoneInfo, events: list[tuple[str, str, dt.time]]) 
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         "<schedule>\n"
-        "<conference><title>Acceptance</title><acronym>acc</acronym>"
+        f"<conference><title>{escape(title)}</title>"
         f"<time_zone_name>{zone.key}</time_zone_name></conference>\n"
         f'<day index="1" date="{day}" start="{local(dt.time(4))}" end="{local(dt.time(23, 59))}">\n'
         '  <room name="Acceptance Hall">\n'
@@ -188,7 +191,7 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
     day = conference.start_date + dt.timedelta(days=2)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     events = [("acc-1", IMPORTED[0], dt.time(10)), ("acc-2", IMPORTED[1], dt.time(14))]
-    _import(conference, tmp_path / "v1.xml", _frab(day, zone, events))
+    _import(conference, tmp_path / "v1.xml", _frab(conference.name, day, zone, events))
     imported = Session.objects.get(conference=conference, source=SOURCE, title=IMPORTED[0])
     assert Session.objects.filter(conference=conference, title=IMPORTED[0]).count() == 1
 
@@ -245,7 +248,9 @@ def test_acceptance_star_offline_log_sync_conflict_and_reimport_delta(
         later = dt.datetime.combine(day, events[0][2]) + MOVE_BY
         moved[0] = (moved[0][0], moved[0][1], later.time())
         server["versionBefore"] = Conference.objects.get(pk=conference.pk).schedule_version
-        server["reimport"] = _import(conference, tmp_path / "v2.xml", _frab(day, zone, moved))
+        server["reimport"] = _import(
+            conference, tmp_path / "v2.xml", _frab(conference.name, day, zone, moved)
+        )
 
     report = run_conversation(
         SCRIPT,

@@ -37,6 +37,22 @@ def eager():
 
 
 @pytest.fixture
+def good_dates(conference):
+    """The conference takes GOOD 2025's dates (17-20 March 2025, New York), so the real
+    good-2025 files are its program; into a conference in other months the wrong-conference
+    guard (planner.services.import_guard) rightly refuses them."""
+    import datetime as dt
+
+    from planner.models import Conference
+
+    Conference.objects.filter(pk=conference.pk).update(
+        start_date=dt.date(2025, 3, 17), end_date=dt.date(2025, 3, 20), timezone="America/New_York"
+    )
+    conference.refresh_from_db()
+    return conference
+
+
+@pytest.fixture
 def organizer(conference):
     from tests import factories as f
 

@@ -52,7 +52,7 @@ def broker_down():
 
 
 def test_api_import_with_broker_down_answers_202_and_records_the_run(
-    client, conference, organizer, broker_down
+    client, conference, good_dates, organizer, broker_down
 ):
     client.force_login(organizer)
     url = f"/api/v1/conferences/{conference.slug}/imports/"
@@ -107,7 +107,7 @@ def test_admin_upload_with_broker_down_says_it_waits(client, conference, broker_
     assert "the task queue is unavailable" in response.content.decode()
 
 
-def test_sweeper_sends_waiting_runs_when_the_broker_is_back(conference, broker_down):
+def test_sweeper_sends_waiting_runs_when_the_broker_is_back(conference, good_dates, broker_down):
     run = import_run_submit(conference=conference, source="schedule.xml", data=GOOD_XML)
     # Autocommit: sent (and refused) at once. A sweep while the broker is still down:
     assert dispatch_pending_imports() == 0
@@ -144,7 +144,7 @@ def test_sweeper_skips_fresh_claimed_and_recently_sent_runs(conference, eager):
     assert ImportRun.objects.get(pk=sent.pk).dispatch_attempts == 1
 
 
-def test_sweeper_sends_orphaned_and_lost_runs_once(conference, eager):
+def test_sweeper_sends_orphaned_and_lost_runs_once(conference, good_dates, eager):
     orphan = import_run_create(conference=conference, source="a.xml", data=GOOD_XML)
     lost = import_run_create(conference=conference, source="b.xml", data=GOOD_XML)
     long_ago = timezone.now() - dt.timedelta(hours=1)

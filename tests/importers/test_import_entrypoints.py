@@ -32,7 +32,7 @@ def _media(settings, tmp_path):
 
 
 def test_api_import_queues_and_runs(
-    client, conference, organizer, eager, django_capture_on_commit_callbacks
+    client, conference, good_dates, organizer, eager, django_capture_on_commit_callbacks
 ):
     client.force_login(organizer)
     url = f"/api/v1/conferences/{conference.slug}/imports/"
@@ -102,7 +102,7 @@ def test_api_imports_are_hidden_from_non_organizers(client, conference, organize
 
 
 def test_admin_upload_runs_import_and_shows_diff(
-    client, conference, eager, django_capture_on_commit_callbacks
+    client, conference, good_dates, eager, django_capture_on_commit_callbacks
 ):
     client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
 
@@ -258,7 +258,7 @@ def schedule_server(settings):
     server.server_close()
 
 
-def test_refresh_imports_then_honours_etag(conference, schedule_server):
+def test_refresh_imports_then_honours_etag(conference, good_dates, schedule_server):
     Conference.objects.filter(pk=conference.pk).update(source_url=schedule_server)
     assert conferences_due() == [conference.pk]
 

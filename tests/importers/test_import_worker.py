@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 from pathlib import Path
 
@@ -26,7 +27,11 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 def test_import_task_runs_in_a_worker_through_redis(settings, tmp_path):
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
-    conference = f.ConferenceFactory(timezone="America/New_York")
+    conference = f.ConferenceFactory(
+        timezone="America/New_York",
+        start_date=dt.date(2025, 3, 17),  # GOOD 2025's dates: the file is its program
+        end_date=dt.date(2025, 3, 20),
+    )
     run = import_run_create(
         conference=conference,
         source="schedule.xml",

@@ -440,8 +440,11 @@ export interface paths {
          * @description A conference's import runs (newest first); POST starts one.
          *
          *     An uploaded file is parsed at once: a file that cannot be imported answers 400 with the
-         *     file, line or element and field, and is recorded as a failed run. A valid file (or a URL)
-         *     is queued and answers 202; GET the run to follow it.
+         *     file, line or element and field, and is recorded as a failed run. A file that seems to be
+         *     another conference's program (its own name or dates disagree, or items fall outside the
+         *     conference's dates by more than a day) answers 409 with what was found, also recorded as
+         *     a failed run, unless ``force`` is true. A valid file (or a URL) is queued and answers 202;
+         *     GET the run to follow it (a URL's file is checked by the run, which fails the same way).
          */
         get: operations["conferences_imports_list"];
         put?: never;
@@ -449,8 +452,11 @@ export interface paths {
          * @description A conference's import runs (newest first); POST starts one.
          *
          *     An uploaded file is parsed at once: a file that cannot be imported answers 400 with the
-         *     file, line or element and field, and is recorded as a failed run. A valid file (or a URL)
-         *     is queued and answers 202; GET the run to follow it.
+         *     file, line or element and field, and is recorded as a failed run. A file that seems to be
+         *     another conference's program (its own name or dates disagree, or items fall outside the
+         *     conference's dates by more than a day) answers 409 with what was found, also recorded as
+         *     a failed run, unless ``force`` is true. A valid file (or a URL) is queued and answers 202;
+         *     GET the run to follow it (a URL's file is checked by the run, which fails the same way).
          */
         post: operations["conferences_imports_create"];
         delete?: never;
@@ -1530,6 +1536,56 @@ export interface components {
          * @enum {string}
          */
         FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf" | "acl_miniconf" | "paper_copilot" | "miniconf_yaml" | "xcal" | "pretalx_api";
+        /** @description 409: the upload seems to be another conference's program (nothing was written). */
+        ImportMismatch: {
+            detail: string;
+            errors: {
+                [key: string]: string[];
+            };
+            mismatch: components["schemas"]["ImportMismatchDetail"];
+            /** @description The failed run that records the refusal. */
+            import_run: number;
+        };
+        ImportMismatchConference: {
+            name: string;
+            slug: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            timezone: string;
+        };
+        ImportMismatchDetail: {
+            /** @description What disagrees. */
+            findings: string[];
+            found: components["schemas"]["ImportMismatchFound"];
+            conference: components["schemas"]["ImportMismatchConference"];
+            /** @description The items outside the dates (first 20). */
+            outside: string[];
+        };
+        ImportMismatchFound: {
+            /** @description The file's own conference title. */
+            name: string;
+            acronym: string;
+            /**
+             * Format: date
+             * @description The file's own dates.
+             */
+            start_date: string | null;
+            /** Format: date */
+            end_date: string | null;
+            /**
+             * Format: date
+             * @description Local date of its first item.
+             */
+            first_item: string | null;
+            /** Format: date */
+            last_item: string | null;
+            /** @description Dated items: sessions, meals, talks, booth hours. */
+            items: number;
+            /** @description Of those, how many fall outside the conference's dates by more than a day. */
+            items_outside: number;
+        };
         ImportRequestRequest: {
             /**
              * Format: binary
@@ -1554,6 +1610,11 @@ export interface components {
              * @default false
              */
             allow_empty: boolean;
+            /**
+             * @description Import even when the file seems to be another conference's program (its own name or dates disagree, or items fall outside the conference's dates); without it such an upload answers 409 with what was found.
+             * @default false
+             */
+            force: boolean;
         };
         ImportRun: {
             readonly id: number;
@@ -1569,6 +1630,8 @@ export interface components {
             readonly dry_run: boolean;
             /** @description Accept a file that lists no items, cancelling everything it used to list. */
             readonly allow_empty: boolean;
+            /** @description Import even when the file seems to be another conference's program (its own name or dates disagree, or items fall outside the conference's dates). */
+            readonly force: boolean;
             /** @description SHA-256 of the bytes imported. */
             readonly checksum: string;
             readonly counts: unknown;
@@ -4360,6 +4423,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The file seems to be another conference's program; send force=true to import it anyway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportMismatch"];
+                };
             };
         };
     };

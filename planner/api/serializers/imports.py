@@ -26,6 +26,13 @@ class ImportRequestSerializer(serializers.Serializer):
         default=False,
         help_text="Accept a file with no events (cancels all earlier ones).",
     )
+    force = JsonBooleanField(
+        required=False,
+        default=False,
+        help_text="Import even when the file seems to be another conference's program (its own "
+        "name or dates disagree, or items fall outside the conference's dates); without it "
+        "such an upload answers 409 with what was found.",
+    )
 
     def validate_timezone(self, value: str) -> str:
         if value and canonical_zone(value) is None:
@@ -52,6 +59,45 @@ class ImportRequestSerializer(serializers.Serializer):
         return attrs
 
 
+class ImportMismatchFoundSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The file's own conference title.")
+    acronym = serializers.CharField()
+    start_date = serializers.DateField(allow_null=True, help_text="The file's own dates.")
+    end_date = serializers.DateField(allow_null=True)
+    first_item = serializers.DateField(allow_null=True, help_text="Local date of its first item.")
+    last_item = serializers.DateField(allow_null=True)
+    items = serializers.IntegerField(help_text="Dated items: sessions, meals, talks, booth hours.")
+    items_outside = serializers.IntegerField(
+        help_text="Of those, how many fall outside the conference's dates by more than a day."
+    )
+
+
+class ImportMismatchConferenceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    timezone = serializers.CharField()
+
+
+class ImportMismatchDetailSerializer(serializers.Serializer):
+    findings = serializers.ListField(child=serializers.CharField(), help_text="What disagrees.")
+    found = ImportMismatchFoundSerializer()
+    conference = ImportMismatchConferenceSerializer()
+    outside = serializers.ListField(
+        child=serializers.CharField(), help_text="The items outside the dates (first 20)."
+    )
+
+
+class ImportMismatchSerializer(serializers.Serializer):
+    """409: the upload seems to be another conference's program (nothing was written)."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    mismatch = ImportMismatchDetailSerializer()
+    import_run = serializers.IntegerField(help_text="The failed run that records the refusal.")
+
+
 class ImportRunSerializer(serializers.ModelSerializer):
     conference = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -67,6 +113,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "stage",
             "dry_run",
             "allow_empty",
+            "force",
             "checksum",
             "counts",
             "warnings",

@@ -10,11 +10,16 @@ from rest_framework.response import Response
 
 from planner.access import conference_for_organizer
 from planner.api.parsers import JSONParser
-from planner.api.serializers.imports import ImportRequestSerializer, ImportRunSerializer
+from planner.api.serializers.imports import (
+    ImportMismatchSerializer,
+    ImportRequestSerializer,
+    ImportRunSerializer,
+)
 from planner.exceptions import ValidationFailed
 from planner.importers import parse_schedule
 from planner.importers.base import ImportOptions, ScheduleFormatError
 from planner.models import ImportRun
+from planner.services.import_guard import schedule_mismatch_check
 from planner.services.imports import import_run_create, import_run_fail, import_run_submit
 
 
@@ -22,8 +27,11 @@ class ImportRunListCreate(generics.ListCreateAPIView):
     """A conference's import runs (newest first); POST starts one.
 
     An uploaded file is parsed at once: a file that cannot be imported answers 400 with the
-    file, line or element and field, and is recorded as a failed run. A valid file (or a URL)
-    is queued and answers 202; GET the run to follow it."""
+    file, line or element and field, and is recorded as a failed run. A file that seems to be
+    another conference's program (its own name or dates disagree, or items fall outside the
+    conference's dates by more than a day) answers 409 with what was found, also recorded as
+    a failed run, unless ``force`` is true. A valid file (or a URL) is queued and answers 202;
+    GET the run to follow it (a URL's file is checked by the run, which fails the same way)."""
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
@@ -48,6 +56,11 @@ class ImportRunListCreate(generics.ListCreateAPIView):
             202: ImportRunSerializer,
             400: OpenApiResponse(description="Invalid input"),
             404: OpenApiResponse(description="Not an organizer of this conference"),
+            409: OpenApiResponse(
+                response=ImportMismatchSerializer,
+                description="The file seems to be another conference's program; send "
+                "force=true to import it anyway",
+            ),
         },
     )
     def post(self, request, slug: str):
@@ -63,6 +76,7 @@ class ImportRunListCreate(generics.ListCreateAPIView):
             "source_key": data["source_key"],
             "dry_run": data["dry_run"],
             "allow_empty": data["allow_empty"],
+            "force": data["force"],
             "user": request.user,
         }
         if upload is None:
@@ -71,7 +85,7 @@ class ImportRunListCreate(generics.ListCreateAPIView):
             return self._accepted(run)
         content = upload.read()
         try:
-            parse_schedule(
+            parsed = parse_schedule(
                 content,
                 ImportOptions(
                     filename=upload.name, timezone=data["timezone"] or conference.timezone
@@ -84,6 +98,27 @@ class ImportRunListCreate(generics.ListCreateAPIView):
             return Response(
                 {"detail": str(error), "errors": {"file": [str(error)]}, "import_run": run.pk},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        report = schedule_mismatch_check(
+            conference=conference, parsed=parsed, source=data["source_key"]
+        )
+        if report.findings and not data["force"]:
+            mismatch = report.error(conference)
+            run = import_run_create(source=upload.name, data=content, **common)
+            import_run_fail(import_run=run, error=mismatch)
+            return Response(
+                {
+                    "detail": mismatch.message,
+                    "errors": {"file": mismatch.findings},
+                    "mismatch": {
+                        "findings": mismatch.findings,
+                        "found": mismatch.found,
+                        "conference": mismatch.target,
+                        "outside": mismatch.warnings,
+                    },
+                    "import_run": run.pk,
+                },
+                status=status.HTTP_409_CONFLICT,
             )
         try:
             with transaction.atomic():

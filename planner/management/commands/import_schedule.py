@@ -1,6 +1,7 @@
 """``manage.py import_schedule SLUG FILE_OR_URL``: import a schedule, print the summary and diff.
 
-Exit codes: 0 imported (or no changes), 1 the input was refused (nothing written),
+Exit codes: 0 imported (or no changes), 1 the input was refused (nothing written; this
+includes a file that seems to be another conference's program, which ``--force`` imports),
 2 usage errors (unknown format or zone, unreadable path).
 """
 
@@ -81,6 +82,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Show what would change; write nothing."
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Import even when the file seems to be another conference's program (its own "
+            "name or dates disagree with SLUG's, or items fall outside SLUG's dates).",
+        )
+        parser.add_argument(
             "--allow-empty",
             action="store_true",
             help="Accept a file with no events even though it cancels all events imported before.",
@@ -103,7 +110,9 @@ class Command(BaseCommand):
             parsed = parse_schedule(
                 data, ImportOptions(filename=name, timezone=zone), options["format"]
             )
-            conference = conference_for_schedule(slug=options["slug"], parsed=parsed, zone=zone)
+            conference = conference_for_schedule(
+                slug=options["slug"], parsed=parsed, zone=zone, filename=name
+            )
             conference.full_clean()
         except ScheduleFormatError as error:
             raise InputRefused(str(error)) from None
@@ -117,7 +126,8 @@ class Command(BaseCommand):
             raise
         with transaction.atomic():
             conference.save()
-            run = self._run(conference, data, name, options)
+            # The conference is made from this file: it cannot be another conference's.
+            run = self._run(conference, data, name, {**options, "force": True})
             if run.status == ImportStatus.FAILED or options["dry_run"]:
                 transaction.set_rollback(True)
         self.stdout.write(
@@ -140,15 +150,33 @@ class Command(BaseCommand):
             source_key=options["source"],
             dry_run=options["dry_run"],
             allow_empty=options["allow_empty"],
+            force=options["force"],
         )
         return import_run_execute(import_run_id=run.pk) or run
 
     def _report(self, run: ImportRun, conference: Conference) -> None:
         if run.status == ImportStatus.FAILED:
+            mismatch = next((e for e in run.errors if e.get("kind") == "conference_mismatch"), None)
+            if mismatch is not None:
+                for warning in run.warnings:
+                    self.stderr.write(f"warning: {warning}")
+                raise InputRefused(
+                    f"{run.source}: refused, nothing was written: this file does not look like "
+                    f"the program of {conference.slug!r}:\n  - "
+                    + "\n  - ".join(mismatch["findings"])
+                    + "\nIf it is the right file, run again with --force to import it anyway."
+                )
             raise InputRefused(
                 "import failed, nothing was written:\n  "
                 + "\n  ".join(e["text"] for e in run.errors)
             )
+        if run.counts.get("same_bytes_as"):
+            self.stdout.write(
+                f"{run.source}: {run.format}, the same bytes as import run "
+                f"#{run.counts['same_bytes_as']} and the program has not changed since; not parsed"
+            )
+            self.stdout.write(self.style.SUCCESS("no changes"))
+            return
         for warning in run.warnings:
             self.stderr.write(f"warning: {warning}")
         parsed = run.counts.get("parsed", {})
@@ -167,7 +195,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("no changes"))
             return
         prefix = "would change" if run.dry_run else f"schedule version {run.schedule_version}"
-        self.stdout.write(self.style.SUCCESS(f"{prefix}: {run.counts.get('changes', 0)} changes"))
+        written = "; ".join(
+            f"{kind}: "
+            + ", ".join(f"{n:,} {what}" for what, n in stats.items() if n and what != "unchanged")
+            for kind, stats in run.counts.items()
+            if kind != "parsed"
+            and isinstance(stats, dict)
+            and any(n for what, n in stats.items() if what != "unchanged")
+        )
+        changes = run.counts.get("changes", 0)
+        verb = "would write" if run.dry_run else "written"
+        if changes or not written:
+            line = f"{prefix}: {changes} changes" + (f" ({verb}: {written})" if written else "")
+        else:  # rows written that the change list does not show (papers, people, booths)
+            line = f"{prefix}: {verb}: {written}"
+        self.stdout.write(self.style.SUCCESS(line))
         shown = run.diff[:50]
         for change in shown:
             fields = "; ".join(f"{k}: {v[0]} → {v[1]}" for k, v in change["fields"].items())
