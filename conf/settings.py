@@ -340,6 +340,11 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
 PUSH_ALLOWED_HOSTS = env_list("PUSH_ALLOWED_HOSTS", [])
 # A subscription that failed this many times in a row (not 404/410, which delete at once) goes.
 PUSH_MAX_FAILURES = env_int("PUSH_MAX_FAILURES", 5)
+# Reminder sweeps (planner/services/reminder_dispatch.py): rows claimed per batch, and how long
+# a row may stay `sending` before the reconciler takes it back (its worker died). Tests and
+# the fault-injection runs shorten the latter; production keeps minutes.
+REMINDER_DISPATCH_BATCH = max(1, env_int("REMINDER_DISPATCH_BATCH", 200))
+REMINDER_STUCK_AFTER_SECONDS = max(1, env_int("REMINDER_STUCK_AFTER_SECONDS", 300))
 
 # --- schedule imports from a URL (planner/safe_fetch.py) -------------------------------------
 
