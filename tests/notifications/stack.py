@@ -43,11 +43,22 @@ class Fleet:
     email_of: dict[int, str] = field(default_factory=dict)  # plan item pk -> address
     reminders: list[int] = field(default_factory=list)
 
+    def __or__(self, other: Fleet) -> Fleet:
+        return Fleet(
+            self.items | other.items,
+            self.browsers | other.browsers,
+            self.path_of | other.path_of,
+            self.email_of | other.email_of,
+            self.reminders + other.reminders,
+        )
 
-def make_fleet(n: int, push_service, *, fire_at: dt.datetime | None = None) -> Fleet:
+
+def make_fleet(
+    n: int, push_service, *, fire_at: dt.datetime | None = None, prefix: str = "fault"
+) -> Fleet:
     now = timezone.now()
     fire_at = fire_at or now - dt.timedelta(seconds=30)
-    conference = f.ConferenceFactory(name="Fault Con", timezone="Asia/Jerusalem")
+    conference = f.ConferenceFactory(name=f"{prefix} con", timezone="Asia/Jerusalem")
     session = f.SessionFactory(
         conference=conference, title="Keynote", start=fire_at + dt.timedelta(minutes=10)
     )
@@ -55,7 +66,7 @@ def make_fleet(n: int, push_service, *, fire_at: dt.datetime | None = None) -> F
     rows = []
     subscriptions = []
     for i in range(n):
-        user = f.UserFactory(username=f"fault{i}")
+        user = f.UserFactory(username=f"{prefix}{i}")
         attendee = f.AttendeeFactory(
             conference=conference,
             user=user,
@@ -212,12 +223,17 @@ class Beat(threading.Thread):
         self.sent = 0
         self.failed = 0
         self.halt = threading.Event()
-        self.client = Celery("boardwalk-fault-beat", broker=broker, set_as_current=False)
-        self.client.conf.update(
+        self.broker = broker
+        self.client = self._client()
+
+    def _client(self) -> Celery:
+        client = Celery("boardwalk-fault-beat", broker=self.broker, set_as_current=False)
+        client.conf.update(
             broker_connection_timeout=1,
             broker_connection_retry=False,
             broker_transport_options={"socket_connect_timeout": 1, "socket_timeout": 2},
         )
+        return client
 
     def run(self) -> None:
         while not self.halt.is_set():
@@ -226,13 +242,16 @@ class Beat(threading.Thread):
                     DISPATCH_TASK, ignore_result=True, expires=self.every * 2, retry=False
                 )
                 self.sent += 1
-            except Exception:  # broker down: the next tick sends again
+            except Exception:  # broker down: the next tick sends again, on a new connection
                 self.failed += 1
+                self.client.close()
+                self.client = self._client()
             self.halt.wait(self.every)
 
     def stop(self) -> None:
         self.halt.set()
         self.join(timeout=10)
+        self.client.close()
 
 
 def wait_until_settled(timeout: float, worker: Worker | None = None) -> dict[str, int]:
