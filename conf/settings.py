@@ -345,6 +345,9 @@ PUSH_MAX_FAILURES = env_int("PUSH_MAX_FAILURES", 5)
 # the fault-injection runs shorten the latter; production keeps minutes.
 REMINDER_DISPATCH_BATCH = max(1, env_int("REMINDER_DISPATCH_BATCH", 200))
 REMINDER_STUCK_AFTER_SECONDS = max(1, env_int("REMINDER_STUCK_AFTER_SECONDS", 300))
+# Sweeps a sweep sends at once when more is due than one batch (a worker's other processes
+# share the backlog): WORKER_CONCURRENCY - 1 is a good value; 0 turns it off.
+REMINDER_DISPATCH_HELPERS = max(0, env_int("REMINDER_DISPATCH_HELPERS", 1))
 
 # --- schedule imports from a URL (planner/safe_fetch.py) -------------------------------------
 

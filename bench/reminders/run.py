@@ -160,7 +160,7 @@ def process(argv: list[str], env: dict[str, str], log: Path, ready: bytes = b"")
     """A child in its own process group, waited for ``ready`` in its log; stopped by PID
     (SIGTERM to its group, SIGKILL after 20 s)."""
     out = log.open("wb")
-    child = subprocess.Popen(  # noqa: S603 - fixed argv
+    child = subprocess.Popen(
         argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
@@ -319,7 +319,7 @@ def measure(
     phases = []
     try:
         started = time.monotonic()
-        subprocess.run(  # noqa: S603 - our own interpreter and script
+        subprocess.run(
             [
                 sys.executable,
                 str(HERE / "seed.py"),
@@ -424,7 +424,7 @@ def main() -> int:
     ).stdout.strip()
     print()
     print(
-        f"{dt.date.today()}, commit {commit}, {os.cpu_count()} cores, Python "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, worker --concurrency {args.concurrency}, "
         f"REMINDER_DISPATCH_SECONDS={os.environ.get('REMINDER_DISPATCH_SECONDS', '15')}, "
         f"REMINDER_DISPATCH_BATCH={os.environ.get('REMINDER_DISPATCH_BATCH', '200')}; logs in {work}"

@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -41,6 +41,7 @@ from planner.models import (  # noqa: E402
 )
 
 FAR = dt.timedelta(days=1)
+UNUSABLE = "!"  # Django's mark of an unusable password: nobody logs in as these
 
 
 def main() -> int:
@@ -56,7 +57,11 @@ def main() -> int:
     now = timezone.now()
     with transaction.atomic():
         conference = Conference.objects.create(
-            slug=args.slug, name="Reminder Bench", timezone="Asia/Jerusalem"
+            slug=args.slug,
+            name="Reminder Bench",
+            timezone="Asia/Jerusalem",
+            start_date=(now + FAR).date(),
+            end_date=(now + FAR).date(),
         )
         room = Room.objects.create(conference=conference, name="Hall A")
         session = Session.objects.create(
@@ -70,7 +75,9 @@ def main() -> int:
         users = User.objects.bulk_create(
             [
                 User(
-                    username=f"{args.slug}-{i}", email=f"{args.slug}-{i}@example.org", password="!"
+                    username=f"{args.slug}-{i}",
+                    email=f"{args.slug}-{i}@example.org",
+                    password=UNUSABLE,
                 )
                 for i in range(total)
             ],

@@ -82,8 +82,23 @@ class Attempt:
     gone: bool = False
 
 
-def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attempt:
-    """POST one encrypted message to one subscription's endpoint; never raises."""
+def new_session() -> requests.Session:
+    """HTTP for push services: no proxies or .netrc from the environment, no redirects."""
+    session = requests.Session()
+    session.trust_env = False
+    session.max_redirects = 0
+    return session
+
+
+def send(
+    subscription: PushSubscription,
+    data: str,
+    *,
+    topic: str = "",
+    session: requests.Session | None = None,
+) -> Attempt:
+    """POST one encrypted message to one subscription's endpoint; never raises. ``session``
+    (from :func:`new_session`) keeps connections to a push service alive across a batch."""
     try:
         target = check_endpoint(subscription.endpoint)
         safe_fetch.resolve_checked(target, allowed=allowed())
@@ -92,9 +107,9 @@ def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attem
     except safe_fetch.FetchFailed as error:
         # DNS failure or a name that now resolves to a private address.
         return Attempt(subscription.pk, Outcome.TRANSIENT, f"endpoint refused: {error.reason}")
-    session = requests.Session()
-    session.trust_env = False  # no proxies or .netrc from the environment
-    session.max_redirects = 0
+    own_session = session is None
+    if session is None:
+        session = new_session()
     headers: dict[str, str | int | float] = {"Urgency": "high"}
     if topic:
         # Topic: a newer message replaces an undelivered older one with the same topic.
@@ -128,7 +143,8 @@ def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attem
     except ValueError as error:  # keys that do not decode or are not on the curve
         return Attempt(subscription.pk, Outcome.PERMANENT, f"bad subscription keys: {error}")
     finally:
-        session.close()
+        if own_session:
+            session.close()
     if isinstance(response, requests.Response) and response.status_code in GONE:
         return Attempt(subscription.pk, Outcome.PERMANENT, "gone", gone=True)
     return Attempt(subscription.pk, Outcome.SENT, "")
@@ -157,15 +173,35 @@ def deliver(message: Message, subscriptions: list[PushSubscription] | None = Non
 
     SENT when at least one device took it (retrying would repeat it on that one); else
     TRANSIENT when any failure may pass; else PERMANENT (no subscription, all refused)."""
-    if not configured():
-        return Delivery.permanent("Web Push is not configured (VAPID keys missing)")
     if subscriptions is None:
         subscriptions = list(PushSubscription.objects.filter(user_id=message.user_id))
-    if not subscriptions:
-        return Delivery.permanent("no push subscription")
-    data = json.dumps(payload(message), ensure_ascii=False)
-    attempts = [send(s, data, topic=message.tag) for s in subscriptions]
-    record(attempts)
+    return deliver_many([(message, subscriptions)])[0]
+
+
+def deliver_many(batch: list[tuple[Message, list[PushSubscription]]]) -> list[Delivery]:
+    """:func:`deliver` for a batch of messages, each with its user's subscriptions: one HTTP
+    session (kept-alive connections to each push service) and one :func:`record` for all.
+    Outcomes in order."""
+    if not batch:
+        return []
+    if not configured():
+        return [Delivery.permanent("Web Push is not configured (VAPID keys missing)")] * len(batch)
+    everything: list[Attempt] = []
+    results: list[Delivery] = []
+    with new_session() as session:
+        for message, subscriptions in batch:
+            if not subscriptions:
+                results.append(Delivery.permanent("no push subscription"))
+                continue
+            data = json.dumps(payload(message), ensure_ascii=False)
+            attempts = [send(s, data, topic=message.tag, session=session) for s in subscriptions]
+            everything += attempts
+            results.append(_outcome(message, attempts))
+    record(everything)
+    return results
+
+
+def _outcome(message: Message, attempts: list[Attempt]) -> Delivery:
     details = "; ".join(a.detail for a in attempts if a.detail)
     if any(a.outcome == Outcome.SENT for a in attempts):
         return Delivery.sent(details)

@@ -31,8 +31,9 @@ reminder shown exactly once (distinct tags per subscription, distinct Message-ID
 rows), with the wire-level repeats printed. Without a crash each reminder goes out once.
 
 Delivery per batch of claimed rows (REMINDER_DISPATCH_BATCH): one query loads what the
-messages need, in-app rows go in one INSERT, e-mails share one SMTP connection, and each
-push is one request.
+messages need, in-app rows go in one INSERT, e-mails share one SMTP connection, pushes
+share one HTTP session (kept-alive connections per push service) and one write-back of the
+subscriptions' outcomes, and each push is one request.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from planner.notifications.content import REMINDER_RELATED, reminder_message
 
 logger = logging.getLogger(__name__)
 
+DISPATCH_TASK = "planner.reminders.dispatch_due"  # planner.tasks.dispatch_due_reminders
 TIME_BUDGET = 25.0  # seconds one sweep keeps claiming; the next beat tick takes the rest
 
 
@@ -165,9 +167,9 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
             user_id__in={messages[pk].user_id for pk in pushes}
         ):
             by_user.setdefault(subscription.user_id, []).append(subscription)
-        for pk in pushes:
-            message = messages[pk]
-            deliveries[pk] = push.deliver(message, by_user.get(message.user_id, []))
+        batch = [(messages[pk], by_user.get(messages[pk].user_id, [])) for pk in pushes]
+        for pk, delivery in zip(pushes, push.deliver_many(batch), strict=True):
+            deliveries[pk] = delivery
     results = []
     for reminder in reminders:
         delivery = deliveries.get(reminder.pk)
@@ -181,12 +183,32 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
     return results
 
 
+def _ask_for_help(count: int) -> None:
+    from planner.taskqueue import task_send
+
+    for _ in range(count):
+        try:
+            task_send(DISPATCH_TASK, args=[0], ignore_result=True, expires=TIME_BUDGET)
+        except Exception:  # the broker is down: this sweep goes on alone
+            logger.warning("cannot send a helper reminder sweep", exc_info=True)
+            return
+
+
 def reminders_dispatch_due(
-    *, now: dt.datetime | None = None, batch: int | None = None, budget: float = TIME_BUDGET
+    *,
+    now: dt.datetime | None = None,
+    batch: int | None = None,
+    budget: float = TIME_BUDGET,
+    helpers: int = 0,
 ) -> DispatchReport:
     """One sweep: return stuck rows to pending, then claim and deliver due reminders batch by
     batch until none is due or ``budget`` seconds have passed. Records the time of the sweep
-    (shown by /healthz and the admin)."""
+    (shown by /healthz and the admin).
+
+    ``helpers``: when the first claim comes back full (more is due than one batch: everyone's
+    reminder for the 09:00 keynote), send that many more sweep tasks at once (no delay), so
+    the other worker processes share the backlog through the claim instead of waiting for
+    beat's next tick. Helper sweeps are sent with ``helpers=0``: no chain reaction."""
     now = now or timezone.now()
     batch = batch or batch_size()
     started = time.monotonic()
@@ -195,6 +217,8 @@ def reminders_dispatch_due(
         claimed = _claim(now=now, limit=batch)
         if not claimed:
             break
+        if helpers and report.claimed == 0 and len(claimed) >= batch:
+            _ask_for_help(helpers)
         report.claimed += len(claimed)
         for reminder, delivery in zip(claimed, reminders_deliver(claimed, now=now), strict=True):
             report.outcomes[(reminder.channel, delivery.outcome.value)] += 1

@@ -120,6 +120,7 @@ class Worker:
         self.env, self.log = env, log
         self.process: subprocess.Popen | None = None
         self.starts = 0
+        self.exits: list[int] = []  # exit codes of workers that stopped by themselves
 
     def start(self, timeout: float = 30) -> None:
         offset = self.log.stat().st_size if self.log.exists() else 0
@@ -190,8 +191,8 @@ class Worker:
 
     def kill9_pool(self) -> bool:
         """SIGKILL to every pool process, not the master: as the kernel's OOM killer would
-        pick the child holding the sweep. The master starts new children and, as
-        CELERY_TASK_REJECT_ON_WORKER_LOST says, puts the lost sweep's message back."""
+        pick the child holding the sweep. The master starts new children; the sweep's
+        message was acknowledged when it started (planner.tasks), the next one replaces it."""
         children = self.children()
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
@@ -207,6 +208,14 @@ class Worker:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+    def supervise(self) -> None:
+        """What docker-compose's ``restart: unless-stopped`` does: a worker that exited by
+        itself is started again (its exit code is kept)."""
+        if self.process is not None and self.process.poll() is not None:
+            self.exits.append(self.process.returncode)
+            self.process = None
+            self.start()
 
     def tail(self, chars: int = 4000) -> str:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
@@ -261,6 +270,8 @@ def wait_until_settled(timeout: float, worker: Worker | None = None) -> dict[str
         states = dict(Counter(Reminder.objects.values_list("state", flat=True)))
         if not states.get(ReminderState.PENDING) and not states.get(ReminderState.SENDING):
             return states
+        if worker is not None:
+            worker.supervise()
         if time.monotonic() > deadline:
             tail = worker.tail() if worker else ""
             raise AssertionError(f"reminders not settled after {timeout} s: {states}\n{tail}")

@@ -23,8 +23,8 @@ midway rather than one batch holding every reminder (each kill costs the rows in
 claim, and a row claimed MAX_ATTEMPTS times is failed).
 
 What is killed (seeded: 40% / 60%): the whole worker (master and pool, SIGKILL to its
-process group; the test starts it again), or its pool processes (the master starts new ones
-and requeues the lost sweep's message: CELERY_TASK_REJECT_ON_WORKER_LOST).
+process group; the test starts it again), or its pool processes (the master starts new
+ones; the lost sweep is replaced by the next one beat sends).
 """
 
 from __future__ import annotations
