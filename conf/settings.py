@@ -340,6 +340,8 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
 PUSH_ALLOWED_HOSTS = env_list("PUSH_ALLOWED_HOSTS", [])
 # A subscription that failed this many times in a row (not 404/410, which delete at once) goes.
 PUSH_MAX_FAILURES = env_int("PUSH_MAX_FAILURES", 5)
+# Push requests a sweep has in flight at once (threads, each with kept-alive connections).
+PUSH_CONCURRENCY = max(1, env_int("PUSH_CONCURRENCY", 8))
 # Reminder sweeps (planner/services/reminder_dispatch.py): rows claimed per batch, and how long
 # a row may stay `sending` before the reconciler takes it back (its worker died). Tests and
 # the fault-injection runs shorten the latter; production keeps minutes.

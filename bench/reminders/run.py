@@ -406,11 +406,6 @@ def main() -> int:
     var.mkdir()
     with own_redis(work) as redis_url:
         env = common.fresh_stack(args.postgres, redis_url, var)
-        env.pop("REDIS_URL", None)
-        env.update(REDIS_URL=redis_url)
-        import django
-
-        django.setup()
         phases = measure(
             env,
             work,

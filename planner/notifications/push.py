@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -179,26 +181,47 @@ def deliver(message: Message, subscriptions: list[PushSubscription] | None = Non
 
 
 def deliver_many(batch: list[tuple[Message, list[PushSubscription]]]) -> list[Delivery]:
-    """:func:`deliver` for a batch of messages, each with its user's subscriptions: one HTTP
-    session (kept-alive connections to each push service) and one :func:`record` for all.
-    Outcomes in order."""
+    """:func:`deliver` for a batch of messages, each with its user's subscriptions. The
+    requests go out PUSH_CONCURRENCY at a time (threads: a push service answers in tens of
+    milliseconds, sequential sends would spend the sweep waiting), each thread with its own
+    HTTP session (kept-alive connections to each push service); one :func:`record` writes
+    back what the push services said. Outcomes in order."""
     if not batch:
         return []
     if not configured():
         return [Delivery.permanent("Web Push is not configured (VAPID keys missing)")] * len(batch)
-    everything: list[Attempt] = []
-    results: list[Delivery] = []
-    with new_session() as session:
-        for message, subscriptions in batch:
-            if not subscriptions:
-                results.append(Delivery.permanent("no push subscription"))
-                continue
-            data = json.dumps(payload(message), ensure_ascii=False)
-            attempts = [send(s, data, topic=message.tag, session=session) for s in subscriptions]
-            everything += attempts
-            results.append(_outcome(message, attempts))
-    record(everything)
-    return results
+    jobs: list[tuple[int, PushSubscription, str, str]] = []
+    for index, (message, subscriptions) in enumerate(batch):
+        data = json.dumps(payload(message), ensure_ascii=False)
+        jobs += [(index, subscription, data, message.tag) for subscription in subscriptions]
+    sessions: list[requests.Session] = []
+    local = threading.local()
+
+    def run(job: tuple[int, PushSubscription, str, str]) -> Attempt:
+        if not hasattr(local, "session"):
+            local.session = new_session()
+            sessions.append(local.session)
+        _, subscription, data, topic = job
+        return send(subscription, data, topic=topic, session=local.session)
+
+    workers = max(1, min(settings.PUSH_CONCURRENCY, len(jobs)))
+    try:
+        if workers == 1:
+            attempts = [run(job) for job in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push") as pool:
+                attempts = list(pool.map(run, jobs))
+    finally:
+        for session in sessions:
+            session.close()
+    record(attempts)
+    per_message: list[list[Attempt]] = [[] for _ in batch]
+    for (index, *_), attempt in zip(jobs, attempts, strict=True):
+        per_message[index].append(attempt)
+    return [
+        _outcome(message, tried) if tried else Delivery.permanent("no push subscription")
+        for (message, _), tried in zip(batch, per_message, strict=True)
+    ]
 
 
 def _outcome(message: Message, attempts: list[Attempt]) -> Delivery:

@@ -32,7 +32,7 @@ rows), with the wire-level repeats printed. Without a crash each reminder goes o
 
 Delivery per batch of claimed rows (REMINDER_DISPATCH_BATCH): one query loads what the
 messages need, in-app rows go in one INSERT, e-mails share one SMTP connection, pushes
-share one HTTP session (kept-alive connections per push service) and one write-back of the
+go out PUSH_CONCURRENCY at a time over kept-alive connections with one write-back of the
 subscriptions' outcomes, and each push is one request.
 """
 

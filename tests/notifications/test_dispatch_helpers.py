@@ -61,9 +61,18 @@ def test_no_backlog_or_a_helper_sends_nothing(reminder_rows, own_cache, sent_tas
 
 
 @pytest.mark.django_db
-def test_a_batch_of_pushes_shares_one_session_and_one_write_back(
-    reminder_rows, own_cache, vapid, push_service, monkeypatch, django_assert_max_num_queries
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_a_batch_of_pushes_shares_sessions_and_one_write_back(
+    reminder_rows,
+    own_cache,
+    vapid,
+    push_service,
+    monkeypatch,
+    django_assert_max_num_queries,
+    settings,
+    concurrency,
 ):
+    settings.PUSH_CONCURRENCY = concurrency
     now = dt.datetime(2026, 10, 26, 12, 20, tzinfo=dt.UTC)
     plan = make_poster_plan()
     for i in range(6):
@@ -78,14 +87,19 @@ def test_a_batch_of_pushes_shares_one_session_and_one_write_back(
         ReminderFactory(plan_item=item, channel=Channel.PUSH, fire_at=now - dt.timedelta(seconds=5))
     sessions = []
     real = reminder_dispatch.push.new_session
-    monkeypatch.setattr(
-        reminder_dispatch.push, "new_session", lambda: sessions.append(real()) or sessions[-1]
-    )
+
+    def counted():
+        session = real()
+        sessions.append(session)
+        return session
+
+    monkeypatch.setattr(reminder_dispatch.push, "new_session", counted)
 
     with django_assert_max_num_queries(12):  # not one per push
         report = reminders_dispatch_due(now=now)
 
     assert report.outcomes == {("push", "sent"): 6}
     assert len(push_service.requests) == 6
-    assert len(sessions) == 1
+    assert 1 <= len(sessions) <= concurrency  # one per thread, kept alive across pushes
+    assert all(r.headers["topic"].startswith("reminder-") for r in push_service.requests)
     assert PushSubscription.objects.filter(failures=0, last_success_at__isnull=False).count() == 6
