@@ -220,6 +220,23 @@ def _states(database_url: str, channel: str) -> dict[str, int]:
     return dict(rows)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children (the worker's pool), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after "(comm)": state ppid ... utime is field 14 of the line, here index 11.
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def _wait(arrivals: Arrivals, want: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while len(arrivals.first) < want and time.monotonic() < deadline:
@@ -238,6 +255,8 @@ class Phase:
     rate: float | None
     states: dict[str, int]
     extra: str = ""
+    cpu_ms: float | None = None  # worker CPU (all its processes) per delivered reminder
+    load: str = ""  # the machine's 1-minute load average before and after
 
     def row(self) -> str:
         def s(v):
@@ -245,7 +264,8 @@ class Phase:
 
         return (
             f"| {self.name} | {self.due:,} | {self.delivered:,} | {self.requests:,} | {s(self.p50)} "
-            f"| {s(self.p99)} | {s(self.last)} | {s(self.rate)} | {self.extra} |"
+            f"| {s(self.p99)} | {s(self.last)} | {s(self.rate)} | {s(self.cpu_ms)} | {self.load} "
+            f"| {self.extra} |"
         )
 
 
@@ -348,7 +368,7 @@ def measure(
         )
         beat = _celery("beat", "-l", "info", "--schedule", str(work / "celerybeat-schedule"))
         with (
-            process(worker, env, work / "worker.log", b" ready."),
+            process(worker, env, work / "worker.log", b" ready.") as worker_pid,
             process(beat, env, work / "beat.log", b"beat: Starting"),
         ):
             for name, channel, want, arrivals in (
@@ -358,6 +378,7 @@ def measure(
                 if not want:
                     continue
                 at = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=lead)
+                cpu_before, load_before = _cpu_seconds(worker_pid), os.getloadavg()[0]
                 armed = _arm(database_url, channel, at)
                 print(f"{name}: {armed:,} reminders due at {at:%H:%M:%S} UTC", flush=True)
                 _wait(arrivals, want, timeout + lead)
@@ -366,6 +387,9 @@ def measure(
                 if channel == "push":
                     extra = f"{_decrypt_sample(endpoint.arrivals.bodies, browser, auth)} decrypted"
                 phase = _phase(name, arrivals, want, at, _states(database_url, channel), extra)
+                if phase.delivered:
+                    phase.cpu_ms = 1000 * (_cpu_seconds(worker_pid) - cpu_before) / phase.delivered
+                phase.load = f"{load_before:.1f} → {os.getloadavg()[0]:.1f}"
                 print(phase.row(), flush=True)
                 phases.append(phase)
     finally:
@@ -427,9 +451,9 @@ def main() -> int:
     print()
     print(
         "| phase | due | delivered | requests | p50 late s | p99 late s | last late s "
-        "| per s | notes |"
+        "| per s | worker CPU ms each | load avg | notes |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for phase in phases:
         print(phase.row())
     for phase in phases:

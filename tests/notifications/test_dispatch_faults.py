@@ -51,7 +51,7 @@ from tests.notifications.stack import (
 )
 from tests.redis_server import OwnRedis
 
-ATTENDEES = 80  # x 3 channels = 240 due reminders, 160 of them leave the machine
+ATTENDEES = 60  # x 3 channels = 180 due reminders, 120 of them leave the machine
 KILLS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "22"))
 WHOLE = 0.4  # the share of kills that take the whole worker (a restart costs ~1.5 s)
 
