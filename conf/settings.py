@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONCE, NONE, SELF, WASM_UNSAFE_EVAL
 from django.core.exceptions import ImproperlyConfigured
 
 from conf.env import BASE_DIR, env_bool, env_int, env_list, env_str, var_dir
@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(min(30, max(1, env_int("REMINDER_DISPATCH_SECONDS", 15)))),
         # A sweep that waited longer than one period is replaced by the next one.
         "options": {"expires": float(min(30, max(1, env_int("REMINDER_DISPATCH_SECONDS", 15))))},
+    },
+    # Evening digests: who reached their digest time (one query), written in bulk.
+    "send-evening-digests": {
+        "task": "planner.reminders.send_digests",
+        "schedule": float(min(300, max(10, env_int("DIGEST_SWEEP_SECONDS", 120)))),
+        "options": {"expires": float(min(300, max(10, env_int("DIGEST_SWEEP_SECONDS", 120))))},
     },
 }
 # Nothing is ever enqueued to run later than this (planner/celery_guard.py refuses it):
@@ -433,7 +439,9 @@ CSP_REPORT_PATH = "/csp-report"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
+        # 'wasm-unsafe-eval': compiling WebAssembly, nothing else (no eval()): the Scan
+        # screen's QR decoder (zxing-wasm, served from /assets/) where the browser has none.
+        "script-src": [SELF, NONCE, WASM_UNSAFE_EVAL],
         "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", "blob:"],
         "font-src": [SELF],

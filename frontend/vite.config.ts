@@ -23,7 +23,8 @@ export default defineConfig({
       injectRegister: false, // src/sw-register.ts registers it (workbox-window, lazily)
       manifest: false, // public/manifest.webmanifest is the manifest
       injectManifest: {
-        globPatterns: ["**/*.{js,css,html,svg,png,ico,webmanifest}"],
+        // wasm: the QR decoder of the Scan screen (zxing-wasm), so that scanning works offline.
+        globPatterns: ["**/*.{js,css,html,svg,png,ico,webmanifest,wasm}"],
         rollupFormat: "iife",
       },
       devOptions: { enabled: false },

@@ -115,5 +115,6 @@ class ChangeAction(models.TextChoices):
 class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     SCHEDULE_CHANGE = "schedule_change", "Schedule change"
+    DIGEST = "digest", "Evening digest"
     BADGE_SCAN = "badge_scan", "Badge scan"
     SYSTEM = "system", "System"

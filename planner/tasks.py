@@ -74,3 +74,14 @@ def dispatch_due_reminders(helpers: int | None = None) -> dict[str, object]:
     if helpers is None:
         helpers = settings.REMINDER_DISPATCH_HELPERS
     return reminders_dispatch_due(helpers=helpers).as_dict()
+
+
+@shared_task(name="planner.reminders.send_digests", ignore_result=True)
+def send_due_digests() -> dict[str, int]:
+    """Beat (every DIGEST_SWEEP_SECONDS, ≤ 5 min): write the evening digests now due (in-app
+    at once; push and e-mail rows that the reminder sweep delivers). Once per attendee per
+    local day, so an overlapping or redelivered run writes nothing twice."""
+    from planner.services.digest import digests_send_due
+
+    report = digests_send_due()
+    return {"due": report.due, "sent": report.sent}

@@ -51,6 +51,9 @@ def test_every_response_carries_the_security_headers(client, built_frontend, own
     for directive in ("script-src", "style-src", "default-src"):
         assert "'unsafe-inline'" not in policy[directive]
         assert "'unsafe-eval'" not in policy[directive]
+    # WebAssembly may be compiled (the Scan screen's QR decoder), and only that: no eval().
+    assert policy["script-src"][-1] == "'wasm-unsafe-eval'"
+    assert "'wasm-unsafe-eval'" not in policy["default-src"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"]

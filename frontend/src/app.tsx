@@ -27,6 +27,7 @@ const ConversationForm = lazy(() => import("./views/logbook/ConversationForm").t
 const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m.MeetupForm));
 const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
 const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
+const Scan = lazy(() => import("./views/scan/Scan").then((m) => m.Scan));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -129,6 +130,7 @@ function Shell() {
             <Route path="/conferences/:slug/logbook/meetups/new" component={MeetupForm} />
             <Route path="/conferences/:slug/logbook/meetups/:id" component={MeetupForm} />
             <Route path="/conferences/:slug/plan" component={MyPlan} />
+            <Route path="/conferences/:slug/scan" component={Scan} />
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />

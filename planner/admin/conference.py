@@ -1,18 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.html import format_html, format_html_join
 
-from planner import safe_fetch
+from planner import health, safe_fetch
 from planner.admin.base import (
     ConferenceScopedAdmin,
     SameConferenceForm,
     colour_swatch,
     conference_ids_for,
+    format_span,
 )
 from planner.models import Conference, Room, ScheduleChange, Session, Track
+from planner.selectors.deliveries import STATES, delivery_counts
 from planner.services.program import Edit, program_edits_record
 
 
@@ -57,6 +62,7 @@ class ConferenceAdmin(admin.ModelAdmin):
         "source_etag",
         "source_last_modified",
         "source_checked_at",
+        "deliveries",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "timezone", ("start_date", "end_date")]}),
@@ -77,6 +83,15 @@ class ConferenceAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+        (
+            "Reminders and notifications",
+            {
+                "fields": ["deliveries"],
+                "description": "Reminders on every channel; schedule-change alerts and "
+                "evening digests by push and e-mail (their in-app copies are written at once). "
+                "Read-only: the rows belong to the attendees.",
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -87,6 +102,37 @@ class ConferenceAdmin(admin.ModelAdmin):
     @admin.display(description="sessions", ordering="n_sessions")
     def session_count(self, obj: Conference) -> int:
         return obj.n_sessions
+
+    @admin.display(description="deliveries")
+    def deliveries(self, obj: Conference) -> str:
+        """Counts per state and the time of the last sweep (in the conference's zone)."""
+        if obj.pk is None:
+            return "—"
+        counts = delivery_counts(conference=obj)
+        head = format_html_join("", "<th scope='col'>{}</th>", ((state.label,) for state in STATES))
+        body = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th>{}</tr>",
+            (
+                (
+                    label,
+                    format_html_join("", "<td>{}</td>", ((counts.get(label, s),) for s in STATES)),
+                )
+                for label in counts.rows
+            ),
+        )
+        seen = health.last_reminder_dispatch()
+        if seen:
+            last = format_span(dt.datetime.fromisoformat(seen), None, obj.tz)
+        else:
+            last = "never (or the cache forgot): is beat running?"
+        return format_html(
+            "<table class='delivery-counts'><thead><tr><td></td>{}</tr></thead>"
+            "<tbody>{}</tbody></table><p>Last dispatch: {}</p>",
+            head,
+            body,
+            last,
+        )
 
     def has_add_permission(self, request):
         return request.user.is_superuser

@@ -16,7 +16,7 @@ from planner.models.program import (
     Poster,
     Session,
 )
-from planner.models.reminders import Notification, PushSubscription, Reminder
+from planner.models.reminders import Notification, Outbound, PushSubscription, Reminder
 
 __all__ = [
     "ApiToken",
@@ -32,6 +32,7 @@ __all__ = [
     "MenuItem",
     "Notification",
     "Oral",
+    "Outbound",
     "Paper",
     "Person",
     "PlanItem",

@@ -104,6 +104,9 @@ class Attendee(TimestampedModel):
     digest_time = models.TimeField(
         null=True, blank=True, help_text="Local time of the evening digest of tomorrow's plan."
     )
+    # The local date of the last evening the digest was handled (sent, or nothing to send):
+    # the digest sweep's "who is due" skips whoever already had today's.
+    digest_last_date = models.DateField(null=True, blank=True, editable=False)
     # The badge token itself is never stored (``badge_token`` derives it from the salt with
     # BADGE_TOKEN_KEY); scans find the attendee by its SHA-256, like API and feed tokens.
     badge_salt = models.CharField(max_length=32, default=new_badge_salt, editable=False)

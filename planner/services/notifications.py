@@ -35,6 +35,7 @@ from planner.notifications.content import (
     item_start,
     local_clock,
 )
+from planner.services.outbound import outbound_cancel, outbound_write
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def notifications_mark_all_read(*, attendee: Attendee) -> int:
 @transaction.atomic
 def email_unsubscribe(*, attendee_id: int) -> Attendee | None:
     """Turn the attendee's e-mail channel off (the one-click unsubscribe link) and cancel their
-    pending e-mail reminders. Idempotent; None when the attendee no longer exists."""
+    pending e-mail reminders, alerts and digests. Idempotent; None when the attendee no longer exists."""
     attendee = Attendee.objects.select_for_update().filter(pk=attendee_id).first()
     if attendee is None:
         return None
@@ -110,6 +111,7 @@ def email_unsubscribe(*, attendee_id: int) -> Attendee | None:
     Reminder.objects.filter(
         plan_item__attendee=attendee, channel=Channel.EMAIL, state=ReminderState.PENDING
     ).update(state=ReminderState.CANCELLED)
+    outbound_cancel(attendee=attendee, keep=attendee.reminder_channels)
     return attendee
 
 
@@ -155,10 +157,15 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
     changed when its session did. Idempotent per (attendee, schedule version): running it
     again writes nothing (Notification.dedupe_key).
 
-    A fixed number of queries whatever the number of attendees: the changes, the plan items
-    on them (with what the messages read), one INSERT. Called on commit of an import
-    (planner.services.imports.schedule_import). In-app only for now: the push and e-mail
-    channels follow the attendee's preferences once those exist (issue 11)."""
+    The same alert also goes out by push and e-mail to attendees who chose those channels:
+    one Outbound row per (attendee, channel) with the same dedupe key, delivered by the
+    reminder sweep, deferred to the end of the attendee's quiet hours when it arrives inside
+    them (planner.services.outbound). In-app is written at once, quiet hours or not.
+
+    A fixed number of queries whatever the number of attendees: the conference, the
+    changes, the plan items on them (with what the messages read), a count, one INSERT of
+    notifications and one of outbound rows. Called on commit of an import
+    (planner.services.imports.schedule_import)."""
     conference = Conference.objects.get(pk=conference_id)
     changes = ScheduleChange.objects.filter(
         conference_id=conference_id, schedule_version=schedule_version, action__in=ALERT_ACTIONS
@@ -186,8 +193,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
         .order_by("attendee_id", "id")
     )
     by_attendee: dict[int, list[str]] = defaultdict(list)
-    starts: dict[int, list] = defaultdict(list)
-    users: dict[int, int] = {}
+    attendees: dict[int, Attendee] = {}
     for item in items:
         item.attendee.conference = conference
         action = action_for.get((item.target_kind, item.target_id))
@@ -197,8 +203,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
         if action is None:
             continue
         by_attendee[item.attendee_id].append(_describe(item, action))
-        starts[item.attendee_id].append(item_start(item))
-        users[item.attendee_id] = item.attendee.user_id
+        attendees[item.attendee_id] = item.attendee
     messages = []
     key = change_alert_key(schedule_version)
     for attendee_id, lines in by_attendee.items():
@@ -207,7 +212,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
         messages.append(
             Message(
                 attendee_id=attendee_id,
-                user_id=users[attendee_id],
+                user_id=attendees[attendee_id].user_id,
                 conference_slug=conference.slug,
                 conference_name=conference.name,
                 kind=NotificationKind.SCHEDULE_CHANGE,
@@ -220,6 +225,8 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
         )
     before = Notification.objects.filter(attendee_id__in=list(by_attendee), dedupe_key=key).count()
     inapp.deliver_many(messages)
+    # Push and e-mail copies: rows the reminder sweep delivers (deferred past quiet hours).
+    outbound_write(messages=messages, attendees=attendees, now=timezone.now())
     report = AlertReport(attendees=len(messages), created=len(messages) - before)
     logger.info(
         "schedule change alerts for %s v%s: %s attendees, %s new",

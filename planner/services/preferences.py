@@ -17,6 +17,7 @@ from django.utils import timezone
 from planner.enums import Channel
 from planner.exceptions import ValidationFailed
 from planner.models import Attendee
+from planner.services.outbound import outbound_cancel, outbound_retime
 from planner.services.reminders import REMINDER_PREFERENCES, reminders_sync_for_attendee
 
 EDITABLE = (
@@ -44,7 +45,9 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
     None for no digest).
 
     Side effects: saves the attendee (row locked); when the lead, channels or quiet hours
-    changed, re-derives all their reminders (:func:`reminders_sync_for_attendee`). Raises
+    changed, re-derives all their reminders (:func:`reminders_sync_for_attendee`); a channel
+    turned off cancels its pending alerts and digests (:func:`outbound_cancel`), and new
+    quiet hours re-time those waiting for the old ones to end (:func:`outbound_retime`). Raises
     ValidationFailed naming the field."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
@@ -75,6 +78,11 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
         locked.save(update_fields=[*changed, "updated_at"])
         if REMINDER_PREFERENCES & set(changed):
             reminders_sync_for_attendee(attendee=locked)
+        if "reminder_channels" in changed:
+            # Alerts and digests waiting for a channel just turned off stay unsent.
+            outbound_cancel(attendee=locked, keep=locked.reminder_channels)
+        if {"quiet_hours_start", "quiet_hours_end"} & set(changed):
+            outbound_retime(attendee=locked, now=timezone.now())
     return locked
 
 

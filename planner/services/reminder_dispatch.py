@@ -45,13 +45,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.utils import timezone
 
 from planner import health
-from planner.enums import Channel
-from planner.models import PushSubscription, Reminder
-from planner.notifications import Delivery, Outcome, email, inapp, push
+from planner.models import Reminder
+from planner.notifications import Delivery, Outcome, fanout
 from planner.notifications.content import REMINDER_RELATED, reminder_message
 
 logger = logging.getLogger(__name__)
@@ -75,12 +73,19 @@ class DispatchReport:
     claimed: int = 0
     reconciled: int = 0
     outcomes: Counter = field(default_factory=Counter)  # (channel, outcome) -> count
+    # Alerts and digests (Outbound rows).
+    outbound_claimed: int = 0
+    outbound_outcomes: Counter = field(default_factory=Counter)  # (kind, channel, outcome)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "claimed": self.claimed,
             "reconciled": self.reconciled,
             "outcomes": {f"{c}:{o}": n for (c, o), n in sorted(self.outcomes.items())},
+            "outbound_claimed": self.outbound_claimed,
+            "outbound_outcomes": {
+                f"{k}:{c}:{o}": n for (k, c, o), n in sorted(self.outbound_outcomes.items())
+            },
         }
 
 
@@ -133,43 +138,19 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
         )
     }
     deliveries: dict[int, Delivery] = {}
-    messages = {}
+    entries = []
     for reminder in reminders:
         row = rows.get(reminder.pk)
         if row is None:  # the plan item went away meanwhile (cascade)
             continue
         try:
-            messages[reminder.pk] = reminder_message(row)
+            message = reminder_message(row)
         except Exception as error:  # a row we cannot render must not stop the batch
             logger.exception("cannot render reminder %s", reminder.pk)
             deliveries[reminder.pk] = Delivery.permanent(f"cannot render: {error}")
-    in_app = [pk for pk, r in rows.items() if r.channel == Channel.IN_APP and pk in messages]
-    for pk, delivery in zip(
-        in_app, inapp.deliver_many([messages[pk] for pk in in_app]), strict=True
-    ):
-        deliveries[pk] = delivery
-    mails = [pk for pk, r in rows.items() if r.channel == Channel.EMAIL and pk in messages]
-    if mails:
-        connection = get_connection(timeout=email.TIMEOUT)
-        try:
-            for pk in mails:
-                user = rows[pk].plan_item.attendee.user
-                deliveries[pk] = email.deliver(messages[pk], to=user.email, connection=connection)
-        finally:
-            try:
-                connection.close()
-            except Exception:  # closing a broken SMTP session: nothing left to save
-                logger.debug("closing the SMTP connection failed", exc_info=True)
-    pushes = [pk for pk, r in rows.items() if r.channel == Channel.PUSH and pk in messages]
-    if pushes:
-        by_user: dict[int, list[PushSubscription]] = {}
-        for subscription in PushSubscription.objects.filter(
-            user_id__in={messages[pk].user_id for pk in pushes}
-        ):
-            by_user.setdefault(subscription.user_id, []).append(subscription)
-        batch = [(messages[pk], by_user.get(messages[pk].user_id, [])) for pk in pushes]
-        for pk, delivery in zip(pushes, push.deliver_many(batch), strict=True):
-            deliveries[pk] = delivery
+            continue
+        entries.append((row.pk, row.channel, message, row.plan_item.attendee.user.email))
+    deliveries.update(fanout.send_all(entries))
     results = []
     for reminder in reminders:
         delivery = deliveries.get(reminder.pk)
@@ -224,7 +205,21 @@ def reminders_dispatch_due(
             report.outcomes[(reminder.channel, delivery.outcome.value)] += 1
         if len(claimed) < batch:
             break
+    # Then alerts and digests, in what is left of the budget (the next tick takes the rest).
+    _dispatch_outbound(report, now=now, batch=batch, budget=budget - (time.monotonic() - started))
     health.record_reminder_dispatch(now)
-    if report.claimed or report.reconciled:
+    if report.claimed or report.reconciled or report.outbound_claimed:
         logger.info("reminders dispatched: %s", report.as_dict())
     return report
+
+
+def _dispatch_outbound(report: DispatchReport, *, now: dt.datetime, batch: int, budget: float):
+    """After the reminders, each sweep delivers due schedule-change alerts and evening digests
+    on push and e-mail (Outbound rows: planner.services.outbound.outbound_dispatch_due), with
+    the same claim, mark and reconcile (planner.services.claims)."""
+    from planner.services.outbound import outbound_dispatch_due
+
+    claimed, reconciled, outcomes = outbound_dispatch_due(now=now, batch=batch, budget=budget)
+    report.outbound_claimed += claimed
+    report.reconciled += reconciled
+    report.outbound_outcomes.update(outcomes)

@@ -26,7 +26,8 @@ and :func:`reminders_sync_for_changes` after an import commits (only the plan it
 moved, re-roomed, cancelled or restored program items, in bulk).
 
 **Dispatch contract** (``planner.tasks`` and ``planner/notifications/`` call these; the
-signatures are kept):
+signatures are kept). The state machine itself is :mod:`planner.services.claims`, shared
+with the Outbound rows of alerts and digests (:mod:`planner.services.outbound`):
 
 - ``reminders_claim_due(*, now, limit) -> list[Reminder]``: claims up to ``limit`` pending
   rows with ``now - EXPIRE_AFTER < fire_at <= now`` (and ``retry_at`` unset or
@@ -56,24 +57,21 @@ address) still has rows: delivery decides (and marks) what to do with them.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection, transaction
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import Case, DateTimeField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from planner.enums import Channel, ReminderState
 from planner.models import Attendee, Conference, PlanItem, Reminder
+from planner.services import claims
+from planner.services.claims import MAX_ATTEMPTS, backoff  # noqa: F401 - part of the contract
 
-MAX_ATTEMPTS = 5
 # A reminder this late is noise (the item has most likely begun): never claimed, and the
 # reconciler fails it. Also keeps a demo seeded in the past from firing all at once.
 EXPIRE_AFTER = dt.timedelta(hours=1)
-BACKOFF_BASE = dt.timedelta(seconds=30)
-BACKOFF_CAP = dt.timedelta(minutes=10)
 BATCH = 500
 # Program changes (ScheduleChange.fields keys) that can change whom to remind when, or what.
 # The Attendee fields reminders derive from: changing one re-syncs all their reminders.
@@ -300,49 +298,24 @@ def reminders_sync_for_changes(
 # --- dispatch -------------------------------------------------------------------------------
 
 
+REMINDER_CLAIM_RELATED = (
+    "plan_item__attendee__conference",
+    "plan_item__attendee__user",
+    "plan_item__session__room",
+    "plan_item__oral__session__room",
+    "plan_item__oral__paper",
+    "plan_item__poster__session__room",
+    "plan_item__poster__paper",
+    "plan_item__booth__room",
+    "plan_item__meal__room",
+)
+
+
 def reminders_claim_due(*, now: dt.datetime, limit: int) -> list[Reminder]:
     """Claim due pending reminders for delivery (see the module docstring)."""
-    due = (
-        Reminder.objects.filter(
-            state=ReminderState.PENDING, fire_at__lte=now, fire_at__gt=now - EXPIRE_AFTER
-        )
-        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-        .order_by("fire_at", "pk")
+    return claims.rows_claim_due(
+        Reminder, now=now, limit=limit, expire_after=EXPIRE_AFTER, related=REMINDER_CLAIM_RELATED
     )
-    token = uuid.uuid4()
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        candidates = list(due.values_list("pk", flat=True)[:limit])
-        if not candidates:
-            return []
-        Reminder.objects.filter(pk__in=candidates, state=ReminderState.PENDING).update(
-            state=ReminderState.SENDING,
-            claimed_at=now,
-            claim_token=token,
-            attempts=F("attempts") + 1,
-            updated_at=now,
-        )
-    return list(
-        Reminder.objects.filter(claim_token=token, state=ReminderState.SENDING)
-        .select_related(
-            "plan_item__attendee__conference",
-            "plan_item__attendee__user",
-            "plan_item__session__room",
-            "plan_item__oral__session__room",
-            "plan_item__oral__paper",
-            "plan_item__poster__session__room",
-            "plan_item__poster__paper",
-            "plan_item__booth__room",
-            "plan_item__meal__room",
-        )
-        .order_by("fire_at", "pk")
-    )
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """The wait before retry number ``attempts`` (30 s, 1 min, 2 min, … at most 10 min)."""
-    return min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempts - 1))
 
 
 def reminders_mark(
@@ -353,62 +326,12 @@ def reminders_mark(
     transient: bool = False,
 ) -> int:
     """Record the outcome of delivering ``reminders`` (see the module docstring)."""
-    if not reminders:
-        return 0
-    by_token: dict[uuid.UUID | None, list[int]] = defaultdict(list)
-    for row in reminders:
-        by_token[row.claim_token].append(row.pk)
-    mine = Q(pk__in=[])
-    for token, pks in by_token.items():
-        mine |= Q(claim_token=token, pk__in=pks)
-    claimed = Reminder.objects.filter(mine, state=ReminderState.SENDING)
-    if not error:
-        return claimed.update(
-            state=ReminderState.SENT, sent_at=now, last_error="", claim_token=None, updated_at=now
-        )
-    message = error[:2000]
-    if not transient:
-        return claimed.update(
-            state=ReminderState.FAILED, last_error=message, claim_token=None, updated_at=now
-        )
-    exhausted = claimed.filter(attempts__gte=MAX_ATTEMPTS).update(
-        state=ReminderState.FAILED, last_error=message, claim_token=None, updated_at=now
-    )
-    retry = Case(
-        *[
-            When(attempts=attempts, then=Value(now + backoff(attempts)))
-            for attempts in range(1, MAX_ATTEMPTS)
-        ],
-        default=Value(now + BACKOFF_CAP),
-        output_field=DateTimeField(),
-    )
-    retried = claimed.filter(attempts__lt=MAX_ATTEMPTS).update(
-        state=ReminderState.PENDING,
-        retry_at=retry,
-        last_error=message,
-        claim_token=None,
-        updated_at=now,
-    )
-    return exhausted + retried
+    return claims.rows_mark(Reminder, rows=reminders, now=now, error=error, transient=transient)
 
 
 def reminders_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
     """Take back rows stuck in ``sending``, and expire pending rows too late to send (see
     the module docstring)."""
-    expired = Reminder.objects.filter(
-        state=ReminderState.PENDING, fire_at__lte=now - EXPIRE_AFTER
-    ).update(
-        state=ReminderState.FAILED,
-        last_error=f"expired: not sent within {EXPIRE_AFTER} of its time",
-        claim_token=None,
-        updated_at=now,
+    return claims.rows_reconcile(
+        Reminder, now=now, stuck_after=stuck_after, expire_after=EXPIRE_AFTER
     )
-    stuck = Reminder.objects.filter(state=ReminderState.SENDING, claimed_at__lt=now - stuck_after)
-    message = f"stuck in sending for more than {stuck_after}"
-    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
-        state=ReminderState.FAILED, last_error=message, claim_token=None, updated_at=now
-    )
-    returned = stuck.filter(attempts__lt=MAX_ATTEMPTS).update(
-        state=ReminderState.PENDING, last_error=message, claim_token=None, updated_at=now
-    )
-    return expired + failed + returned

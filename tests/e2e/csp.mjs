@@ -206,6 +206,20 @@ await check("pwa-my-plan", async () => {
   return { title: await text("#plan-title") };
 });
 
+// The Scan screen; "Start camera" loads the QR decoder, whose WebAssembly the policy lets
+// compile ('wasm-unsafe-eval'). This browser has no camera: the screen says so.
+await check("pwa-scan", async () => {
+  await page.goto(`${base}/conferences/eccv-demo/scan`);
+  await page.locator("#scan-title").waitFor();
+  const wasm = page.waitForResponse((response) => response.url().endsWith(".wasm"));
+  await page.locator(".scan__start").click();
+  await page.locator(".scan__problem").waitFor();
+  const decoder = (await wasm).status();
+  // The module compiles once fetched: give it a moment to (not) violate the policy.
+  await page.waitForTimeout(1000);
+  return { title: await text("#scan-title"), decoder, problem: await text(".scan__problem") };
+});
+
 await check("pwa-posters", async () => {
   const session = await page.evaluate(async () => {
     const answer = await fetch("/api/v1/conferences/eccv-demo/sessions/?kind=poster");

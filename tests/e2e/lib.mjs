@@ -15,15 +15,15 @@ export const VIEWPORT = { width: 360, height: 740 };
 
 /**
  * Launch Chromium and open the context every script uses: 360×740, light, `locale` (none when
- * null), `timeout` by default. `report` starts with the fields every script fills, plus
+ * null), `timeout` by default; `args`: more Chromium switches for this launch (a fake camera). `report` starts with the fields every script fills, plus
  * `extra`; the context reports CSP violations into it. `run.offline` says whether the network
  * is cut (setOffline), for the console filters.
  */
-export async function start({ timeout, locale = "en-US", extra = {} }) {
+export async function start({ timeout, locale = "en-US", extra = {}, args = [] }) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
+      "--disable-component-update", "--disable-sync", "--no-first-run", ...args],
   });
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: "light", ...(locale ? { locale } : {}) });
   context.setDefaultTimeout(timeout);

@@ -34,6 +34,7 @@ PAGES = [
     "admin-track-changelist",
     "admin-print-sheet",
     "pwa-my-plan",
+    "pwa-scan",
     "pwa-posters",
     "swagger-ui",
     "pwa-schedule",
@@ -101,6 +102,9 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert (sheet["printed"], sheet["toolbar"]) == (1, "flex")
     assert sheet["badges"] >= 1
     assert results["pwa-my-plan"]["detail"] == {"title": "My Plan"}
+    scan = results["pwa-scan"]["detail"]
+    assert (scan["title"], scan["decoder"]) == ("Scan", 200)
+    assert scan["problem"].startswith(("No camera", "The camera was refused"))
     assert results["pwa-posters"]["detail"]["rows"] >= 1
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20

@@ -381,6 +381,39 @@ case("notification_kind_valid")(
     lambda: m.Notification.objects.create(attendee=f.AttendeeFactory(), kind="spam", title="Buy")
 )
 
+
+def _outbound(**fields) -> m.Outbound:
+    values = {
+        "attendee": fields.pop("attendee", None) or f.AttendeeFactory(),
+        "channel": "email",
+        "kind": "schedule_change",
+        "dedupe_key": "schedule-change:v2",
+        "title": "Poster 042 moved",
+        "fire_at": local(DAY1, 9),
+        **fields,
+    }
+    return m.Outbound.objects.create(**values)
+
+
+@case("outbound_unique_delivery")
+def _():
+    row = _outbound()
+    _outbound(attendee=row.attendee)
+
+
+case("outbound_not_in_app")(lambda: _outbound(channel="in_app"))
+case("outbound_dedupe_required")(lambda: _outbound(dedupe_key=""))
+case("outbound_kind_valid")(lambda: _outbound(kind="spam"))
+case("outbound_channel_valid")(lambda: _outbound(channel="pigeon"))
+case("outbound_state_valid")(lambda: _outbound(state="lost"))
+case("outbound_sent_has_time")(lambda: _outbound(state="sent", sent_at=None))
+case("outbound_sending_is_claimed")(
+    lambda: _outbound(state="sending", claimed_at=None, claim_token=uuid.uuid4())
+)
+case("outbound_sending_has_token")(
+    lambda: _outbound(state="sending", claimed_at=local(DAY1, 9), claim_token=None)
+)
+
 # --- imports ------------------------------------------------------------------------------------------
 case("importrun_status_valid")(lambda: f.ImportRunFactory(status="exploded"))
 case("importrun_format_valid")(lambda: f.ImportRunFactory(format="docx"))

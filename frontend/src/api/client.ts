@@ -21,6 +21,7 @@ export type ConversationPut = Schemas["ConversationPutRequest"];
 export type MeetupPut = Schemas["MeetupPutRequest"];
 export type ConversationPhoto = Schemas["ConversationPhoto"];
 export type SyncWrite = Schemas["SyncWriteRequest"];
+export type ScanWrite = Schemas["ScanRequest"];
 export type SyncResult = Schemas["SyncResult"];
 /** The one error shape; 409/412 on a logbook entry add the server's `current` copy. */
 export type ErrorBody = Schemas["Error"] & { current?: Conversation | Meetup | null };
@@ -80,6 +81,7 @@ export const apiPaths = {
     `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${conversation}/photos/`,
   photo: (slug: string, conversation: string, photo: string) =>
     `/api/v1/conferences/${encodeURIComponent(slug)}/conversations/${conversation}/photos/${photo}/`,
+  scans: (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/scans/`,
   sync: (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}/sync/`,
   /** My logbook changes after `cursor` (the feed's own token), oldest first. */
   changes: (slug: string, cursor: string) =>

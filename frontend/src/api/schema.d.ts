@@ -1769,11 +1769,12 @@ export interface components {
         /**
          * @description * `reminder` - Reminder
          *     * `schedule_change` - Schedule change
+         *     * `digest` - Evening digest
          *     * `badge_scan` - Badge scan
          *     * `system` - System
          * @enum {string}
          */
-        NotificationKindEnum: "reminder" | "schedule_change" | "badge_scan" | "system";
+        NotificationKindEnum: "reminder" | "schedule_change" | "digest" | "badge_scan" | "system";
         Now: {
             /** Format: date-time */
             readonly at: string;

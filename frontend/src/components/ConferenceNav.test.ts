@@ -17,6 +17,7 @@ describe("the conference tab bar", () => {
     expect(activeTab("/conferences/eccv-demo/schedule")).toBe("schedule");
     expect(activeTab("/conferences/eccv-demo/plan/")).toBe("plan");
     expect(activeTab("/conferences/eccv-demo/logbook")).toBe("logbook");
+    expect(activeTab("/conferences/eccv-demo/scan")).toBe("scan");
     expect(activeTab("/conferences/eccv-demo/posters/12")).toBeNull();
     expect(activeTab("/conferences/eccv-demo/logbook/new")).toBe("logbook");
     expect(activeTab("/b/token")).toBeNull();

@@ -9,6 +9,7 @@ export const CONFERENCE_TABS = [
   { id: "now", suffix: "", label: "nav.nowNext" },
   { id: "schedule", suffix: "schedule", label: "nav.schedule" },
   { id: "plan", suffix: "plan", label: "nav.plan" },
+  { id: "scan", suffix: "scan", label: "nav.scan" },
   { id: "logbook", suffix: "logbook", label: "nav.logbook" },
 ] as const;
 

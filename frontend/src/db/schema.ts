@@ -87,6 +87,9 @@ export interface LogRecord<F, T> {
   /** The server's copy as last answered. */
   server: T | null;
   updatedAt: string;
+  /** A meetup made by scanning a badge, not yet answered by the server: what was scanned.
+   * Who it is is known only once the scan is synced (the outbox then replaces the record). */
+  scan?: string;
 }
 export type ConversationRecord = LogRecord<ConversationFields, S["Conversation"]>;
 export type MeetupRecord = LogRecord<MeetupFields, S["Meetup"]>;
@@ -101,7 +104,8 @@ export interface PhotoRecord {
   createdAt: string;
 }
 
-export type OutboxKind = LogType | "plan" | "photo";
+/** "scan": a badge scan (`POST …/scans/`), whose answer is the meetup it made. */
+export type OutboxKind = LogType | "plan" | "photo" | "scan";
 export type HttpMethod = "PUT" | "DELETE" | "POST";
 
 /** One queued write: what to send, in order (`seq`), and to what. */

@@ -43,6 +43,8 @@ export class FakeServer {
   photos = new Map<string, { conversation: string; size: number; type: string }>();
   requests: Seen[] = [];
   faults: Fault[] = [];
+  /** Badge tokens the scans/ endpoint knows: token → the attendee and the name they share. */
+  badges = new Map<string, { other: number; name: string }>();
   /** Bundles by version; `bundle(since)` answers like planner/api/views/bundle.py. */
   bundles = new Map<number, Bundle>();
   version = 0;
@@ -83,6 +85,7 @@ export class FakeServer {
     if (/\/sync\/$/.test(path) && method === "POST") {
       return json((body as Record<string, unknown>[]).map((write) => this.write(write)));
     }
+    if (/\/scans\/$/.test(path) && method === "POST") return this.scan(body as Record<string, unknown>);
     match = /\/plan\/(\w+)\/(\d+)\/$/.exec(path);
     if (match) {
       const key = `${match[1]}/${match[2]}`;
@@ -110,6 +113,23 @@ export class FakeServer {
       return new Response(null, { status: 204 });
     }
     return json({ detail: "Not found.", errors: {} }, 404);
+  }
+
+  /** POST scans/ as planner/services/badges.py: once per UUID, once per badge (the pair). */
+  private scan(body: Record<string, unknown>): Response {
+    const id = String(body.id);
+    const token = String(body.badge).split("/").pop() ?? "";
+    const badge = this.badges.get(token);
+    if (!badge) return json({ detail: "This is not a badge of this conference.", errors: { badge: ["This is not a badge of this conference."] } }, 400);
+    const same = this.entries.get(id);
+    if (same) return json(this.render(same), 200);
+    const met = [...this.entries.values()].find((e) => e.type === "meetup" && !e.deleted && e.fields.other === badge.other);
+    if (met) return json(this.render(met), 200);
+    const { badge: _read, id: _id, ...rest } = body;
+    const entry: Entry = { type: "meetup", id, version: 1, fields: { ...rest, other: badge.other, source: "badge_scan", contact_name: badge.name }, deleted: false };
+    this.entries.set(id, entry);
+    this.touched(entry);
+    return json(this.render(entry), 201);
   }
 
   render(entry: Entry): Record<string, unknown> {

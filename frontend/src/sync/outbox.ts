@@ -28,6 +28,7 @@ import {
   type ErrorBody,
   type Meetup,
   type PlanItemWrite,
+  type ScanWrite,
   type SyncResult,
   type SyncWrite,
 } from "../api/client";
@@ -50,13 +51,50 @@ import {
   type PlanKind,
   type WriteTx,
 } from "../db";
+import { meetupFields } from "./conflicts";
 
 /** The server refuses bodies over 5 MiB (DATA_UPLOAD_MAX_MEMORY_SIZE); stay well under. */
 export const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Background Sync tag: sw.ts replays on `sync` events with this tag. */
 export const SYNC_TAG = "boardwalk-outbox";
 const RETRY_KEY = "outbox.retry";
-const LOG_STORES = ["outbox", "failed", "conflicts", "conversations", "meetups", "plan", "photos"] as const;
+const LOG_STORES = ["outbox", "failed", "conflicts", "conversations", "meetups", "plan", "photos", "meta"] as const;
+/** meta key: a scan's meetup UUID → the meetup the server answered with, when that was an
+ * earlier one (this badge had been scanned before, on another device): the screens follow it. */
+export const scannedKey = (id: string): string => `mine:scanned:${id}`;
+const SCAN_PLACES = ["session", "oral", "poster", "booth", "meal"] as const;
+
+/** What a scan carries that a meetup form may change before it is sent. */
+type ScanEdit = Pick<ScanWrite, "met_at" | "notes" | (typeof SCAN_PLACES)[number]>;
+
+function scanEdit(fields: MeetupFields): ScanEdit {
+  const edit: ScanEdit = { met_at: fields.met_at, notes: fields.notes };
+  for (const place of SCAN_PLACES) edit[place] = fields[place] ?? null;
+  return edit;
+}
+
+/** The local meetup a scan makes until the server says who it is. */
+export function scanFields(scan: ScanWrite, metAt: string): MeetupFields {
+  const fields: MeetupFields = {
+    other: null,
+    source: "badge_scan",
+    contact_name: "",
+    contact_affiliation: "",
+    contact_email: "",
+    contact_details: {},
+    met_at: scan.met_at ?? metAt,
+    session: null,
+    oral: null,
+    poster: null,
+    booth: null,
+    meal: null,
+    notes: scan.notes ?? "",
+    follow_up: "",
+    follow_up_done: false,
+  };
+  for (const place of SCAN_PLACES) fields[place] = scan[place] ?? null;
+  return fields;
+}
 
 export type StopReason = "network" | "server" | "auth";
 
@@ -108,6 +146,10 @@ export interface Outbox {
   saveConversation(conf: string, id: string, fields: ConversationFields): Promise<void>;
   deleteConversation(conf: string, id: string): Promise<void>;
   saveMeetup(conf: string, id: string, fields: MeetupFields): Promise<void>;
+  /** Log a meetup by a badge scan: a local meetup (who it is unknown until synced) and the
+   * queued `POST …/scans/` with `scan.id` as the meetup's UUID. A meetup form saving or
+   * deleting that meetup before it is sent changes or drops the queued scan. */
+  scanBadge(conf: string, scan: ScanWrite): Promise<void>;
   deleteMeetup(conf: string, id: string): Promise<void>;
   setPlanItem(conf: string, kind: PlanKind, target: number, fields: PlanItemWrite): Promise<void>;
   removePlanItem(conf: string, kind: PlanKind, target: number): Promise<void>;
@@ -252,6 +294,23 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const store = tx.objectStore(type === "conversation" ? "conversations" : "meetups");
       const existing = await store.get(id);
       if (!existing && fields === null) return; // deleting what was never saved
+      if (type === "meetup" && existing && "scan" in existing && existing.scan !== undefined) {
+        // The scan is not sent yet: change what it will send, or drop it; queue nothing else
+        // (a PUT would have to name someone, which only the server knows from the badge).
+        const outbox = tx.objectStore("outbox");
+        const queued = (await outbox.index("by-entity").getAll(IDBKeyRange.only(id))).find((e) => e.kind === "scan");
+        if (queued) {
+          if (fields === null) {
+            await outbox.delete(queued.seq!);
+            await store.delete(id);
+          } else {
+            const edit = scanEdit(fields as MeetupFields);
+            await outbox.put({ ...queued, body: { ...(queued.body as ScanWrite), ...edit }, rev: queued.rev + 1 });
+            await store.put({ ...existing, fields: { ...(existing.fields as MeetupFields), ...edit }, updatedAt: at } as never);
+          }
+          return;
+        }
+      }
       const record = {
         id,
         conf,
@@ -293,6 +352,75 @@ export function createOutbox(options: OutboxOptions): Outbox {
       }, at);
     });
     await queued();
+  }
+
+  async function scanBadge(conf: string, scan: ScanWrite) {
+    const at = nowIso(now);
+    await writeTx(db, ["outbox", "meetups"], async (tx) => {
+      if (await tx.objectStore("meetups").get(scan.id)) return; // this scan is logged already
+      await tx.objectStore("meetups").put({
+        id: scan.id,
+        conf,
+        fields: scanFields(scan, at),
+        version: null,
+        deleted: false,
+        synced: false,
+        conflict: false,
+        server: null,
+        updatedAt: at,
+        scan: scan.badge,
+      });
+      await queueWrite(tx.objectStore("outbox"), {
+        id: crypto.randomUUID(),
+        conf,
+        kind: "scan",
+        entity: scan.id,
+        method: "POST",
+        path: apiPaths.scans(conf),
+        body: scan,
+      }, at);
+    });
+    await queued();
+  }
+
+  /** A scan answered 200/201 with its meetup: the local meetup becomes the server's. */
+  async function scanned(tx: WriteTx<typeof LOG_STORES extends readonly (infer T)[] ? T[] : never>, entry: OutboxEntry & { seq: number }, stale: boolean, server: Meetup, at: string) {
+    const meetups = tx.objectStore("meetups");
+    const local = await meetups.get(entry.entity);
+    if (server.id !== entry.entity) {
+      // This badge had been scanned before (another device, another UUID): that meetup it is.
+      await meetups.delete(entry.entity);
+      await tx.objectStore("meta").put(server.id, scannedKey(entry.entity));
+    }
+    const known = await meetups.get(server.id);
+    const record = {
+      id: server.id,
+      conf: entry.conf,
+      fields: meetupFields(server),
+      version: server.version,
+      deleted: false,
+      synced: true,
+      conflict: false,
+      server,
+      updatedAt: at,
+    };
+    if (stale && local) {
+      // Edited while the scan was in flight: the server has the scan as first sent, so what
+      // was changed since goes as an edit of the meetup it made.
+      const body = { ...record.fields, ...scanEdit(local.fields) };
+      await meetups.put({ ...record, fields: body, synced: false });
+      const stored = await tx.objectStore("outbox").get(entry.seq);
+      await tx.objectStore("outbox").put({
+        ...stored!,
+        kind: "meetup",
+        entity: server.id,
+        method: "PUT",
+        path: apiPaths.meetup(entry.conf, server.id),
+        body,
+      });
+      return;
+    }
+    if (!known || known.synced || known.id === entry.entity) await meetups.put(record);
   }
 
   async function addPhoto(conf: string, conversation: string, blob: Blob, id: string = crypto.randomUUID()) {
@@ -412,6 +540,13 @@ export function createOutbox(options: OutboxOptions): Outbox {
             const photo = await tx.objectStore("photos").get(entry.entity);
             if (photo) await tx.objectStore("photos").put({ ...photo, uploaded: true });
           }
+          if (entry.kind === "scan" && isRecord(body) && typeof body.id === "string") {
+            await scanned(tx, entry, stale, body as unknown as Meetup, at);
+            if (stale) {
+              tally.answered++;
+              continue; // now an edit of the meetup, sent next
+            }
+          }
           if (stale) continue;
           await outbox.delete(entry.seq);
           tally.done++;
@@ -445,6 +580,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
           const { detail, errors } = errorOf(result ?? body, status);
           const failed: FailedWrite = { ...stored, seq: entry.seq, status, detail, errors, failedAt: at };
           await tx.objectStore("failed").put(failed);
+          // A refused scan made no meetup: the local one goes (the refusal says why).
+          if (entry.kind === "scan") await tx.objectStore("meetups").delete(entry.entity);
           await outbox.delete(entry.seq);
           tally.failed++;
         }
@@ -573,6 +710,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     saveConversation: (conf, id, fields) => saveLog("conversation", conf, id, fields),
     deleteConversation: (conf, id) => saveLog("conversation", conf, id, null),
     saveMeetup: (conf, id, fields) => saveLog("meetup", conf, id, fields),
+    scanBadge,
     deleteMeetup: (conf, id) => saveLog("meetup", conf, id, null),
     setPlanItem: (conf, kind, target, fields) => setPlan(conf, kind, target, fields),
     removePlanItem: (conf, kind, target) => setPlan(conf, kind, target, null),

@@ -260,6 +260,7 @@ function failedEntry(write: FailedWrite, data: LogbookData): { title: string; hr
     return { title: `${t(`logbook.${write.kind}`)}: ${entryTitle(write.kind, records.find((r) => r.id === write.entity), data.program)}`, href: path };
   }
   if (write.kind === "photo") return { title: t("logbook.failedPhoto"), href: null };
+  if (write.kind === "scan") return { title: t("scan.failedScan"), href: null };
   return { title: t("logbook.failedPlan"), href: null };
 }
 

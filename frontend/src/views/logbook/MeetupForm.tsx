@@ -1,10 +1,11 @@
 import "./logbook.css";
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { useRoute } from "preact-iso";
 
-import { getDb } from "../../app/runtime";
-import { failedList, meetupGet, type BoardwalkDb, type FailedWrite, type MeetupFields, type MeetupRecord } from "../../db";
+import { getDb, getOutbox } from "../../app/runtime";
+import { failedList, meetupGet, metaGet, type BoardwalkDb, type FailedWrite, type MeetupFields, type MeetupRecord } from "../../db";
+import { scannedKey } from "../../sync/outbox";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
 import { fromLocalInput, toLocalInput } from "./datetime";
@@ -39,27 +40,74 @@ async function load(slug: string, id: string | undefined): Promise<Loaded | null
       failed: [],
     };
   }
-  const record = await meetupGet(db, id);
+  let record = await meetupGet(db, id);
+  if (!record) {
+    // A scan the server answered with an earlier meetup of the same badge: that one.
+    const earlier = await metaGet<string>(db, scannedKey(id));
+    if (earlier) {
+      record = await meetupGet(db, earlier);
+      id = earlier;
+    }
+  }
   if (!record || record.conf !== slug || record.deleted) return null;
   const draft = await loadDraft<MeetupFields>(db, "meetup", id);
-  return { db, program, id, record, fields: draft?.fields ?? record.fields, restored: draft !== undefined, failed: failedFor(await failedList(db), id) };
+  let fields = draft?.fields ?? record.fields;
+  if (draft && record.scan === undefined && fields.other == null && record.fields.other != null) {
+    // Typed while the scan was unsynced: who it is comes from the server's answer.
+    const { other, contact_name, contact_affiliation, contact_email = "", contact_details = {} } = record.fields;
+    fields = { ...fields, other, contact_name, contact_affiliation, contact_email, contact_details };
+  }
+  return { db, program, id, record, fields, restored: draft !== undefined, failed: failedFor(await failedList(db), id) };
 }
 
 /** New or edit a meetup: `/conferences/:slug/logbook/meetups/new|:id`. */
+/**
+ * Goes up when the badge scan that made meetup `id` is answered (who it is is now known, or
+ * it was an earlier meetup, or it was refused), so that an open form shows the server's entry.
+ */
+function useScanAnswered(id: string | undefined): number {
+  const [answered, setAnswered] = useState(0);
+  useEffect(() => {
+    if (id === undefined) return;
+    let gone = false;
+    let stop: (() => void) | null = null;
+    void (async () => {
+      const db = await getDb();
+      let waiting = (await meetupGet(db, id))?.scan !== undefined;
+      if (!waiting || gone) return;
+      const outbox = await getOutbox();
+      if (gone) return;
+      stop = outbox.subscribe(() => {
+        void meetupGet(db, id).then((record) => {
+          if (gone || !waiting || record?.scan !== undefined) return;
+          waiting = false;
+          setAnswered((n) => n + 1);
+        });
+      });
+    })();
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [id]);
+  return answered;
+}
+
 export function MeetupForm() {
-  const { params } = useRoute();
+  const { params, query } = useRoute();
   const slug = params.slug ?? "";
+  const answered = useScanAnswered(params.id);
   return (
     <EntryLoader
       slug={slug}
       load={() => load(slug, params.id)}
-      deps={[slug, params.id]}
-      editor={(loaded: Loaded) => <Editor key={loaded.id} slug={slug} loaded={loaded} />}
+      deps={[slug, params.id, answered]}
+      editor={(loaded: Loaded) => <Editor key={`${loaded.id}:${loaded.record?.scan !== undefined}`} slug={slug} loaded={loaded} again={query.again === "1"} />}
     />
   );
 }
 
-function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
+function Editor({ slug, loaded, again }: { slug: string; loaded: Loaded; again: boolean }) {
   const { t } = useTranslation();
   const { db, id, record } = loaded;
   const program = useProgramLabels(slug, loaded.program);
@@ -73,6 +121,9 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
   const server = serverErrors(loaded.failed);
   const msgs = (field: string) => messagesFor(field, problems, server);
   const place = placeOf(fields);
+  // Scanned, not yet synced: who it is comes from the server; what the scan carries (when,
+  // where, notes) can still change, the rest once it is known.
+  const scanned = record?.scan !== undefined;
 
   function update(patch: Partial<MeetupFields>) {
     setFields((prev) => ({ ...prev, ...patch }));
@@ -87,7 +138,9 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
 
   async function save(e: Event) {
     e.preventDefault();
-    await actions.save(checkMeetup(fields), (outbox) =>
+    const problems = checkMeetup(fields);
+    if (scanned) delete problems.contact_name; // named by the badge
+    await actions.save(problems, (outbox) =>
       outbox.saveMeetup(slug, id, { ...fields, contact_name: fields.contact_name.trim(), contact_email: fields.contact_email?.trim() ?? "" }),
     );
   }
@@ -131,6 +184,13 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           {t("logbook.source")}: {t(`meetupSource.${fields.source}`)}
           {fields.other != null && ` · ${t("logbook.attendee", { name: record?.server?.contact_name || `#${fields.other}` })}`}
         </p>
+        {again && <p class="notice meetup-scan-again">{t("scan.again")}</p>}
+        {scanned ? (
+          <p class="notice meetup-scan-pending" role="status">
+            {t("scan.whoLater")}
+          </p>
+        ) : (
+          <>
         {text("contact_name", 200)}
         {text("contact_affiliation", 300)}
         <Field id="meetup-email" label={t("logbook.contactEmail")} messages={msgs("contact_email")}>
@@ -155,6 +215,8 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
           onChange={setDetails}
           messages={msgs("contact_details")}
         />
+          </>
+        )}
         <Field id="meetup-when" label={t("logbook.metWhen")} hint={fmt.zoneLabel()} messages={msgs("met_at")}>
           <input
             id="meetup-when"
@@ -194,13 +256,17 @@ function Editor({ slug, loaded }: { slug: string; loaded: Loaded }) {
         <Field id="meetup-notes" label={t("logbook.notes")} messages={msgs("notes")}>
           <textarea id="meetup-notes" rows={4} value={fields.notes} onInput={(e) => update({ notes: e.currentTarget.value })} {...described("meetup-notes", msgs("notes"))} />
         </Field>
-        <Field id="meetup-follow-up" label={t("logbook.followUp")} messages={msgs("follow_up")}>
-          <textarea id="meetup-follow-up" rows={2} value={fields.follow_up} onInput={(e) => update({ follow_up: e.currentTarget.value })} {...described("meetup-follow-up", msgs("follow_up"))} />
-        </Field>
-        <label class="check">
-          <input type="checkbox" checked={fields.follow_up_done} onChange={(e) => update({ follow_up_done: e.currentTarget.checked })} />
-          {t("logbook.followUpDone")}
-        </label>
+        {!scanned && (
+          <>
+            <Field id="meetup-follow-up" label={t("logbook.followUp")} messages={msgs("follow_up")}>
+              <textarea id="meetup-follow-up" rows={2} value={fields.follow_up} onInput={(e) => update({ follow_up: e.currentTarget.value })} {...described("meetup-follow-up", msgs("follow_up"))} />
+            </Field>
+            <label class="check">
+              <input type="checkbox" checked={fields.follow_up_done} onChange={(e) => update({ follow_up_done: e.currentTarget.checked })} />
+              {t("logbook.followUpDone")}
+            </label>
+          </>
+        )}
         {error !== null && (
           <p class="notice notice--error" role="alert">
             {errorMessage(error)}

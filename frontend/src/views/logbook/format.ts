@@ -16,6 +16,7 @@ export function conversationTitle(fields: ConversationFields, program: ProgramLa
 
 export function meetupTitle(entry: MeetupRecord): string {
   const f = entry.fields;
+  if (entry.scan !== undefined) return t("scan.pendingTitle");
   return f.contact_name || (entry.server?.contact_name ?? "") || t("logbook.untitled");
 }
 

@@ -1,0 +1,54 @@
+"""Hand rendered messages to their channels in bulk: what a dispatcher does with a batch of
+claimed rows (planner.services.reminder_dispatch for reminders, planner.services.outbound for
+alerts and digests)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.mail import get_connection
+
+from planner.enums import Channel
+from planner.models import PushSubscription
+from planner.notifications import Delivery, Message, email, inapp, push
+
+logger = logging.getLogger(__name__)
+
+
+def send_all(
+    entries: list[tuple[int, str, Message, str]],
+) -> dict[int, Delivery]:
+    """Hand ``(key, channel, message, e-mail address)`` entries to their channels: in-app in
+    one INSERT, e-mails over one SMTP connection, pushes one request per subscription (the
+    subscriptions read in one query; PUSH_CONCURRENCY requests in flight over kept-alive
+    connections, one write-back: planner.notifications.push.deliver_many). Returns each key's Delivery."""
+    deliveries: dict[int, Delivery] = {}
+    in_app = [(key, message) for key, channel, message, _ in entries if channel == Channel.IN_APP]
+    for (key, _), delivery in zip(
+        in_app, inapp.deliver_many([message for _, message in in_app]), strict=True
+    ):
+        deliveries[key] = delivery
+    mails = [
+        (key, message, to) for key, channel, message, to in entries if channel == Channel.EMAIL
+    ]
+    if mails:
+        connection = get_connection(timeout=email.TIMEOUT)
+        try:
+            for key, message, to in mails:
+                deliveries[key] = email.deliver(message, to=to, connection=connection)
+        finally:
+            try:
+                connection.close()
+            except Exception:  # closing a broken SMTP session: nothing left to save
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+    pushes = [(key, message) for key, channel, message, _ in entries if channel == Channel.PUSH]
+    if pushes:
+        by_user: dict[int, list[PushSubscription]] = {}
+        for subscription in PushSubscription.objects.filter(
+            user_id__in={message.user_id for _, message in pushes}
+        ):
+            by_user.setdefault(subscription.user_id, []).append(subscription)
+        batch = [(message, by_user.get(message.user_id, [])) for _, message in pushes]
+        for (key, _), delivery in zip(pushes, push.deliver_many(batch), strict=True):
+            deliveries[key] = delivery
+    return deliveries

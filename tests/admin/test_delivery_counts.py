@@ -1,0 +1,108 @@
+"""The conference page in the admin shows how its reminders, alerts and digests stand (counts
+per state) and when the dispatcher last ran; only to the conference's organizers, read-only.
+No admin edits or lists the attendees' Outbound rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from planner import health
+from planner.enums import Channel, NotificationKind, ReminderState
+from planner.models import Conference, Outbound
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _organizer(*conferences):
+    organizer = f.UserFactory(username="org", is_staff=True)
+    organizer.user_permissions.add(*Permission.objects.filter(content_type__app_label="planner"))
+    for conference in conferences:
+        conference.organizers.add(organizer)
+    return organizer
+
+
+def _reminders(conference, *states):
+    item = f.PlanItemFactory(attendee=f.AttendeeFactory(conference=conference))
+    for n, state in enumerate(states):
+        f.ReminderFactory(
+            plan_item=item,
+            channel=Channel.IN_APP,
+            fire_at=item.session.start - dt.timedelta(minutes=10 + n),
+            state=state,
+            sent_at=item.session.start if state == ReminderState.SENT else None,
+        )
+
+
+def _outbound(conference, kind, state):
+    attendee = f.AttendeeFactory(conference=conference)
+    Outbound.objects.create(
+        attendee=attendee,
+        channel=Channel.EMAIL,
+        kind=kind,
+        dedupe_key=f"{kind}:1",
+        title="t",
+        fire_at=dt.datetime(2026, 10, 22, 8, tzinfo=dt.UTC),
+        state=state,
+        sent_at=dt.datetime(2026, 10, 22, 8, tzinfo=dt.UTC) if state == "sent" else None,
+    )
+
+
+def _table(html: str) -> dict[str, list[str]]:
+    table = re.search(r"<table class='delivery-counts'>.*?</table>", html, re.S).group(0)
+    rows = re.findall(r"<tr><th scope='row'>(.*?)</th>(.*?)</tr>", table, re.S)
+    return {label: re.findall(r"<td>(\d+)</td>", cells) for label, cells in rows}
+
+
+def test_organizer_sees_their_conferences_counts_and_last_dispatch(client, own_cache):
+    mine = f.ConferenceFactory(slug="mine")
+    theirs = f.ConferenceFactory(slug="theirs")
+    P, S, F, C = (
+        ReminderState.PENDING,
+        ReminderState.SENT,
+        ReminderState.FAILED,
+        ReminderState.CANCELLED,
+    )
+    _reminders(mine, P, P, S, F, C)
+    _reminders(theirs, P, P, P, P, P, P, P)
+    _outbound(mine, NotificationKind.SCHEDULE_CHANGE, S)
+    _outbound(mine, NotificationKind.DIGEST, P)
+    _outbound(theirs, NotificationKind.DIGEST, F)
+    # 10:20 UTC is 13:20 in Jerusalem (summer time).
+    health.record_reminder_dispatch(dt.datetime(2026, 10, 22, 10, 20, tzinfo=dt.UTC))
+    client.force_login(_organizer(mine))
+
+    page = client.get(reverse("admin:planner_conference_change", args=[mine.pk]))
+    other = client.get(reverse("admin:planner_conference_change", args=[theirs.pk]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    # Columns: pending, sending (shown even when empty), sent, failed, cancelled.
+    assert _table(html) == {
+        "Reminders": ["2", "0", "1", "1", "1"],
+        "Schedule change": ["0", "0", "1", "0", "0"],
+        "Evening digest": ["1", "0", "0", "0", "0"],
+    }
+    assert "Last dispatch: Thu 22 Oct 13:20" in html
+    # Another conference's page (and so its counts) is not theirs to see.
+    assert other.status_code == 302
+    listing = client.get(reverse("admin:planner_conference_changelist")).content.decode()
+    assert "theirs" not in listing
+
+
+def test_counts_are_read_only_and_outbound_rows_have_no_admin(client, own_cache):
+    mine = f.ConferenceFactory(slug="mine")
+    client.force_login(_organizer(mine))
+
+    page = client.get(reverse("admin:planner_conference_change", args=[mine.pk]))
+
+    assert "Last dispatch: never" in page.content.decode()
+    assert 'name="deliveries"' not in page.content.decode()
+    assert Outbound not in admin.site._registry
+    assert Conference in admin.site._registry
