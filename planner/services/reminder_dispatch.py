@@ -19,9 +19,9 @@ identity per reminder that the receiving side collapses on, so the user sees it 
 - in-app: the Notification row's ``dedupe_key`` is unique: a second insert is a no-op
   (exactly once in our own database);
 - Web Push: the same ``Topic`` header (RFC 8030 §5.4: the push service replaces an
-  undelivered message of the same topic) and the same notification ``tag`` in the payload
-  (the service worker's ``showNotification`` replaces a shown notification of that tag):
-  a repeat replaces, it does not stack;
+  undelivered message of the same topic) and the same ``tag`` in the payload, for the
+  service worker's ``showNotification`` (a shown notification of that tag is replaced):
+  a repeat replaces, it does not stack (frontend/src/sw.ts has no push handler yet);
 - e-mail: the same ``Message-ID`` (planner.notifications.email.message_id): mail stores
   and clients drop a message whose Message-ID they already hold.
 
