@@ -152,6 +152,10 @@ PAPER = _fields(
     ("openreview_id", "openreview"),
     ("pdf_url", "pdf"),
     ("project_url", "project"),
+    ("code_url", "code"),
+    ("video_url", "video"),
+    ("site_url", "site"),
+    "status",
 )
 TIMES = (("start", "start", utc), ("end", "end", utc))
 SESSION = _fields(

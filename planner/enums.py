@@ -92,6 +92,11 @@ class ImportFormat(models.TextChoices):
     CSV = "csv", "Boardwalk CSV templates"
     ICAL = "ical", "iCalendar"
     MINICONF = "miniconf", "MiniConf sitedata"
+    ACL_MINICONF = "acl_miniconf", "ACL MiniConf (conference.json or build folder)"
+    PAPER_COPILOT = "paper_copilot", "Paper Copilot paper list"
+    MINICONF_YAML = "miniconf_yaml", "MiniConf YAML (accepted papers, sponsors)"
+    XCAL = "xcal", "Pentabarf xCal"
+    PRETALX_API = "pretalx_api", "pretalx REST API dump"
 
 
 class ImportStatus(models.TextChoices):

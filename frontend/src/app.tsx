@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 import { getOutbox, signOutHere, useConferenceRefresh, useMe } from "./app/runtime";
 import { appScope } from "./app/scope";
 import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
+import { NotificationBell } from "./components/NotificationBell";
 import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
 import { errorMessage } from "./i18n/errors";
@@ -28,6 +29,12 @@ const MeetupForm = lazy(() => import("./views/logbook/MeetupForm").then((m) => m
 const MyPlan = lazy(() => import("./views/plan/MyPlan").then((m) => m.MyPlan));
 const Posters = lazy(() => import("./views/posters/Posters").then((m) => m.Posters));
 const Scan = lazy(() => import("./views/scan/Scan").then((m) => m.Scan));
+// The web manifest's shortcuts (/now, /scan, /logbook): to that screen of the last conference.
+const NowShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.NowShortcut));
+const ScanShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.ScanShortcut));
+const LogbookShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.LogbookShortcut));
+const HallMap = lazy(() => import("./views/map/HallMap").then((m) => m.HallMap));
+const Notifications = lazy(() => import("./views/notifications/Notifications").then((m) => m.Notifications));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -35,9 +42,12 @@ const SignUp = () => <AuthForm mode="signup" />;
 function NotFound() {
   const { t } = useTranslation();
   return (
-    <p class="notice notice--error" role="alert">
-      {t("errors.notFound")} <a href="/">{t("nav.conferences")}</a>
-    </p>
+    <section class="not-found" aria-labelledby="not-found-title">
+      <h1 id="not-found-title">{t("errors.notFound")}</h1>
+      <p class="notice notice--error" role="alert">
+        <a href="/">{t("nav.conferences")}</a>
+      </p>
+    </section>
   );
 }
 
@@ -107,6 +117,7 @@ function Shell() {
             {t("app.name")}
           </a>
           <div class="shell__tools">
+            {slug && <NotificationBell slug={slug} />}
             <Account />
             <LanguageSwitch />
           </div>
@@ -134,7 +145,12 @@ function Shell() {
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />
+            <Route path="/conferences/:slug/map" component={HallMap} />
+            <Route path="/conferences/:slug/notifications" component={Notifications} />
             <Route path="/b/:token" component={Badge} />
+            <Route path="/now" component={NowShortcut} />
+            <Route path="/scan" component={ScanShortcut} />
+            <Route path="/logbook" component={LogbookShortcut} />
             <Route default component={NotFound} />
           </Router>
         </main>

@@ -271,6 +271,20 @@ class ImportRunAdmin(ConferenceScopedAdmin):
         ]
         if not rows:
             return "—"
+        table = self._counts_rows(rows)
+        papers = obj.counts.get("paper")
+        if isinstance(papers, dict) and "matched" in papers:
+            table = format_html(
+                "{}<p>{} papers of the list matched the program's by title; {} of them got "
+                "links they lacked.</p>",
+                table,
+                papers["matched"],
+                papers.get("enriched", 0),
+            )
+        return table
+
+    @staticmethod
+    def _counts_rows(rows: list) -> str:
         return format_html(
             "<table><tr><th>item</th><th>created</th><th>updated</th><th>cancelled</th><th>restored</th>"
             "<th>unchanged</th></tr>{}</table>",

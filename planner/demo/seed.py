@@ -1072,7 +1072,7 @@ def _write_notifications(
                 "kind": NotificationKind.SYSTEM,
                 "title": f"Welcome to {conference.name}",
                 "body": "Star sessions, posters and booths to build your plan; reminders follow.",
-                "url": f"/c/{conference.slug}/",
+                "url": f"/conferences/{conference.slug}/",
             },
             timezone.now(),
         ),
@@ -1084,7 +1084,7 @@ def _write_notifications(
                 "title": f"{moved.title} moved",
                 "body": f"Now {moved.start.astimezone(tz):%a %H:%M} to {moved.end.astimezone(tz):%H:%M} "
                 f"(was {(moved.start - MOVE_BY).astimezone(tz):%H:%M}).",
-                "url": f"/c/{conference.slug}/sessions/{moved.pk}",
+                "url": f"/conferences/{conference.slug}/sessions/{moved.pk}",
             },
             None,
         ),
@@ -1095,7 +1095,7 @@ def _write_notifications(
                 "kind": NotificationKind.SCHEDULE_CHANGE,
                 "title": f"Cancelled: {cancelled.title}",
                 "body": "The organizers cancelled this session. It stays in your plan, marked cancelled.",
-                "url": f"/c/{conference.slug}/sessions/{cancelled.pk}",
+                "url": f"/conferences/{conference.slug}/sessions/{cancelled.pk}",
             },
             None,
         ),
@@ -1122,7 +1122,7 @@ def _write_notifications(
                     "kind": NotificationKind.REMINDER,
                     "title": f"Soon: {target}",
                     "body": f"Starts at {_start_of(item).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
-                    "url": f"/c/{conference.slug}/plan",
+                    "url": f"/conferences/{conference.slug}/plan",
                 },
                 None,
             )

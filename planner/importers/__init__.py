@@ -20,7 +20,12 @@ from planner.importers.base import (
 MODULES: dict[str, str] = {
     ImportFormat.FRAB_XML: "planner.importers.frab_xml",
     ImportFormat.SCHEDULE_JSON: "planner.importers.schedule_json",
+    ImportFormat.XCAL: "planner.importers.xcal",
+    ImportFormat.PRETALX_API: "planner.importers.pretalx_api",
+    ImportFormat.ACL_MINICONF: "planner.importers.acl_miniconf",
+    ImportFormat.PAPER_COPILOT: "planner.importers.paper_copilot",
     ImportFormat.ICAL: "planner.importers.ical",
+    ImportFormat.MINICONF_YAML: "planner.importers.miniconf_yaml",
     ImportFormat.MINICONF: "planner.importers.miniconf",
     ImportFormat.CSV: "planner.importers.csv_templates",
 }

@@ -129,6 +129,23 @@ class PaperData:
     openreview_id: str = ""
     pdf_url: str = ""
     project_url: str = ""
+    code_url: str = ""
+    video_url: str = ""
+    site_url: str = ""
+    status: str = ""  # acceptance as published ("Oral", "Poster", "Highlight"), or ""
+
+
+# Paper fields an enriching list (see ParsedSchedule.enrich_papers) may fill in when empty.
+PAPER_LINK_FIELDS = (
+    "arxiv_id",
+    "openreview_id",
+    "pdf_url",
+    "project_url",
+    "code_url",
+    "video_url",
+    "site_url",
+    "status",
+)
 
 
 @dataclass(slots=True)
@@ -220,6 +237,10 @@ class ParsedSchedule:
     # that a previous import made and this file lacks are cancelled; uncovered collections
     # are left alone (a posters.csv on its own says nothing about booths).
     covers: frozenset[str] = frozenset()
+    # A paper list that enriches a program (Paper Copilot): each paper not imported before
+    # from this source is first matched by normalized title to the conference's papers from
+    # any source; a match gains the links it lacks (nothing else changes), the rest are added.
+    enrich_papers: bool = False
 
     def counts(self) -> dict[str, int]:
         return {

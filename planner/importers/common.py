@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import lzma
 import re
+import unicodedata
 import zipfile
 import zlib
 import zoneinfo
@@ -394,3 +395,43 @@ def absolute_url(value: str | None) -> str:
     """``value`` when it is an absolute http(s) URL, else ""."""
     text = (value or "").strip()
     return text if re.match(r"^https?://[^\s/]+\S*$", text, re.IGNORECASE) else ""
+
+
+def normalize_title(title: str | None) -> str:
+    """A title for matching across lists: Unicode NFKC, casefolded, punctuation and symbols
+    dropped, whitespace runs collapsed ("BERT: Pre-training…" == "bert pre training")."""
+    text = unicodedata.normalize("NFKC", title or "").casefold()
+    text = "".join(" " if unicodedata.category(char)[0] in "PSZ" else char for char in text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def json_list(
+    value: object, *, file: str, element: str | None = None, field: str | None = None
+) -> list:
+    """A JSON/YAML value that must be a list: null or absent is empty; another type refused."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ScheduleFormatError(
+            f"expected a list, found {type(value).__name__}",
+            file=file,
+            element=element,
+            field=field,
+        )
+    return value
+
+
+def json_object(
+    value: object, *, file: str, element: str | None = None, field: str | None = None
+) -> dict:
+    """A JSON/YAML value that must be an object: null or absent is empty; another type refused."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ScheduleFormatError(
+            f"expected an object, found {type(value).__name__}",
+            file=file,
+            element=element,
+            field=field,
+        )
+    return value

@@ -19,7 +19,9 @@ slots CSV                 ``session, paperUID`` + ``start, end`` and/or        o
 an ``.ics``               (only when nothing above gives sessions)             sessions
 ========================  ===================================================  ============
 
-Anything else in the zip (YAML, images, a second calendar) is ignored with a warning.
+A ``sponsors.yml`` (PLDI 2021: ``UID, level, name``) becomes booths with their tiers and a
+``socials.yml`` social sessions (see :mod:`.miniconf_yaml`). Anything else in the zip (other YAML, images, a second calendar) is
+ignored with a warning.
 
 Layouts seen in real sites and what is made of them:
 
@@ -62,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from planner.enums import ImportFormat, SessionKind
-from planner.importers import ical
+from planner.importers import ical, miniconf_yaml
 from planner.importers.base import (
     ImportOptions,
     OralData,
@@ -716,6 +718,18 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             calendars.append((name, content))
         elif suffix == ".ics":
             icals.append((name, content))
+        elif suffix in (".yml", ".yaml") and (part := miniconf_yaml.sitedata(content, name)):
+            if part.booths:
+                job.parsed.booths.extend(part.booths)
+                job.covers.add("booths")
+            elif part.sessions:
+                for session in part.sessions:
+                    job.add_session(session, f"{name} {session.key}", file=name, line=None)
+                job.covers |= {"sessions", "rooms"}
+            else:
+                job.warnings.append(
+                    f"{options.filename}: ignored {member} (papers come from papers.csv)"
+                )
         else:
             job.warnings.append(
                 f"{options.filename}: ignored {member} (not a MiniConf file read here)"

@@ -79,6 +79,14 @@ class Paper(ImportedModel):
     openreview_id = models.CharField(max_length=40, blank=True)
     pdf_url = models.URLField(blank=True, max_length=500)
     project_url = models.URLField(blank=True, max_length=500)
+    code_url = models.URLField(blank=True, max_length=500, help_text="Source code, e.g. GitHub.")
+    video_url = models.URLField(blank=True, max_length=500)
+    site_url = models.URLField(
+        blank=True, max_length=500, help_text="The paper's page on the conference's own site."
+    )
+    status = models.CharField(
+        max_length=40, blank=True, help_text='Acceptance as published, e.g. "Oral", "Highlight".'
+    )
 
     class Meta:
         ordering = ["title"]

@@ -75,6 +75,10 @@ def paper_rows(*, conference: Conference, since: int | None) -> QuerySet[Paper, 
             "openreview_id",
             "pdf_url",
             "project_url",
+            "code_url",
+            "video_url",
+            "site_url",
+            "status",
         )
     )
 

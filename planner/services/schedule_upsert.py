@@ -29,7 +29,8 @@ from django.db import models, transaction
 
 from planner.enums import ChangeAction, RoomKind
 from planner.exceptions import ValidationFailed
-from planner.importers.base import ParsedSchedule
+from planner.importers.base import PAPER_LINK_FIELDS, ParsedSchedule
+from planner.importers.common import normalize_title
 from planner.models import (
     Authorship,
     Booth,
@@ -135,6 +136,9 @@ class _Spec:
     # A unique-per-parent field that a re-import may swap between rows (boards, orders,
     # booth numbers): changed rows first take a placeholder so no statement sees a duplicate.
     swap_field: str | None = None
+    # Fields an empty value in the file never clears: links that another list (a Paper
+    # Copilot enrichment) may have added to the program's papers.
+    keep_when_empty: tuple[str, ...] = ()
 
 
 SPECS = {
@@ -150,8 +154,13 @@ SPECS = {
             "openreview_id",
             "pdf_url",
             "project_url",
+            "code_url",
+            "video_url",
+            "site_url",
+            "status",
         ),
         False,
+        keep_when_empty=PAPER_LINK_FIELDS,
     ),
     "sessions": _Spec(
         Session,
@@ -358,7 +367,12 @@ class _Upsert:
                     )
                 )
                 continue
-            diff = {name: (old[name], values[name]) for name in values if old[name] != values[name]}
+            diff = {
+                name: (old[name], values[name])
+                for name in values
+                if old[name] != values[name]
+                and not (name in spec.keep_when_empty and not values[name])
+            }
             if diff:
                 updates.append((old["id"], diff))
             else:
@@ -527,8 +541,18 @@ class _Upsert:
         parsed = self.parsed
         self.rooms()
         self.tracks()
+        papers, people = parsed.papers, parsed.people
+        matched: dict[str, int] = {}
+        if parsed.enrich_papers:
+            # Matched papers keep the program's authors: their people are not written.
+            matched = self.enrich_papers()
+            papers = [p for p in papers if p.key not in matched]
+            named = {key for p in papers for key in p.authors}
+            named |= {key for s in parsed.sessions for key in (*s.speakers, *s.chairs)}
+            named |= {key for o in parsed.orals for key in o.speakers}
+            people = [p for p in people if p.key in named]
         self.ids["people"] = self.sync(
-            "people", {p.key: {"name": p.name, "affiliation": p.affiliation} for p in parsed.people}
+            "people", {p.key: {"name": p.name, "affiliation": p.affiliation} for p in people}
         )
         self.ids["papers"] = self.sync(
             "papers",
@@ -537,15 +561,13 @@ class _Upsert:
                     "title": p.title,
                     "abstract": p.abstract,
                     "keywords": list(p.keywords),
-                    "arxiv_id": p.arxiv_id,
-                    "openreview_id": p.openreview_id,
-                    "pdf_url": p.pdf_url,
-                    "project_url": p.project_url,
+                    **{name: getattr(p, name) for name in PAPER_LINK_FIELDS},
                 }
-                for p in parsed.papers
+                for p in papers
             },
         )
-        if parsed.papers:
+        self.ids["papers"].update(matched)
+        if papers:
             relinked = self.replace_links(
                 Authorship,
                 "paper_id",
@@ -554,7 +576,7 @@ class _Upsert:
                     self.ids["papers"][p.key]: [
                         self.resolve("people", a, owner="paper", owner_key=p.key) for a in p.authors
                     ]
-                    for p in parsed.papers
+                    for p in papers
                 },
                 {"paper__conference": self.conference, "paper__source": self.source},
                 ordered=True,
@@ -668,6 +690,51 @@ class _Upsert:
                 ),
                 lambda row: (row.name, row.dietary, row.description),
             )
+
+    def enrich_papers(self) -> dict[str, int]:
+        """Match the file's papers that this source never imported to the conference's other
+        papers (another file's, even under the same source name, or typed into the admin) by
+        normalized title, and fill in the link fields those lack. Returns {key: paper id} of
+        the matched ones; the caller syncs the rest as papers of this source. A program paper
+        is matched once (first come)."""
+        keys = {paper.key for paper in self.parsed.papers}
+        own: set[str] = set()
+        by_title: dict[str, dict[str, Any]] = {}
+        for row in (
+            Paper.objects.filter(conference=self.conference)
+            .order_by("pk")
+            .values("id", "title", "source", "external_id", *PAPER_LINK_FIELDS)
+        ):
+            if row["source"] == self.source and row["external_id"] in keys:
+                own.add(row["external_id"])
+                continue
+            by_title.setdefault(normalize_title(row["title"]), row)
+        matched: dict[str, int] = {}
+        updates: list[tuple[int, dict[str, tuple[Any, Any]]]] = []
+        taken: set[int] = set()
+        for paper in self.parsed.papers:
+            if paper.key in own:
+                continue
+            row = by_title.get(normalize_title(paper.title))
+            if row is None or row["id"] in taken:
+                continue
+            taken.add(row["id"])
+            matched[paper.key] = row["id"]
+            diff = {
+                name: (row[name], getattr(paper, name))
+                for name in PAPER_LINK_FIELDS
+                if getattr(paper, name) and not row[name]
+            }
+            if diff:
+                updates.append((row["id"], diff))
+        for values in ({name: new for name, (_, new) in diff.items()} for _, diff in updates):
+            _check_lengths(Paper, values, "paper", "")
+        self._count("paper", "matched", len(matched))
+        if updates:
+            self._apply_updates(Paper, updates)
+            self._count("paper", "enriched", len(updates))
+            self._wrote(len(updates))
+        return matched
 
     def _link_people(self, through: type[models.Model], kind: str, items: list, attr: str) -> None:
         """Make the people linked to each item (speakers, chairs) those the file names."""

@@ -263,5 +263,22 @@ for (const [kind, query] of [["session", "poster"], ["poster", "001"], ["booth",
   });
 }
 
+// The hall map (an inline SVG drawn by the app) and my notifications (views/map, views/notifications).
+await check("pwa-map", async () => {
+  const session = await page.evaluate(async () => {
+    const answer = await fetch("/api/v1/conferences/eccv-demo/sessions/?kind=poster");
+    return (await answer.json()).results[0].id;
+  });
+  await page.goto(`${demo}/map?session=${session}`);
+  await page.locator(".map-board").first().waitFor();
+  return { boards: await page.locator(".map-board").count() };
+});
+
+await check("pwa-notifications", async () => {
+  await page.goto(`${demo}/notifications`);
+  await page.locator("#notifications-title").waitFor();
+  return { title: await text("#notifications-title") };
+});
+
 await browser.close();
 process.stdout.write(JSON.stringify({ results }, null, 2));

@@ -43,6 +43,8 @@ PAGES = [
     "pwa-poster",
     "pwa-booth",
     "pwa-meal",
+    "pwa-map",
+    "pwa-notifications",
 ]
 REPORTED = re.compile(r"CSP violation: directive=(\S+) blocked=(\S+) document=(\S+)")
 
@@ -110,3 +112,5 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert results["swagger-ui"]["detail"]["operations"] >= 20
     assert results["pwa-schedule"]["detail"]["entries"] >= 1
     assert results["pwa-search"]["detail"]["results"] >= 1
+    assert results["pwa-map"]["detail"]["boards"] >= 1
+    assert results["pwa-notifications"]["detail"] == {"title": "Notifications"}

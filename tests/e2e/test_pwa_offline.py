@@ -82,7 +82,14 @@ def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path
     precache = next(paths for name, paths in caches.items() if name.startswith("workbox-precache"))
     assert "/index.html" in precache
     assert any(p.startswith("/assets/index-") and p.endswith(".js") for p in precache)
-    assert caches["boardwalk-meta"] == ["/icons/icon.svg", "/manifest.webmanifest"]
+    assert caches["boardwalk-meta"] == [
+        "/icons/apple-touch-icon.png",
+        "/icons/icon-192.png",
+        "/icons/icon-512.png",
+        "/icons/icon.svg",
+        "/icons/maskable-512.png",
+        "/manifest.webmanifest",
+    ]
 
     # Offline: the shell at / and at a deep route, answered by the worker; the API is not.
     offline = steps["offline"]

@@ -19,6 +19,10 @@ if not REAL_DATA.is_dir() and not in_ci():
         "test_import_entrypoints.py",
         "test_import_worker.py",
         "test_parity_and_changes.py",
+        "test_acl_miniconf.py",
+        "test_paper_copilot.py",
+        "test_miniconf_yaml.py",
+        "test_xcal_pretalx_api.py",
     ]
 
 

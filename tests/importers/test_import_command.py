@@ -51,8 +51,21 @@ CASES = [
     Case("pyconuk-2015/schedule.ics", 162, 11, zone="Europe/London"),
     # MiniConf sitedata folders
     Case("iclr-2020-miniconf", 56, zone="Africa/Addis_Ababa", papers=687),
-    Case("pldi-2021-miniconf", 51, zone="America/New_York", papers=87, posters=174),
+    # 51 sessions from track_pldi.csv + 19 social times from socials.yml
+    Case("pldi-2021-miniconf", 70, zone="America/New_York", papers=87, posters=174),
     Case("ismir-2022", 36, zone="Asia/Kolkata", papers=113, posters=113),
+    # ACL MiniConf: conference.json alone, the ACL folder (+ socials_data.json), EACL's build
+    Case("acl-2023/conference.json", 408, 8, "America/Toronto", papers=1676, posters=1376),
+    Case("acl-2023", 416, 14, "America/Toronto", papers=1676, posters=1376),
+    Case("eacl-2024", 120, 23, "Europe/Malta", papers=427, posters=285),
+    # paper lists: papers without sessions
+    Case("cvpr-2025-papercopilot/cvpr2025.json", 0, 0, "America/Chicago", papers=2872),
+    Case("colm-2024/accepted_papers.yml", 0, 0, "America/New_York", papers=299),
+    Case("colm-2024", 0, 0, "America/New_York", papers=299),
+    # MiniConf socials, Pentabarf xCal, pretalx API dump
+    Case("pldi-2021-miniconf/socials.yml", 19, 3, "America/New_York"),
+    Case("good-2025/schedule.xcal", 72, 5, "America/New_York"),
+    Case("pyconfr-2025/schedule.json", 93, 13, "Europe/Paris"),
 ]
 
 BROKEN = [

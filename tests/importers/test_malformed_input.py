@@ -48,6 +48,58 @@ def _head(path: str, lines: int) -> bytes:
 
 STANDALONE_KINDS = ["sessions", "papers", "booths", "meals"]
 
+
+def _acl_conference() -> bytes:
+    """Two of ACL 2023's time blocks (a paper session, a plenary) with their papers."""
+    full = json.loads((REAL / "acl-2023/conference.json").read_bytes())
+    sessions = {k: full["sessions"][k] for k in ("Session 10", "Welcome")}
+    events = {e: v for s in sessions.values() for e, v in s["events"].items()}
+    wanted = {p for e in events.values() for p in e["paper_ids"]}
+    papers = {k: v for k, v in full["papers"].items() if k in wanted}
+    return json.dumps({"sessions": sessions, "papers": papers, "events": events}).encode()
+
+
+def _eacl_folder() -> bytes:
+    """EACL 2024's build files, cut down: one morning's calendar, its papers, breaks, BoFs."""
+    folder = REAL / "eacl-2024"
+    calendar = [
+        e
+        for e in json.loads((folder / "calendar.json").read_bytes())
+        if e["start"].startswith("Mon, 18 Mar")
+    ][:12]
+    ids = {e["url"].rsplit("-", 1)[-1] for e in calendar}
+    papers = [
+        p
+        for p in json.loads((folder / "papers.json").read_bytes())
+        if any(i.rsplit("-", 1)[-1] in ids for i in p["event_ids"])
+    ][:10]
+    return _zip(
+        {
+            "papers.json": json.dumps(papers).encode(),
+            "calendar.json": json.dumps(calendar).encode(),
+            "break.json": (folder / "break.json").read_bytes(),
+            "bof.json": (folder / "bof.json").read_bytes(),
+        }
+    )
+
+
+def _xcal_head(events: int) -> bytes:
+    text = (REAL / "good-2025/schedule.xcal").read_text()
+    cut = 0
+    for _ in range(events):
+        cut = text.index("</vevent>", cut) + len("</vevent>")
+    return (text[:cut] + "\n    </vcalendar>\n</iCalendar>\n").encode()
+
+
+def _pretalx_day() -> bytes:
+    full = json.loads((REAL / "pyconfr-2025/schedule.json").read_bytes())
+    day = full["schedule"]["2025-11-01"]
+    cells = dict(list(day.items())[:12])
+    return json.dumps(
+        {"schedule": {"2025-11-01": cells}, "rooms": full["rooms"], "extra": full["extra"]}
+    ).encode()
+
+
 # format, file name, a small valid file of that format
 SEEDS: dict[str, tuple[str, str, bytes]] = {
     "frab_xml": ("frab_xml", "schedule.xml", (REAL / "lswt-2019/schedule.xml").read_bytes()),
@@ -77,6 +129,32 @@ SEEDS: dict[str, tuple[str, str, bytes]] = {
             }
         ),
     ),
+    "acl_conference": ("acl_miniconf", "conference.json", _acl_conference()),
+    "acl_folder": ("acl_miniconf", "eacl.zip", _eacl_folder()),
+    "paper_copilot": (
+        "paper_copilot",
+        "eccv2024.json",
+        json.dumps(
+            json.loads((REAL / "eccv-2024-papercopilot/eccv2024.json").read_bytes())[:6]
+        ).encode(),
+    ),
+    "yaml_sponsors": (
+        "miniconf_yaml",
+        "sponsors.yml",
+        (REAL / "colm-2024/sponsors.yml").read_bytes(),
+    ),
+    "yaml_socials": (
+        "miniconf_yaml",
+        "socials.yml",
+        (REAL / "pldi-2021-miniconf/socials.yml").read_bytes(),
+    ),
+    "yaml_papers": (
+        "miniconf_yaml",
+        "accepted_papers.yml",
+        _head("colm-2024/accepted_papers.yml", 30),
+    ),
+    "xcal": ("xcal", "schedule.xcal", _xcal_head(4)),
+    "pretalx_api": ("pretalx_api", "schedule.json", _pretalx_day()),
     "miniconf_ics": (
         "miniconf",
         "site.zip",
@@ -254,7 +332,10 @@ def zip_member_mutations(draw, seed: bytes) -> bytes:
 def _mutations(key: str) -> st.SearchStrategy[bytes]:
     fmt, _name, seed = SEEDS[key]
     options = [byte_mutations(seed)]
-    if fmt == "schedule_json":
+    if fmt in ("schedule_json", "acl_miniconf", "paper_copilot", "pretalx_api") and seed[:1] in (
+        b"{",
+        b"[",
+    ):
         options.append(json_mutations(seed))
     if seed[:2] == b"PK":
         options.append(zip_member_mutations(seed))

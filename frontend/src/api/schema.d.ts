@@ -1248,6 +1248,20 @@ export interface components {
             pdf?: string;
             /** Format: uri */
             project?: string;
+            /**
+             * Format: uri
+             * @description Source code, e.g. GitHub.
+             */
+            code?: string;
+            /** Format: uri */
+            video?: string;
+            /**
+             * Format: uri
+             * @description The paper's page on the conference site.
+             */
+            site?: string;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            status?: string;
         };
         BundlePerson: {
             id: number;
@@ -1508,9 +1522,14 @@ export interface components {
          *     * `csv` - Boardwalk CSV templates
          *     * `ical` - iCalendar
          *     * `miniconf` - MiniConf sitedata
+         *     * `acl_miniconf` - ACL MiniConf (conference.json or build folder)
+         *     * `paper_copilot` - Paper Copilot paper list
+         *     * `miniconf_yaml` - MiniConf YAML (accepted papers, sponsors)
+         *     * `xcal` - Pentabarf xCal
+         *     * `pretalx_api` - pretalx REST API dump
          * @enum {string}
          */
-        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf";
+        FormatEnum: "frab_xml" | "schedule_json" | "csv" | "ical" | "miniconf" | "acl_miniconf" | "paper_copilot" | "miniconf_yaml" | "xcal" | "pretalx_api";
         ImportRequestRequest: {
             /**
              * Format: binary
@@ -2067,6 +2086,8 @@ export interface components {
             readonly title: string;
             readonly authors: components["schemas"]["AuthorBrief"][];
             readonly keywords: unknown;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            readonly status: string;
             readonly links: components["schemas"]["PaperLinks"];
         };
         /** @description A paper inside an oral or poster: title, author names in order, keywords. */
@@ -2084,6 +2105,8 @@ export interface components {
             readonly keywords: unknown;
             readonly arxiv_id: string;
             readonly openreview_id: string;
+            /** @description Acceptance as published, e.g. "Oral", "Highlight". */
+            readonly status: string;
             readonly links: components["schemas"]["PaperLinks"];
             readonly orals: components["schemas"]["PaperOral"][];
             readonly posters: components["schemas"]["PaperPoster"][];
@@ -2098,6 +2121,12 @@ export interface components {
             readonly pdf: string | null;
             /** Format: uri */
             readonly project: string | null;
+            /** Format: uri */
+            readonly code: string | null;
+            /** Format: uri */
+            readonly video: string | null;
+            /** Format: uri */
+            readonly site: string | null;
         };
         PaperOral: {
             readonly id: number;

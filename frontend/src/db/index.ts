@@ -166,6 +166,17 @@ export interface BundleApplied {
  * and tracks always come whole and replace. The version is stored last, in the same
  * transaction, so it never runs ahead of the rows.
  */
+/** Rows written per slice of `bundleApply` before it yields to the page. */
+export const APPLY_SLICE = 100;
+
+/** A raw request's outcome: its success, or its error (which also aborts the transaction). */
+function settled(request: IDBRequest): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request.addEventListener("success", () => resolve(), { once: true });
+    request.addEventListener("error", () => reject(request.error ?? new Error("IndexedDB request failed")), { once: true });
+  });
+}
+
 export function bundleApply(
   db: BoardwalkDb,
   conf: string,
@@ -191,8 +202,11 @@ export function bundleApply(
       const store = unwrap(tx.objectStore(name));
       if (body.full || name === "rooms" || name === "tracks") store.delete(confRange(conf));
       for (const row of body[name]) {
-        store.put({ ...row, conf });
-        rows++;
+        const request = store.put({ ...row, conf });
+        // Every APPLY_SLICE rows, let the page breathe: wait (inside the transaction, which
+        // stays open) until the database caught up, so the work of a full bundle is many
+        // short tasks instead of one that blocks taps for a second on a slow phone.
+        if (++rows % APPLY_SLICE === 0) await settled(request);
       }
     }
     const changed = body.full || !meta || meta.version !== body.version;

@@ -247,6 +247,9 @@ class PaperLinksSerializer(serializers.Serializer):
     openreview = serializers.SerializerMethodField()
     pdf = serializers.SerializerMethodField()
     project = serializers.SerializerMethodField()
+    code = serializers.SerializerMethodField()
+    video = serializers.SerializerMethodField()
+    site = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_arxiv(self, paper: Paper) -> str | None:
@@ -268,6 +271,18 @@ class PaperLinksSerializer(serializers.Serializer):
     def get_project(self, paper: Paper) -> str | None:
         return paper.project_url or None
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_code(self, paper: Paper) -> str | None:
+        return paper.code_url or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_video(self, paper: Paper) -> str | None:
+        return paper.video_url or None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_site(self, paper: Paper) -> str | None:
+        return paper.site_url or None
+
 
 class PaperSerializer(serializers.ModelSerializer):
     authors = AuthorBriefSerializer(source="authorships", many=True, read_only=True)
@@ -275,7 +290,7 @@ class PaperSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Paper
-        fields = ["id", "title", "authors", "keywords", "links"]
+        fields = ["id", "title", "authors", "keywords", "status", "links"]
         read_only_fields = fields
 
 
@@ -313,6 +328,7 @@ class PaperDetailSerializer(serializers.ModelSerializer):
             "keywords",
             "arxiv_id",
             "openreview_id",
+            "status",
             "links",
             "orals",
             "posters",

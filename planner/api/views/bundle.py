@@ -119,6 +119,14 @@ class BundlePaperSerializer(serializers.Serializer):
     openreview = serializers.CharField(required=False, help_text="OpenReview forum id.")
     pdf = serializers.URLField(required=False)
     project = serializers.URLField(required=False)
+    code = serializers.URLField(required=False, help_text="Source code, e.g. GitHub.")
+    video = serializers.URLField(required=False)
+    site = serializers.URLField(
+        required=False, help_text="The paper's page on the conference site."
+    )
+    status = serializers.CharField(
+        required=False, help_text='Acceptance as published, e.g. "Oral", "Highlight".'
+    )
 
 
 class BundleSessionSerializer(serializers.Serializer):

@@ -58,8 +58,11 @@ def _read(location: str) -> tuple[bytes, str]:
 class Command(BaseCommand):
     help = (
         "Import a schedule (frab XML, schedule JSON, CSV template or zip of them, iCalendar, MiniConf "
-        "sitedata zip or folder) from a file or URL into the conference SLUG. A new SLUG creates the "
-        "conference, taking its name and time zone from the file."
+        "sitedata zip or folder, ACL MiniConf conference.json or build folder, Paper Copilot list, "
+        "MiniConf papers/sponsors/socials YAML, Pentabarf xCal, pretalx API dump) from a file or "
+        "URL into the conference SLUG. A new SLUG creates the conference, taking its name and time "
+        "zone from the file. A paper list without sessions (Paper Copilot, accepted papers) "
+        "enriches the papers already there, matched by title."
     )
 
     def add_arguments(self, parser):
@@ -154,6 +157,12 @@ class Command(BaseCommand):
             + ", ".join(f"{n} {kind}" for kind, n in parsed.items() if n)
             + f"; parse {run.timings.get('parse', 0):.2f} s, write {run.timings.get('write', 0):.2f} s"
         )
+        papers = run.counts.get("paper", {})
+        if "matched" in papers:
+            self.stdout.write(
+                f"{papers['matched']} papers matched the program's by title; "
+                f"{papers.get('enriched', 0)} of them got links they lacked"
+            )
         if run.status == ImportStatus.NO_CHANGES:
             self.stdout.write(self.style.SUCCESS("no changes"))
             return

@@ -70,6 +70,10 @@ def program(conference):
         openreview_id="aBcD3",
         pdf_url="https://papers.example.org/1.pdf",
         project_url="https://depth.example.org/",
+        code_url="https://github.com/example/depth",
+        video_url="https://video.example.org/depth",
+        site_url="https://conf.example.org/virtual/poster/1",
+        status="Oral",
     )
     # Created second-author first: the bundle must follow `position`, not insertion order.
     f.AuthorshipFactory(paper=paper, person=omer, position=2)
@@ -208,6 +212,10 @@ def test_bundle_full_holds_the_whole_program_compact_and_in_utc(client, conferen
                 "openreview": "aBcD3",
                 "pdf": "https://papers.example.org/1.pdf",
                 "project": "https://depth.example.org/",
+                "code": "https://github.com/example/depth",
+                "video": "https://video.example.org/depth",
+                "site": "https://conf.example.org/virtual/poster/1",
+                "status": "Oral",
                 "authors": [p["noa"].pk, p["omer"].pk],
             },
             {"id": p["bare"].pk, "title": "A Bare Paper"},

@@ -24,6 +24,8 @@ def test_paper_list_shows_ordered_authors_keywords_links(client, conference):
         arxiv_id="2401.01234",
         openreview_id="AbC123",
         pdf_url="https://example.org/p.pdf",
+        code_url="https://github.com/example/seeing",
+        status="Highlight",
     )
 
     response = get(client, "program-paper-list", conference)
@@ -35,11 +37,15 @@ def test_paper_list_shows_ordered_authors_keywords_links(client, conference):
             "title": "Seeing Things",
             "authors": [{"id": zoe.pk, "name": "Zoe Zed"}, {"id": adam.pk, "name": "Adam Aa"}],
             "keywords": ["vision", "things"],
+            "status": "Highlight",
             "links": {
                 "arxiv": "https://arxiv.org/abs/2401.01234",
                 "openreview": "https://openreview.net/forum?id=AbC123",
                 "pdf": "https://example.org/p.pdf",
                 "project": None,
+                "code": "https://github.com/example/seeing",
+                "video": None,
+                "site": None,
             },
         }
     ]
@@ -180,11 +186,15 @@ def test_paper_detail_shows_authors_links_and_where_presented(client, conference
         "keywords": ["vision"],
         "arxiv_id": "",
         "openreview_id": "",
+        "status": "",
         "links": {
             "arxiv": None,
             "openreview": None,
             "pdf": None,
             "project": "https://example.org/project",
+            "code": None,
+            "video": None,
+            "site": None,
         },
         "orals": [
             {

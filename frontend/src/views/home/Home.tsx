@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import { useLocation } from "preact-iso";
 
 import { api, ApiError, type Conference } from "../../api/client";
+import { InstallButton } from "../../components/InstallButton";
 import { bundleMetaList } from "../../db";
 import { getDb, lastConference, openConference } from "../../app/runtime";
 import { errorMessage } from "../../i18n/errors";
@@ -156,6 +157,7 @@ export function Home() {
           )}
         </>
       )}
+      <InstallButton />
     </section>
   );
 }

@@ -206,6 +206,7 @@ function SessionPage({ slug, program, fmt, plan, item }: PageProps<SessionView>)
         ]}
       />
       <ZoneSwitch conferenceZone={program.meta.conference.timezone} />
+      {session.room !== undefined && <MapLink slug={slug} query={`session=${session.id}`} />}
       {session.description && <p class="item__text">{session.description}</p>}
       {(session.kind === "poster" || posterCount > 0) && (
         <p class="item__posters">
@@ -238,6 +239,18 @@ function SessionPage({ slug, program, fmt, plan, item }: PageProps<SessionView>)
         </>
       )}
     </>
+  );
+}
+
+const mapHref = (slug: string, query: string) => `/conferences/${encodeURIComponent(slug)}/map?${query}`;
+
+/** "Show on map": the hall map focused on this item (or its room). */
+function MapLink({ slug, query }: { slug: string; query: string }) {
+  const { t } = useTranslation();
+  return (
+    <p class="item__map-link">
+      <a href={mapHref(slug, query)}>{t("map.showOnMap")}</a>
+    </p>
   );
 }
 
@@ -311,6 +324,9 @@ function PosterPage({ slug, program, fmt, plan, item }: PageProps<PosterView>) {
             {t("details.paperPage")}
           </a>
         )}
+        <a class="button item__map" href={mapHref(slug, `poster=${poster.id}`)}>
+          {t("map.showOnMap")}
+        </a>
       </p>
       {paper && <PaperBlock view={paper} />}
     </>
@@ -331,6 +347,7 @@ function BoothPage({ slug, program, fmt, plan, item: booth }: PageProps<Stored<B
           [t("details.website"), booth.website && <a href={booth.website} target="_blank" rel="noopener noreferrer">{booth.website.replace(/^https?:\/\//, "")}</a>],
         ]}
       />
+      <MapLink slug={slug} query={`booth=${booth.id}`} />
       <h2>{t("item.hours")}</h2>
       <p class="zone">{fmt.zoneLabel()}</p>
       {booth.hours?.length ? (

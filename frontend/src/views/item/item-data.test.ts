@@ -80,6 +80,19 @@ describe("item pages' data", () => {
     expect(paperLinks({})).toEqual([]);
   });
 
+  it("adds the paper's own links after arXiv and OpenReview, http(s) only", () => {
+    expect(
+      paperLinks({
+        openreview: "aBc123XyZ",
+        code: "https://github.com/a/b",
+        video: "https://youtu.be/x",
+        site: "https://eccv2024.ecva.net/virtual/2024/poster/1",
+        project: "javascript:alert(1)",
+        pdf: "https://example.org/p.pdf",
+      }).map((l) => l.kind),
+    ).toEqual(["openreview", "pdf", "code", "video", "site"]);
+  });
+
   it("gives each kind its page", () => {
     expect(itemHref("eccv-demo", "poster", 12)).toBe("/conferences/eccv-demo/posters/12");
     expect(itemHref("eccv-demo", "session", 3)).toBe("/conferences/eccv-demo/sessions/3");

@@ -101,10 +101,20 @@ export async function loadMeal(db: BoardwalkDb, conf: string, id: number): Promi
   return (await bundleRow(db, "meals", conf, id)) ?? null;
 }
 
-/** arXiv and OpenReview pages of a paper (ids as the bundle has them). */
-export function paperLinks(paper: Pick<BundleRows["papers"], "arxiv" | "openreview">): { kind: "arxiv" | "openreview"; href: string }[] {
-  const links: { kind: "arxiv" | "openreview"; href: string }[] = [];
+type PaperLinkKind = "arxiv" | "openreview" | "pdf" | "project" | "code" | "video" | "site";
+const URL_KINDS = ["pdf", "project", "code", "video", "site"] as const;
+
+/** A paper's pages: arXiv and OpenReview (ids as the bundle has them), then its own links
+ * (PDF, project, code, video, the conference site's page), http(s) only. */
+export function paperLinks(
+  paper: Pick<BundleRows["papers"], "arxiv" | "openreview" | (typeof URL_KINDS)[number]>,
+): { kind: PaperLinkKind; href: string }[] {
+  const links: { kind: PaperLinkKind; href: string }[] = [];
   if (paper.arxiv) links.push({ kind: "arxiv", href: `https://arxiv.org/abs/${encodeURIComponent(paper.arxiv)}` });
   if (paper.openreview) links.push({ kind: "openreview", href: `https://openreview.net/forum?id=${encodeURIComponent(paper.openreview)}` });
+  for (const kind of URL_KINDS) {
+    const href = paper[kind];
+    if (href && /^https?:\/\//i.test(href)) links.push({ kind, href });
+  }
   return links;
 }

@@ -105,7 +105,10 @@ function Ready(props: Shown) {
     <section class="now" aria-labelledby="now-title">
       <h1 id="now-title">{t("now.title")}</h1>
       <p class="page-conference">
-        {meta.conference.name} · <a href="/?pick">{t("conferences.change")}</a>
+        {meta.conference.name} · <a href="/?pick">{t("conferences.change")}</a> ·{" "}
+        <a class="now__map" href={`/conferences/${encodeURIComponent(meta.conf)}/map`}>
+          {t("map.title")}
+        </a>
       </p>
       <p class="zone">{fmt.zoneLabel()}</p>
       {before && <p class="notice">{t("now.beforeConference", { date: fmt.dayLabel(meta.conference.start_date, "long") })}</p>}

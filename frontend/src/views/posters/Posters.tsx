@@ -118,6 +118,10 @@ function PosterList({ slug, sessionId, loaded }: { slug: string; sessionId: numb
           <br />
           {fmt.labelledRange(session.start, session.end)}
           {loaded.room ? ` · ${loaded.room}` : ""}
+          {" · "}
+          <a class="posters__map" href={`/conferences/${conf}/map?session=${sessionId}`}>
+            {t("map.showOnMap")}
+          </a>
         </p>
       )}
       {session?.cancelled && <p class="notice">{t("item.cancelled")}</p>}

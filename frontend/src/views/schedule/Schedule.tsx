@@ -37,7 +37,9 @@ export function Schedule() {
   const slug = params.slug ?? "";
   const program = useProgram(slug);
 
-  if (program.status === "loading") return <p class="notice">{t("app.loading")}</p>;
+  // While loading, a placeholder a screen tall: the footer below stays out of view instead of
+  // jumping away when the day's list arrives (layout shift).
+  if (program.status === "loading") return <p class="notice schedule__pending">{t("app.loading")}</p>;
   if (program.status === "missing")
     return (
       <section class="schedule">
@@ -78,7 +80,12 @@ function Ready({ slug, program }: { slug: string; program: Program }) {
   return (
     <section class="schedule" aria-labelledby="schedule-title">
       <h1 id="schedule-title">{t("schedule.title")}</h1>
-      <p class="page-conference">{conference.name}</p>
+      <p class="page-conference">
+        {conference.name} ·{" "}
+        <a class="schedule__map" href={`/conferences/${encodeURIComponent(slug)}/map`}>
+          {t("map.title")}
+        </a>
+      </p>
       <SearchPanel slug={slug} program={program} fmt={fmt} query={filters.q} onQuery={(q) => update({ q })} />
       {!filters.q && day && (
         <>
@@ -207,7 +214,9 @@ function DayList({ update, ...props }: ListProps & { update: (patch: Partial<Fil
   useLayoutEffect(() => {
     if (entries) markScheduleReady();
   }, [entries]);
-  if (!entries) return <p class="notice">{t("app.loading")}</p>;
+  // A <div>, not a <p>: Preact would keep a <p> and reuse it as the booths line below, which the
+  // browser then sees as one element jumping a screen down.
+  if (!entries) return <div class="notice schedule__pending">{t("app.loading")}</div>;
   const shown = filterEntries(entries, filters);
   return (
     <>

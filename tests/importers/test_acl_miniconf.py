@@ -1,0 +1,439 @@
+"""ACL MiniConf: ACL 2023's conference.json and EACL 2024's build folder (real files), plus
+small files written here for the rules (NaN, long ids, missing papers, bad values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from collections import Counter
+
+import pytest
+
+from planner.enums import ImportFormat, MealKind, RoomKind, SessionKind
+from planner.importers import acl_miniconf, detect_format, parse_schedule
+from planner.importers.base import ImportOptions, ScheduleFormatError
+from planner.models import Authorship, Meal, Oral, Paper, Poster, Room, Session
+from planner.services.schedule_upsert import schedule_upsert
+from tests import factories as f
+from tests.infra import REAL_DATA
+
+ACL = REAL_DATA / "acl-2023" / "conference.json"
+
+
+def folder_zip(directory: str, *, leave_out: tuple[str, ...] = ()) -> bytes:
+    """The folder as the CLI sends it (manage.py import_schedule zips a directory)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((REAL_DATA / directory).iterdir()):
+            if path.name not in leave_out:
+                archive.write(path, path.name)
+    return buffer.getvalue()
+
+
+def make_zip(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+# --- ACL 2023 -------------------------------------------------------------------------------------
+
+
+def test_acl_2023_sessions_events_papers():
+    raw = json.loads(ACL.read_text())
+    parsed = parse_schedule(ACL.read_bytes(), ImportOptions(filename="conference.json"))
+
+    assert parsed.format == ImportFormat.ACL_MINICONF
+    assert len(parsed.papers) == 1676
+    # The 91 time blocks and every one of their 408 events, at the block's event times.
+    assert len(raw["sessions"]) == 91
+    by_key = {s.key: s for s in parsed.sessions}
+    assert len(by_key) == 408
+    for block in raw["sessions"].values():
+        for event in block["events"].values():
+            session = by_key[event["id"]] if len(event["id"]) <= 97 else None
+            if session is None:  # long workshop ids are shortened, see test_long_ids
+                continue
+            assert session.start == dt.datetime.fromisoformat(event["start_time"])
+            assert session.end == dt.datetime.fromisoformat(event["end_time"])
+    # The 23 "Socials" include 12 coffee and lunch breaks.
+    assert Counter(s.kind for s in parsed.sessions) == {
+        SessionKind.POSTER: 206 + 77,
+        SessionKind.ORAL: 39 + 3,
+        SessionKind.WORKSHOP: 38,
+        SessionKind.SOCIAL: 11,
+        SessionKind.BREAK: 8,
+        SessionKind.MEAL: 4,
+        SessionKind.TUTORIAL: 12,
+        SessionKind.KEYNOTE: 10,
+    }
+    oral = by_key["session-10_-generation-(oral)"]
+    assert oral.title == "Session 10: Generation (Oral)"
+    assert oral.track == "Generation"
+    assert oral.room == raw["events"]["session-10_-generation-(oral)"]["room"]
+    rooms = {r.name: r.kind for r in parsed.rooms}
+    assert rooms["Virtual Poster Session"] == RoomKind.VIRTUAL
+    assert rooms["Poster Session"] == RoomKind.POSTER_HALL
+    assert rooms["Pier 2&3"] == RoomKind.ROOM
+    assert sum("(Spotlight)" in s.title for s in parsed.sessions) == 3
+    assert sum("(Virtual Poster)" in s.title for s in parsed.sessions) == 77
+
+    # Papers: ordered authors and links; the talks of an oral session in the listed order.
+    paper = next(p for p in parsed.papers if p.key == "T4419")
+    assert paper.title == "Multilingual Coreference Resolution in Multiparty Dialogue"
+    assert paper.authors == [
+        "name:boyuan zheng",
+        "name:patrick xia",
+        "name:mahsa yarmohammadi",
+        "name:benjamin van durme",
+    ]
+    assert paper.site_url.startswith("https://underline.io/lecture/78292-")
+    assert paper.status == "TACL"
+    event = raw["events"]["session-10_-discourse-and-pragmatics-(oral)"]
+    talks = sorted((o for o in parsed.orals if o.session == event["id"]), key=lambda o: o.order)
+    assert [o.paper for o in talks] == event["paper_ids"]
+    assert all(
+        (o.start, o.end) == (by_key[event["id"]].start, by_key[event["id"]].end) for o in talks
+    )
+    assert len(parsed.orals) + len(parsed.posters) == sum(
+        len(e["paper_ids"]) for e in raw["events"].values()
+    )
+    poster = parsed.posters[0]
+    assert poster.board == poster.paper  # no boards in the file: labelled by paper id
+    assert any("no poster board numbers; 1376 posters" in w for w in parsed.warnings)
+    assert any("no per-talk times; 547 talks" in w for w in parsed.warnings)
+    # Signed (expired) video links are not kept.
+    assert not any("X-Amz-Signature" in p.video_url for p in parsed.papers)
+    assert parsed.conference.start_date == dt.date(2023, 7, 9)
+    assert parsed.conference.end_date == dt.date(2023, 7, 14)
+
+
+@pytest.mark.django_db
+def test_acl_2023_import_and_unchanged_reimport():
+    conference = f.ConferenceFactory(
+        timezone="America/Toronto", start_date=dt.date(2023, 7, 9), end_date=dt.date(2023, 7, 14)
+    )
+    data = ACL.read_bytes()
+    first = schedule_upsert(
+        conference=conference,
+        parsed=parse_schedule(data, ImportOptions(filename="conference.json")),
+    )
+    assert first.writes > 0
+    assert Paper.objects.filter(conference=conference).count() == 1676
+    assert Session.objects.filter(conference=conference).count() == 408
+    assert Oral.objects.filter(conference=conference).count() == 547
+    assert Poster.objects.filter(conference=conference).count() == 1376
+    assert Room.objects.get(conference=conference, name="Virtual Poster Session").kind == (
+        RoomKind.VIRTUAL
+    )
+    paper = Paper.objects.get(conference=conference, external_id="T4419")
+    assert list(
+        Authorship.objects.filter(paper=paper)
+        .order_by("position")
+        .values_list("person__name", flat=True)
+    ) == ["Boyuan Zheng", "Patrick Xia", "Mahsa Yarmohammadi", "Benjamin Van Durme"]
+    generation = Session.objects.get(
+        conference=conference, external_id="session-10_-generation-(oral)"
+    )
+    assert generation.track.name == "Generation"
+    listed = json.loads(ACL.read_text())["events"]["session-10_-generation-(oral)"]["paper_ids"]
+    assert (
+        list(generation.orals.order_by("order").values_list("paper__external_id", flat=True))
+        == listed
+    )
+
+    again = schedule_upsert(
+        conference=conference,
+        parsed=parse_schedule(data, ImportOptions(filename="conference.json")),
+    )
+    assert again.writes == 0
+    assert again.summary() == "no changes"
+    assert again.schedule_version == first.schedule_version
+
+
+def test_acl_2023_folder_adds_the_socials_once():
+    data = folder_zip("acl-2023")
+    assert detect_format(data, "acl-2023.zip") == ImportFormat.ACL_MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename="acl-2023.zip"))
+
+    assert len(parsed.papers) == 1676
+    # socials_data.json: 17 socials, 9 of them already in conference.json by name.
+    assert len(parsed.sessions) == 408 + 17 - 9
+    reception = [s for s in parsed.sessions if "welcome reception" in s.title.casefold()]
+    assert len(reception) == 1
+    # Its time and room come from socials_data.json (UTC), which conference.json lacks.
+    assert reception[0].start == dt.datetime(2023, 7, 9, 23, 0, tzinfo=dt.UTC)
+    assert reception[0].room == "Metropolitan Ballroom"
+    queer = next(s for s in parsed.sessions if s.key == "bof:birds-of-a-feather-1")
+    assert (queer.title, queer.room) == ("Birds of a Feather 1: Queer in AI Workshop", "Pier 9")
+    assert any("9 social(s) listed elsewhere at another time" in w for w in parsed.warnings)
+
+
+# --- EACL 2024: the build folder ------------------------------------------------------------------
+
+
+def test_eacl_2024_folder():
+    data = folder_zip("eacl-2024")
+    assert detect_format(data, "eacl-2024.zip") == ImportFormat.ACL_MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename="eacl-2024.zip", timezone="Europe/Malta"))
+
+    assert len(parsed.papers) == 427
+    assert Counter(s.kind for s in parsed.sessions) == {
+        SessionKind.POSTER: 59,
+        SessionKind.ORAL: 24,
+        SessionKind.WORKSHOP: 19,
+        SessionKind.KEYNOTE: 7,
+        SessionKind.SOCIAL: 6,
+        SessionKind.TUTORIAL: 5,
+    }
+    # break.json: 15 meals (10 coffee, 5 lunch); the calendar's 30 break entries are not used.
+    assert Counter(m.kind for m in parsed.meals) == {MealKind.COFFEE: 10, MealKind.LUNCH: 5}
+    lunch = next(m for m in parsed.meals if m.key == "lunch-break-1")
+    assert lunch.start == dt.datetime(2024, 3, 18, 11, 30, tzinfo=dt.UTC)
+    # Every paper's event is a session; 2 papers are in two poster sessions.
+    assert len(parsed.posters) + len(parsed.orals) == 427 + 2
+    # The day-tab repeats, grouping blocks and socials listed in three files appear once.
+    titles = Counter(s.title for s in parsed.sessions)
+    assert titles.most_common(1)[0][1] == 1
+    assert "Welcome reception" in titles
+    assert "Social Event Dinner & Entertainment" in titles
+    assert not any(t.startswith("Session 8") and "(" not in t for t in titles)
+    # RFC 1123 GMT times; the plenary gets its speaker from plenaries.json.
+    keynote = next(s for s in parsed.sessions if s.title.startswith("Quality Data for LLMs"))
+    assert keynote.start == dt.datetime(2024, 3, 19, 8, 0, tzinfo=dt.UTC)
+    assert keynote.room == "Radisson"
+    assert keynote.description
+    assert any("37 day-tab repeats" in w for w in parsed.warnings)
+    assert any("bof.json: 4 meeting(s) are already in the program" in w for w in parsed.warnings)
+    assert any(
+        "event.json: 2 social event(s) are already in the calendar" in w for w in parsed.warnings
+    )
+
+
+def test_eacl_2024_folder_without_zone_skips_naive_socials_with_a_warning():
+    parsed = parse_schedule(folder_zip("eacl-2024"), ImportOptions(filename="eacl-2024.zip"))
+    assert any("event.json: 2 social event(s) have local times" in w for w in parsed.warnings)
+    assert len(parsed.sessions) == 120
+
+
+@pytest.mark.django_db
+def test_eacl_2024_import_and_unchanged_reimport():
+    conference = f.ConferenceFactory(
+        timezone="Europe/Malta", start_date=dt.date(2024, 3, 17), end_date=dt.date(2024, 3, 22)
+    )
+    data = folder_zip("eacl-2024")
+    options = ImportOptions(filename="eacl-2024.zip", timezone="Europe/Malta")
+    schedule_upsert(conference=conference, parsed=parse_schedule(data, options))
+    assert Meal.objects.filter(conference=conference).count() == 15
+    assert Session.objects.filter(conference=conference).count() == 120
+    again = schedule_upsert(conference=conference, parsed=parse_schedule(data, options))
+    assert again.writes == 0
+
+
+# --- rules, on small files ------------------------------------------------------------------------
+
+
+def _conference(events: list[dict], papers: dict | None = None) -> bytes:
+    return json.dumps(
+        {
+            "sessions": {
+                "session-1": {
+                    "id": "session-1",
+                    "name": "Session 1",
+                    "type": "Paper Sessions",
+                    "start_time": "2024-05-01T09:00:00+02:00",
+                    "end_time": "2024-05-01T10:30:00+02:00",
+                    "events": {e["id"]: e for e in events},
+                }
+            },
+            "papers": papers or {},
+            "events": {e["id"]: e for e in events},
+        }
+    ).encode()
+
+
+def _event(event_id: str, **fields) -> dict:
+    return {
+        "id": event_id,
+        "session": "Session 1",
+        "track": "Parsing",
+        "type": "Oral",
+        "start_time": "2024-05-01T09:00:00+02:00",
+        "end_time": "2024-05-01T10:30:00+02:00",
+        "chairs": [],
+        "paper_ids": [],
+        "link": None,
+        "room": "Hall A",
+        **fields,
+    }
+
+
+PAPERS = {
+    "P1": {"id": "P1", "title": "Paper one", "authors": ["Ann Lee", "Bo Chen"], "event_ids": []},
+    "P2": {"id": "P2", "title": "Paper two", "authors": ["Bo Chen"], "event_ids": []},
+}
+
+
+def test_nan_room_long_ids_and_missing_papers():
+    long_id = "w1_-" + "a-very-long-workshop-name-" * 8
+    text = _conference(
+        [
+            _event("oral-1", paper_ids=["P2", "P1", "P9"]),
+            _event(long_id, type="Workshops", track="A workshop", room=float("nan"), paper_ids=[]),
+        ],
+        PAPERS,
+    )
+    assert b"NaN" in text
+    parsed = acl_miniconf.parse(text, ImportOptions(filename="conference.json"))
+
+    workshop = next(s for s in parsed.sessions if s.kind == SessionKind.WORKSHOP)
+    assert workshop.room is None
+    assert len(workshop.key) <= 97
+    assert workshop.key.startswith("w1_-a-very-long")
+    assert [(o.paper, o.order) for o in parsed.orals] == [("P2", 1), ("P1", 2)]
+    assert all(len(o.key) <= 200 for o in parsed.orals)
+    assert any("1 paper id(s) in 1 event(s)" in w for w in parsed.warnings)
+
+
+@pytest.mark.django_db
+def test_small_file_reimport_and_a_moved_event():
+    conference = f.ConferenceFactory(timezone="Europe/Berlin")
+    text = _conference([_event("oral-1", paper_ids=["P1", "P2"])], PAPERS)
+    options = ImportOptions(filename="conference.json")
+    schedule_upsert(conference=conference, parsed=acl_miniconf.parse(text, options))
+    assert (
+        schedule_upsert(conference=conference, parsed=acl_miniconf.parse(text, options)).writes == 0
+    )
+    moved = text.replace(b"09:00:00+02:00", b"09:30:00+02:00")
+    result = schedule_upsert(conference=conference, parsed=acl_miniconf.parse(moved, options))
+    assert result.counts["session"]["updated"] == 1
+    assert Session.objects.get(conference=conference, external_id="oral-1").start == dt.datetime(
+        2024, 5, 1, 7, 30, tzinfo=dt.UTC
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "field"),
+    [
+        ({"start_time": "soon"}, "is not an ISO 8601 date-time", "start_time"),
+        ({"end_time": "2024-05-01T08:00:00+02:00"}, "before it starts", "end"),
+        ({"start_time": "2024-05-01T09:00:00"}, "has no UTC offset", "start_time"),
+    ],
+)
+def test_bad_values_name_the_event_and_field(change, message, field):
+    text = _conference([_event("oral-1", **change)])
+    with pytest.raises(ScheduleFormatError) as caught:
+        acl_miniconf.parse(text, ImportOptions(filename="conference.json"))
+    assert message in caught.value.message
+    assert caught.value.element == "event 'oral-1'"
+    assert caught.value.field == field
+    assert str(caught.value).startswith("conference.json: event 'oral-1'")
+
+
+def test_folder_with_rfc1123_calendar_and_breaks():
+    papers = [
+        {"id": "7", "title": "A poster", "authors": ["Ann Lee"], "event_ids": ["s1_-nlp-(poster)"]}
+    ]
+    calendar = [
+        {
+            "title": "Session 1",
+            "type": "Paper Sessions",
+            "start": "Mon, 18 Mar 2024 10:00:00 GMT",
+            "end": "Mon, 18 Mar 2024 11:00:00 GMT",
+            "location": "",
+            "url": "sessions.html#link-march18-s1",
+        },
+        {
+            "title": "Poster: NLP",
+            "type": "Paper Sessions",
+            "start": "Mon, 18 Mar 2024 10:00:00 GMT",
+            "end": "Mon, 18 Mar 2024 11:00:00 GMT",
+            "location": ", Room: Hall B",
+            "url": "/sessions.html#link-march18-s1_-nlp-(poster)",
+        },
+        {
+            "title": "Coffee Break",
+            "type": "Breaks",
+            "start": "Mon, 18 Mar 2024 11:00:00 GMT",
+            "end": "Mon, 18 Mar 2024 11:30:00 GMT",
+            "location": "",
+            "url": "/sessions.html#link-march18-coffee-break-1",
+        },
+    ]
+    data = make_zip({"papers.json": json.dumps(papers), "calendar.json": json.dumps(calendar)})
+    parsed = parse_schedule(data, ImportOptions(filename="site.zip"))
+
+    assert parsed.format == ImportFormat.ACL_MINICONF
+    (session,) = parsed.sessions
+    assert (session.key, session.title, session.kind, session.room) == (
+        "s1_-nlp-(poster)",
+        "Session 1: NLP (Poster)",
+        SessionKind.POSTER,
+        "Hall B",
+    )
+    assert [(p.paper, p.board) for p in parsed.posters] == [("7", "7")]
+    (meal,) = parsed.meals
+    assert (meal.kind, meal.start) == (MealKind.COFFEE, dt.datetime(2024, 3, 18, 11, tzinfo=dt.UTC))
+
+    bad = make_zip(
+        {
+            "papers.json": json.dumps(papers),
+            "calendar.json": json.dumps([{**calendar[1], "start": "Monday morning"}]),
+        }
+    )
+    with pytest.raises(ScheduleFormatError) as caught:
+        parse_schedule(bad, ImportOptions(filename="site.zip"))
+    assert str(caught.value).startswith("site.zip/calendar.json: entry 1: start: 'Monday morning'")
+
+
+def test_detection_leaves_other_json_alone():
+    assert not acl_miniconf.sniff(b'{"schedule": {"conference": {"days": []}}}', "x.json")
+    assert not acl_miniconf.sniff(b'{"sessions": [1, 2]}', "x.json")
+    assert not acl_miniconf.sniff(make_zip({"papers.csv": "UID,title,authors\n"}), "x.zip")
+    assert acl_miniconf.sniff(ACL.read_bytes(), "conference.json")
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "counts"),
+    [
+        ("papers.json", "", {"papers": 427}),
+        ("calendar.json", "", {"sessions": 120, "meals": 15}),
+        ("break.json", "", {"meals": 15}),
+        ("bof.json", "", {"sessions": 4}),
+        ("event.json", "Europe/Malta", {"sessions": 2}),
+        ("conference.json", "", {"sessions": 1}),
+    ],
+)
+def test_eacl_files_one_by_one(name, zone, counts):
+    data = (REAL_DATA / "eacl-2024" / name).read_bytes()
+    assert detect_format(data, name) == ImportFormat.ACL_MINICONF
+    parsed = parse_schedule(data, ImportOptions(filename=name, timezone=zone))
+    assert {k: v for k, v in parsed.counts().items() if v and k in counts} == counts
+    if name == "papers.json":
+        assert parsed.enrich_papers is True
+        assert parsed.covers == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("name", "zone", "message"),
+    [
+        ("plenaries.json", "", "nothing to import: plenaries.json: 7 plenaries not in the"),
+        ("event.json", "", "nothing to import: event.json: 2 social event(s) have local times"),
+    ],
+)
+def test_eacl_files_that_cannot_stand_alone_say_why(name, zone, message):
+    data = (REAL_DATA / "eacl-2024" / name).read_bytes()
+    with pytest.raises(ScheduleFormatError) as caught:
+        parse_schedule(data, ImportOptions(filename=name, timezone=zone))
+    assert message in str(caught.value)
+
+
+def test_acl_socials_data_alone():
+    data = (REAL_DATA / "acl-2023" / "socials_data.json").read_bytes()
+    parsed = parse_schedule(data, ImportOptions(filename="socials_data.json"))
+    assert len(parsed.sessions) == 17
+    assert {s.kind for s in parsed.sessions} == {SessionKind.SOCIAL}
