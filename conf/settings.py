@@ -346,6 +346,16 @@ VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:boardwalk@localhost")
 PUSH_ALLOWED_HOSTS = env_list("PUSH_ALLOWED_HOSTS", [])
 # A subscription that failed this many times in a row (not 404/410, which delete at once) goes.
 PUSH_MAX_FAILURES = env_int("PUSH_MAX_FAILURES", 5)
+# Push requests a sweep has in flight at once (threads, each with kept-alive connections).
+PUSH_CONCURRENCY = max(1, env_int("PUSH_CONCURRENCY", 8))
+# Reminder sweeps (planner/services/reminder_dispatch.py): rows claimed per batch, and how long
+# a row may stay `sending` before the reconciler takes it back (its worker died). Tests and
+# the fault-injection runs shorten the latter; production keeps minutes.
+REMINDER_DISPATCH_BATCH = max(1, env_int("REMINDER_DISPATCH_BATCH", 200))
+REMINDER_STUCK_AFTER_SECONDS = max(1, env_int("REMINDER_STUCK_AFTER_SECONDS", 300))
+# Sweeps a sweep sends at once when more is due than one batch (a worker's other processes
+# share the backlog): WORKER_CONCURRENCY - 1 is a good value; 0 turns it off.
+REMINDER_DISPATCH_HELPERS = max(0, env_int("REMINDER_DISPATCH_HELPERS", 1))
 
 # --- schedule imports from a URL (planner/safe_fetch.py) -------------------------------------
 

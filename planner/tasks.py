@@ -56,14 +56,24 @@ def refresh_sources() -> int:
     return count
 
 
-@shared_task(name="planner.reminders.dispatch_due", ignore_result=True)
-def dispatch_due_reminders() -> dict[str, object]:
+# Acknowledged when it starts (not CELERY_TASK_ACKS_LATE): a lost sweep is replaced by beat's
+# next tick and its claimed rows by the reconciler, so late acks buy nothing here, while an
+# unacknowledged message when Redis drops makes kombu 5.7 restore it on a dead connection and
+# the worker stop ("Unrecoverable error: AttributeError … 'hostname'"; see
+# tests/notifications/test_dispatch_redis_outage.py).
+@shared_task(name="planner.reminders.dispatch_due", ignore_result=True, acks_late=False)
+def dispatch_due_reminders(helpers: int | None = None) -> dict[str, object]:
     """Beat (every REMINDER_DISPATCH_SECONDS, ≤ 30 s): claim due reminders and deliver them.
     Claims are in the database, so overlapping sweeps or a redelivered message send nothing
-    twice; a sweep killed midway leaves rows the next one's reconciler picks up."""
+    twice; a sweep killed midway leaves rows the next one's reconciler picks up. With a
+    backlog, beat's sweep sends REMINDER_DISPATCH_HELPERS helper sweeps (``helpers=0``)."""
+    from django.conf import settings
+
     from planner.services.reminder_dispatch import reminders_dispatch_due
 
-    return reminders_dispatch_due().as_dict()
+    if helpers is None:
+        helpers = settings.REMINDER_DISPATCH_HELPERS
+    return reminders_dispatch_due(helpers=helpers).as_dict()
 
 
 @shared_task(name="planner.reminders.send_digests", ignore_result=True)

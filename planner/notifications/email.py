@@ -13,6 +13,7 @@ TRANSIENT; 5xx answers (unknown mailbox, refused sender) are PERMANENT.
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 from email.utils import make_msgid
 
@@ -50,6 +51,17 @@ def unsubscribe_url(attendee_id: int) -> str:
     return f"{settings.SITE_URL}/unsubscribe/{unsubscribe_token(attendee_id)}"
 
 
+def message_id(message: Message) -> str:
+    """The same Message-ID every time this message is sent: a worker that died after the
+    SMTP server took the mail and before the row was marked sends it again, and mail stores
+    drop the repeat (planner.services.reminder_dispatch). Without a dedupe key: a fresh one."""
+    if not message.dedupe_key:
+        return make_msgid(domain="boardwalk")
+    site = f"{settings.SITE_URL}|{message.dedupe_key}"  # two sites never share one
+    key = hashlib.sha256(site.encode()).hexdigest()[:32]
+    return f"<{message.kind}.{key}@boardwalk>"
+
+
 def build(message: Message, *, to: str) -> EmailMultiAlternatives:
     link = unsubscribe_url(message.attendee_id)
     context = {
@@ -67,7 +79,7 @@ def build(message: Message, *, to: str) -> EmailMultiAlternatives:
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
-            "Message-ID": make_msgid(domain="boardwalk"),
+            "Message-ID": message_id(message),
         },
     )
     mail.attach_alternative(

@@ -20,7 +20,8 @@ def send_all(
 ) -> dict[int, Delivery]:
     """Hand ``(key, channel, message, e-mail address)`` entries to their channels: in-app in
     one INSERT, e-mails over one SMTP connection, pushes one request per subscription (the
-    subscriptions read in one query). Returns each key's Delivery."""
+    subscriptions read in one query; PUSH_CONCURRENCY requests in flight over kept-alive
+    connections, one write-back: planner.notifications.push.deliver_many). Returns each key's Delivery."""
     deliveries: dict[int, Delivery] = {}
     in_app = [(key, message) for key, channel, message, _ in entries if channel == Channel.IN_APP]
     for (key, _), delivery in zip(
@@ -47,6 +48,7 @@ def send_all(
             user_id__in={message.user_id for _, message in pushes}
         ):
             by_user.setdefault(subscription.user_id, []).append(subscription)
-        for key, message in pushes:
-            deliveries[key] = push.deliver(message, by_user.get(message.user_id, []))
+        batch = [(message, by_user.get(message.user_id, [])) for _, message in pushes]
+        for (key, _), delivery in zip(pushes, push.deliver_many(batch), strict=True):
+            deliveries[key] = delivery
     return deliveries

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -82,8 +84,23 @@ class Attempt:
     gone: bool = False
 
 
-def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attempt:
-    """POST one encrypted message to one subscription's endpoint; never raises."""
+def new_session() -> requests.Session:
+    """HTTP for push services: no proxies or .netrc from the environment, no redirects."""
+    session = requests.Session()
+    session.trust_env = False
+    session.max_redirects = 0
+    return session
+
+
+def send(
+    subscription: PushSubscription,
+    data: str,
+    *,
+    topic: str = "",
+    session: requests.Session | None = None,
+) -> Attempt:
+    """POST one encrypted message to one subscription's endpoint; never raises. ``session``
+    (from :func:`new_session`) keeps connections to a push service alive across a batch."""
     try:
         target = check_endpoint(subscription.endpoint)
         safe_fetch.resolve_checked(target, allowed=allowed())
@@ -92,9 +109,9 @@ def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attem
     except safe_fetch.FetchFailed as error:
         # DNS failure or a name that now resolves to a private address.
         return Attempt(subscription.pk, Outcome.TRANSIENT, f"endpoint refused: {error.reason}")
-    session = requests.Session()
-    session.trust_env = False  # no proxies or .netrc from the environment
-    session.max_redirects = 0
+    own_session = session is None
+    if session is None:
+        session = new_session()
     headers: dict[str, str | int | float] = {"Urgency": "high"}
     if topic:
         # Topic: a newer message replaces an undelivered older one with the same topic.
@@ -128,7 +145,8 @@ def send(subscription: PushSubscription, data: str, *, topic: str = "") -> Attem
     except ValueError as error:  # keys that do not decode or are not on the curve
         return Attempt(subscription.pk, Outcome.PERMANENT, f"bad subscription keys: {error}")
     finally:
-        session.close()
+        if own_session:
+            session.close()
     if isinstance(response, requests.Response) and response.status_code in GONE:
         return Attempt(subscription.pk, Outcome.PERMANENT, "gone", gone=True)
     return Attempt(subscription.pk, Outcome.SENT, "")
@@ -157,15 +175,56 @@ def deliver(message: Message, subscriptions: list[PushSubscription] | None = Non
 
     SENT when at least one device took it (retrying would repeat it on that one); else
     TRANSIENT when any failure may pass; else PERMANENT (no subscription, all refused)."""
-    if not configured():
-        return Delivery.permanent("Web Push is not configured (VAPID keys missing)")
     if subscriptions is None:
         subscriptions = list(PushSubscription.objects.filter(user_id=message.user_id))
-    if not subscriptions:
-        return Delivery.permanent("no push subscription")
-    data = json.dumps(payload(message), ensure_ascii=False)
-    attempts = [send(s, data, topic=message.tag) for s in subscriptions]
+    return deliver_many([(message, subscriptions)])[0]
+
+
+def deliver_many(batch: list[tuple[Message, list[PushSubscription]]]) -> list[Delivery]:
+    """:func:`deliver` for a batch of messages, each with its user's subscriptions. The
+    requests go out PUSH_CONCURRENCY at a time (threads: a push service answers in tens of
+    milliseconds, sequential sends would spend the sweep waiting), each thread with its own
+    HTTP session (kept-alive connections to each push service); one :func:`record` writes
+    back what the push services said. Outcomes in order."""
+    if not batch:
+        return []
+    if not configured():
+        return [Delivery.permanent("Web Push is not configured (VAPID keys missing)")] * len(batch)
+    jobs: list[tuple[int, PushSubscription, str, str]] = []
+    for index, (message, subscriptions) in enumerate(batch):
+        data = json.dumps(payload(message), ensure_ascii=False)
+        jobs += [(index, subscription, data, message.tag) for subscription in subscriptions]
+    sessions: list[requests.Session] = []
+    local = threading.local()
+
+    def run(job: tuple[int, PushSubscription, str, str]) -> Attempt:
+        if not hasattr(local, "session"):
+            local.session = new_session()
+            sessions.append(local.session)
+        _, subscription, data, topic = job
+        return send(subscription, data, topic=topic, session=local.session)
+
+    workers = max(1, min(settings.PUSH_CONCURRENCY, len(jobs)))
+    try:
+        if workers == 1:
+            attempts = [run(job) for job in jobs]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="push") as pool:
+                attempts = list(pool.map(run, jobs))
+    finally:
+        for session in sessions:
+            session.close()
     record(attempts)
+    per_message: list[list[Attempt]] = [[] for _ in batch]
+    for (index, *_), attempt in zip(jobs, attempts, strict=True):
+        per_message[index].append(attempt)
+    return [
+        _outcome(message, tried) if tried else Delivery.permanent("no push subscription")
+        for (message, _), tried in zip(batch, per_message, strict=True)
+    ]
+
+
+def _outcome(message: Message, attempts: list[Attempt]) -> Delivery:
     details = "; ".join(a.detail for a in attempts if a.detail)
     if any(a.outcome == Outcome.SENT for a in attempts):
         return Delivery.sent(details)

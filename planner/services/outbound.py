@@ -26,6 +26,8 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.conf import settings
+
 from planner.enums import Channel, ReminderState
 from planner.models import Attendee, Outbound
 from planner.notifications import Delivery, Message, Outcome, fanout
@@ -35,7 +37,6 @@ from planner.services.reminders import attendee_channels, in_quiet_hours
 logger = logging.getLogger(__name__)
 
 EXPIRE_AFTER = dt.timedelta(hours=12)
-STUCK_AFTER = dt.timedelta(minutes=5)  # a `sending` row older than this goes back to pending
 BATCH = 500
 CLAIM_RELATED = ("attendee__conference", "attendee__user")
 OUTBOUND_CHANNELS = (Channel.PUSH, Channel.EMAIL)
@@ -198,7 +199,9 @@ def outbound_dispatch_due(
     back stuck rows, then claim and deliver due rows batch by batch for at most ``budget``
     seconds. Returns (claimed, reconciled, Counter of (kind, channel, outcome))."""
     started = time.monotonic()
-    reconciled = outbound_reconcile(now=now, stuck_after=STUCK_AFTER)
+    reconciled = outbound_reconcile(
+        now=now, stuck_after=dt.timedelta(seconds=settings.REMINDER_STUCK_AFTER_SECONDS)
+    )
     claimed = 0
     outcomes: Counter = Counter()
     while time.monotonic() - started < budget:

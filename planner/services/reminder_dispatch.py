@@ -1,19 +1,39 @@
 """Deliver due reminders: claim, hand to a channel, mark. Run by beat every ≤ 30 s
 (planner.tasks.dispatch_due_reminders → :func:`reminders_dispatch_due`).
 
-Exactly once rests on the claim: planner.services.reminders.reminders_claim_due moves due
-``pending`` rows to ``sending`` with a conditional update (``SELECT … FOR UPDATE SKIP
-LOCKED`` on PostgreSQL), so two sweeps running at once, on two workers, never hold the same
-row. Only the sweep that claimed a row delivers it, then marks it ``sent`` or ``failed`` (or
-back to ``pending`` with a later retry time for a transient failure: backoff). A sweep that
-dies between claim and mark leaves rows in ``sending``; reminders_reconcile returns them to
-``pending`` after STUCK_AFTER and a later sweep delivers them. The in-app channel is
-idempotent by itself (Notification.dedupe_key); push and e-mail are not, so the reconciler's
-window is the only way to a second delivery (a worker killed after the push service took a
-message and before the mark: at-least-once there, measured in the fault-injection runs).
+**The claim.** planner.services.reminders.reminders_claim_due moves due ``pending`` rows to
+``sending`` with a conditional update (``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL),
+so two sweeps running at once, on two workers, never hold the same row. Only the sweep that
+claimed a row delivers it, then marks it ``sent`` or ``failed`` (or back to ``pending`` with
+a later retry time for a transient failure: backoff). A sweep that dies between claim and
+mark leaves rows in ``sending``; reminders_reconcile returns them to ``pending`` after
+REMINDER_STUCK_AFTER_SECONDS (settings, 5 min) and a later sweep delivers them.
 
-Delivery per batch of claimed rows: one query loads what the messages need, in-app rows go
-in one INSERT, e-mails share one SMTP connection, and each push is one request.
+**Exactly once, where it can be had.** Handing a message to a push service or an SMTP
+server and writing "sent" to our database are two systems: no order of the two survives a
+``kill -9`` between them. Marking first loses the reminder when the worker dies before the
+send; sending first (what this module does) repeats it when the worker dies after the
+receiver took it and before the mark. We choose at-least-once on the wire, with a stable
+identity per reminder that the receiving side collapses on, so the user sees it once:
+
+- in-app: the Notification row's ``dedupe_key`` is unique: a second insert is a no-op
+  (exactly once in our own database);
+- Web Push: the same ``Topic`` header (RFC 8030 §5.4: the push service replaces an
+  undelivered message of the same topic) and the same ``tag`` in the payload, for the
+  service worker's ``showNotification`` (a shown notification of that tag is replaced):
+  a repeat replaces, it does not stack (frontend/src/sw.ts has no push handler yet);
+- e-mail: the same ``Message-ID`` (planner.notifications.email.message_id): mail stores
+  and clients drop a message whose Message-ID they already hold.
+
+tests/notifications/test_dispatch_faults.py kills the worker (``kill -9``, 20+ times, seeded)
+in every window, including the one above, and counts at the loopback receivers: every due
+reminder shown exactly once (distinct tags per subscription, distinct Message-IDs, in-app
+rows), with the wire-level repeats printed. Without a crash each reminder goes out once.
+
+Delivery per batch of claimed rows (REMINDER_DISPATCH_BATCH): one query loads what the
+messages need, in-app rows go in one INSERT, e-mails share one SMTP connection, pushes
+go out PUSH_CONCURRENCY at a time over kept-alive connections with one write-back of the
+subscriptions' outcomes, and each push is one request.
 """
 
 from __future__ import annotations
@@ -24,6 +44,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import timezone
 
 from planner import health
@@ -33,9 +54,18 @@ from planner.notifications.content import REMINDER_RELATED, reminder_message
 
 logger = logging.getLogger(__name__)
 
-BATCH = 200  # rows claimed (and delivered) at a time
+DISPATCH_TASK = "planner.reminders.dispatch_due"  # planner.tasks.dispatch_due_reminders
 TIME_BUDGET = 25.0  # seconds one sweep keeps claiming; the next beat tick takes the rest
-STUCK_AFTER = dt.timedelta(minutes=5)  # a `sending` row older than this is returned to pending
+
+
+def batch_size() -> int:
+    """Rows claimed (and delivered) at a time: REMINDER_DISPATCH_BATCH (200)."""
+    return settings.REMINDER_DISPATCH_BATCH
+
+
+def stuck_after() -> dt.timedelta:
+    """A ``sending`` row older than this is returned to pending: REMINDER_STUCK_AFTER_SECONDS."""
+    return dt.timedelta(seconds=settings.REMINDER_STUCK_AFTER_SECONDS)
 
 
 @dataclass(slots=True)
@@ -77,7 +107,7 @@ def _claim(*, now: dt.datetime, limit: int) -> list[Reminder]:
 
 
 def _reconcile(*, now: dt.datetime) -> int:
-    return _rows().reminders_reconcile(now=now, stuck_after=STUCK_AFTER) or 0
+    return _rows().reminders_reconcile(now=now, stuck_after=stuck_after()) or 0
 
 
 def _mark(outcomes: list[tuple[Reminder, Delivery]], *, now: dt.datetime) -> None:
@@ -134,19 +164,42 @@ def reminders_deliver(reminders: list[Reminder], *, now: dt.datetime) -> list[De
     return results
 
 
+def _ask_for_help(count: int) -> None:
+    from planner.taskqueue import task_send
+
+    for _ in range(count):
+        try:
+            task_send(DISPATCH_TASK, args=[0], ignore_result=True, expires=TIME_BUDGET)
+        except Exception:  # the broker is down: this sweep goes on alone
+            logger.warning("cannot send a helper reminder sweep", exc_info=True)
+            return
+
+
 def reminders_dispatch_due(
-    *, now: dt.datetime | None = None, batch: int = BATCH, budget: float = TIME_BUDGET
+    *,
+    now: dt.datetime | None = None,
+    batch: int | None = None,
+    budget: float = TIME_BUDGET,
+    helpers: int = 0,
 ) -> DispatchReport:
     """One sweep: return stuck rows to pending, then claim and deliver due reminders batch by
     batch until none is due or ``budget`` seconds have passed. Records the time of the sweep
-    (shown by /healthz and the admin)."""
+    (shown by /healthz and the admin).
+
+    ``helpers``: when the first claim comes back full (more is due than one batch: everyone's
+    reminder for the 09:00 keynote), send that many more sweep tasks at once (no delay), so
+    the other worker processes share the backlog through the claim instead of waiting for
+    beat's next tick. Helper sweeps are sent with ``helpers=0``: no chain reaction."""
     now = now or timezone.now()
+    batch = batch or batch_size()
     started = time.monotonic()
     report = DispatchReport(reconciled=_reconcile(now=now))
     while time.monotonic() - started < budget:
         claimed = _claim(now=now, limit=batch)
         if not claimed:
             break
+        if helpers and report.claimed == 0 and len(claimed) >= batch:
+            _ask_for_help(helpers)
         report.claimed += len(claimed)
         for reminder, delivery in zip(claimed, reminders_deliver(claimed, now=now), strict=True):
             report.outcomes[(reminder.channel, delivery.outcome.value)] += 1

@@ -93,11 +93,14 @@ class PushRequest:
 
 
 class PushService:
-    """A Web Push endpoint on 127.0.0.1: records every POST, answers ``status[path]`` (201)."""
+    """A Web Push endpoint on 127.0.0.1: records every POST, answers ``status[path]`` (201).
+    ``before_answer(request)``, when set, runs after recording and before answering (the
+    fault-injection tests kill the worker there)."""
 
     def __init__(self) -> None:
         self.requests: list[PushRequest] = []
         self.status: dict[str, int] = {}
+        self.before_answer = None
         self.lock = threading.Lock()
         service = self
 
@@ -105,12 +108,13 @@ class PushService:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                request = PushRequest(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                )
                 with service.lock:
-                    service.requests.append(
-                        PushRequest(
-                            self.path, {k.lower(): v for k, v in self.headers.items()}, body
-                        )
-                    )
+                    service.requests.append(request)
+                if service.before_answer is not None:
+                    service.before_answer(request)
                 code = service.status.get(self.path, 201)
                 self.send_response(code)
                 if 300 <= code < 400:
@@ -146,12 +150,14 @@ def push_service(settings):
 
 
 class Inbox:
-    """aiosmtpd handler: keeps every message; RCPT to an address in ``refuse`` answers it."""
+    """aiosmtpd handler: keeps every message; RCPT to an address in ``refuse`` answers it.
+    ``before_answer(message)``, when set, runs after keeping a message and before the 250."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: dict[str, str] = {}
+        self.before_answer = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
@@ -161,7 +167,10 @@ class Inbox:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        if self.before_answer is not None:
+            self.before_answer(message)
         return "250 Message accepted for delivery"
 
 

@@ -1,0 +1,184 @@
+"""Fault injection on the real stack: a Celery worker (prefork, as in production) killed with
+SIGKILL at seeded random moments during dispatch, 20+ times, started again each time; at the
+end every due reminder is shown exactly once at the receivers (0 lost, 0 duplicated).
+
+The receivers are a Web Push endpoint and an SMTP server on 127.0.0.1 (conftest.py). They
+count what a user sees: distinct notification tags per push subscription (each payload is
+decrypted with the subscription's key; the Topic header must match the tag), distinct
+Message-IDs per mailbox, in-app rows per attendee. A kill after a receiver took a message and
+before the row was marked makes the dispatcher send it again (at-least-once on the wire,
+planner/services/reminder_dispatch.py says why): those repeats are printed, and each must be
+the same message (same tag/Topic, same Message-ID) so the receiver collapses it.
+
+Where the kills land (seeded; BOARDWALK_FAULT_SEED=<n> repeats a run's choices):
+- ``in-flight``: inside the receiver, after it has the k-th new message and before it
+  answers: the worker never learns it was accepted;
+- ``accepted``: 0-20 ms after the receiver answered the k-th new message: the window
+  between "accepted" and "row marked sent";
+- ``random``: 0-250 ms after the run's first new delivery: anywhere (claim, in-app insert,
+  SMTP session, mark, the next claim).
+The reconciler's wait is REMINDER_STUCK_AFTER_SECONDS=3 in the worker's environment (it is
+another process) and a batch is one row (REMINDER_DISPATCH_BATCH=1): every claim that a kill
+wastes counts toward MAX_ATTEMPTS (5, then the reconciler fails the row: a poison row must not
+crash workers forever), and the rows taken back are claimed first again, so with bigger
+batches the same rows absorb kill after kill (4 claims seen with 2 per batch).
+
+What is killed (seeded: 30% / 70%): the whole worker (master and pool, SIGKILL to its
+process group; the test starts it again), or its pool processes (the master starts new
+ones; the lost sweep is replaced by the next one beat sends).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from planner.enums import ReminderState
+from planner.models import Reminder
+from tests.notifications.stack import (
+    Beat,
+    Worker,
+    expected,
+    make_fleet,
+    seen,
+    wait_until_settled,
+    worker_env,
+)
+from tests.redis_server import OwnRedis
+
+ATTENDEES = 120  # x 3 channels = 360 due reminders, 240 of them leave the machine
+KILLS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "22"))
+WHOLE = 0.3  # the share of kills that take the whole worker (a restart costs 1-5 s)
+
+
+class Trigger:
+    """Counts new messages (a tag or Message-ID not seen before) at both receivers and kills
+    the worker as the current run's plan says."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.whole = True  # the whole worker (master and pool), else the pool processes
+        self.lock = threading.Lock()
+        self.known: set[str] = set()
+        self.plan: tuple[str, int, float] | None = None
+        self.new_in_run = 0
+        self.killed = threading.Event()
+
+    def arm(self, plan: tuple[str, int, float] | None, *, whole: bool = True) -> None:
+        with self.lock:
+            self.plan, self.new_in_run, self.whole = plan, 0, whole
+            self.killed.clear()
+
+    def _kill(self) -> None:
+        if self.worker.kill9() if self.whole else self.worker.kill9_pool():
+            self.killed.set()
+
+    def delivered(self, key: str) -> None:
+        with self.lock:
+            if key in self.known:
+                return
+            self.known.add(key)
+            if self.plan is None:
+                return
+            self.new_in_run += 1
+            mode, k, delay = self.plan
+            if self.new_in_run < k:
+                return
+            self.plan = None
+        if mode == "in-flight":
+            self._kill()  # before this receiver answers
+        else:
+            threading.Timer(delay, self._kill).start()
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_once(
+    tmp_path, settings, vapid, push_service, smtp_server
+):
+    seed = int(os.environ.get("BOARDWALK_FAULT_SEED") or random.SystemRandom().randrange(2**31))
+    print(f"fault injection seed: {seed} (BOARDWALK_FAULT_SEED={seed} repeats the choices)")
+    rng = random.Random(seed)
+    began = time.monotonic()
+    fleet = make_fleet(ATTENDEES, push_service)
+    print(f"{len(fleet.reminders)} due reminders made in {time.monotonic() - began:.1f} s")
+    broker = OwnRedis(tmp_path / "redis.log").start()
+    env = worker_env(
+        tmp_path,
+        broker=broker.url,
+        smtp_port=settings.EMAIL_PORT,
+        vapid=vapid,
+        REMINDER_STUCK_AFTER_SECONDS="3",
+        REMINDER_DISPATCH_BATCH="1",
+    )
+    worker = Worker(env, tmp_path / "worker.log")
+    trigger = Trigger(worker)
+    push_service.before_answer = lambda r: trigger.delivered(f"{r.path} {r.headers['topic']}")
+    smtp_server.before_answer = lambda m: trigger.delivered(m["Message-ID"])
+    beat = Beat(broker.url, every=0.25)
+    kills: list[tuple[str, str, float, int, int]] = []
+    started = time.monotonic()
+    starting = 0.0  # seconds spent starting workers
+    try:
+        beat.start()
+        for _ in range(KILLS):
+            mode = rng.choice(["in-flight", "accepted", "random"])
+            if mode == "random":
+                plan = (mode, 1, rng.uniform(0, 0.25))
+            else:
+                plan = (mode, rng.randint(1, 6), rng.uniform(0, 0.02) if mode == "accepted" else 0)
+            whole = rng.random() < WHOLE
+            trigger.arm(plan, whole=whole)
+            run_started = timezone.now()
+            if worker.pid is None:
+                began = time.monotonic()
+                worker.start()
+                starting += time.monotonic() - began
+            left = Reminder.objects.exclude(state=ReminderState.SENT).count()
+            assert left, f"every reminder was sent after {len(kills)} kills: make ATTENDEES larger"
+            assert trigger.killed.wait(30), f"no delivery to kill at:\n{worker.tail()}"
+            # Rows this run claimed and had not marked when it died: killed mid-dispatch.
+            sending = Reminder.objects.filter(
+                state=ReminderState.SENDING, claimed_at__gte=run_started
+            ).count()
+            kills.append((mode, "worker" if whole else "pool", round(plan[2], 3), plan[1], sending))
+        killed_at = time.monotonic() - started
+        trigger.arm(None)
+        if worker.pid is None:
+            worker.start()  # the last start: nothing kills this one
+        states = wait_until_settled(60, worker)
+    finally:
+        beat.stop()
+        push_service.before_answer = smtp_server.before_answer = None
+        worker.stop()
+        broker.stop()
+
+    got = seen(fleet, push_service, smtp_server)
+    print(
+        f"{len(kills)} kills in {killed_at:.1f} s ({starting:.1f} s starting {worker.starts} "
+        f"workers), then settled at {time.monotonic() - started:.1f} s"
+    )
+    print("kills (where, what, delay s, at new message #, rows this run left sending):")
+    for kill in kills:
+        print("   ", kill)
+    print(
+        f"on the wire: {got.push_requests} pushes for {len(got.push_per_tag)} notifications "
+        f"({got.push_repeats} repeats), {got.mails} mails for {len(got.mail_per_id)} "
+        f"Message-IDs ({got.mail_repeats} repeats); beat sent {beat.sent} sweeps; "
+        f"claims per reminder {dict(Counter(Reminder.objects.values_list('attempts', flat=True)))}"
+    )
+    mid_dispatch = [k for k in kills if k[4] > 0]
+    assert len(mid_dispatch) >= 20, kills
+    want_push, want_mail, want_in_app = expected(fleet)
+    assert states == {ReminderState.SENT: len(fleet.reminders)}, states
+    assert got.push_shown == want_push  # every subscription shows its one reminder, once
+    assert {to: len(ids) for to, ids in got.mail_shown.items()} == want_mail
+    assert got.in_app == want_in_app
