@@ -11,8 +11,12 @@
   caller's claim token: sent; failed (permanent); or back to ``pending`` with
   ``retry_at = now + backoff(attempts)`` (transient), failed after MAX_ATTEMPTS.
 - :func:`rows_reconcile` returns rows stuck in ``sending`` (their worker died) to
-  ``pending`` (failed once they used MAX_ATTEMPTS claims) and fails pending rows more than
-  ``expire_after`` past their time (which the claim never takes).
+  ``pending`` and fails pending rows more than ``expire_after`` past their time (which the
+  claim never takes). A claim whose worker died is not a delivery attempt: the row gets its
+  attempt back, so kills of the workers (a deploy, the OOM killer, a crash) never fail
+  reminders, however many rows a batch held. What bounds a row that kills every worker that
+  takes it is the expiry: it is returned every ``stuck_after`` until its time is
+  ``expire_after`` past, then failed.
 
 planner.services.reminders and planner.services.outbound wrap these for their model.
 """
@@ -26,6 +30,7 @@ from collections.abc import Sequence
 
 from django.db import connection, transaction
 from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models.functions import Greatest
 
 from planner.enums import ReminderState
 from planner.models.reminders import Deliverable
@@ -144,12 +149,14 @@ def rows_reconcile(
         claim_token=None,
         updated_at=now,
     )
-    stuck = model.objects.filter(state=ReminderState.SENDING, claimed_at__lt=now - stuck_after)
-    message = f"stuck in sending for more than {stuck_after}"
-    failed = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
-        state=ReminderState.FAILED, last_error=message, claim_token=None, updated_at=now
+    returned = model.objects.filter(
+        state=ReminderState.SENDING, claimed_at__lt=now - stuck_after
+    ).update(
+        state=ReminderState.PENDING,
+        # The dead claim is not an attempt (the module docstring says why).
+        attempts=Greatest(F("attempts") - 1, Value(0)),
+        last_error=f"stuck in sending for more than {stuck_after}",
+        claim_token=None,
+        updated_at=now,
     )
-    returned = stuck.filter(attempts__lt=MAX_ATTEMPTS).update(
-        state=ReminderState.PENDING, last_error=message, claim_token=None, updated_at=now
-    )
-    return expired + failed + returned
+    return expired + returned

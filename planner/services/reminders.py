@@ -45,8 +45,9 @@ with the Outbound rows of alerts and digests (:mod:`planner.services.outbound`):
   under the caller's claim token change (a row the reconciler took back and someone else
   claimed is not theirs any more). Returns how many rows changed.
 - ``reminders_reconcile(*, now, stuck_after) -> int``: rows ``sending`` since before
-  ``now - stuck_after`` (their worker died) go back to ``pending``, or to ``failed`` once
-  they used MAX_ATTEMPTS claims; pending rows more than EXPIRE_AFTER (1 h) past their
+  ``now - stuck_after`` (their worker died) go back to ``pending`` with their attempt given
+  back (a dead claim is not a delivery attempt; the expiry bounds a row that kills every
+  worker); pending rows more than EXPIRE_AFTER (1 h) past their
   fire time (which the claim never takes) become ``failed`` ("expired"). Returns how many
   rows changed. Beat should run it every few minutes.
 

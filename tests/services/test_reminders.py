@@ -416,13 +416,28 @@ def test_reconcile_returns_only_rows_stuck_longer_than_the_limit(due):
     )
 
 
-def test_reconcile_fails_a_row_that_used_all_its_attempts(due):
-    claimed = reminders_claim_due(now=due, limit=1)
-    Reminder.objects.filter(pk=claimed[0].pk).update(attempts=MAX_ATTEMPTS)
+def test_a_claim_whose_worker_died_is_not_an_attempt(due):
+    """Workers killed again and again (deploys, the OOM killer) never fail a reminder: each
+    dead claim is given back, and only real delivery failures count toward MAX_ATTEMPTS."""
+    stuck_after = dt.timedelta(minutes=5)
+    now = due
+    for _ in range(MAX_ATTEMPTS + 3):
+        (claimed,) = reminders_claim_due(now=now, limit=1)
+        assert claimed.attempts == 1
+        now += stuck_after + MIN
+        assert reminders_reconcile(now=now, stuck_after=stuck_after) == 1
+    assert set(Reminder.objects.values_list("state", "attempts")) == {("pending", 0)}
 
-    reminders_reconcile(now=due + dt.timedelta(hours=1), stuck_after=dt.timedelta(minutes=5))
 
-    assert Reminder.objects.get(pk=claimed[0].pk).state == "failed"
+def test_a_row_that_kills_every_worker_ends_failed_at_its_expiry(due):
+    stuck_after = dt.timedelta(minutes=5)
+    (claimed,) = reminders_claim_due(now=due, limit=1)
+    reminders_reconcile(now=due + EXPIRE_AFTER - MIN, stuck_after=stuck_after)
+    assert Reminder.objects.get(pk=claimed.pk).state == "pending"
+
+    reminders_reconcile(now=due + EXPIRE_AFTER + MIN, stuck_after=stuck_after)
+
+    assert Reminder.objects.get(pk=claimed.pk).state == "failed"
 
 
 def test_a_reminder_past_its_expiry_is_never_claimed_and_the_reconciler_fails_it(due):
