@@ -31,7 +31,8 @@ export interface PushPayload {
 /** What `showNotification(title, options)` gets. */
 export interface ShownNotification {
   title: string;
-  options: NotificationOptions & { data: { url: string; kind: string; conference: string; when: string | null } };
+  // `timestamp` is in the Notifications standard and Chromium, not in TypeScript's DOM lib.
+  options: NotificationOptions & { timestamp?: number; data: { url: string; kind: string; conference: string; when: string | null } };
 }
 
 /** The fallback texts: the worker has no i18n catalog, so English and Korean together. */

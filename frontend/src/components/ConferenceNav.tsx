@@ -10,6 +10,7 @@ export const CONFERENCE_TABS = [
   { id: "schedule", suffix: "schedule", label: "nav.schedule" },
   { id: "plan", suffix: "plan", label: "nav.plan" },
   { id: "logbook", suffix: "logbook", label: "nav.logbook" },
+  { id: "me", suffix: "me", label: "nav.me" },
 ] as const;
 
 export type TabId = (typeof CONFERENCE_TABS)[number]["id"];
