@@ -41,6 +41,9 @@ export class FieldErrors extends ApiError {
   }
 }
 
+/** No answer at all: offline, or a network that says it is up and is not. */
+export const isNetwork = (error: unknown): boolean => error instanceof ApiError && error.kind === "network";
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function refused(answer: Answer): ApiError {

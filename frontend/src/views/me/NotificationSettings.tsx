@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
-import { fetchPreferences, fetchPushKey, FieldErrors, patchPreferences, type Preferences } from "../../api/me";
+import { fetchPreferences, fetchPushKey, FieldErrors, isNetwork, patchPreferences, type Preferences } from "../../api/me";
 import { useOnline } from "../../app/runtime";
 import { errorMessage } from "../../i18n/errors";
 import { useTranslation } from "../../i18n/hooks";
@@ -140,6 +140,7 @@ function PreferencesForm({ slug }: { slug: string }) {
         if (gone) return;
         setLoaded(p);
         setForm(formOf(p));
+        setError(null);
       })
       .catch((caught) => !gone && setError(caught));
     return () => {
@@ -150,9 +151,13 @@ function PreferencesForm({ slug }: { slug: string }) {
   if (!loaded || !form) {
     return (
       <div class="me__prefs">
-        <p class={online ? "muted" : "notice"}>{online ? t("me.prefsLoading") : t("me.prefsOffline")}</p>
+        {!online || isNetwork(error) ? (
+          <p class="notice">{t("me.prefsOffline")}</p>
+        ) : error === null ? (
+          <p class="muted">{t("me.prefsLoading")}</p>
+        ) : null}
         <p role="alert" class="me__error">
-          {error !== null ? errorMessage(error) : ""}
+          {error !== null && !isNetwork(error) ? errorMessage(error) : ""}
         </p>
       </div>
     );
@@ -291,7 +296,7 @@ function PreferencesForm({ slug }: { slug: string }) {
       </p>
       {!online && <p class="muted">{t("me.needsConnection")}</p>}
       <p role="alert" class="me__error me__prefs-error">
-        {error !== null ? [errorMessage(error), ...otherErrors].join(" ") : ""}
+        {error === null ? "" : error instanceof FieldErrors && otherErrors.length === 0 ? t("errors.validation") : [errorMessage(error), ...otherErrors].join(" ")}
       </p>
     </form>
   );

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
-import { fetchScansReceived, shareBack, type ScanReceived } from "../../api/me";
-import { getDb, getRefresher, useOnline } from "../../app/runtime";
+import { fetchScansReceived, isNetwork, shareBack, type ScanReceived } from "../../api/me";
+import { getDb, getRefresher, useOnline, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, bundleRow } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
@@ -40,7 +40,7 @@ async function placeOf(slug: string, scan: ScanReceived): Promise<Place | null> 
   return null;
 }
 
-type Row = ScanReceived & { place: Place | null };
+type Row = ScanReceived;
 
 /** Who scanned my badge (online only: the list is the server's), each with "share back". */
 export function ScansReceived({ slug }: { slug: string }) {
@@ -52,19 +52,37 @@ export function ScansReceived({ slug }: { slug: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const fmt = useTimeFormatter(zone);
+  const version = useProgramVersion(slug);
+
+  // The conference's zone and the places' names come with the stored program.
+  useEffect(() => {
+    if (version == null) return;
+    void getDb()
+      .then((db) => bundleMetaGet(db, slug))
+      .then((meta) => meta && setZone(meta.conference.timezone));
+  }, [slug, version]);
+
+  // Where each scan happened, named from the stored program (again when it changed).
+  const [places, setPlaces] = useState<Record<string, Place | null>>({});
+  useEffect(() => {
+    if (!rows?.length) return;
+    let gone = false;
+    void Promise.all(rows.map(async (scan) => [scan.scan_id, await placeOf(slug, scan)] as const)).then(
+      (found) => !gone && setPlaces(Object.fromEntries(found)),
+    );
+    return () => {
+      gone = true;
+    };
+  }, [slug, rows, version]);
 
   useEffect(() => {
     let gone = false;
-    void getDb()
-      .then((db) => bundleMetaGet(db, slug))
-      .then((meta) => !gone && meta && setZone(meta.conference.timezone));
     if (!online) return;
     void (async () => {
       try {
         const page = await fetchScansReceived(api, slug);
-        const withPlaces = await Promise.all(page.results.map(async (scan) => ({ ...scan, place: await placeOf(slug, scan) })));
         if (gone) return;
-        setRows(withPlaces);
+        setRows(page.results);
         setTotal(page.count);
         setError(null);
       } catch (caught) {
@@ -94,7 +112,7 @@ export function ScansReceived({ slug }: { slug: string }) {
   return (
     <section class="me__section me__scans" aria-labelledby="me-scans">
       <h2 id="me-scans">{t("me.scansTitle")}</h2>
-      {!online && rows === null && <p class="notice">{t("me.scansOffline")}</p>}
+      {rows === null && (!online || isNetwork(error)) && <p class="notice">{t("me.scansOffline")}</p>}
       {rows !== null && rows.length === 0 && <p class="muted">{t("me.scansNone")}</p>}
       {rows !== null && rows.length > 0 && (
         <>
@@ -119,16 +137,16 @@ export function ScansReceived({ slug }: { slug: string }) {
                   {who.openreview && <p class="me__scan-detail">OpenReview {who.openreview}</p>}
                   <p class="muted me__scan-when">
                     <time dateTime={scan.scanned_at}>{fmt.labelledDateTime(scan.scanned_at)}</time>
-                    {scan.place && scan.place.label && (
+                    {places[scan.scan_id]?.label && (
                       <>
                         {" · "}
-                        <a href={scan.place.href}>{scan.place.label}</a>
+                        <a href={places[scan.scan_id]!.href}>{places[scan.scan_id]!.label}</a>
                       </>
                     )}
                   </p>
                   {scan.shared_back ? (
                     <p class="me__scan-shared">
-                      {t("me.sharedBack")} <a href={`/conferences/${encodeURIComponent(slug)}/logbook`}>{t("nav.logbook")}</a>
+                      <a href={`/conferences/${encodeURIComponent(slug)}/logbook`}>{t("me.sharedBack")}</a>
                     </p>
                   ) : (
                     <button type="button" class="button me__share-back" disabled={!online || busy !== null} onClick={() => void share(scan)}>
@@ -142,7 +160,7 @@ export function ScansReceived({ slug }: { slug: string }) {
         </>
       )}
       <p role="alert" class="me__error">
-        {error !== null ? errorMessage(error) : ""}
+        {error !== null && !(rows === null && isNetwork(error)) ? errorMessage(error) : ""}
       </p>
     </section>
   );
