@@ -35,6 +35,7 @@ PAGES = [
     "admin-print-sheet",
     "pwa-my-plan",
     "pwa-posters",
+    "pwa-me",
     "swagger-ui",
     "pwa-schedule",
     "pwa-search",
@@ -102,6 +103,7 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert sheet["badges"] >= 1
     assert results["pwa-my-plan"]["detail"] == {"title": "My Plan"}
     assert results["pwa-posters"]["detail"]["rows"] >= 1
+    assert results["pwa-me"]["detail"] == {"title": "Me", "layout": "flex"}
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20
     assert results["pwa-schedule"]["detail"]["entries"] >= 1

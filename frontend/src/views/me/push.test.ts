@@ -59,7 +59,8 @@ function fakeBrowser(permission: NotificationPermission, existing: FakeSubscript
   const subscribe = vi.fn(async () => new FakeSubscription("https://push.example/new"));
   const manager = { getSubscription: vi.fn(async () => existing), subscribe };
   vi.stubGlobal("Notification", { requestPermission: vi.fn(async () => permission), permission });
-  vi.stubGlobal("navigator", { serviceWorker: { ready: Promise.resolve({ pushManager: manager }) } });
+  const registration = { pushManager: manager };
+  vi.stubGlobal("navigator", { serviceWorker: { ready: Promise.resolve(registration), getRegistration: async () => registration } });
   return manager;
 }
 

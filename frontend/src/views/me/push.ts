@@ -70,9 +70,10 @@ export function subscriptionBody(json: PushSubscriptionJSON): PushSubscriptionWr
 
 export type SubscribeResult = "subscribed" | "disabled" | "denied" | "dismissed";
 
+/** This browser's subscription, if any (no worker registered yet: none; never waits for one). */
 export async function currentSubscription(): Promise<PushSubscription | null> {
-  const registration = await navigator.serviceWorker.ready;
-  return registration.pushManager.getSubscription();
+  const registration = await navigator.serviceWorker.getRegistration();
+  return registration ? registration.pushManager.getSubscription() : null;
 }
 
 /**
@@ -105,6 +106,7 @@ export async function pushSubscribe(api: ApiClient, slug: string): Promise<Subsc
 
 /** Forget the subscription on the server, then in the browser (offline: nothing changes). */
 export async function pushUnsubscribe(api: ApiClient, slug: string): Promise<void> {
+  // (Turning off is offered only when currentSubscription() found one.)
   const subscription = await currentSubscription();
   if (!subscription) return;
   await deletePushSubscription(api, slug, subscription.endpoint);
