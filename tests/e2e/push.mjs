@@ -231,7 +231,7 @@ try {
   await link.ask("unsubscribed");
   await page.locator(".me__push-on").click();
   await page.locator(".me__push[data-push=on]").waitFor();
-  await page.locator(".me__notifications").scrollIntoViewIfNeeded();
+  await page.locator(".me__push").evaluate((el) => el.scrollIntoView({ block: "center" }));
   await shoot(page, shots, "me-push-on");
   lap("optIn");
 
@@ -337,7 +337,7 @@ try {
   await cdp2.send("Browser.setPermission", { permission: { name: "notifications" }, setting: "denied", origin, browserContextId });
   await openMe();
   steps.denied = { state: await pushState(), text: await text(".me__push-state") };
-  await page.locator(".me__notifications").scrollIntoViewIfNeeded();
+  await page.locator(".me__push").evaluate((el) => el.scrollIntoView({ block: "center" }));
   await shoot(page, shots, "me-push-denied");
   await cdp2.send("Browser.setPermission", { permission: { name: "notifications" }, setting: "granted", origin, browserContextId });
 
