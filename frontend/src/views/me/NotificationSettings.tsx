@@ -4,9 +4,10 @@ import { api } from "../../api/client";
 import { fetchPreferences, fetchPushKey, FieldErrors, isNetwork, patchPreferences, type Preferences } from "../../api/me";
 import { useOnline } from "../../app/runtime";
 import { errorMessage } from "../../i18n/errors";
+import { t } from "../../i18n";
 import { useTranslation } from "../../i18n/hooks";
 import { changesOf, formOf, LEAD_TIMES, type Form } from "./prefs";
-import { currentSubscription, pushEnvironment, pushSubscribe, pushSupport, pushUnsubscribe } from "./push";
+import { currentSubscription, PushTimeout, pushEnvironment, pushSubscribe, pushSupport, pushUnsubscribe } from "./push";
 
 /** What the push block says: the browser's abilities, the server's key, the permission, the subscription. */
 export type PushView = "checking" | "unsupported" | "ios-install" | "disabled" | "denied" | "on" | "off";
@@ -118,6 +119,7 @@ function PushOnThisDevice({ slug }: { slug: string }) {
 
 /** An API failure in the user's words; the browser's own refusal (push service unreachable) as it said it. */
 function pushErrorText(error: unknown): string {
+  if (error instanceof PushTimeout) return t("me.pushTimeout");
   if (error instanceof DOMException || (error instanceof Error && !("kind" in error))) return error.message;
   return errorMessage(error);
 }

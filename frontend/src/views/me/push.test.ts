@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import type { Answer, ApiClient } from "../../api/client";
-import { isIos, keyBytes, pushSubscribe, pushSupport, pushUnsubscribe, subscriptionBody, type PushEnvironment } from "./push";
+import {
+  isIos,
+  keyBytes,
+  PushTimeout,
+  pushSubscribe,
+  pushSupport,
+  pushUnsubscribe,
+  SUBSCRIBE_TIMEOUT_MS,
+  subscriptionBody,
+  type PushEnvironment,
+} from "./push";
 
 const ANDROID: PushEnvironment = {
   hasServiceWorker: true,
@@ -140,6 +150,22 @@ describe("subscribe and unsubscribe", () => {
     });
     await expect(pushSubscribe(api, "demo")).rejects.toMatchObject({ status: 400, fields: { endpoint: ["a push endpoint must be an https:// URL"] } });
     expect(fresh.unsubscribed).toBe(true);
+  });
+
+  it("gives up on a push service that never answers, storing nothing", async () => {
+    vi.useFakeTimers();
+    try {
+      const manager = fakeBrowser("granted", null);
+      manager.subscribe.mockReturnValue(new Promise(() => {}));
+      const api = fakeApi({ [`GET ${KEY_PATH}`]: ok(200, { public_key: KEY, enabled: true }) });
+      const attempt = pushSubscribe(api, "demo");
+      const settled = expect(attempt).rejects.toBeInstanceOf(PushTimeout);
+      await vi.advanceTimersByTimeAsync(SUBSCRIBE_TIMEOUT_MS + 1);
+      await settled;
+      expect(api.calls.map(([method]) => method)).toEqual(["GET"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("unsubscribes on the server first, then in the browser; a server that cannot be reached changes nothing", async () => {

@@ -68,6 +68,29 @@ export function subscriptionBody(json: PushSubscriptionJSON): PushSubscriptionWr
   return { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, expirationTime: expirationTime ?? null };
 }
 
+/**
+ * How long the browser's push service may take to register us. A Chromium without Google's
+ * services (or with no route to them) never answers: headless Chromium in a normal profile
+ * was still waiting after 40 s.
+ */
+export const SUBSCRIBE_TIMEOUT_MS = 30_000;
+
+/** The browser's push service did not answer in time. */
+export class PushTimeout extends Error {
+  constructor() {
+    super("The browser's push service did not answer.");
+    this.name = "PushTimeout";
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PushTimeout()), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 export type SubscribeResult = "subscribed" | "disabled" | "denied" | "dismissed";
 
 /** This browser's subscription, if any (no worker registered yet: none; never waits for one). */
@@ -94,7 +117,7 @@ export async function pushSubscribe(api: ApiClient, slug: string): Promise<Subsc
     await subscription.unsubscribe();
     subscription = null;
   }
-  subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey });
+  subscription ??= await withTimeout(registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }), SUBSCRIBE_TIMEOUT_MS);
   try {
     await savePushSubscription(api, slug, subscriptionBody(subscription.toJSON()));
   } catch (error) {
