@@ -278,11 +278,13 @@ try {
   );
 
   // The click: a NotificationEvent for the shown notification, dispatched in the worker (the
-  // push delivered again just before: the same tag replaces the earlier one).
+  // push delivered again just before, from another screen of the app).
   await page.goto(`${base}/conferences/${slug}/plan`);
   await page.locator(".conference-nav").waitFor();
   const worker = context.serviceWorkers().find((w) => w.url().startsWith(origin));
   if (!worker) throw new Error("no service worker target");
+  // Close the earlier ones first, so the click finds the new one and not a leftover.
+  await worker.evaluate(async () => (await self.registration.getNotifications()).forEach((n) => n.close()));
   await deliver(JSON.stringify(given.payload));
   const clicked = await worker.evaluate(async (tag) => {
     for (let i = 0; i < 100; i++) {

@@ -104,7 +104,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     # by the keyboard, and the page's end stays above it.
     nav = steps["nav"]
     assert nav["label"] == "Main"
-    assert nav["tabs"] == ["Now & Next", "Schedule", "My Plan", "Logbook"]
+    assert nav["tabs"] == ["Now & Next", "Schedule", "My Plan", "Logbook", "Me"]
     assert nav["hrefs"] == [
         f"/conferences/{DEMO_SLUG}/",
         f"/conferences/{DEMO_SLUG}/schedule",
