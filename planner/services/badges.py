@@ -49,7 +49,6 @@ def shared_profile(attendee: Attendee) -> dict[str, str]:
     }
 
 
-@transaction.atomic
 def badge_shared_fields_update(*, attendee: Attendee, fields: list[str]) -> Attendee:
     """Choose which profile fields a scan of this badge shares (none is a choice too: the
     scanner then logs an unnamed meetup). Kept in ShareableField's order, each once; scans
@@ -67,6 +66,7 @@ def badge_shared_fields_update(*, attendee: Attendee, fields: list[str]) -> Atte
     return attendee
 
 
+@transaction.atomic
 def badge_rotate(*, attendee: Attendee) -> Attendee:
     """Give the attendee a new badge (a lost or photographed badge): a new salt, so a new
     token.

@@ -143,6 +143,12 @@ try {
   );
   const serverBadge = await page.evaluate(async (slug) => (await (await fetch(`/api/v1/conferences/${slug}/badge/`)).json()).url, slug);
   steps.me = { activeTab, qrDrawn: qr.length > 100, storedBadge, serverBadge, shared };
+  // Share the homepage too, and stop sharing the e-mail.
+  await page.locator(".me__shared input[name=homepage]").check();
+  await page.locator(".me__shared input[name=email]").uncheck();
+  await page.locator(".me__shared-save").click();
+  await page.locator(".me__shared .me__saved", { hasText: "Saved" }).waitFor();
+  steps.me.sharedAfter = await page.locator(".me__shared-field[data-shared=true]").evaluateAll((items) => items.map((l) => l.dataset.field));
   await page.locator(".me__scan").first().waitFor();
   steps.me.scans = await page.locator(".me__scan-name").allInnerTexts();
   await shoot(page, shots, "me", { fullPage: true });

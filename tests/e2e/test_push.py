@@ -148,8 +148,17 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     assert me["storedBadge"]["url"] == me["serverBadge"]
     assert "/b/" in me["serverBadge"]
     assert me["storedBadge"]["owner"] == user.email
-    assert {s["field"] for s in me["shared"] if s["shared"]} == set(attendee.shared_fields)
+    assert {s["field"] for s in me["shared"] if s["shared"]} == {
+        "display_name",
+        "affiliation",
+        "email",
+        "orcid",
+    }  # the demo attendee's choice
     assert len(me["shared"]) == 6
+    # Changed on Me: saved on the server, shown as saved.
+    attendee.refresh_from_db()
+    assert attendee.shared_fields == ["display_name", "affiliation", "homepage", "orcid"]
+    assert me["sharedAfter"] == attendee.shared_fields
     assert "Demo Organizer" in me["scans"]
 
     full = steps["full"]

@@ -70,6 +70,12 @@ export async function fetchBadge(api: ApiClient, slug: string): Promise<BadgeInf
   return expect(answer, [200], (b) => isRecord(b) && typeof b.url === "string" && Array.isArray(b.shared_fields), "badge/");
 }
 
+/** Choose which profile fields a scan of my badge shares (the whole choice). */
+export async function patchSharedFields(api: ApiClient, slug: string, fields: SharedField[]): Promise<BadgeInfo> {
+  const answer = await api.request<BadgeInfo>("PATCH", mePaths.badge(slug), { json: { shared_fields: fields } });
+  return expect(answer, [200], (b) => isRecord(b) && typeof b.url === "string" && Array.isArray(b.shared_fields), "badge/");
+}
+
 /** Who scanned my badge, newest first (the first page). */
 export async function fetchScansReceived(api: ApiClient, slug: string): Promise<Page<ScanReceived>> {
   const answer = await api.request<Page<ScanReceived>>("GET", mePaths.scansReceived(slug));

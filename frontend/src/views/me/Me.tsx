@@ -2,9 +2,10 @@ import { useRoute } from "preact-iso";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
-import { fetchBadge, type SharedField } from "../../api/me";
+import { fetchBadge, patchSharedFields, type BadgeInfo, type SharedField } from "../../api/me";
 import { getDb, useMe, useOnline } from "../../app/runtime";
 import { SignOutButton } from "../../components/SignOut";
+import { errorMessage } from "../../i18n/errors";
 import { LanguageSwitch } from "../../i18n/LanguageSwitch";
 import { useTranslation } from "../../i18n/hooks";
 import { Qr } from "../plan/Qr";
@@ -100,7 +101,11 @@ function MyBadge({ slug, owner }: { slug: string; owner: string }) {
               {t("me.showFull")}
             </button>
           </p>
-          <SharedFields fields={badge.sharedFields} />
+          <SharedFields
+            slug={slug}
+            fields={badge.sharedFields}
+            onSaved={async (fresh) => setBadge(await storeBadge(await getDb(), slug, owner, fresh))}
+          />
           {full && <FullBadge url={badge.url} onClose={() => setFull(false)} />}
         </>
       )}
@@ -110,24 +115,69 @@ function MyBadge({ slug, owner }: { slug: string; owner: string }) {
 
 const FIELD_ORDER: SharedField[] = ["display_name", "affiliation", "email", "homepage", "orcid", "openreview"];
 
-function SharedFields({ fields }: { fields: SharedField[] }) {
+/** What a scan of my badge shares: ticked fields, saved with one PATCH (online only). */
+function SharedFields({ slug, fields, onSaved }: { slug: string; fields: SharedField[]; onSaved: (badge: BadgeInfo) => Promise<void> }) {
   const { t } = useTranslation();
+  const online = useOnline();
+  const [chosen, setChosen] = useState<SharedField[]>(fields);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setChosen(fields), [fields.join()]);
+
+  const ordered = FIELD_ORDER.filter((field) => chosen.includes(field));
+  const dirty = ordered.join() !== FIELD_ORDER.filter((field) => fields.includes(field)).join();
+
+  async function save(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await onSaved(await patchSharedFields(api, slug, ordered));
+      setSaved(true);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
-    <div class="me__shared">
-      <h3>{t("me.sharedTitle")}</h3>
-      <ul class="me__shared-list">
-        {FIELD_ORDER.map((field) => {
-          const shared = fields.includes(field);
-          return (
-            <li key={field} class={`me__shared-field${shared ? " me__shared-field--on" : ""}`} data-field={field} data-shared={shared}>
-              <span aria-hidden="true">{shared ? "✓" : "—"}</span> {t(`me.field.${field}`)}
-              <span class="visually-hidden">{shared ? t("me.shared") : t("me.notShared")}</span>
-            </li>
-          );
-        })}
-      </ul>
-      <p class="muted">{t("me.sharedHint")}</p>
-    </div>
+    <form class="me__shared" onSubmit={(event) => void save(event)}>
+      <fieldset class="me__fieldset">
+        <legend>{t("me.sharedTitle")}</legend>
+        <div class="me__shared-list">
+          {FIELD_ORDER.map((field) => (
+            <label key={field} class="me__check me__shared-field" data-field={field} data-shared={fields.includes(field)}>
+              <input
+                type="checkbox"
+                name={field}
+                checked={chosen.includes(field)}
+                onChange={(e) => {
+                  const on = e.currentTarget.checked;
+                  setChosen((current) => (on ? [...current, field] : current.filter((f) => f !== field)));
+                  setSaved(false);
+                }}
+              />
+              {t(`me.field.${field}`)}
+            </label>
+          ))}
+        </div>
+        <p class="muted me__fieldset-hint">{t("me.sharedHint")}</p>
+        <p class="me__actions">
+          <button type="submit" class="button me__shared-save" disabled={!dirty || busy || !online}>
+            {busy ? t("me.working") : t("me.sharedSave")}
+          </button>
+          <span class="me__saved" aria-live="polite">
+            {saved && !dirty ? t("me.saved") : ""}
+          </span>
+        </p>
+        {!online && dirty && <p class="muted">{t("me.needsConnection")}</p>}
+        <p role="alert" class="me__error">
+          {error !== null ? errorMessage(error) : ""}
+        </p>
+      </fieldset>
+    </form>
   );
 }
 
