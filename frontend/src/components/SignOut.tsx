@@ -23,8 +23,8 @@ export function SignOutButton({ class: className }: { class: string }) {
     if (unsynced && !window.confirm(t("auth.signOutUnsynced", { count: unsynced }))) return;
     try {
       if (navigator.onLine) {
-        const { pushForget } = await import("../views/me/push");
-        await pushForget(conferenceOf(path));
+        // Best effort: it never stands in the way of signing out.
+        await import("../views/me/push").then(({ pushForget }) => pushForget(conferenceOf(path))).catch(() => undefined);
       }
       await signOutHere();
       setError(null);
