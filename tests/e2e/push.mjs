@@ -322,7 +322,7 @@ try {
   await page.locator("h1", { hasText: "나" }).waitFor();
   steps.korean = { title: await text("h1#me-title"), tab: await text(".conference-nav__link--me") };
   await shoot(page, shots, "me-ko", { fullPage: true });
-  await language(page.locator(".shell__header"), "en");
+  await language(page, "en");
   await page.locator("h1", { hasText: "Me" }).waitFor();
 
   // An extra CDP session on the page keeps its reload "online" (navigator.onLine stays true
