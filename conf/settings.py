@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL (or CELERY_BROKER_URL) switch to PostgreSQL and Redis
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import secrets
@@ -47,8 +48,17 @@ def _secret_key() -> str:
         return key
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+        # Written whole under a temporary name, then linked into place (which fails when the
+        # file exists): processes starting at once (gunicorn's workers) all read the first
+        # writer's key, never an empty or half-written file.
+        temporary = path.with_name(f"secret_key.{os.getpid()}.tmp")
+        temporary.touch(mode=0o600)
+        try:
+            temporary.write_text(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 

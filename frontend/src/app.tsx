@@ -1,13 +1,12 @@
 import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
-import { useState } from "preact/hooks";
 
-import { getOutbox, signOutHere, useConferenceRefresh, useMe } from "./app/runtime";
+import { useConferenceRefresh, useMe } from "./app/runtime";
 import { appScope } from "./app/scope";
 import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
 import { NotificationBell } from "./components/NotificationBell";
+import { SignOutButton } from "./components/SignOut";
 import { StatusBar } from "./components/StatusBar";
 import { UpdatePrompt } from "./components/UpdatePrompt";
-import { errorMessage } from "./i18n/errors";
 import { LanguageSwitch } from "./i18n/LanguageSwitch";
 import { useTranslation } from "./i18n/hooks";
 import { AuthForm } from "./views/auth/AuthForm";
@@ -35,6 +34,7 @@ const ScanShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => 
 const LogbookShortcut = lazy(() => import("./views/shortcut/Shortcut").then((m) => m.LogbookShortcut));
 const HallMap = lazy(() => import("./views/map/HallMap").then((m) => m.HallMap));
 const Notifications = lazy(() => import("./views/notifications/Notifications").then((m) => m.Notifications));
+const Me = lazy(() => import("./views/me/Me").then((m) => m.Me));
 
 const SignIn = () => <AuthForm mode="signin" />;
 const SignUp = () => <AuthForm mode="signup" />;
@@ -55,22 +55,6 @@ function NotFound() {
 function Account() {
   const { t } = useTranslation();
   const me = useMe();
-  const { route } = useLocation();
-  const [error, setError] = useState<unknown>(null);
-
-  async function out() {
-    // Refused writes and open conflicts are not on the server either: they count too.
-    const state = await getOutbox().then((o) => o.refresh());
-    const unsynced = state.pending + state.failed + state.conflicts;
-    if (unsynced && !window.confirm(t("auth.signOutUnsynced", { count: unsynced }))) return;
-    try {
-      await signOutHere();
-      setError(null);
-      route("/signin");
-    } catch (caught) {
-      setError(caught);
-    }
-  }
 
   if (me === undefined) return null;
   if (me === null)
@@ -82,14 +66,7 @@ function Account() {
   return (
     <div class="account">
       <span class="account__name">{t("auth.signedInAs", { name: me.display_name || me.email })}</span>
-      <button type="button" class="account__signout" onClick={() => void out()}>
-        {t("auth.signOut")}
-      </button>
-      {error !== null && (
-        <span class="account__error" role="alert">
-          {errorMessage(error)}
-        </span>
-      )}
+      <SignOutButton class="account__signout" />
     </div>
   );
 }
@@ -142,6 +119,7 @@ function Shell() {
             <Route path="/conferences/:slug/logbook/meetups/:id" component={MeetupForm} />
             <Route path="/conferences/:slug/plan" component={MyPlan} />
             <Route path="/conferences/:slug/scan" component={Scan} />
+            <Route path="/conferences/:slug/me" component={Me} />
             <Route path="/conferences/:slug/sessions/:id/posters" component={Posters} />
             <Route path="/conferences/:slug/booths/:id" component={BoothDetail} />
             <Route path="/conferences/:slug/meals/:id" component={MealDetail} />

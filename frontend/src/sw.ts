@@ -13,6 +13,12 @@
  * which holds the Web Lock "boardwalk-outbox" for the whole replay, so the two never send the
  * same queued write at the same moment; counts reach open pages on the outbox's
  * BroadcastChannel. iOS has no Background Sync: the page replays on start and on `online`.
+ *
+ * Web Push (`sw-push.ts`): a `push` shows a notification from the server's payload (title,
+ * body with the item's local time and room, tag, our icon, data.url) — a malformed payload
+ * shows a generic one, never nothing — and tells open pages `{type: "notification-received",
+ * kind, conference, url}` (the unread bell re-counts). A `notificationclick` focuses an open
+ * window of the app and navigates it to data.url (same-origin paths only), else opens one.
  */
 import { CacheableResponsePlugin } from "workbox-cacheable-response";
 import { clientsClaim, type WorkboxPlugin } from "workbox-core";
@@ -24,6 +30,7 @@ import { CacheFirst, NetworkOnly, StaleWhileRevalidate } from "workbox-strategie
 import { createClient } from "./api/client";
 import { openDb } from "./db";
 import { createOutbox, SYNC_TAG, type Outbox } from "./sync/outbox";
+import { NOTIFICATION_RECEIVED, notificationFor, openFromNotification, parsePush, safeAppPath } from "./sw-push";
 import { CACHE_NAMES, isApi, isAppRoute, isHashedAsset, isMedia, isShellMeta } from "./sw-routes";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -114,6 +121,36 @@ self.addEventListener("message", (event) => {
   if ((event.data as { type?: unknown } | null)?.type === "SKIP_WAITING") {
     void self.skipWaiting();
   }
+});
+
+async function showPush(event: PushEvent): Promise<void> {
+  const shown = notificationFor(parsePush(event.data), self.location.origin);
+  await self.registration.showNotification(shown.title, shown.options);
+  const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const { url, kind, conference } = shown.options.data;
+  for (const page of pages) page.postMessage({ type: NOTIFICATION_RECEIVED, url, kind, conference });
+}
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(
+    showPush(event).catch(async () => {
+      // Whatever failed (a closed database of notifications, a refused option), show something.
+      const generic = notificationFor({}, self.location.origin);
+      await self.registration.showNotification(generic.title, generic.options);
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data as { url?: unknown } | null;
+  const path = safeAppPath(data?.url, self.location.origin);
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window", includeUncontrolled: true })
+      .then((windows) => openFromNotification(path, self.location.origin, windows, (url) => self.clients.openWindow(url)))
+      .then(() => undefined),
+  );
 });
 
 // The first worker takes the page that installed it (no reload needed to work offline). A

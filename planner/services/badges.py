@@ -49,6 +49,23 @@ def shared_profile(attendee: Attendee) -> dict[str, str]:
     }
 
 
+def badge_shared_fields_update(*, attendee: Attendee, fields: list[str]) -> Attendee:
+    """Choose which profile fields a scan of this badge shares (none is a choice too: the
+    scanner then logs an unnamed meetup). Kept in ShareableField's order, each once; scans
+    from now on share these, meetups already logged keep what they got.
+    Side effects: updates the attendee when the choice changed."""
+    unknown = set(fields) - set(ShareableField.values)
+    if unknown:
+        raise ValidationFailed(
+            f"Not a shareable field: {', '.join(sorted(unknown))}.", field="shared_fields"
+        )
+    chosen = [name for name in ShareableField.values if name in set(fields)]
+    if chosen != list(attendee.shared_fields or []):
+        attendee.shared_fields = chosen
+        attendee.save(update_fields=["shared_fields", "updated_at"])
+    return attendee
+
+
 @transaction.atomic
 def badge_rotate(*, attendee: Attendee) -> Attendee:
     """Give the attendee a new badge (a lost or photographed badge): a new salt, so a new

@@ -224,6 +224,7 @@ BODIES = {
     "personal-meetup-detail": {"contact_name": "Hijack", "met_at": "2026-10-22T12:00:00Z"},
     "personal-plan-item": {"status": "going", "note": "B"},
     "personal-scan-share-back": {"id": "00000000-0000-4000-8000-00000000000b"},
+    "personal-badge": {"shared_fields": ["display_name", "email", "orcid"]},
 }
 
 
@@ -251,7 +252,7 @@ def _snapshot(world) -> tuple:
         ConversationPhoto.objects.filter(pk=world["photo"].pk).exists(),
         ApiToken.objects.filter(pk=world["token"].pk).exists(),
         Attendee.objects.filter(pk=world["a"].pk)
-        .values_list("badge_token_hash", "feed_token_hash", "feed_include_meetups")
+        .values_list("badge_token_hash", "feed_token_hash", "feed_include_meetups", "shared_fields")
         .first(),
         Meetup.objects.count(),
         Notification.objects.filter(attendee=world["a"]).values_list("id", "read_at").first(),

@@ -231,6 +231,26 @@ await check("pwa-posters", async () => {
   return { rows };
 });
 
+// Me (views/me): signed in through the app (it keeps who is signed in), the badge QR drawn
+// inline, full screen in a modal dialog, the notification settings from the API.
+await check("pwa-me", async () => {
+  await page.goto(`${base}/signin`);
+  await page.locator("#auth-email").fill(user);
+  await page.locator("#auth-password").fill(password);
+  await page.locator("form button[type=submit]").click();
+  await page.locator(".account__name").waitFor();
+  await page.goto(`${base}/conferences/eccv-demo/me`);
+  await page.locator(".me__qr-button svg.qr path").waitFor();
+  await page.locator("form.me__prefs").waitFor();
+  await page.locator(".me__full").click();
+  await page.locator("dialog.badge-full[open] svg.qr").waitFor();
+  // The dialog is laid out by me.css (a flex column): the stylesheet applied.
+  const layout = await page.locator("dialog.badge-full").evaluate((el) => getComputedStyle(el).display);
+  if (layout !== "flex") throw new Error(`me.css did not apply to the full-screen badge (${layout})`);
+  await page.keyboard.press("Escape");
+  return { title: await text("#me-title"), layout };
+});
+
 await check("swagger-ui", async () => {
   await page.goto(`${base}/api/v1/docs/`);
   await page.locator(".opblock").first().waitFor();

@@ -71,13 +71,17 @@ def screenshots(variable: str, folder: str) -> Path:
     return shots
 
 
-def server_env(tmp_path: Path, frontend_dist: str | Path) -> dict[str, str]:
-    """The environment gunicorn runs in: this test's database, media and build."""
+def server_env(
+    tmp_path: Path, frontend_dist: str | Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The environment gunicorn runs in: this test's database, media and build (and ``extra``,
+    e.g. VAPID keys)."""
     return subprocess_env(
         tmp_path / "var",
         DATABASE_URL=database_url(),
         MEDIA_ROOT=str(tmp_path / "media"),
         FRONTEND_DIST=str(frontend_dist),
+        **(extra or {}),
     )
 
 
@@ -115,10 +119,12 @@ def _judge_report(report: dict, log: Path) -> dict:
 
 
 @contextmanager
-def serving(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """gunicorn (2 workers) on this test's database and the built frontend: (base, log)."""
+def serving(tmp_path: Path, extra: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """gunicorn (2 workers) on this test's database and the built frontend: (base, log);
+    ``extra``: more environment for the server."""
     log = tmp_path / "gunicorn.log"
-    with gunicorn(server_env(tmp_path, django_settings.FRONTEND_DIST), log, workers=2) as base:
+    env = server_env(tmp_path, django_settings.FRONTEND_DIST, extra)
+    with gunicorn(env, log, workers=2) as base:
         yield base, log
 
 
@@ -155,11 +161,13 @@ def run_conversation(
     answers: dict[str, Callable[[], object]],
     line_timeout: float,
     end_timeout: float = 90,
+    server: dict[str, str] | None = None,
 ) -> dict:
     """As ``run_script``, for a script that stops to ask the server side for something: it
     prints ``wait <what>`` and waits for ``done`` on stdin; ``answers[<what>]`` is called in
-    between. Asked anything else (the report, when it failed early), the talk ends there."""
-    with serving(tmp_path) as (base, log):
+    between. Asked anything else (the report, when it failed early), the talk ends there.
+    ``server``: more environment for gunicorn."""
+    with serving(tmp_path, server) as (base, log):
         browser = subprocess.Popen(  # noqa: S603 - our own script against loopback
             node_argv(script, base, shots),
             env=node_env(**env),

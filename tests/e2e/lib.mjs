@@ -61,8 +61,8 @@ export async function shoot(page, shots, name, { fullPage = false } = {}) {
   await page.emulateMedia({ colorScheme: "light" });
 }
 
-/** The language switch in the header ("en", "ko"). */
-export const language = (page, lang) => page.locator(".language-switch select").selectOption(lang);
+/** The language switch in the header ("en", "ko"); the Me screen has a second one. */
+export const language = (page, lang) => page.locator(".shell__header .language-switch select").selectOption(lang);
 
 /** Fill the sign-in form and submit it (the page is on /signin). */
 export async function fillSignIn(page, user, password) {

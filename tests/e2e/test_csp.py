@@ -36,6 +36,7 @@ PAGES = [
     "pwa-my-plan",
     "pwa-scan",
     "pwa-posters",
+    "pwa-me",
     "swagger-ui",
     "pwa-schedule",
     "pwa-search",
@@ -108,6 +109,7 @@ def test_pages_load_in_chromium_without_csp_violations(browser_tools, tmp_path, 
     assert (scan["title"], scan["decoder"]) == ("Scan", 200)
     assert scan["problem"].startswith(("No camera", "The camera was refused"))
     assert results["pwa-posters"]["detail"]["rows"] >= 1
+    assert results["pwa-me"]["detail"] == {"title": "Me", "layout": "flex"}
     assert results["swagger-ui"]["detail"]["title"].startswith("Boardwalk API")
     assert results["swagger-ui"]["detail"]["operations"] >= 20
     assert results["pwa-schedule"]["detail"]["entries"] >= 1

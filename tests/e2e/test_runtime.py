@@ -100,17 +100,18 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     )
     steps = report["steps"]
 
-    # The tab bar: five tabs under the conference, Now & Next current, 44 px or more, reached
+    # The tab bar: six tabs under the conference, Now & Next current, 44 px or more, reached
     # by the keyboard, and the page's end stays above it.
     nav = steps["nav"]
     assert nav["label"] == "Main"
-    assert nav["tabs"] == ["Now & Next", "Schedule", "My Plan", "Scan", "Logbook"]
+    assert nav["tabs"] == ["Now & Next", "Schedule", "My Plan", "Scan", "Logbook", "Me"]
     assert nav["hrefs"] == [
         f"/conferences/{DEMO_SLUG}/",
         f"/conferences/{DEMO_SLUG}/schedule",
         f"/conferences/{DEMO_SLUG}/plan",
         f"/conferences/{DEMO_SLUG}/scan",
         f"/conferences/{DEMO_SLUG}/logbook",
+        f"/conferences/{DEMO_SLUG}/me",
     ]
     assert nav["current"] == "Now & Next"
     assert min(nav["heights"]) >= 44
@@ -159,7 +160,7 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
         "1 change is not synced yet and will be lost if you sign out."
     )
     assert offline["keptAfterCancel"] == 1
-    assert steps["korean"]["tabs"] == ["지금 · 다음", "프로그램", "내 일정", "스캔", "기록"]
+    assert steps["korean"]["tabs"] == ["지금 · 다음", "프로그램", "내 일정", "스캔", "기록", "나"]
     assert steps["korean"]["updated"].startswith("프로그램 업데이트: ")
     assert steps["syncingKo"] == "프로그램을 업데이트하는 중…"
     # Back online it was sent, once.

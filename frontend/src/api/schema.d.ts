@@ -173,7 +173,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * @description Choose which profile fields a scan of your badge shares; the badge stays the same.
+         *     Scans from now on share these; meetups logged before keep what they got.
+         */
+        patch: operations["conferences_badge_partial_update"];
         trace?: never;
     };
     "/api/v1/conferences/{slug}/badge.png": {
@@ -2224,6 +2228,11 @@ export interface components {
             /** Format: email */
             email: string;
         };
+        /** @description What a scan of your badge shares: the whole choice, in any order. */
+        PatchedBadgeSharedFieldsRequest: {
+            /** @description Profile fields a scan of this badge shares with the scanner (may be empty). */
+            shared_fields?: components["schemas"]["SharedFieldsEnum"][];
+        };
         /** @description The private calendar feed. Its URL is shown once, when issued (POST). */
         PatchedFeedSettingsRequest: {
             /** @description Open follow-ups as to-dos (VTODO). */
@@ -3196,6 +3205,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Authentication failed (a bad or revoked token). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such conference or item, or it is not yours (never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    conferences_badge_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedBadgeSharedFieldsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Badge"];
+                };
+            };
+            /** @description Invalid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Authentication failed (a bad or revoked token). */

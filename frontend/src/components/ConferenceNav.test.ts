@@ -20,6 +20,7 @@ describe("the conference tab bar", () => {
     expect(activeTab("/conferences/eccv-demo/scan")).toBe("scan");
     expect(activeTab("/conferences/eccv-demo/posters/12")).toBeNull();
     expect(activeTab("/conferences/eccv-demo/logbook/new")).toBe("logbook");
+    expect(activeTab("/conferences/eccv-demo/me")).toBe("me");
     expect(activeTab("/b/token")).toBeNull();
   });
 

@@ -11,6 +11,7 @@ export const CONFERENCE_TABS = [
   { id: "plan", suffix: "plan", label: "nav.plan" },
   { id: "scan", suffix: "scan", label: "nav.scan" },
   { id: "logbook", suffix: "logbook", label: "nav.logbook" },
+  { id: "me", suffix: "me", label: "nav.me" },
 ] as const;
 
 export type TabId = (typeof CONFERENCE_TABS)[number]["id"];

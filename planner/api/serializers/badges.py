@@ -26,6 +26,20 @@ class BadgeSerializer(serializers.Serializer):
         fields = ["url", "qr_svg", "svg", "png", "shared_fields", "rotated_at"]
 
 
+class BadgeSharedFieldsSerializer(serializers.Serializer):
+    """What a scan of your badge shares: the whole choice, in any order."""
+
+    shared_fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=ShareableField.choices),
+        allow_empty=True,
+        max_length=len(ShareableField.choices) * 2,
+        help_text="Profile fields a scan of this badge shares with the scanner (may be empty).",
+    )
+
+    class Meta:
+        fields = ["shared_fields"]
+
+
 class ScanSerializer(JsonStrings, serializers.Serializer):
     """A scan of someone's badge, made offline or online."""
 

@@ -1,7 +1,8 @@
 """Badges and calendar feeds of the signed-in attendee, and the public feeds' links.
 
 - ``badge/``: the attendee's badge QR (URL with an opaque token), as JSON with the SVG,
-  and as ``badge.svg`` / ``badge.png``; ``badge/rotate/`` replaces the token.
+  and as ``badge.svg`` / ``badge.png``; PATCH chooses the fields a scan shares;
+  ``badge/rotate/`` replaces the token.
 - ``scans/``: scanning someone's badge logs a meetup (idempotent by client UUID and by the
   pair); ``scans/received/`` lists who scanned you; ``…/share-back/`` logs them in return.
 - ``feed/``: the private iCal feed: its URL is issued (POST) and shown once, with a
@@ -27,6 +28,7 @@ from planner.access import conference_public
 from planner.api.parsers import JSONParser
 from planner.api.serializers.badges import (
     BadgeSerializer,
+    BadgeSharedFieldsSerializer,
     FeedSettingsSerializer,
     IssuedFeedSerializer,
     PublicFeedDetailSerializer,
@@ -46,6 +48,7 @@ from planner.services.badges import (
     badge_rotate,
     badge_scan,
     badge_share_back,
+    badge_shared_fields_update,
     shared_profile,
 )
 from planner.services.feeds import feed_options_update, feed_token_revoke, feed_token_rotate
@@ -65,6 +68,8 @@ def _badge(attendee: Attendee, slug: str) -> dict[str, Any]:
 
 
 class BadgeView(PersonalView, APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         tags=["badges"],
         responses={200: BadgeSerializer, 403: NOT_AUTHENTICATED, 404: NOT_FOUND},
@@ -72,6 +77,23 @@ class BadgeView(PersonalView, APIView):
     def get(self, request: Request, slug: str) -> Response:
         """Your badge at this conference: the URL its QR holds and the QR as SVG."""
         attendee = badge_current(attendee=self.attendee())
+        return Response(BadgeSerializer(_badge(attendee, slug)).data)
+
+    @extend_schema(
+        tags=["badges"],
+        request=BadgeSharedFieldsSerializer,
+        responses={200: BadgeSerializer, 400: BAD_REQUEST, 403: NOT_AUTHENTICATED, 404: NOT_FOUND},
+    )
+    def patch(self, request: Request, slug: str) -> Response:
+        """Choose which profile fields a scan of your badge shares; the badge stays the same.
+        Scans from now on share these; meetups logged before keep what they got."""
+        incoming = BadgeSharedFieldsSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        attendee = badge_current(attendee=self.attendee())
+        if "shared_fields" in incoming.validated_data:
+            attendee = badge_shared_fields_update(
+                attendee=attendee, fields=incoming.validated_data["shared_fields"]
+            )
         return Response(BadgeSerializer(_badge(attendee, slug)).data)
 
 

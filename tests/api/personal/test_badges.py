@@ -95,6 +95,65 @@ def test_scan_shares_more_when_the_scanned_attendee_chose_to(api, bob, conferenc
     assert body["contact_affiliation"] == ""
 
 
+def test_choosing_what_a_scan_shares(api, attendee, bob, conference):
+    """PATCH badge/ sets the whole choice (kept in one order, each once); the next scan of
+    the badge shares exactly that, a meetup logged before keeps what it got."""
+    bob_api = APIClient()
+    bob_api.force_authenticate(bob.user)
+    before = _scan(api, conference, badge_url(bob)).json()
+
+    response = bob_api.patch(
+        _url(conference, "badge/"),
+        {"shared_fields": ["orcid", "display_name", "homepage", "orcid"]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["shared_fields"] == ["display_name", "homepage", "orcid"]
+    assert response.json()["url"] == badge_url(bob)  # the same badge
+    bob.refresh_from_db()
+    assert bob.shared_fields == ["display_name", "homepage", "orcid"]
+    carol = f.AttendeeFactory(conference=conference)
+    carol_api = APIClient()
+    carol_api.force_authenticate(carol.user)
+    after = _scan(carol_api, conference, badge_url(bob)).json()
+    assert after["contact_details"] == {
+        "display_name": "Bob Shalom",
+        "homepage": "https://bob.example.org",
+        "orcid": "0000-0002-1825-0097",
+    }
+    assert Meetup.objects.get(pk=before["id"]).contact_affiliation == "Technion"
+
+    unchanged = bob_api.patch(_url(conference, "badge/"), {}, format="json")  # PATCH: as is
+    assert unchanged.json()["shared_fields"] == ["display_name", "homepage", "orcid"]
+    nothing = bob_api.patch(_url(conference, "badge/"), {"shared_fields": []}, format="json")
+    assert nothing.status_code == 200
+    assert nothing.json()["shared_fields"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"shared_fields": ["display_name", "password"]}, '"password" is not a valid choice.'),
+        ({"shared_fields": "display_name"}, 'Expected a list of items but got type "str".'),
+        ({"shared_fields": [None]}, "This field may not be null."),
+        ({"shared_fields": None}, "This field may not be null."),
+    ],
+)
+def test_a_bad_choice_of_shared_fields_is_refused_at_its_field(
+    api, attendee, conference, body, message
+):
+    response = api.patch(_url(conference, "badge/"), body, format="json")
+
+    assert response.status_code == 400
+    # A list item's message is at its index ("shared_fields.1").
+    errors = response.json()["errors"]
+    assert all(key.split(".")[0] == "shared_fields" for key in errors), errors
+    assert any(message in error for messages in errors.values() for error in messages), errors
+    attendee.refresh_from_db()
+    assert attendee.shared_fields == ["display_name", "affiliation"]
+
+
 def test_same_scan_twice_makes_one_meetup(api, attendee, bob, conference):
     scan_id = uuid.uuid4()
     first = _scan(api, conference, badge_url(bob), scan_id)
