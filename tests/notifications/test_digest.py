@@ -152,6 +152,37 @@ def test_a_digest_late_by_more_than_two_hours_is_skipped(program):
     assert digests_send_due(now=utc(24, 19, 30)).sent == 1  # 1 h 30 late: still sent
 
 
+def test_a_late_digest_is_still_sent_after_local_midnight(program):
+    """LATE_AFTER holds across midnight: sweeps two minutes apart (DIGEST_SWEEP_SECONDS)
+    may run at 23:58:30 and 00:00:30, and a 23:59 digest must not be lost to the date
+    change; nor one at 23:30 whose sweep came half an hour late (a worker restart)."""
+    conference, keynote, *_, monday = program
+    ada = _attendee(conference, digest=dt.time(23, 59))
+    bob = _attendee(conference, digest=dt.time(23, 30))
+    cyd = _attendee(conference, digest=dt.time(21, 0))  # 2 h 20 late at 23:20: skipped
+    for attendee in (ada, bob, cyd):
+        _plan(attendee, sessions=[keynote, monday])
+
+    # Saturday 24 Oct, 23:20 in Berlin (21:20 UTC): nobody is due.
+    assert digests_send_due(now=utc(24, 21, 20)).due == 0
+    # Sunday 25 Oct, 00:00:30 in Berlin: ada's and bob's Saturday digests (Sunday's plan).
+    report = digests_send_due(now=utc(24, 22, 0) + dt.timedelta(seconds=30))
+    again = digests_send_due(now=utc(24, 22, 2) + dt.timedelta(seconds=30))
+
+    assert (report.due, report.sent) == (2, 2)
+    assert again.due == 0
+    for attendee in (ada, bob):
+        [(title, body, key)] = _digests(attendee)
+        assert (title, key) == ("Tomorrow, Sun 25 Oct: 1 item in your plan", "digest:2026-10-25")
+        assert body.startswith("09:00 Keynote · Hall A\n")
+        attendee.refresh_from_db()
+        assert attendee.digest_last_date == dt.date(2026, 10, 24)
+    assert _digests(cyd) == []
+    # Sunday evening, 23:59 (winter time): ada's and bob's digests of Monday, as usual.
+    assert digests_send_due(now=utc(25, 22, 59)).due == 2
+    assert [key for *_, key in _digests(ada)][-1] == "digest:2026-10-26"
+
+
 def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_server):
     conference, keynote, poster, *_ = program
     ada = _attendee(
