@@ -312,10 +312,51 @@ REMINDER_CLAIM_RELATED = (
 
 
 def reminders_claim_due(*, now: dt.datetime, limit: int) -> list[Reminder]:
-    """Claim due pending reminders for delivery (see the module docstring)."""
-    return claims.rows_claim_due(
+    """Claim due pending reminders for delivery (see the module docstring).
+
+    The sync leaves a ``sending`` row alone; when its worker died and the reconciler (or a
+    transient failure) put it back to pending, what it reminds of may have changed
+    meanwhile. Such a claimed row is cancelled instead of returned when its item is now
+    cancelled (or has no start), or when the sync made its replacement (a row of the same
+    item and channel at the item's current reminder time)."""
+    claimed = claims.rows_claim_due(
         Reminder, now=now, limit=limit, expire_after=EXPIRE_AFTER, related=REMINDER_CLAIM_RELATED
     )
+    stale = _superseded(claimed)
+    if not stale:
+        return claimed
+    Reminder.objects.filter(
+        pk__in=sorted(stale), claim_token=claimed[0].claim_token, state=ReminderState.SENDING
+    ).update(state=ReminderState.CANCELLED, claim_token=None, updated_at=now)
+    return [r for r in claimed if r.pk not in stale]
+
+
+def _superseded(claimed: Sequence[Reminder]) -> set[int]:
+    """The claimed rows not to deliver (see :func:`reminders_claim_due`): no query unless a
+    row's time differs from its item's current reminder time."""
+    stale: set[int] = set()
+    moved: dict[int, tuple[int, str, dt.datetime]] = {}
+    for row in claimed:
+        item = row.plan_item
+        start = item_start(item)
+        if start is None or item_cancelled(item):
+            stale.add(row.pk)
+            continue
+        lead = item.reminder_minutes
+        if lead is None:
+            lead = item.attendee.reminder_minutes
+        wanted = start - dt.timedelta(minutes=lead)
+        if wanted != row.fire_at:
+            moved[row.pk] = (row.plan_item_id, row.channel, wanted)
+    if moved:
+        replacements = set(
+            Reminder.objects.filter(plan_item_id__in={key[0] for key in moved.values()})
+            .exclude(pk__in=list(moved))
+            .exclude(state=ReminderState.CANCELLED)
+            .values_list("plan_item_id", "channel", "fire_at")
+        )
+        stale |= {pk for pk, key in moved.items() if key in replacements}
+    return stale
 
 
 def reminders_mark(
