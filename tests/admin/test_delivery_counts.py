@@ -106,3 +106,43 @@ def test_counts_are_read_only_and_outbound_rows_have_no_admin(client, own_cache)
     assert 'name="deliveries"' not in page.content.decode()
     assert Outbound not in admin.site._registry
     assert Conference in admin.site._registry
+
+
+@pytest.mark.parametrize("who", ["organizer", "superuser"])
+def test_a_reminder_row_cannot_be_edited_into_another_state_or_time(client, own_cache, who):
+    """Reminder rows are the dispatcher's state machine: a form that sets ``sending`` (no
+    claim token: an IntegrityError, a 500) or turns a sent reminder back to pending (sent
+    again) or moves its time must not exist; the admin shows them read-only."""
+    from planner.models import Reminder
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine")
+    _reminders(conference, ReminderState.SENT)
+    reminder = Reminder.objects.get()
+    if who == "organizer":
+        client.force_login(_organizer(conference))
+    else:
+        client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:planner_reminder_change", args=[reminder.pk])
+
+    page = client.get(url)
+    data = form_data(page.content.decode(), "reminder_form")
+    for state in (ReminderState.SENDING, ReminderState.PENDING):
+        posted = {
+            **data,
+            "state": [state],
+            "channel": [Channel.PUSH],
+            "fire_at_0": ["2026-10-30"],
+            "fire_at_1": ["09:00:00"],
+        }
+        response = client.post(url, posted)
+        assert response.status_code in (200, 302, 403)
+
+    assert page.status_code == 200
+    after = Reminder.objects.get()
+    assert (after.state, after.channel, after.fire_at, after.sent_at) == (
+        reminder.state,
+        reminder.channel,
+        reminder.fire_at,
+        reminder.sent_at,
+    )
