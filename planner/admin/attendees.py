@@ -148,6 +148,15 @@ class ReminderAdmin(PersonalRowAdmin):
     raw_id_fields = ["plan_item"]
     readonly_fields = ["attempts", "last_error", "claimed_at", "retry_at", "sent_at"]
 
+    # The rows are the dispatcher's state machine, derived from plan items: a hand-set state
+    # or time would resend a sent reminder, or break a constraint (``sending`` needs a
+    # claim). Everyone reads them; the plan, the preferences and the sync change them.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(description="fires (local)", ordering="fire_at")
     def fire_local(self, obj: Reminder) -> str:
         return format_span(obj.fire_at, None, obj.plan_item.attendee.conference.tz)
