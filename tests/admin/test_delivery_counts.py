@@ -146,3 +146,29 @@ def test_a_reminder_row_cannot_be_edited_into_another_state_or_time(client, own_
         reminder.fire_at,
         reminder.sent_at,
     )
+
+
+def test_an_organizer_cannot_rewrite_an_attendees_notification(client, own_cache):
+    """A notification is what the product told the attendee: an organizer who could edit its
+    title, body or link could put words in the product's mouth on their phone."""
+    from planner.models import Notification
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine")
+    attendee = f.AttendeeFactory(conference=conference)
+    notification = Notification.objects.create(
+        attendee=attendee, kind=NotificationKind.SCHEDULE_CHANGE, title="Keynote moved to 10:00"
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_notification_change", args=[notification.pk])
+
+    page = client.get(url)
+    data = form_data(page.content.decode(), "notification_form")
+    response = client.post(
+        url, {**data, "title": ["Keynote cancelled"], "url": ["https://evil.example/"]}
+    )
+
+    assert page.status_code == 200
+    assert response.status_code in (200, 302, 403)
+    after = Notification.objects.get()
+    assert (after.title, after.url) == ("Keynote moved to 10:00", "")
