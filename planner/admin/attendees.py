@@ -171,6 +171,14 @@ class NotificationAdmin(PersonalRowAdmin):
     list_select_related = ["attendee"]
     raw_id_fields = ["attendee"]
 
+    # What the product told the attendee: nobody rewrites it (a title or link changed here
+    # would appear on their phone as the product's word).
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class SuperuserReadOnly(admin.ModelAdmin):
     def has_module_permission(self, request):
