@@ -230,6 +230,43 @@ def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_se
     assert set(Outbound.objects.values_list("state", flat=True)) == {ReminderState.SENT}
 
 
+def test_one_persons_digests_of_two_conferences_do_not_replace_each_other(
+    program, vapid, push_service
+):
+    """A push Topic (the message's tag) lets the push service replace an undelivered older
+    message with a newer one of the same topic: the same evening's digests of two
+    conferences, to one phone, must carry different topics or the offline phone gets one."""
+    conference, keynote, *_ = program
+    other = f.ConferenceFactory(
+        slug="humanoids", timezone="Europe/Berlin", start_date=FIRST, end_date=LAST
+    )
+    workshop = f.SessionFactory(conference=other, title="Workshop", start=berlin(25, 11))
+    ada = _attendee(conference, channels=(Channel.PUSH, Channel.IN_APP))
+    ada_there = f.AttendeeFactory(
+        conference=other,
+        user=ada.user,
+        digest_time=dt.time(20, 0),
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+    )
+    _plan(ada, sessions=[keynote])
+    _plan(ada_there, sessions=[workshop])
+    browser = Browser()
+    PushSubscription.objects.create(
+        user=ada.user,
+        endpoint=push_service.url("/push/ada"),
+        p256dh=browser.p256dh,
+        auth=browser.auth_b64,
+    )
+
+    digests_send_due(now=utc(24, 18, 0))
+    reminders_dispatch_due(now=utc(24, 18, 1))
+
+    pushes = push_service.to("/push/ada")
+    assert len(pushes) == 2
+    assert len({push.headers["topic"] for push in pushes}) == 2
+    assert len({browser.decrypt(push.body)["tag"] for push in pushes}) == 2
+
+
 def test_a_digest_in_quiet_hours_waits_for_their_end_on_push_and_email(program):
     conference, keynote, *_ = program
     ada = _attendee(conference, channels=(Channel.PUSH, Channel.IN_APP))
