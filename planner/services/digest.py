@@ -127,7 +127,8 @@ def digest_message(attendee: Attendee, day: dt.date, items: list[PlanItem]) -> M
         lines=(*(_line(item) for item in items), f"Times in {conference.timezone}."),
         url=f"/conferences/{conference.slug}/plan",
         dedupe_key=digest_key(day),
-        tag=f"digest-{day.isoformat()}",
+        # Per conference: one person at two conferences gets both (a push Topic replaces).
+        tag=f"digest-c{conference.pk}-{day.isoformat()}",
         when=conference.day_bounds(day)[0].astimezone(dt.UTC),
     )
 

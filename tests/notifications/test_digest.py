@@ -217,7 +217,7 @@ def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_se
         "body": "09:00 Keynote · Hall A\n14:30 Poster 042 · Hall B, board 042\n"
         "Times in Europe/Berlin.",
         "url": "/conferences/iros/plan",
-        "tag": "digest-2026-10-25",
+        "tag": f"digest-c{conference.pk}-2026-10-25",
         "kind": "digest",
         "conference": "iros",
         "when": "2026-10-24T22:00:00+00:00",  # midnight in Berlin, summer time
