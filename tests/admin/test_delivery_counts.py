@@ -172,3 +172,55 @@ def test_an_organizer_cannot_rewrite_an_attendees_notification(client, own_cache
     assert response.status_code in (200, 302, 403)
     after = Notification.objects.get()
     assert (after.title, after.url) == ("Keynote moved to 10:00", "")
+
+
+def test_correcting_the_conference_zone_re_derives_reminders_in_quiet_hours(client, own_cache):
+    """Quiet hours are local wall-clock times in the conference's zone: when an organizer
+    corrects the zone, a push reminder that now falls inside them is cancelled (and one now
+    outside them is made), as when the attendee edits their quiet hours."""
+    import time_machine
+
+    from planner.models import Reminder
+    from planner.services.plans import plan_item_put
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine", timezone="Asia/Jerusalem")
+    # 05:30 UTC: 08:30 in Jerusalem (summer time), 05:30 in UTC.
+    early = f.SessionFactory(
+        conference=conference, start=dt.datetime(2026, 10, 22, 5, 30, tzinfo=dt.UTC)
+    )
+    # 20:30 UTC: 23:30 in Jerusalem, 20:30 in UTC.
+    late = f.SessionFactory(
+        conference=conference, start=dt.datetime(2026, 10, 22, 20, 30, tzinfo=dt.UTC)
+    )
+    attendee = f.AttendeeFactory(
+        conference=conference,
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+        quiet_hours_start=dt.time(22, 0),
+        quiet_hours_end=dt.time(7, 0),
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_conference_change", args=[conference.pk])
+
+    def push_rows():
+        rows = Reminder.objects.filter(channel=Channel.PUSH, state=ReminderState.PENDING)
+        return sorted(rows.values_list("plan_item__session__title", flat=True))
+
+    with time_machine.travel(dt.datetime(2026, 10, 21, 12, tzinfo=dt.UTC), tick=False):
+        for session in (early, late):
+            plan_item_put(
+                attendee=attendee,
+                kind="session",
+                target_id=session.pk,
+                status="going",
+                note="",
+                reminder_minutes=None,
+            )
+        before = push_rows()
+        data = form_data(client.get(url).content.decode(), "conference_form")
+        response = client.post(url, {**data, "timezone": ["UTC"]})
+
+    assert response.status_code == 302
+    assert Conference.objects.get(pk=conference.pk).timezone == "UTC"
+    assert before == [early.title]  # 23:20 in Jerusalem is quiet
+    assert push_rows() == [late.title]  # 05:20 in UTC is quiet, 20:20 is not
