@@ -16,9 +16,10 @@ from planner.admin.base import (
     conference_ids_for,
     format_span,
 )
-from planner.models import Conference, Room, ScheduleChange, Session, Track
+from planner.models import Conference, PlanItem, Room, ScheduleChange, Session, Track
 from planner.selectors.deliveries import STATES, delivery_counts
 from planner.services.program import Edit, program_edits_record
+from planner.services.reminders import reminders_sync_for_items
 
 
 def _count(model, **filters) -> Coalesce:
@@ -151,6 +152,14 @@ class ConferenceAdmin(admin.ModelAdmin):
             "source_format",
             "source_refresh_minutes",
         }
+        if change and "timezone" in form.changed_data:
+            # Quiet hours are local wall-clock times: the reminders of attendees who set them
+            # are re-derived in the new zone (planner.services.reminders).
+            reminders_sync_for_items(
+                plan_items=PlanItem.objects.filter(
+                    attendee__conference=obj, attendee__quiet_hours_start__isnull=False
+                )
+            )
         if change and program_fields:
             # Name, zone, dates or venue: part of every offline bundle and feed.
             program_edits_record(
