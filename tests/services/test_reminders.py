@@ -477,3 +477,30 @@ def test_a_row_taken_back_after_a_lead_change_is_not_sent_beside_its_replacement
     }
     old = Reminder.objects.filter(fire_at=due)
     assert set(old.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_a_move_that_loses_the_race_to_a_claim_still_leaves_a_reminder_at_the_new_time(
+    due, attendee, session, monkeypatch
+):
+    """The sync reads a due pending row, the dispatcher claims it, then the sync's move
+    (``WHERE state = 'pending'``) changes nothing: the item must still get its reminder at
+    the new time, not none."""
+    import planner.services.reminders as reminders
+
+    session.start = local(DAY1, 10, 30)
+    session.save(update_fields=["start"])
+    real_move = reminders._move
+
+    def claimed_first(moves, *, now):
+        reminders_claim_due(now=due, limit=10)  # a sweep running at the same moment
+        return real_move(moves, now=now)
+
+    monkeypatch.setattr(reminders, "_move", claimed_first)
+
+    reminders_sync_for_items(plan_items=PlanItem.objects.all(), now=due)
+
+    pending = Reminder.objects.filter(state=ReminderState.PENDING)
+    assert sorted(pending.values_list("channel", "fire_at")) == [
+        ("in_app", local(DAY1, 10, 20)),
+        ("push", local(DAY1, 10, 20)),
+    ]
