@@ -215,6 +215,18 @@ def reminders_sync_for_items(
     # ignore_conflicts: a concurrent sync that made the same row first wins, harmlessly.
     Reminder.objects.bulk_create(create, batch_size=BATCH, ignore_conflicts=True)
     moved = _move(moves, now=now)
+    if moved < len(moves):
+        # A sweep claimed some of them after we read them (the move is ``WHERE state =
+        # 'pending'``): they go out at the old time, and the item still gets one at the new
+        # time (a row moved and then claimed is the same row: ignore_conflicts).
+        late = [
+            Reminder(plan_item_id=item_id, channel=channel, fire_at=moves[pk])
+            for pk, item_id, channel in Reminder.objects.filter(pk__in=sorted(moves))
+            .exclude(state=ReminderState.PENDING)
+            .values_list("pk", "plan_item_id", "channel")
+        ]
+        Reminder.objects.bulk_create(late, batch_size=BATCH, ignore_conflicts=True)
+        create.extend(late)
     cancelled = _set_state(cancel, ReminderState.PENDING, ReminderState.CANCELLED, now=now)
     revived = _set_state(revive, ReminderState.CANCELLED, ReminderState.PENDING, now=now)
     return SyncCounts(created=len(create), moved=moved, cancelled=cancelled, revived=revived)
