@@ -121,6 +121,15 @@ def test_a_title_with_a_line_break_does_not_stop_the_sweep(poster_plan, smtp_ser
     }
 
 
+def test_an_address_that_cannot_be_a_header_is_a_permanent_failure(poster_plan, smtp_server):
+    _, message = _message(poster_plan)
+
+    delivery = email.deliver(message, to="ada@example.org\nBcc: eve@example.org")
+
+    assert delivery.outcome == Outcome.PERMANENT
+    assert smtp_server.messages == []
+
+
 # --- the unsubscribe link --------------------------------------------------------------------
 
 
