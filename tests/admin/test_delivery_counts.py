@@ -224,3 +224,33 @@ def test_correcting_the_conference_zone_re_derives_reminders_in_quiet_hours(clie
     assert Conference.objects.get(pk=conference.pk).timezone == "UTC"
     assert before == [early.title]  # 23:20 in Jerusalem is quiet
     assert push_rows() == [late.title]  # 05:20 in UTC is quiet, 20:20 is not
+
+
+@pytest.mark.parametrize("model", ["notification", "planitem"])
+def test_attendee_row_lists_take_the_same_queries_for_2_or_20_attendees(client, own_cache, model):
+    """Each row names its attendee ("Ada @ eccv": the attendee's conference): selected with
+    the page, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planner.models import Notification
+
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse(f"admin:planner_{model}_changelist")
+
+    def queries(count: int) -> int:
+        for _ in range(count):
+            attendee = f.AttendeeFactory(conference=f.ConferenceFactory())
+            if model == "notification":
+                Notification.objects.create(
+                    attendee=attendee, kind=NotificationKind.REMINDER, title="Poster 042"
+                )
+            else:
+                f.PlanItemFactory(attendee=attendee)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries(2)
+    many = queries(18)
+    assert few == many
