@@ -120,7 +120,14 @@ class PlanItemAdmin(PersonalRowAdmin):
     conference_path = "attendee__conference"
     list_display = ["attendee", "target", "status", "reminder_minutes", "created_at"]
     list_filter = ["status", "attendee__conference"]
-    list_select_related = ["attendee", "session", "oral__paper", "poster__paper", "booth", "meal"]
+    list_select_related = [
+        "attendee__conference",  # the attendee's name says its conference
+        "session",
+        "oral__paper",
+        "poster__paper",
+        "booth",
+        "meal",
+    ]
     search_fields = ["attendee__display_name"]
     raw_id_fields = ["attendee", "session", "oral", "poster", "booth", "meal"]
 
@@ -168,7 +175,7 @@ class NotificationAdmin(PersonalRowAdmin):
     conference_path = "attendee__conference"
     list_display = ["title", "kind", "attendee", "created_at", "read_at"]
     list_filter = ["kind", "attendee__conference"]
-    list_select_related = ["attendee"]
+    list_select_related = ["attendee__conference"]  # the attendee's name says its conference
     raw_id_fields = ["attendee"]
 
     # What the product told the attendee: nobody rewrites it (a title or link changed here
