@@ -329,8 +329,8 @@ def reminders_claim_due(*, now: dt.datetime, limit: int) -> list[Reminder]:
     The sync leaves a ``sending`` row alone; when its worker died and the reconciler (or a
     transient failure) put it back to pending, what it reminds of may have changed
     meanwhile. Such a claimed row is cancelled instead of returned when its item is now
-    cancelled (or has no start), or when the sync made its replacement (a row of the same
-    item and channel at the item's current reminder time)."""
+    cancelled (or has no start), or, claimed before, when the sync made its replacement (a
+    row of the same item and channel at the item's current reminder time)."""
     claimed = claims.rows_claim_due(
         Reminder, now=now, limit=limit, expire_after=EXPIRE_AFTER, related=REMINDER_CLAIM_RELATED
     )
@@ -358,7 +358,9 @@ def _superseded(claimed: Sequence[Reminder]) -> set[int]:
         if lead is None:
             lead = item.attendee.reminder_minutes
         wanted = start - dt.timedelta(minutes=lead)
-        if wanted != row.fire_at:
+        # Only a row claimed before (taken back, or retried) can have been left behind by
+        # the sync; a first claim never is (and rows written by hand stay deliverable).
+        if wanted != row.fire_at and row.attempts > 1:
             moved[row.pk] = (row.plan_item_id, row.channel, wanted)
     if moved:
         replacements = set(
