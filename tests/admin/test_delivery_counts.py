@@ -254,3 +254,46 @@ def test_attendee_row_lists_take_the_same_queries_for_2_or_20_attendees(client, 
     few = queries(2)
     many = queries(18)
     assert few == many
+
+
+def test_correcting_the_conference_zone_retimes_alerts_waiting_for_quiet_hours(client, own_cache):
+    """An alert that waits for the end of the attendee's quiet hours (07:00 local) waits for
+    07:00 in the corrected zone."""
+    import time_machine
+
+    from planner.notifications import Message
+    from planner.services.outbound import outbound_write
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine", timezone="Asia/Jerusalem")
+    attendee = f.AttendeeFactory(
+        conference=conference,
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+        quiet_hours_start=dt.time(22, 0),
+        quiet_hours_end=dt.time(7, 0),
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_conference_change", args=[conference.pk])
+    # 21 Oct, 20:00 UTC: 23:00 in Jerusalem (quiet until 07:00 there, 04:00 UTC), and
+    # 20:00 in UTC (not quiet: at once).
+    now = dt.datetime(2026, 10, 21, 20, tzinfo=dt.UTC)
+    message = Message(
+        attendee_id=attendee.pk,
+        user_id=attendee.user_id,
+        conference_slug="mine",
+        conference_name="Mine",
+        kind=NotificationKind.SCHEDULE_CHANGE,
+        title="Keynote moved to 10:00",
+        lines=("Keynote moved to 10:00",),
+        url="/conferences/mine/plan",
+        dedupe_key="schedule-change:v2",
+    )
+
+    with time_machine.travel(now, tick=False):
+        outbound_write(messages=[message], attendees={attendee.pk: attendee}, now=now)
+        before = Outbound.objects.get().fire_at
+        data = form_data(client.get(url).content.decode(), "conference_form")
+        assert client.post(url, {**data, "timezone": ["UTC"]}).status_code == 302
+
+    assert before == dt.datetime(2026, 10, 22, 4, tzinfo=dt.UTC)
+    assert Outbound.objects.get().fire_at == now
