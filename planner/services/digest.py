@@ -112,8 +112,11 @@ def _line(item: PlanItem) -> str:
     return f"{text} · {place}" if place else text
 
 
-def digest_message(attendee: Attendee, day: dt.date, items: list[PlanItem]) -> Message:
-    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start)."""
+def digest_message(
+    attendee: Attendee, day: dt.date, items: list[PlanItem], *, today: dt.date | None = None
+) -> Message:
+    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start). ``today``:
+    the local date it is written on (a late digest, after midnight, says "Today")."""
     conference = attendee.conference
     count = len(items)
     noun = "item" if count == 1 else "items"
@@ -123,7 +126,8 @@ def digest_message(attendee: Attendee, day: dt.date, items: list[PlanItem]) -> M
         conference_slug=conference.slug,
         conference_name=conference.name,
         kind=NotificationKind.DIGEST,
-        title=f"Tomorrow, {day:%a} {day.day} {day:%b}: {count} {noun} in your plan",
+        title=f"{'Today' if today == day else 'Tomorrow'}, {day:%a} {day.day} {day:%b}: "
+        f"{count} {noun} in your plan",
         lines=(*(_line(item) for item in items), f"Times in {conference.timezone}."),
         url=f"/conferences/{conference.slug}/plan",
         dedupe_key=digest_key(day),
@@ -183,7 +187,8 @@ def digests_send_due(*, now: dt.datetime | None = None) -> DigestReport:
         attendee = attendees[attendee_id]
         planned.sort(key=lambda item: (item_start(item), item.pk))
         day = day_of[attendee_id] + dt.timedelta(days=1)
-        messages.append(digest_message(attendee, day, planned))
+        today = clock_of[attendee.conference_id][0]
+        messages.append(digest_message(attendee, day, planned, today=today))
     by_date: dict[dt.date, list[int]] = defaultdict(list)
     for attendee in attendees.values():
         by_date[day_of[attendee.pk]].append(attendee.pk)

@@ -173,7 +173,8 @@ def test_a_late_digest_is_still_sent_after_local_midnight(program):
     assert again.due == 0
     for attendee in (ada, bob):
         [(title, body, key)] = _digests(attendee)
-        assert (title, key) == ("Tomorrow, Sun 25 Oct: 1 item in your plan", "digest:2026-10-25")
+        # Written after midnight: it is Sunday already.
+        assert (title, key) == ("Today, Sun 25 Oct: 1 item in your plan", "digest:2026-10-25")
         assert body.startswith("09:00 Keynote · Hall A\n")
         attendee.refresh_from_db()
         assert attendee.digest_last_date == dt.date(2026, 10, 24)
