@@ -221,9 +221,10 @@ def reminders_sync_for_items(
         # time (a row moved and then claimed is the same row: ignore_conflicts).
         late = [
             Reminder(plan_item_id=item_id, channel=channel, fire_at=moves[pk])
-            for pk, item_id, channel in Reminder.objects.filter(pk__in=sorted(moves))
-            .exclude(state=ReminderState.PENDING)
-            .values_list("pk", "plan_item_id", "channel")
+            for pk, item_id, channel in Reminder.objects.filter(
+                pk__in=sorted(moves),
+                state__in=[ReminderState.SENDING, ReminderState.SENT, ReminderState.FAILED],
+            ).values_list("pk", "plan_item_id", "channel")
         ]
         Reminder.objects.bulk_create(late, batch_size=BATCH, ignore_conflicts=True)
         create.extend(late)
