@@ -120,7 +120,14 @@ class PlanItemAdmin(PersonalRowAdmin):
     conference_path = "attendee__conference"
     list_display = ["attendee", "target", "status", "reminder_minutes", "created_at"]
     list_filter = ["status", "attendee__conference"]
-    list_select_related = ["attendee", "session", "oral__paper", "poster__paper", "booth", "meal"]
+    list_select_related = [
+        "attendee__conference",  # the attendee's name says its conference
+        "session",
+        "oral__paper",
+        "poster__paper",
+        "booth",
+        "meal",
+    ]
     search_fields = ["attendee__display_name"]
     raw_id_fields = ["attendee", "session", "oral", "poster", "booth", "meal"]
 
@@ -148,6 +155,15 @@ class ReminderAdmin(PersonalRowAdmin):
     raw_id_fields = ["plan_item"]
     readonly_fields = ["attempts", "last_error", "claimed_at", "retry_at", "sent_at"]
 
+    # The rows are the dispatcher's state machine, derived from plan items: a hand-set state
+    # or time would resend a sent reminder, or break a constraint (``sending`` needs a
+    # claim). Everyone reads them; the plan, the preferences and the sync change them.
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
     @admin.display(description="fires (local)", ordering="fire_at")
     def fire_local(self, obj: Reminder) -> str:
         return format_span(obj.fire_at, None, obj.plan_item.attendee.conference.tz)
@@ -159,8 +175,16 @@ class NotificationAdmin(PersonalRowAdmin):
     conference_path = "attendee__conference"
     list_display = ["title", "kind", "attendee", "created_at", "read_at"]
     list_filter = ["kind", "attendee__conference"]
-    list_select_related = ["attendee"]
+    list_select_related = ["attendee__conference"]  # the attendee's name says its conference
     raw_id_fields = ["attendee"]
+
+    # What the product told the attendee: nobody rewrites it (a title or link changed here
+    # would appear on their phone as the product's word).
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SuperuserReadOnly(admin.ModelAdmin):

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from planner import health, safe_fetch
@@ -16,9 +17,12 @@ from planner.admin.base import (
     conference_ids_for,
     format_span,
 )
-from planner.models import Conference, Room, ScheduleChange, Session, Track
+from planner.enums import ReminderState
+from planner.models import Attendee, Conference, PlanItem, Room, ScheduleChange, Session, Track
 from planner.selectors.deliveries import STATES, delivery_counts
+from planner.services.outbound import outbound_retime
 from planner.services.program import Edit, program_edits_record
+from planner.services.reminders import reminders_sync_for_items
 
 
 def _count(model, **filters) -> Coalesce:
@@ -151,6 +155,24 @@ class ConferenceAdmin(admin.ModelAdmin):
             "source_format",
             "source_refresh_minutes",
         }
+        if change and "timezone" in form.changed_data:
+            # Quiet hours are local wall-clock times: the reminders of attendees who set them
+            # are re-derived in the new zone (planner.services.reminders).
+            reminders_sync_for_items(
+                plan_items=PlanItem.objects.filter(
+                    attendee__conference=obj, attendee__quiet_hours_start__isnull=False
+                )
+            )
+            # And alerts and digests waiting for the end of their quiet hours (few attendees).
+            now = timezone.now()
+            waiting = Attendee.objects.filter(
+                conference=obj,
+                quiet_hours_start__isnull=False,
+                outbound__state=ReminderState.PENDING,
+                outbound__fire_at__gt=now,
+            ).distinct()
+            for attendee in waiting.select_related("conference"):
+                outbound_retime(attendee=attendee, now=now)
         if change and program_fields:
             # Name, zone, dates or venue: part of every offline bundle and feed.
             program_edits_record(

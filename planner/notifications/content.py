@@ -111,7 +111,10 @@ def reminder_message(reminder: Reminder) -> Message:
     start = item_start(item)
     lines = []
     if start is not None:
-        minutes = max(0, round((start - reminder.fire_at).total_seconds() / 60))
+        # Counted from when it goes out (the claim), not its planned time: a retried or
+        # delayed reminder says how long is really left, and nothing once it has begun.
+        sent = max(reminder.fire_at, reminder.claimed_at or reminder.fire_at)
+        minutes = max(0, round((start - sent).total_seconds() / 60))
         lines.append(
             f"Starts at {local_moment(conference, start)}"
             + (f", in {minutes} min" if minutes else "")

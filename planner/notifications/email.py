@@ -71,7 +71,8 @@ def build(message: Message, *, to: str) -> EmailMultiAlternatives:
         "unsubscribe_url": link,
     }
     mail = EmailMultiAlternatives(
-        subject=f"[{message.conference_name}] {message.title}"[:250],
+        # One line: imported titles may hold line breaks, which a header may not.
+        subject=" ".join(f"[{message.conference_name}] {message.title}".split())[:250],
         body=render_to_string("planner/email/notification.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],
@@ -108,4 +109,6 @@ def deliver(message: Message, *, to: str, connection=None) -> Delivery:
         return Delivery.permanent(detail)
     except (smtplib.SMTPException, OSError) as error:
         return Delivery.transient(f"{type(error).__name__}: {error}")
+    except ValueError as error:  # BadHeaderError: a header (the address) with a line break
+        return Delivery.permanent(f"cannot send this mail: {error}")
     return Delivery.sent()

@@ -63,9 +63,16 @@ def configured() -> bool:
     return bool(settings.VAPID_PRIVATE_KEY and settings.VAPID_PUBLIC_KEY)
 
 
+# Push services need take only 4096 bytes of encrypted payload (RFC 8030; FCM answers 413
+# above): the JSON keeps under this, the rest being aes128gcm's header, tag and padding.
+PAYLOAD_MAX = 3800
+
+
 def payload(message: Message) -> dict[str, object]:
-    """The JSON the service worker receives (frontend/src/sw.ts shows it)."""
-    return {
+    """The JSON the service worker receives (frontend/src/sw.ts shows it). A body too long
+    for a push message (an alert listing dozens of items) keeps its first lines and says
+    how many more there are; the app and the e-mail have them all."""
+    data: dict[str, object] = {
         "title": message.title,
         "body": message.body,
         "url": message.url,
@@ -74,6 +81,11 @@ def payload(message: Message) -> dict[str, object]:
         "conference": message.conference_slug,
         "when": message.when.isoformat() if message.when else None,
     }
+    lines = list(message.lines)
+    while lines and len(json.dumps(data, ensure_ascii=False).encode()) > PAYLOAD_MAX:
+        lines.pop()
+        data["body"] = "\n".join([*lines, f"… and {len(message.lines) - len(lines)} more"])
+    return data
 
 
 @dataclass(frozen=True, slots=True)

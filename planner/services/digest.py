@@ -63,19 +63,36 @@ def digest_key(day: dt.date) -> str:
     return f"digest:{day.isoformat()}"
 
 
-def _due_condition(conference: Conference, now: dt.datetime) -> tuple[Q, dt.date] | None:
-    """Who at ``conference`` is due now, and their local date; None when tomorrow is not a
-    conference day."""
+def _due_condition(conference: Conference, now: dt.datetime) -> tuple[Q, dt.date, dt.time] | None:
+    """Who at ``conference`` is due now, today's local date and the local time; None when
+    nobody can be. An attendee whose ``digest_time`` is after the local time is due for
+    yesterday (``today - 1``): the sweep came after midnight, within LATE_AFTER of it."""
     local = conference.local(now)
     today = local.date()
-    if not conference.start_date <= today + dt.timedelta(days=1) <= conference.end_date:
-        return None
     earliest = local - LATE_AFTER
-    since = earliest.time() if earliest.date() == today else dt.time.min
-    condition = Q(
-        conference_id=conference.pk, digest_time__lte=local.time(), digest_time__gte=since
-    ) & (Q(digest_last_date__isnull=True) | Q(digest_last_date__lt=today))
-    return condition, today
+    parts = []
+    if conference.start_date <= today + dt.timedelta(days=1) <= conference.end_date:
+        since = earliest.time() if earliest.date() == today else dt.time.min
+        parts.append(
+            Q(digest_time__lte=local.time(), digest_time__gte=since)
+            & (Q(digest_last_date__isnull=True) | Q(digest_last_date__lt=today))
+        )
+    yesterday = today - dt.timedelta(days=1)
+    if earliest.date() == yesterday and conference.start_date <= today <= conference.end_date:
+        # Yesterday's digest time came less than LATE_AFTER ago, before midnight.
+        parts.append(
+            Q(digest_time__gt=local.time(), digest_time__gte=earliest.time())
+            & (Q(digest_last_date__isnull=True) | Q(digest_last_date__lt=yesterday))
+        )
+    if not parts:
+        return None
+    condition = parts[0] if len(parts) == 1 else parts[0] | parts[1]
+    return Q(conference_id=conference.pk) & condition, today, local.time()
+
+
+def _local_day(attendee: Attendee, today: dt.date, clock: dt.time) -> dt.date:
+    """The local day D whose digest (of D + 1) is due for ``attendee`` (see _due_condition)."""
+    return today if attendee.digest_time <= clock else today - dt.timedelta(days=1)
 
 
 def _tomorrow(conference: Conference, today: dt.date) -> Q:
@@ -95,8 +112,11 @@ def _line(item: PlanItem) -> str:
     return f"{text} · {place}" if place else text
 
 
-def digest_message(attendee: Attendee, day: dt.date, items: list[PlanItem]) -> Message:
-    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start)."""
+def digest_message(
+    attendee: Attendee, day: dt.date, items: list[PlanItem], *, today: dt.date | None = None
+) -> Message:
+    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start). ``today``:
+    the local date it is written on (a late digest, after midnight, says "Today")."""
     conference = attendee.conference
     count = len(items)
     noun = "item" if count == 1 else "items"
@@ -106,11 +126,13 @@ def digest_message(attendee: Attendee, day: dt.date, items: list[PlanItem]) -> M
         conference_slug=conference.slug,
         conference_name=conference.name,
         kind=NotificationKind.DIGEST,
-        title=f"Tomorrow, {day:%a} {day.day} {day:%b}: {count} {noun} in your plan",
+        title=f"{'Today' if today == day else 'Tomorrow'}, {day:%a} {day.day} {day:%b}: "
+        f"{count} {noun} in your plan",
         lines=(*(_line(item) for item in items), f"Times in {conference.timezone}."),
         url=f"/conferences/{conference.slug}/plan",
         dedupe_key=digest_key(day),
-        tag=f"digest-{day.isoformat()}",
+        # Per conference: one person at two conferences gets both (a push Topic replaces).
+        tag=f"digest-c{conference.pk}-{day.isoformat()}",
         when=conference.day_bounds(day)[0].astimezone(dt.UTC),
     )
 
@@ -124,16 +146,17 @@ def digests_send_due(*, now: dt.datetime | None = None) -> DigestReport:
     utc_today = now.astimezone(dt.UTC).date()
     # Local "today" is within a day of UTC's; tomorrow must be a conference day.
     conferences = Conference.objects.filter(
-        start_date__lte=utc_today + dt.timedelta(days=2), end_date__gte=utc_today
+        start_date__lte=utc_today + dt.timedelta(days=2),
+        end_date__gte=utc_today - dt.timedelta(days=1),
     )
     who = Q(pk__in=[])
-    today_of: dict[int, dt.date] = {}
+    clock_of: dict[int, tuple[dt.date, dt.time]] = {}
     for conference in conferences:
         due = _due_condition(conference, now)
         if due is not None:
             who |= due[0]
-            today_of[conference.pk] = due[1]
-    if not today_of:
+            clock_of[conference.pk] = due[1:]
+    if not clock_of:
         return DigestReport()
     attendees = {
         a.pk: a
@@ -143,9 +166,15 @@ def digests_send_due(*, now: dt.datetime | None = None) -> DigestReport:
     }
     if not attendees:
         return DigestReport()
+    day_of = {
+        a.pk: _local_day(a, *clock_of[a.conference_id]) for a in attendees.values()
+    }  # D: the digest lists D + 1
+    groups: dict[tuple[Conference, dt.date], list[int]] = defaultdict(list)
+    for attendee in attendees.values():
+        groups[(attendee.conference, day_of[attendee.pk])].append(attendee.pk)
     window = Q(pk__in=[])
-    for conference in {a.conference for a in attendees.values()}:
-        window |= _tomorrow(conference, today_of[conference.pk])
+    for (conference, day), ids in groups.items():
+        window |= _tomorrow(conference, day) & Q(attendee_id__in=ids)
     items = PlanItem.objects.filter(window, attendee_id__in=list(attendees)).select_related(
         *PLAN_ITEM_RELATED
     )
@@ -157,11 +186,12 @@ def digests_send_due(*, now: dt.datetime | None = None) -> DigestReport:
     for attendee_id, planned in sorted(plans.items()):
         attendee = attendees[attendee_id]
         planned.sort(key=lambda item: (item_start(item), item.pk))
-        day = today_of[attendee.conference_id] + dt.timedelta(days=1)
-        messages.append(digest_message(attendee, day, planned))
+        day = day_of[attendee_id] + dt.timedelta(days=1)
+        today = clock_of[attendee.conference_id][0]
+        messages.append(digest_message(attendee, day, planned, today=today))
     by_date: dict[dt.date, list[int]] = defaultdict(list)
     for attendee in attendees.values():
-        by_date[today_of[attendee.conference_id]].append(attendee.pk)
+        by_date[day_of[attendee.pk]].append(attendee.pk)
     with transaction.atomic():
         inapp.deliver_many(messages)
         outbound_write(messages=messages, attendees=attendees, now=now)

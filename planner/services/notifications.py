@@ -220,7 +220,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
                 lines=tuple(lines),
                 url=f"/conferences/{conference.slug}/plan",
                 dedupe_key=key,
-                tag=f"schedule-v{schedule_version}",
+                tag=f"schedule-c{conference.pk}-v{schedule_version}",  # versions are per conference
             )
         )
     before = Notification.objects.filter(attendee_id__in=list(by_attendee), dedupe_key=key).count()

@@ -216,6 +216,19 @@ def reminders_sync_for_items(
     # ignore_conflicts: a concurrent sync that made the same row first wins, harmlessly.
     Reminder.objects.bulk_create(create, batch_size=BATCH, ignore_conflicts=True)
     moved = _move(moves, now=now)
+    if moved < len(moves):
+        # A sweep claimed some of them after we read them (the move is ``WHERE state =
+        # 'pending'``): they go out at the old time, and the item still gets one at the new
+        # time (a row moved and then claimed is the same row: ignore_conflicts).
+        late = [
+            Reminder(plan_item_id=item_id, channel=channel, fire_at=moves[pk])
+            for pk, item_id, channel in Reminder.objects.filter(
+                pk__in=sorted(moves),
+                state__in=[ReminderState.SENDING, ReminderState.SENT, ReminderState.FAILED],
+            ).values_list("pk", "plan_item_id", "channel")
+        ]
+        Reminder.objects.bulk_create(late, batch_size=BATCH, ignore_conflicts=True)
+        create.extend(late)
     cancelled = _set_state(cancel, ReminderState.PENDING, ReminderState.CANCELLED, now=now)
     revived = _set_state(revive, ReminderState.CANCELLED, ReminderState.PENDING, now=now)
     return SyncCounts(created=len(create), moved=moved, cancelled=cancelled, revived=revived)
@@ -313,10 +326,53 @@ REMINDER_CLAIM_RELATED = (
 
 
 def reminders_claim_due(*, now: dt.datetime, limit: int) -> list[Reminder]:
-    """Claim due pending reminders for delivery (see the module docstring)."""
-    return claims.rows_claim_due(
+    """Claim due pending reminders for delivery (see the module docstring).
+
+    The sync leaves a ``sending`` row alone; when its worker died and the reconciler (or a
+    transient failure) put it back to pending, what it reminds of may have changed
+    meanwhile. Such a claimed row is cancelled instead of returned when its item is now
+    cancelled (or has no start), or, claimed before, when the sync made its replacement (a
+    row of the same item and channel at the item's current reminder time)."""
+    claimed = claims.rows_claim_due(
         Reminder, now=now, limit=limit, expire_after=EXPIRE_AFTER, related=REMINDER_CLAIM_RELATED
     )
+    stale = _superseded(claimed)
+    if not stale:
+        return claimed
+    Reminder.objects.filter(
+        pk__in=sorted(stale), claim_token=claimed[0].claim_token, state=ReminderState.SENDING
+    ).update(state=ReminderState.CANCELLED, claim_token=None, updated_at=now)
+    return [r for r in claimed if r.pk not in stale]
+
+
+def _superseded(claimed: Sequence[Reminder]) -> set[int]:
+    """The claimed rows not to deliver (see :func:`reminders_claim_due`): no query unless a
+    row's time differs from its item's current reminder time."""
+    stale: set[int] = set()
+    moved: dict[int, tuple[int, str, dt.datetime]] = {}
+    for row in claimed:
+        item = row.plan_item
+        start = item_start(item)
+        if start is None or item_cancelled(item):
+            stale.add(row.pk)
+            continue
+        lead = item.reminder_minutes
+        if lead is None:
+            lead = item.attendee.reminder_minutes
+        wanted = start - dt.timedelta(minutes=lead)
+        # Only a row claimed before (taken back, or retried) can have been left behind by
+        # the sync; a first claim never is (and rows written by hand stay deliverable).
+        if wanted != row.fire_at and row.attempts > 1:
+            moved[row.pk] = (row.plan_item_id, row.channel, wanted)
+    if moved:
+        replacements = set(
+            Reminder.objects.filter(plan_item_id__in={key[0] for key in moved.values()})
+            .exclude(pk__in=list(moved))
+            .exclude(state=ReminderState.CANCELLED)
+            .values_list("plan_item_id", "channel", "fire_at")
+        )
+        stale |= {pk for pk, key in moved.items() if key in replacements}
+    return stale
 
 
 def reminders_mark(

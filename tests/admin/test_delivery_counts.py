@@ -106,3 +106,194 @@ def test_counts_are_read_only_and_outbound_rows_have_no_admin(client, own_cache)
     assert 'name="deliveries"' not in page.content.decode()
     assert Outbound not in admin.site._registry
     assert Conference in admin.site._registry
+
+
+@pytest.mark.parametrize("who", ["organizer", "superuser"])
+def test_a_reminder_row_cannot_be_edited_into_another_state_or_time(client, own_cache, who):
+    """Reminder rows are the dispatcher's state machine: a form that sets ``sending`` (no
+    claim token: an IntegrityError, a 500) or turns a sent reminder back to pending (sent
+    again) or moves its time must not exist; the admin shows them read-only."""
+    from planner.models import Reminder
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine")
+    _reminders(conference, ReminderState.SENT)
+    reminder = Reminder.objects.get()
+    if who == "organizer":
+        client.force_login(_organizer(conference))
+    else:
+        client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse("admin:planner_reminder_change", args=[reminder.pk])
+
+    page = client.get(url)
+    data = form_data(page.content.decode(), "reminder_form")
+    for state in (ReminderState.SENDING, ReminderState.PENDING):
+        posted = {
+            **data,
+            "state": [state],
+            "channel": [Channel.PUSH],
+            "fire_at_0": ["2026-10-30"],
+            "fire_at_1": ["09:00:00"],
+        }
+        response = client.post(url, posted)
+        assert response.status_code in (200, 302, 403)
+
+    assert page.status_code == 200
+    after = Reminder.objects.get()
+    assert (after.state, after.channel, after.fire_at, after.sent_at) == (
+        reminder.state,
+        reminder.channel,
+        reminder.fire_at,
+        reminder.sent_at,
+    )
+
+
+def test_an_organizer_cannot_rewrite_an_attendees_notification(client, own_cache):
+    """A notification is what the product told the attendee: an organizer who could edit its
+    title, body or link could put words in the product's mouth on their phone."""
+    from planner.models import Notification
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine")
+    attendee = f.AttendeeFactory(conference=conference)
+    notification = Notification.objects.create(
+        attendee=attendee, kind=NotificationKind.SCHEDULE_CHANGE, title="Keynote moved to 10:00"
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_notification_change", args=[notification.pk])
+
+    page = client.get(url)
+    data = form_data(page.content.decode(), "notification_form")
+    response = client.post(
+        url, {**data, "title": ["Keynote cancelled"], "url": ["https://evil.example/"]}
+    )
+
+    assert page.status_code == 200
+    assert response.status_code in (200, 302, 403)
+    after = Notification.objects.get()
+    assert (after.title, after.url) == ("Keynote moved to 10:00", "")
+
+
+def test_correcting_the_conference_zone_re_derives_reminders_in_quiet_hours(client, own_cache):
+    """Quiet hours are local wall-clock times in the conference's zone: when an organizer
+    corrects the zone, a push reminder that now falls inside them is cancelled (and one now
+    outside them is made), as when the attendee edits their quiet hours."""
+    import time_machine
+
+    from planner.models import Reminder
+    from planner.services.plans import plan_item_put
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine", timezone="Asia/Jerusalem")
+    # 05:30 UTC: 08:30 in Jerusalem (summer time), 05:30 in UTC.
+    early = f.SessionFactory(
+        conference=conference, start=dt.datetime(2026, 10, 22, 5, 30, tzinfo=dt.UTC)
+    )
+    # 20:30 UTC: 23:30 in Jerusalem, 20:30 in UTC.
+    late = f.SessionFactory(
+        conference=conference, start=dt.datetime(2026, 10, 22, 20, 30, tzinfo=dt.UTC)
+    )
+    attendee = f.AttendeeFactory(
+        conference=conference,
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+        quiet_hours_start=dt.time(22, 0),
+        quiet_hours_end=dt.time(7, 0),
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_conference_change", args=[conference.pk])
+
+    def push_rows():
+        rows = Reminder.objects.filter(channel=Channel.PUSH, state=ReminderState.PENDING)
+        return sorted(rows.values_list("plan_item__session__title", flat=True))
+
+    with time_machine.travel(dt.datetime(2026, 10, 21, 12, tzinfo=dt.UTC), tick=False):
+        for session in (early, late):
+            plan_item_put(
+                attendee=attendee,
+                kind="session",
+                target_id=session.pk,
+                status="going",
+                note="",
+                reminder_minutes=None,
+            )
+        before = push_rows()
+        data = form_data(client.get(url).content.decode(), "conference_form")
+        response = client.post(url, {**data, "timezone": ["UTC"]})
+
+    assert response.status_code == 302
+    assert Conference.objects.get(pk=conference.pk).timezone == "UTC"
+    assert before == [early.title]  # 23:20 in Jerusalem is quiet
+    assert push_rows() == [late.title]  # 05:20 in UTC is quiet, 20:20 is not
+
+
+@pytest.mark.parametrize("model", ["notification", "planitem"])
+def test_attendee_row_lists_take_the_same_queries_for_2_or_20_attendees(client, own_cache, model):
+    """Each row names its attendee ("Ada @ eccv": the attendee's conference): selected with
+    the page, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planner.models import Notification
+
+    client.force_login(f.UserFactory(username="root", is_staff=True, is_superuser=True))
+    url = reverse(f"admin:planner_{model}_changelist")
+
+    def queries(count: int) -> int:
+        for _ in range(count):
+            attendee = f.AttendeeFactory(conference=f.ConferenceFactory())
+            if model == "notification":
+                Notification.objects.create(
+                    attendee=attendee, kind=NotificationKind.REMINDER, title="Poster 042"
+                )
+            else:
+                f.PlanItemFactory(attendee=attendee)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries(2)
+    many = queries(18)
+    assert few == many
+
+
+def test_correcting_the_conference_zone_retimes_alerts_waiting_for_quiet_hours(client, own_cache):
+    """An alert that waits for the end of the attendee's quiet hours (07:00 local) waits for
+    07:00 in the corrected zone."""
+    import time_machine
+
+    from planner.notifications import Message
+    from planner.services.outbound import outbound_write
+    from tests.admin.forms import form_data
+
+    conference = f.ConferenceFactory(slug="mine", timezone="Asia/Jerusalem")
+    attendee = f.AttendeeFactory(
+        conference=conference,
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+        quiet_hours_start=dt.time(22, 0),
+        quiet_hours_end=dt.time(7, 0),
+    )
+    client.force_login(_organizer(conference))
+    url = reverse("admin:planner_conference_change", args=[conference.pk])
+    # 21 Oct, 20:00 UTC: 23:00 in Jerusalem (quiet until 07:00 there, 04:00 UTC), and
+    # 20:00 in UTC (not quiet: at once).
+    now = dt.datetime(2026, 10, 21, 20, tzinfo=dt.UTC)
+    message = Message(
+        attendee_id=attendee.pk,
+        user_id=attendee.user_id,
+        conference_slug="mine",
+        conference_name="Mine",
+        kind=NotificationKind.SCHEDULE_CHANGE,
+        title="Keynote moved to 10:00",
+        lines=("Keynote moved to 10:00",),
+        url="/conferences/mine/plan",
+        dedupe_key="schedule-change:v2",
+    )
+
+    with time_machine.travel(now, tick=False):
+        outbound_write(messages=[message], attendees={attendee.pk: attendee}, now=now)
+        before = Outbound.objects.get().fire_at
+        data = form_data(client.get(url).content.decode(), "conference_form")
+        assert client.post(url, {**data, "timezone": ["UTC"]}).status_code == 302
+
+    assert before == dt.datetime(2026, 10, 22, 4, tzinfo=dt.UTC)
+    assert Outbound.objects.get().fire_at == now

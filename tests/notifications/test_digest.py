@@ -152,6 +152,38 @@ def test_a_digest_late_by_more_than_two_hours_is_skipped(program):
     assert digests_send_due(now=utc(24, 19, 30)).sent == 1  # 1 h 30 late: still sent
 
 
+def test_a_late_digest_is_still_sent_after_local_midnight(program):
+    """LATE_AFTER holds across midnight: sweeps two minutes apart (DIGEST_SWEEP_SECONDS)
+    may run at 23:58:30 and 00:00:30, and a 23:59 digest must not be lost to the date
+    change; nor one at 23:30 whose sweep came half an hour late (a worker restart)."""
+    conference, keynote, *_, monday = program
+    ada = _attendee(conference, digest=dt.time(23, 59))
+    bob = _attendee(conference, digest=dt.time(23, 30))
+    cyd = _attendee(conference, digest=dt.time(21, 0))  # 2 h 20 late at 23:20: skipped
+    for attendee in (ada, bob, cyd):
+        _plan(attendee, sessions=[keynote, monday])
+
+    # Saturday 24 Oct, 23:20 in Berlin (21:20 UTC): nobody is due.
+    assert digests_send_due(now=utc(24, 21, 20)).due == 0
+    # Sunday 25 Oct, 00:00:30 in Berlin: ada's and bob's Saturday digests (Sunday's plan).
+    report = digests_send_due(now=utc(24, 22, 0) + dt.timedelta(seconds=30))
+    again = digests_send_due(now=utc(24, 22, 2) + dt.timedelta(seconds=30))
+
+    assert (report.due, report.sent) == (2, 2)
+    assert again.due == 0
+    for attendee in (ada, bob):
+        [(title, body, key)] = _digests(attendee)
+        # Written after midnight: it is Sunday already.
+        assert (title, key) == ("Today, Sun 25 Oct: 1 item in your plan", "digest:2026-10-25")
+        assert body.startswith("09:00 Keynote · Hall A\n")
+        attendee.refresh_from_db()
+        assert attendee.digest_last_date == dt.date(2026, 10, 24)
+    assert _digests(cyd) == []
+    # Sunday evening, 23:59 (winter time): ada's and bob's digests of Monday, as usual.
+    assert digests_send_due(now=utc(25, 22, 59)).due == 2
+    assert [key for *_, key in _digests(ada)][-1] == "digest:2026-10-26"
+
+
 def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_server):
     conference, keynote, poster, *_ = program
     ada = _attendee(
@@ -186,7 +218,7 @@ def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_se
         "body": "09:00 Keynote · Hall A\n14:30 Poster 042 · Hall B, board 042\n"
         "Times in Europe/Berlin.",
         "url": "/conferences/iros/plan",
-        "tag": "digest-2026-10-25",
+        "tag": f"digest-c{conference.pk}-2026-10-25",
         "kind": "digest",
         "conference": "iros",
         "when": "2026-10-24T22:00:00+00:00",  # midnight in Berlin, summer time
@@ -197,6 +229,43 @@ def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_se
     assert "09:00 Keynote · Hall A" in text
     assert "14:30 Poster 042 · Hall B, board 042" in text
     assert set(Outbound.objects.values_list("state", flat=True)) == {ReminderState.SENT}
+
+
+def test_one_persons_digests_of_two_conferences_do_not_replace_each_other(
+    program, vapid, push_service
+):
+    """A push Topic (the message's tag) lets the push service replace an undelivered older
+    message with a newer one of the same topic: the same evening's digests of two
+    conferences, to one phone, must carry different topics or the offline phone gets one."""
+    conference, keynote, *_ = program
+    other = f.ConferenceFactory(
+        slug="humanoids", timezone="Europe/Berlin", start_date=FIRST, end_date=LAST
+    )
+    workshop = f.SessionFactory(conference=other, title="Workshop", start=berlin(25, 11))
+    ada = _attendee(conference, channels=(Channel.PUSH, Channel.IN_APP))
+    ada_there = f.AttendeeFactory(
+        conference=other,
+        user=ada.user,
+        digest_time=dt.time(20, 0),
+        reminder_channels=[Channel.PUSH, Channel.IN_APP],
+    )
+    _plan(ada, sessions=[keynote])
+    _plan(ada_there, sessions=[workshop])
+    browser = Browser()
+    PushSubscription.objects.create(
+        user=ada.user,
+        endpoint=push_service.url("/push/ada"),
+        p256dh=browser.p256dh,
+        auth=browser.auth_b64,
+    )
+
+    digests_send_due(now=utc(24, 18, 0))
+    reminders_dispatch_due(now=utc(24, 18, 1))
+
+    pushes = push_service.to("/push/ada")
+    assert len(pushes) == 2
+    assert len({push.headers["topic"] for push in pushes}) == 2
+    assert len({browser.decrypt(push.body)["tag"] for push in pushes}) == 2
 
 
 def test_a_digest_in_quiet_hours_waits_for_their_end_on_push_and_email(program):

@@ -95,6 +95,41 @@ def test_email_without_address_is_permanent(poster_plan):
     assert email.deliver(message, to="").outcome == Outcome.PERMANENT
 
 
+def test_a_title_with_a_line_break_does_not_stop_the_sweep(poster_plan, smtp_server):
+    """Titles come from imports (an XML element or a quoted CSV cell may hold a line break)
+    and a mail subject may not: the sweep must still send, on one subject line, and the
+    other rows of the batch must not be held back (a raise here left the whole batch in
+    ``sending`` to be retried and failed)."""
+    from planner.services.reminder_dispatch import reminders_dispatch_due
+
+    conference = poster_plan.conference
+    conference.name = "ECCV\n2026"
+    conference.save(update_fields=["name"])
+    now = poster_plan.session.start - dt.timedelta(minutes=10)
+    rows = [
+        ReminderFactory(plan_item=poster_plan.item, channel=channel, fire_at=now)
+        for channel in (Channel.EMAIL, Channel.IN_APP)
+    ]
+
+    report = reminders_dispatch_due(now=now)
+
+    assert report.outcomes == {("email", "sent"): 1, ("in_app", "sent"): 1}
+    [mail] = smtp_server.messages
+    assert mail["Subject"] == "[ECCV 2026] Poster 042"
+    assert {r.state for r in Reminder.objects.filter(pk__in=[r.pk for r in rows])} == {
+        ReminderState.SENT
+    }
+
+
+def test_an_address_that_cannot_be_a_header_is_a_permanent_failure(poster_plan, smtp_server):
+    _, message = _message(poster_plan)
+
+    delivery = email.deliver(message, to="ada@example.org\nBcc: eve@example.org")
+
+    assert delivery.outcome == Outcome.PERMANENT
+    assert smtp_server.messages == []
+
+
 # --- the unsubscribe link --------------------------------------------------------------------
 
 

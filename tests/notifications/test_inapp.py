@@ -64,3 +64,24 @@ def test_inapp_batch_keeps_distinct_messages(poster_plan):
 
     assert [d.outcome for d in deliveries] == [Outcome.SENT] * 4
     assert sorted(Notification.objects.values_list("title", flat=True)) == ["Note 0", "Note 1"]
+
+
+@pytest.mark.parametrize(
+    ("late", "says"),
+    [
+        (dt.timedelta(minutes=3), ", in 7 min"),  # retried after a push service's 503s
+        (dt.timedelta(minutes=12), ""),  # the dispatcher was down: it has begun
+    ],
+)
+def test_a_reminder_sent_late_counts_down_from_when_it_is_sent(poster_plan, late, says):
+    """A transient failure's backoff or a dispatcher outage delays a reminder (up to an hour
+    before it expires): its text must not still say "in 10 min"."""
+    from planner.services.reminder_dispatch import reminders_dispatch_due
+
+    fire_at = poster_plan.session.start - dt.timedelta(minutes=10)
+    ReminderFactory(plan_item=poster_plan.item, channel=Channel.IN_APP, fire_at=fire_at)
+
+    reminders_dispatch_due(now=fire_at + late)
+
+    [row] = Notification.objects.all()
+    assert row.body.splitlines()[0] == f"Starts at Mon 26 Oct, 14:30 (Asia/Jerusalem){says}"

@@ -105,7 +105,8 @@ def test_an_import_alert_reaches_push_and_email_once(
     assert data["body"] == "Poster 042 moved to Hall B, 14:30"
     assert data["url"] == "/conferences/eccv/plan"
     assert data["conference"] == "eccv"
-    assert data["tag"] == f"schedule-v{conference.schedule_version + 1}"
+    assert data["tag"] == f"schedule-c{conference.pk}-v{conference.schedule_version + 1}"
+    assert request.headers["topic"] == data["tag"]
     assert request.headers["content-encoding"] == "aes128gcm"
     [mail] = smtp_server.messages
     assert mail["To"] == "ada@example.org"

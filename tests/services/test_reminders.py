@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from planner.enums import Channel, ReminderState
-from planner.models import PlanItem, Reminder
+from planner.models import Notification, PlanItem, Reminder
 from planner.services.imports import import_run_create, import_run_execute
 from planner.services.plans import plan_item_put, plan_item_remove, plan_item_update
 from planner.services.program import program_items_set_cancelled
@@ -449,3 +449,73 @@ def test_a_reminder_past_its_expiry_is_never_claimed_and_the_reconciler_fails_it
     assert claimed == []
     assert changed == 2
     assert {(r.state, r.last_error[:8]) for r in Reminder.objects.all()} == {("failed", "expired:")}
+
+
+def test_a_row_taken_back_from_a_dead_worker_is_not_sent_for_a_cancelled_session(
+    due, attendee, session, conference, django_capture_on_commit_callbacks
+):
+    """The sync leaves a `sending` row alone (its claimer may be delivering it); when the
+    worker died and the reconciler returns it to pending, the claim must not deliver a
+    reminder the item no longer wants (cancelled meanwhile)."""
+    from planner.services.reminder_dispatch import reminders_dispatch_due
+
+    reminders_claim_due(now=due, limit=10)  # then the worker is killed
+    with django_capture_on_commit_callbacks(execute=True):
+        program_items_set_cancelled(conference=conference, items=[session], cancelled=True)
+    later = due + dt.timedelta(minutes=6)
+
+    report = reminders_dispatch_due(now=later)
+
+    assert report.reconciled == 2
+    assert report.claimed == 0
+    assert not Notification.objects.filter(attendee=attendee).exists()
+    assert set(Reminder.objects.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_a_row_taken_back_after_a_lead_change_is_not_sent_beside_its_replacement(
+    due, attendee, session
+):
+    """The attendee moved the lead from 10 to 5 minutes while the 10-minute row was in a
+    dead worker's hands: the sync made a 5-minute row; the old row, taken back, is not
+    delivered as well (two reminders for one item)."""
+    reminders_claim_due(now=due, limit=10)  # 09:50, then the worker is killed
+    plan_item_update(
+        attendee=attendee, kind="session", target_id=session.pk, changes={"reminder_minutes": 5}
+    )
+    reminders_reconcile(now=due + 4 * MIN + dt.timedelta(seconds=1), stuck_after=4 * MIN)
+
+    claimed = reminders_claim_due(now=local(DAY1, 9, 55), limit=10)
+
+    assert {(r.channel, r.fire_at) for r in claimed} == {
+        ("in_app", local(DAY1, 9, 55)),
+        ("push", local(DAY1, 9, 55)),
+    }
+    old = Reminder.objects.filter(fire_at=due)
+    assert set(old.values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_a_move_that_loses_the_race_to_a_claim_still_leaves_a_reminder_at_the_new_time(
+    due, attendee, session, monkeypatch
+):
+    """The sync reads a due pending row, the dispatcher claims it, then the sync's move
+    (``WHERE state = 'pending'``) changes nothing: the item must still get its reminder at
+    the new time, not none."""
+    import planner.services.reminders as reminders
+
+    session.start = local(DAY1, 10, 30)
+    session.save(update_fields=["start"])
+    real_move = reminders._move
+
+    def claimed_first(moves, *, now):
+        reminders_claim_due(now=due, limit=10)  # a sweep running at the same moment
+        return real_move(moves, now=now)
+
+    monkeypatch.setattr(reminders, "_move", claimed_first)
+
+    reminders_sync_for_items(plan_items=PlanItem.objects.all(), now=due)
+
+    pending = Reminder.objects.filter(state=ReminderState.PENDING)
+    assert sorted(pending.values_list("channel", "fire_at")) == [
+        ("in_app", local(DAY1, 10, 20)),
+        ("push", local(DAY1, 10, 20)),
+    ]
