@@ -71,6 +71,7 @@ from planner.models import (
     MenuItem,
     Notification,
     Oral,
+    Outbound,
     Paper,
     Person,
     PlanItem,
@@ -1136,6 +1137,26 @@ def _write_notifications(
             on_create={"read_at": read_at},
         )
         writes += written
+    # The e-mail copy of the cancellation alert, already sent (push and e-mail copies of an
+    # import's alert are Outbound rows; this one shows in the admin's delivery counts).
+    alerted = cancelled.start - dt.timedelta(days=1)
+    _, written = _upsert(
+        Outbound,
+        {"attendee": demo, "channel": Channel.EMAIL, "dedupe_key": f"demo:cancel:{cancelled.pk}"},
+        {
+            "kind": NotificationKind.SCHEDULE_CHANGE,
+            "title": f"Cancelled: {cancelled.title}"[:200],
+            "lines": [f"{cancelled.title} cancelled"],
+            "url": f"/conferences/{conference.slug}/sessions/{cancelled.pk}",
+            "tag": f"schedule-c{conference.pk}-v{CANCEL_VERSION}",
+            "fire_at": alerted,
+            "state": ReminderState.SENT,
+            "attempts": 1,
+            "claimed_at": alerted,
+            "sent_at": alerted + dt.timedelta(seconds=2),
+        },
+    )
+    writes += written
     # A browser subscription for the demo attendee; the endpoint is unroutable on purpose.
     endpoint = f"https://push.example.invalid/demo/{_demo_uuid(conference, 'push/1')}"
     keys = random.Random(endpoint)  # noqa: S311 -- fake, deterministic key material

@@ -360,9 +360,10 @@ def _superseded(claimed: Sequence[Reminder]) -> set[int]:
         if lead is None:
             lead = item.attendee.reminder_minutes
         wanted = start - dt.timedelta(minutes=lead)
-        # Only a row claimed before (taken back, or retried) can have been left behind by
-        # the sync; a first claim never is (and rows written by hand stay deliverable).
-        if wanted != row.fire_at and row.attempts > 1:
+        # Only a row claimed before (taken back, or retried: both leave last_error) can have
+        # been left behind by the sync; a first claim never is (and rows written by hand stay
+        # deliverable). Not ``attempts``: the reconciler gives a dead claim's attempt back.
+        if wanted != row.fire_at and row.last_error:
             moved[row.pk] = (row.plan_item_id, row.channel, wanted)
     if moved:
         replacements = set(

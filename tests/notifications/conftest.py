@@ -108,6 +108,9 @@ class PushService:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if len(body) < length:  # the sender died mid-request: nothing was delivered
+                    self.close_connection = True
+                    return
                 request = PushRequest(
                     self.path, {k.lower(): v for k, v in self.headers.items()}, body
                 )

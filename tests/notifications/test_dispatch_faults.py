@@ -18,7 +18,7 @@ Where the kills land (seeded; BOARDWALK_FAULT_SEED=<n> repeats a run's choices):
 - ``random``: 0-250 ms after the run's first new delivery: anywhere (claim, in-app insert,
   SMTP session, mark, the next claim).
 The reconciler's wait is REMINDER_STUCK_AFTER_SECONDS=3 in the worker's environment (it is
-another process), and a batch is 20 rows: a kill leaves up to 20 rows in ``sending``, the
+another process), and a batch is 10 rows: a kill leaves up to 20 rows (two pool processes) in ``sending``, the
 reconciler gives them back (a dead claim is not a delivery attempt, so kill after kill on the
 same rows never fails them), and they are claimed first again.
 
@@ -51,9 +51,24 @@ from tests.notifications.stack import (
 )
 from tests.redis_server import OwnRedis
 
-ATTENDEES = 120  # x 3 channels = 360 due reminders, 240 of them leave the machine
+ATTENDEES = 200  # x 3 channels = 600 due reminders, 400 of them leave the machine
 KILLS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "25"))  # ≥ 20 of them land mid-dispatch
 WHOLE = 0.3  # the share of kills that take the whole worker (a restart costs 1-5 s)
+
+
+def _states() -> dict[str, int]:
+    """Rows by state (a pending row waiting for its retry counted apart), for failure messages."""
+    now = timezone.now()
+    return dict(
+        Counter(
+            f"{state} (retry in {(retry - now).total_seconds():.0f} s, {error[:40]})"
+            if retry and retry > now
+            else state
+            for state, retry, error in Reminder.objects.values_list(
+                "state", "retry_at", "last_error"
+            )
+        )
+    )
 
 
 class Trigger:
@@ -116,7 +131,7 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
         smtp_port=settings.EMAIL_PORT,
         vapid=vapid,
         REMINDER_STUCK_AFTER_SECONDS="3",
-        REMINDER_DISPATCH_BATCH="20",
+        REMINDER_DISPATCH_BATCH="10",
     )
     worker = Worker(env, tmp_path / "worker.log")
     trigger = Trigger(worker)
@@ -143,7 +158,9 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
                 starting += time.monotonic() - began
             left = Reminder.objects.exclude(state=ReminderState.SENT).count()
             assert left, f"every reminder was sent after {len(kills)} kills: make ATTENDEES larger"
-            assert trigger.killed.wait(30), f"no delivery to kill at:\n{worker.tail()}"
+            assert trigger.killed.wait(30), (
+                f"no delivery to kill at; rows {_states()}:\n{worker.tail()}"
+            )
             # Rows this run claimed and had not marked when it died: killed mid-dispatch.
             sending = Reminder.objects.filter(
                 state=ReminderState.SENDING, claimed_at__gte=run_started
