@@ -72,6 +72,7 @@ from planner.importers.common import (
     is_zip,
     json_list,
     json_object,
+    lmt_corrected,
     localize,
     meal_kind,
     normalize_name,
@@ -81,6 +82,7 @@ from planner.importers.common import (
     read_zip,
     resolve_zone,
     session_kind,
+    tolerate_broken,
 )
 
 _BOM = b"\xef\xbb\xbf"
@@ -241,8 +243,13 @@ class _Job:
 
     # --- values ---
     def when(self, value: object, *, file: str, element: str, field: str) -> dt.datetime:
-        return parse_iso_datetime(
+        moment = parse_iso_datetime(
             _text(value), tz=self.zone, filename=file, element=element, field=field
+        )
+        # MiniConf data is written by Python scripts: an offset that is the zone's local mean
+        # time (+00:58 for Europe/Malta) is the pytz LMT bug; the wall time is meant.
+        return lmt_corrected(
+            moment, self.zone, filename=file, warnings=self.warnings, element=element, field=field
         )
 
     def room(self, value: object) -> str | None:
@@ -452,6 +459,17 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
     for key, raw in document["papers"].items():
         job.add_paper(raw, file, f"paper {key!r}")
     seen: set[str] = set()
+    broken: list[ScheduleFormatError] = []
+    total = 0
+
+    def add(event: object, block: str) -> None:
+        nonlocal total
+        total += 1
+        try:
+            job.add_event(event, block=block, file=file)
+        except ScheduleFormatError as error:
+            broken.append(error)  # that event is skipped (see tolerate_broken)
+
     for key, block in document["sessions"].items():
         if not isinstance(block, dict) or not isinstance(block.get("events") or {}, dict):
             raise ScheduleFormatError(
@@ -461,15 +479,15 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
             )
         name = _text(block.get("name")) or _text(key)
         for event in (block.get("events") or {}).values():
-            job.add_event(event, block=name, file=file)
+            add(event, name)
             if isinstance(event, dict):
                 seen.add(_key(_text(event.get("id"))))
     events = json_object(document.get("events"), file=file, field="events")
     for key, event in events.items():
         if _key(_text(key)) in seen:
             continue
-        block = _text(event.get("session")) if isinstance(event, dict) else ""
-        job.add_event(event, block=block, file=file)
+        add(event, _text(event.get("session")) if isinstance(event, dict) else "")
+    tolerate_broken(broken, total, filename=file, warnings=job.warnings)
     ignored = [
         name
         for name in ("tutorials", "workshops", "plenaries")

@@ -449,6 +449,8 @@ def json_object(
             field=field,
         )
     return value
+
+
 # --- Tolerance: broken items, pytz LMT offsets, repeated identities ---------------------------
 
 # A file in which at most this share of the events cannot be read imports without them (each

@@ -437,3 +437,46 @@ def test_acl_socials_data_alone():
     parsed = parse_schedule(data, ImportOptions(filename="socials_data.json"))
     assert len(parsed.sessions) == 17
     assert {s.kind for s in parsed.sessions} == {SessionKind.SOCIAL}
+
+
+# --- the tolerance rules, in this format too ------------------------------------------------------
+
+
+def _one_block(starts: list[str]) -> bytes:
+    events = {
+        f"e{n}": {
+            "id": f"e{n}",
+            "type": "Oral",
+            "track": f"Topic {n}",
+            "start_time": start,
+            "end_time": "2024-03-19T23:00:00" + start[19:],
+            "room": "Hall",
+            "paper_ids": [],
+        }
+        for n, start in enumerate(starts)
+    }
+    return json.dumps(
+        {"sessions": {"s1": {"name": "Session 1", "events": events}}, "papers": {}, "events": {}}
+    ).encode()
+
+
+def test_one_malformed_event_is_skipped_more_than_a_tenth_refuses():
+    starts = [f"2024-03-19T{9 + n:02d}:00:00+01:00" for n in range(12)]
+    options = ImportOptions(filename="conference.json", timezone="Europe/Malta")
+
+    parsed = acl_miniconf.parse(_one_block([*starts[:5], "soon", *starts[6:]]), options)
+    assert len(parsed.sessions) == 11
+    assert any("event 'e5'" in w and "was skipped" in w for w in parsed.warnings)
+
+    with pytest.raises(ScheduleFormatError, match="2 of 12 events cannot be read"):
+        acl_miniconf.parse(_one_block(["soon", *starts[1:5], "later", *starts[6:]]), options)
+
+
+def test_lmt_offset_is_read_as_wall_time_in_the_conference_zone():
+    """+00:58 is Europe/Malta's local mean time: a MiniConf script's pytz bug."""
+    parsed = acl_miniconf.parse(
+        _one_block(["2024-03-19T09:00:00+00:58"]),
+        ImportOptions(filename="conference.json", timezone="Europe/Malta"),
+    )
+    assert parsed.sessions[0].start == dt.datetime(2024, 3, 19, 8, tzinfo=dt.UTC)
+    assert any("local mean time of Europe/Malta" in w for w in parsed.warnings)
