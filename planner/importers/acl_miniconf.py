@@ -240,6 +240,7 @@ class _Job:
         self.members: dict[str, list[str]] = defaultdict(list)  # event key → paper ids in order
         self.signed_videos = 0
         self.covers: set[str] = set()
+        self.kept: set[str] = set()  # keys of events skipped as unreadable
 
     # --- values ---
     def when(self, value: object, *, file: str, element: str, field: str) -> dt.datetime:
@@ -413,6 +414,7 @@ class _Job:
         parsed.sessions = list(self.sessions.values())
         parsed.rooms = list(self.rooms.values())
         parsed.covers = frozenset(self.covers)
+        parsed.kept = frozenset(self.kept - {""})
         times = [s.start for s in parsed.sessions] + [m.start for m in parsed.meals]
         ends = [s.end for s in parsed.sessions] + [m.end for m in parsed.meals]
         if times:
@@ -465,10 +467,21 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
     def add(event: object, block: str) -> None:
         nonlocal total
         total += 1
+        before = set(job.sessions)
         try:
             job.add_event(event, block=block, file=file)
         except ScheduleFormatError as error:
             broken.append(error)  # that event is skipped (see tolerate_broken)
+            for added in set(job.sessions) - before:
+                job.sessions.pop(added)
+                job.members.pop(added, None)
+            if isinstance(event, dict):
+                # What an earlier import made of it (the session, its talks and posters) is
+                # left as it was, not cancelled.
+                key = _key(_text(event.get("id")))
+                papers = event.get("paper_ids")
+                papers = papers if isinstance(papers, list) else []
+                job.kept |= {key} | {f"{_key(_text(p))}@{key}" for p in papers}
 
     for key, block in document["sessions"].items():
         if not isinstance(block, dict) or not isinstance(block.get("events") or {}, dict):

@@ -129,6 +129,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     sessions: dict[str, SessionData] = {}
     zone = resolve_zone("", fallback=options.timezone, filename=file, warnings=[])
     broken: list[ScheduleFormatError] = []
+    kept: set[str] = set()
     cells_seen = 0
     for part in ("schedule", "sprints"):
         days = document.get(part) or {}
@@ -157,7 +158,11 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
                         )
                     except ScheduleFormatError as error:
                         broken.append(error)  # that talk is skipped (see tolerate_broken)
+                        code = _text(submission.get("code")) if isinstance(submission, dict) else ""
+                        if code:
+                            kept.add(code)  # what an earlier import made of it stays
     tolerate_broken(broken, cells_seen, filename=file, warnings=warnings, what="talks")
+    parsed.kept = frozenset(kept)
     extra_days = document.get("extra")
     extra = sum(len(c) for c in (extra_days.values() if isinstance(extra_days, dict) else []) if c)
     if extra:

@@ -124,6 +124,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
 
     events = calendar.findall("vevent")
     broken: list[ScheduleFormatError] = []
+    kept: set[str] = set()
     for index, event in enumerate(events, start=1):
         uid = normalize_name(_child(event, "uid"))
         where = f"<vevent> {index} (uid {uid!r})" if uid else f"<vevent> {index}"
@@ -140,6 +141,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             raise
         except ScheduleFormatError as error:
             broken.append(error)  # one malformed event is skipped (see tolerate_broken)
+            if uid:
+                kept.add(uid)  # what an earlier import made of it is left as it was
             continue
         room = normalize_name(_child(event, "location")) or None
         if room and room not in rooms:
@@ -184,6 +187,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         sessions[session.key] = session
         first_at.setdefault(uid, where)
     tolerate_broken(broken, len(events), filename=file, warnings=warnings)
+    parsed.kept = frozenset(kept)
     parsed.sessions = list(sessions.values())
     parsed.rooms = list(rooms.values())
     parsed.people = list(people.values())

@@ -460,6 +460,22 @@ def _one_block(starts: list[str]) -> bytes:
     ).encode()
 
 
+@pytest.mark.django_db
+def test_a_skipped_event_keeps_what_an_earlier_import_made_of_it():
+    starts = [f"2024-03-19T{9 + n:02d}:00:00+01:00" for n in range(12)]
+    options = ImportOptions(filename="conference.json", timezone="Europe/Malta")
+    conference = f.ConferenceFactory(timezone="Europe/Malta")
+    schedule_upsert(conference=conference, parsed=acl_miniconf.parse(_one_block(starts), options))
+
+    broken = [*starts[:5], "soon", *starts[6:]]
+    again = schedule_upsert(
+        conference=conference, parsed=acl_miniconf.parse(_one_block(broken), options)
+    )
+
+    assert again.writes == 0
+    assert not Session.objects.get(conference=conference, external_id="e5").cancelled
+
+
 def test_one_malformed_event_is_skipped_more_than_a_tenth_refuses():
     starts = [f"2024-03-19T{9 + n:02d}:00:00+01:00" for n in range(12)]
     options = ImportOptions(filename="conference.json", timezone="Europe/Malta")

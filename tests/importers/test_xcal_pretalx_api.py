@@ -234,10 +234,19 @@ def test_xcal_one_malformed_event_is_skipped_with_a_warning():
     assert "u3" not in {s.key for s in parsed.sessions}
     assert any("<vevent> 4 (uid 'u3')" in w and "was skipped" in w for w in parsed.warnings)
     assert any("1 of 12 events could not be read" in w for w in parsed.warnings)
+    # Imported whole before, then with the broken event: it is left as it was (not
+    # cancelled), and nothing else changes.
     conference = f.ConferenceFactory(timezone="America/New_York")
-    schedule_upsert(conference=conference, parsed=parsed)
-    again = schedule_upsert(conference=conference, parsed=xcal.parse(_xcal_day({3: "x"}), options))
+    schedule_upsert(conference=conference, parsed=xcal.parse(_xcal_day({}), options))
+    again = schedule_upsert(conference=conference, parsed=parsed)
     assert again.writes == 0
+    assert not Session.objects.get(conference=conference, external_id="u3").cancelled
+    assert (
+        schedule_upsert(
+            conference=conference, parsed=xcal.parse(_xcal_day({3: "x"}), options)
+        ).writes
+        == 0
+    )
 
 
 def test_xcal_more_than_a_tenth_broken_is_refused_with_the_list():
