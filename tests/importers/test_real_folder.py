@@ -100,10 +100,8 @@ TABLE: dict[str, Imports | Refused] = {
     # MiniConf sitedata
     "iclr-2020-miniconf": Imports(56, papers=687, zone="Africa/Addis_Ababa"),
     "iclr-2020-miniconf/papers.csv": Imports(0, papers=687, existing=True),
-    "iclr-2020-miniconf/main_calendar.json": Refused(
-        f"{NOT_RECOGNIZED} a JSON list of 56 items",
-        "a MiniConf calendar is read with its papers.csv (import the folder)",
-    ),
+    # A MiniConf session file on its own: its sessions, without papers.
+    "iclr-2020-miniconf/main_calendar.json": Imports(56, zone="Africa/Addis_Ababa"),
     # The folder: 51 sessions of track_pldi.csv + 19 of socials.yml (6 socials, their
     # schedule entries), 174 talk slots and 174 boards of calendar_papers.csv, 14 sponsors.
     "pldi-2021-miniconf": Imports(
@@ -118,20 +116,15 @@ TABLE: dict[str, Imports | Refused] = {
     "pldi-2021-miniconf/papers.csv": Imports(0, papers=87, existing=True),
     "pldi-2021-miniconf/calendar_papers.csv": Refused(
         f"{NOT_RECOGNIZED} a CSV table whose header is 'session,start,end,paperUID,posterNumber'",
-        "slots without their sessions: import the folder",
+        f"{NO_TIMES} for its 174 poster boards (they take their session's, in track_pldi.csv) "
+        "and no session names: import the folder",
     ),
-    "pldi-2021-miniconf/track_pldi.csv": Refused(
-        f"{NOT_RECOGNIZED} a CSV table whose header is 'UID,title,start,end,trackUID",
-        "MiniConf sessions are read with their papers.csv: import the folder",
-    ),
+    "pldi-2021-miniconf/track_pldi.csv": Imports(51, zone="America/New_York"),
     "pldi-2021-miniconf/socials.yml": Imports(19, 3, zone="America/New_York"),
     "pldi-2021-miniconf/sponsors.yml": Imports(0, 0, booths=14, existing=True),
     "ismir-2022": Imports(36, papers=113, posters=113, zone="Asia/Kolkata"),
     "ismir-2022/papers.csv": Imports(0, papers=113, existing=True),
-    "ismir-2022/events.csv": Refused(
-        f"{NOT_RECOGNIZED} a CSV table whose header is 'uid,title,day,start_date",
-        "MiniConf events are read with their papers.csv: import the folder",
-    ),
+    "ismir-2022/events.csv": Imports(36, zone="Asia/Kolkata"),  # naive local times
     "ismir-2022/paper_schedule.csv": Refused(
         f"{NOT_RECOGNIZED} a CSV table whose header is 'Day,Slot,Session,Paper ID",
         "a slot table without times (instants unknowable)",
