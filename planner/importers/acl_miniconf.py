@@ -537,16 +537,27 @@ def _read_calendar(job: _Job, entries: object, file: str, *, meals_elsewhere: bo
         raise ScheduleFormatError("expected a list of calendar entries", file=file)
     job.covers |= {"sessions", "rooms"}
     rows = []
+    broken: list[ScheduleFormatError] = []
     for index, entry in enumerate(entries, start=1):
         where = f"entry {index}"
         if not isinstance(entry, dict):
             raise ScheduleFormatError("entry is not an object", file=file, element=where)
-        start = _rfc1123(entry.get("start"), file=file, element=where, field="start")
-        end = _rfc1123(entry.get("end"), file=file, element=where, field="end")
-        start, end = checked_span(start, end, filename=file, warnings=job.warnings, element=where)
         url = _text(entry.get("url"))
         anchor = url.split("#", 1)[1] if "#" in url else ""
         match = _ANCHOR.match(anchor)
+        try:
+            start = _rfc1123(entry.get("start"), file=file, element=where, field="start")
+            end = _rfc1123(entry.get("end"), file=file, element=where, field="end")
+            start, end = checked_span(
+                start, end, filename=file, warnings=job.warnings, element=where
+            )
+        except ScheduleFormatError as error:
+            # That entry is skipped (see tolerate_broken); what an earlier import made of it
+            # is left as it was.
+            broken.append(error)
+            if match:
+                job.kept.add(_key(match[1]))
+            continue
         location = re.sub(r"^[,\s]*Room:\s*", "", _text(entry.get("location")))
         rows.append(
             {
@@ -561,6 +572,9 @@ def _read_calendar(job: _Job, entries: object, file: str, *, meals_elsewhere: bo
                 "url": url,
             }
         )
+    tolerate_broken(
+        broken, len(entries), filename=file, warnings=job.warnings, what="calendar entries"
+    )
     ids = {row["id"] for row in rows if row["id"]}
     blocks = {
         row["id"]: row["title"]

@@ -496,3 +496,26 @@ def test_lmt_offset_is_read_as_wall_time_in_the_conference_zone():
     )
     assert parsed.sessions[0].start == dt.datetime(2024, 3, 19, 8, tzinfo=dt.UTC)
     assert any("local mean time of Europe/Malta" in w for w in parsed.warnings)
+
+
+def test_a_calendar_entry_with_a_bad_time_is_skipped():
+    entries = [
+        {
+            "title": f"Oral: Topic {n}",
+            "type": "Paper Sessions",
+            "start": f"Tue, 19 Mar 2024 {8 + n:02d}:00:00 GMT",
+            "end": f"Tue, 19 Mar 2024 {8 + n:02d}:30:00 GMT",
+            "location": ", Room: Hall",
+            "url": f"papers.html#link-x{n}-topic-{n}",
+        }
+        for n in range(12)
+    ]
+    entries[4]["start"] = "Tuesday morning"
+    parsed = acl_miniconf.parse(
+        json.dumps(entries).encode(),
+        ImportOptions(filename="calendar.json", timezone="Europe/Malta"),
+    )
+
+    assert len(parsed.sessions) == 11
+    assert any("this calendar entry was skipped" in w for w in parsed.warnings)
+    assert "topic-4" in parsed.kept
