@@ -71,6 +71,7 @@ from planner.models import (
     MenuItem,
     Notification,
     Oral,
+    Outbound,
     Paper,
     Person,
     PlanItem,
@@ -85,7 +86,9 @@ from planner.models import (
     Track,
 )
 from planner.models.accounts import hash_token
+from planner.notifications import Message
 from planner.services.badges import shared_profile
+from planner.services.outbound import outbound_write
 from planner.services.reminders import reminders_sync_for_items
 
 # The session that starts soon relative to now (see _write_starting_soon).
@@ -1136,6 +1139,31 @@ def _write_notifications(
             on_create={"read_at": read_at},
         )
         writes += written
+    # The moved-session alert on the demo attendee's other channel (push), queued as an
+    # import queues it; a re-run offers the same dedupe key, a no-op.
+    _, key, values, _ = rows[1]
+    demo.conference = conference
+    before = Outbound.objects.filter(attendee=demo).count()
+    outbound_write(
+        messages=[
+            Message(
+                attendee_id=demo.pk,
+                user_id=demo.user_id,
+                conference_slug=conference.slug,
+                conference_name=conference.name,
+                kind=str(values["kind"]),
+                title=str(values["title"]),
+                lines=(str(values["body"]),),
+                url=str(values["url"]),
+                dedupe_key=key,
+                tag=f"session-{moved.pk}",
+                when=moved.start,
+            )
+        ],
+        attendees={demo.pk: demo},
+        now=timezone.now(),
+    )
+    writes += Outbound.objects.filter(attendee=demo).count() - before
     # A browser subscription for the demo attendee; the endpoint is unroutable on purpose.
     endpoint = f"https://push.example.invalid/demo/{_demo_uuid(conference, 'push/1')}"
     keys = random.Random(endpoint)  # noqa: S311 -- fake, deterministic key material
@@ -1261,6 +1289,7 @@ def _count_rows(conference: Conference) -> dict[str, int]:
         .distinct()
         .count(),
         "Notification": Notification.objects.filter(attendee__conference=c).count(),
+        "Outbound": Outbound.objects.filter(attendee__conference=c).count(),
         "ImportRun": c.import_runs.count(),
         "ScheduleChange": c.schedule_changes.count(),
     }
