@@ -71,6 +71,10 @@ CASES = [
     Case("cvpr-2025-papercopilot/cvpr2025.json", 0, 0, "America/Chicago", 2872, existing=True),
     Case("colm-2024/accepted_papers.yml", 0, 0, "America/New_York", 299, existing=True),
     Case("colm-2024", 0, 0, "America/New_York", papers=299, existing=True),
+    Case("colm-2024/sponsors.yml", 0, 0, "America/New_York", existing=True),
+    Case("pldi-2021-miniconf/sponsors.yml", 0, 0, "America/New_York", existing=True),
+    Case("eacl-2024/papers.json", 0, 0, "Europe/Malta", papers=427, existing=True),
+    Case("eccv-2024-papercopilot/eccv2024.json", 0, 0, "Europe/Rome", 2387, existing=True),
     # MiniConf socials, Pentabarf xCal, pretalx API dump
     Case("pldi-2021-miniconf/socials.yml", 19, 3, "America/New_York"),
     Case("good-2025/schedule.xcal", 72, 5, "America/New_York"),
@@ -118,11 +122,15 @@ def test_real_file_imports_with_readme_counts(case, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if c.sessions], ids=[c.path for c in CASES if c.sessions]
+    "case",
+    [c for c in CASES if c.sessions or c.existing],
+    ids=[c.path for c in CASES if c.sessions or c.existing],
 )
 def test_real_file_reimport_writes_nothing(case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     extra = ("--timezone", case.zone) if case.zone else ()
+    if case.existing:
+        f.ConferenceFactory(slug="real", timezone=case.zone)
     _import(REAL / case.path, "real", *extra)
     version = Conference.objects.get(slug="real").schedule_version
 
