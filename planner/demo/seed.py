@@ -1282,6 +1282,7 @@ def _count_rows(conference: Conference) -> dict[str, int]:
         .distinct()
         .count(),
         "Notification": Notification.objects.filter(attendee__conference=c).count(),
+        "Outbound": Outbound.objects.filter(attendee__conference=c).count(),
         "ImportRun": c.import_runs.count(),
         "ScheduleChange": c.schedule_changes.count(),
     }

@@ -42,9 +42,17 @@ def _module(fmt: str) -> ModuleType:
 LOOKS_LIKE: dict[str, str] = {
     ImportFormat.FRAB_XML: "frab XML (root element <schedule>)",
     ImportFormat.SCHEDULE_JSON: 'schedule JSON (an object with "schedule": {"conference": …})',
+    ImportFormat.XCAL: "Pentabarf xCal (<iCalendar> holding <vcalendar>)",
+    ImportFormat.PRETALX_API: "a pretalx REST dump (schedule: {date: {minute: {room: talk}}}, "
+    "rooms)",
+    ImportFormat.ACL_MINICONF: "ACL MiniConf (conference.json with sessions → events, or a "
+    "folder with papers.json and calendar.json)",
+    ImportFormat.PAPER_COPILOT: "a Paper Copilot list (papers with title, author, status, site)",
     ImportFormat.ICAL: "iCalendar (BEGIN:VCALENDAR)",
-    ImportFormat.MINICONF: "MiniConf sitedata (papers.csv with UID, title, authors, or a zip "
-    "or folder holding one)",
+    ImportFormat.MINICONF_YAML: "MiniConf YAML (.yml: accepted papers, sponsors, socials)",
+    ImportFormat.MINICONF: "MiniConf sitedata (papers.csv with UID, title, authors; a session "
+    "file: *calendar*.json, a CSV with UID, title, start, end; or a zip or folder holding "
+    "papers.csv)",
     ImportFormat.CSV: "a Boardwalk CSV template (or a zip of them)",
 }
 

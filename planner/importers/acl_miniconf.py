@@ -72,6 +72,7 @@ from planner.importers.common import (
     is_zip,
     json_list,
     json_object,
+    lmt_corrected,
     localize,
     meal_kind,
     normalize_name,
@@ -81,6 +82,7 @@ from planner.importers.common import (
     read_zip,
     resolve_zone,
     session_kind,
+    tolerate_broken,
 )
 
 _BOM = b"\xef\xbb\xbf"
@@ -238,11 +240,17 @@ class _Job:
         self.members: dict[str, list[str]] = defaultdict(list)  # event key → paper ids in order
         self.signed_videos = 0
         self.covers: set[str] = set()
+        self.kept: set[str] = set()  # keys of events skipped as unreadable
 
     # --- values ---
     def when(self, value: object, *, file: str, element: str, field: str) -> dt.datetime:
-        return parse_iso_datetime(
+        moment = parse_iso_datetime(
             _text(value), tz=self.zone, filename=file, element=element, field=field
+        )
+        # MiniConf data is written by Python scripts: an offset that is the zone's local mean
+        # time (+00:58 for Europe/Malta) is the pytz LMT bug; the wall time is meant.
+        return lmt_corrected(
+            moment, self.zone, filename=file, warnings=self.warnings, element=element, field=field
         )
 
     def room(self, value: object) -> str | None:
@@ -406,6 +414,7 @@ class _Job:
         parsed.sessions = list(self.sessions.values())
         parsed.rooms = list(self.rooms.values())
         parsed.covers = frozenset(self.covers)
+        parsed.kept = frozenset(self.kept - {""})
         times = [s.start for s in parsed.sessions] + [m.start for m in parsed.meals]
         ends = [s.end for s in parsed.sessions] + [m.end for m in parsed.meals]
         if times:
@@ -452,6 +461,28 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
     for key, raw in document["papers"].items():
         job.add_paper(raw, file, f"paper {key!r}")
     seen: set[str] = set()
+    broken: list[ScheduleFormatError] = []
+    total = 0
+
+    def add(event: object, block: str) -> None:
+        nonlocal total
+        total += 1
+        before = set(job.sessions)
+        try:
+            job.add_event(event, block=block, file=file)
+        except ScheduleFormatError as error:
+            broken.append(error)  # that event is skipped (see tolerate_broken)
+            for added in set(job.sessions) - before:
+                job.sessions.pop(added)
+                job.members.pop(added, None)
+            if isinstance(event, dict):
+                # What an earlier import made of it (the session, its talks and posters) is
+                # left as it was, not cancelled.
+                key = _key(_text(event.get("id")))
+                papers = event.get("paper_ids")
+                papers = papers if isinstance(papers, list) else []
+                job.kept |= {key} | {f"{_key(_text(p))}@{key}" for p in papers}
+
     for key, block in document["sessions"].items():
         if not isinstance(block, dict) or not isinstance(block.get("events") or {}, dict):
             raise ScheduleFormatError(
@@ -461,15 +492,15 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
             )
         name = _text(block.get("name")) or _text(key)
         for event in (block.get("events") or {}).values():
-            job.add_event(event, block=name, file=file)
+            add(event, name)
             if isinstance(event, dict):
                 seen.add(_key(_text(event.get("id"))))
     events = json_object(document.get("events"), file=file, field="events")
     for key, event in events.items():
         if _key(_text(key)) in seen:
             continue
-        block = _text(event.get("session")) if isinstance(event, dict) else ""
-        job.add_event(event, block=block, file=file)
+        add(event, _text(event.get("session")) if isinstance(event, dict) else "")
+    tolerate_broken(broken, total, filename=file, warnings=job.warnings)
     ignored = [
         name
         for name in ("tutorials", "workshops", "plenaries")
@@ -506,16 +537,27 @@ def _read_calendar(job: _Job, entries: object, file: str, *, meals_elsewhere: bo
         raise ScheduleFormatError("expected a list of calendar entries", file=file)
     job.covers |= {"sessions", "rooms"}
     rows = []
+    broken: list[ScheduleFormatError] = []
     for index, entry in enumerate(entries, start=1):
         where = f"entry {index}"
         if not isinstance(entry, dict):
             raise ScheduleFormatError("entry is not an object", file=file, element=where)
-        start = _rfc1123(entry.get("start"), file=file, element=where, field="start")
-        end = _rfc1123(entry.get("end"), file=file, element=where, field="end")
-        start, end = checked_span(start, end, filename=file, warnings=job.warnings, element=where)
         url = _text(entry.get("url"))
         anchor = url.split("#", 1)[1] if "#" in url else ""
         match = _ANCHOR.match(anchor)
+        try:
+            start = _rfc1123(entry.get("start"), file=file, element=where, field="start")
+            end = _rfc1123(entry.get("end"), file=file, element=where, field="end")
+            start, end = checked_span(
+                start, end, filename=file, warnings=job.warnings, element=where
+            )
+        except ScheduleFormatError as error:
+            # That entry is skipped (see tolerate_broken); what an earlier import made of it
+            # is left as it was.
+            broken.append(error)
+            if match:
+                job.kept.add(_key(match[1]))
+            continue
         location = re.sub(r"^[,\s]*Room:\s*", "", _text(entry.get("location")))
         rows.append(
             {
@@ -530,6 +572,9 @@ def _read_calendar(job: _Job, entries: object, file: str, *, meals_elsewhere: bo
                 "url": url,
             }
         )
+    tolerate_broken(
+        broken, len(entries), filename=file, warnings=job.warnings, what="calendar entries"
+    )
     ids = {row["id"] for row in rows if row["id"]}
     blocks = {
         row["id"]: row["title"]

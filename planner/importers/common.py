@@ -449,6 +449,8 @@ def json_object(
             field=field,
         )
     return value
+
+
 # --- Tolerance: broken items, pytz LMT offsets, repeated identities ---------------------------
 
 # A file in which at most this share of the events cannot be read imports without them (each
@@ -483,7 +485,9 @@ def tolerate_broken(
                 + (f"; … and {more} more" if more > 0 else "")
             )
         raise first
-    singular = what[:-1] if what.endswith("s") else what
+    singular = (
+        what[:-3] + "y" if what.endswith("ies") else what[:-1] if what.endswith("s") else what
+    )
     for error in broken:
         warnings.append(f"{error}; this {singular} was skipped")
     warnings.append(

@@ -19,6 +19,8 @@ slots CSV                 ``session, paperUID`` + ``start, end`` and/or        o
 an ``.ics``               (only when nothing above gives sessions)             sessions
 ========================  ===================================================  ============
 
+A session file (calendar JSON, track or events CSV) also imports on its own: its sessions,
+without papers (``papers.csv`` or the folder adds them later).
 A ``sponsors.yml`` (PLDI 2021: ``UID, level, name``) becomes booths with their tiers and a
 ``socials.yml`` social sessions (see :mod:`.miniconf_yaml`). Anything else in the zip (other
 YAML, images, a second calendar) is ignored with a warning.
@@ -118,7 +120,28 @@ def sniff(data: bytes, filename: str) -> bool:
             return False
         return False
     head = data[:65536].decode("utf-8-sig", errors="replace")
-    return _is_papers_header(_first_row(head))
+    row = _first_row(head)
+    if _is_papers_header(row):
+        return True
+    # A session file of a site on its own (its papers come later, or never).
+    base = PurePosixPath(filename).name.casefold()
+    if base.endswith(".csv"):
+        return _role_of({c.strip().casefold() for c in row}) in ("track", "events")
+    if base.endswith(".json") and "calendar" in base and len(data) <= 20 * 1024 * 1024:
+        return _is_calendar_json(data)
+    return False
+
+
+def _is_calendar_json(data: bytes) -> bool:
+    try:
+        entries = json.loads(data.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(entries, list)
+        and bool(entries)
+        and all(isinstance(e, dict) and {"title", "start", "end"} <= set(e) for e in entries)
+    )
 
 
 def _first_row(text: str) -> list[str]:
@@ -701,11 +724,15 @@ def _is_link(text: str) -> bool:
 
 
 def _role(table: _Table) -> str | None:
-    if table.has("session", "paperuid"):
+    return _role_of(set(table.columns))
+
+
+def _role_of(columns: set[str]) -> str | None:
+    if {"session", "paperuid"} <= columns:
         return "slots"
-    if table.has("uid", "title", "start_date", "start_time", "end_time"):
+    if {"uid", "title", "start_date", "start_time", "end_time"} <= columns:
         return "events"
-    if table.has("uid", "title", "start", "end"):
+    if {"uid", "title", "start", "end"} <= columns:
         return "track"
     return None
 
@@ -717,10 +744,22 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         "", fallback=options.timezone, filename=options.filename, warnings=job.warnings
     )
     if not is_zip(data):
+        if PurePosixPath(options.filename).suffix.casefold() == ".json":
+            job.read_calendar_json(data, options.filename)  # a calendar on its own
+            return job.finish()
         table = _Table.read(data, options.filename)
+        role = _role(table)
+        if not table.has("uid", "title", "authors") and role in ("track", "events"):
+            # A session file on its own: the sessions, without their papers.
+            if role == "track":
+                job.read_track_csv(table)
+            else:
+                job.read_events_csv(table)
+            return job.finish()
         if not table.has("uid", "title", "authors"):
             raise ScheduleFormatError(
-                "not a MiniConf papers.csv (needs the columns UID, title, authors)",
+                "not a MiniConf papers.csv (needs the columns UID, title, authors) nor a "
+                "session file (UID, title, start, end)",
                 file=options.filename,
                 line=1,
             )

@@ -9,7 +9,11 @@ empty ``{}`` cells are free slots. Multilingual names take English, else the fir
 
 Each cell is a session at the slot the cell names (the slot in that room whose local start is
 that minute, else the submission's only slot). Keys: the submission ``code``; a code in
-several cells (a sprint on two days) is ``<code>@<start>`` from its second cell on. Kind from
+several cells (a sprint on two days) is ``<code>@<start>`` from its second cell on, a warning
+naming both. A talk that cannot be read (no code, no slot there, a malformed time) is skipped
+with a warning unless more than a set share of them is (``common.tolerate_broken``); an offset
+that is the conference zone's local mean time (the pytz LMT bug) is read as wall time in that
+zone, with a warning (``common.lmt_corrected``). Kind from
 the submission type (Talk → oral, Workshop → workshop, Short plenary → keynote…). Speakers
 keyed ``pretalx:<code>``. ``extra`` (breakfast, lunch at a minute, without an end) is not
 imported: a warning says how many entries it holds.
@@ -36,9 +40,12 @@ from planner.importers.common import (
     decode_text,
     json_list,
     json_object,
+    lmt_corrected,
     normalize_name,
     parse_iso_datetime,
+    resolve_zone,
     session_kind,
+    tolerate_broken,
 )
 from planner.importers.frab_xml import normalize_url
 
@@ -120,6 +127,10 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         )
     people: dict[str, PersonData] = {}
     sessions: dict[str, SessionData] = {}
+    zone = resolve_zone("", fallback=options.timezone, filename=file, warnings=[])
+    broken: list[ScheduleFormatError] = []
+    kept: set[str] = set()
+    cells_seen = 0
     for part in ("schedule", "sprints"):
         days = document.get(part) or {}
         if not isinstance(days, dict):
@@ -134,15 +145,24 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
                 for room_id, submission in by_room.items():
                     if not submission:
                         continue
-                    _cell(
-                        submission,
-                        where=f"{part} {day} {minute} room {room_id}",
-                        day=str(day),
-                        minute=int(minute),
-                        room_id=str(room_id),
-                        file=file,
-                        state=(rooms, room_names, people, sessions, warnings),
-                    )
+                    cells_seen += 1
+                    try:
+                        _cell(
+                            submission,
+                            where=f"{part} {day} {minute} room {room_id}",
+                            day=str(day),
+                            minute=int(minute),
+                            room_id=str(room_id),
+                            file=file,
+                            state=(rooms, room_names, people, sessions, warnings, zone),
+                        )
+                    except ScheduleFormatError as error:
+                        broken.append(error)  # that talk is skipped (see tolerate_broken)
+                        code = _text(submission.get("code")) if isinstance(submission, dict) else ""
+                        if code:
+                            kept.add(code)  # what an earlier import made of it stays
+    tolerate_broken(broken, cells_seen, filename=file, warnings=warnings, what="talks")
+    parsed.kept = frozenset(kept)
     extra_days = document.get("extra")
     extra = sum(len(c) for c in (extra_days.values() if isinstance(extra_days, dict) else []) if c)
     if extra:
@@ -171,7 +191,7 @@ def _cell(
     file: str,
     state: tuple,
 ) -> None:
-    rooms, room_names, people, sessions, warnings = state
+    rooms, room_names, people, sessions, warnings, zone = state
     if not isinstance(submission, dict):
         raise ScheduleFormatError("submission is not an object", file=file, element=where)
     code = _text(submission.get("code"))
@@ -211,6 +231,8 @@ def _cell(
     end = parse_iso_datetime(
         str(slot.get("end") or ""), tz=None, filename=file, element=where, field="end"
     )
+    start = lmt_corrected(start, zone, filename=file, warnings=warnings, element=where)
+    end = lmt_corrected(end, zone, filename=file, warnings=warnings, element=where)
     start, end = checked_span(start, end, filename=file, warnings=warnings, element=where)
     room = slot.get("room")
     room_name = (_text(room.get("name")) if isinstance(room, dict) else "") or room_names.get(
@@ -231,10 +253,16 @@ def _cell(
     kind_name = _text(kind.get("name")) if isinstance(kind, dict) else _text(kind)
     key = code
     if key in sessions:
+        first = sessions[code]
         key = f"{code}@{start.astimezone(dt.UTC):%Y%m%dT%H%MZ}"
         if key in sessions:
             warnings.append(f"{file}: {where} is listed twice at the same time; imported once")
             return
+        warnings.append(
+            f"{file}: {where} repeats talk {code} (first at {first.start.isoformat()}"
+            + (f" in {first.room}" if first.room else "")
+            + "); kept as a repeat at its own start"
+        )
     url = _text(submission.get("url"))
     sessions[key] = SessionData(
         key=key,

@@ -9,9 +9,11 @@ and one ``attendee`` per speaker (pretalx writes ``Name [Organisation]``).
 
 Keys: the ``uid``. A uid repeated for another event is kept with the key ``<uid>@<UTC start>``
 (``#2``… if that is taken too), stable across re-imports; a warning names both places. An
-entry identical to an earlier one is imported once (a warning). Local times need the conference's zone (``--timezone``); without
-one the file is refused, naming the first event. Parsed with defusedxml like frab XML (no
-DOCTYPE, no entities).
+entry identical to an earlier one is imported once (a warning). An event that cannot be read
+(no uid, no summary, a malformed time) is skipped with a warning, unless more than a set share
+of them is (``common.tolerate_broken``): then the file is refused with the list. Local times
+need the conference's zone (``--timezone``); without one the file is refused, naming the first
+event. Parsed with defusedxml like frab XML (no DOCTYPE, no entities).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from planner.importers.common import (
     person_key,
     resolve_zone,
     session_kind,
+    tolerate_broken,
 )
 from planner.importers.frab_xml import (
     _parse_xml,
@@ -52,6 +55,11 @@ _ROOT = re.compile(rb"\s*<iCalendar[\s>]")
 _BOM = b"\xef\xbb\xbf"
 _WHEN = re.compile(r"^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(Z)?$")
 _PENTABARF = "{http://pentabarf.org}"
+
+
+class _NoZone(ScheduleFormatError):
+    """A local time in a file that names no zone: the whole file, not one event, cannot be
+    read (every event has such times)."""
 
 
 def sniff(data: bytes, filename: str) -> bool:
@@ -106,7 +114,7 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
         if utc:
             return naive.replace(tzinfo=dt.UTC)
         if zone is None:
-            raise ScheduleFormatError(
+            raise _NoZone(
                 f"{value!r} is a local time and the file names no time zone; pass --timezone",
                 file=file,
                 element=element,
@@ -114,17 +122,28 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             )
         return localize(naive, zone, filename=file, warnings=warnings, element=element, field=field)
 
-    for index, event in enumerate(calendar.findall("vevent"), start=1):
+    events = calendar.findall("vevent")
+    broken: list[ScheduleFormatError] = []
+    kept: set[str] = set()
+    for index, event in enumerate(events, start=1):
         uid = normalize_name(_child(event, "uid"))
         where = f"<vevent> {index} (uid {uid!r})" if uid else f"<vevent> {index}"
-        if not uid:
-            raise ScheduleFormatError("event has no uid", file=file, element=where, field="uid")
-        title = normalize_name(_child(event, "summary") or _child(event, f"{_PENTABARF}title"))
-        if not title:
-            raise ScheduleFormatError("event has no summary", file=file, element=where)
-        start = when(_child(event, "dtstart"), where, "dtstart")
-        end = when(_child(event, "dtend"), where, "dtend")
-        start, end = checked_span(start, end, filename=file, warnings=warnings, element=where)
+        try:
+            if not uid:
+                raise ScheduleFormatError("event has no uid", file=file, element=where, field="uid")
+            title = normalize_name(_child(event, "summary") or _child(event, f"{_PENTABARF}title"))
+            if not title:
+                raise ScheduleFormatError("event has no summary", file=file, element=where)
+            start = when(_child(event, "dtstart"), where, "dtstart")
+            end = when(_child(event, "dtend"), where, "dtend")
+            start, end = checked_span(start, end, filename=file, warnings=warnings, element=where)
+        except _NoZone:
+            raise
+        except ScheduleFormatError as error:
+            broken.append(error)  # one malformed event is skipped (see tolerate_broken)
+            if uid:
+                kept.add(uid)  # what an earlier import made of it is left as it was
+            continue
         room = normalize_name(_child(event, "location")) or None
         if room and room not in rooms:
             rooms[room] = RoomData(key=room, name=room, position=len(rooms) + 1)
@@ -167,6 +186,8 @@ def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
             )
         sessions[session.key] = session
         first_at.setdefault(uid, where)
+    tolerate_broken(broken, len(events), filename=file, warnings=warnings)
+    parsed.kept = frozenset(kept)
     parsed.sessions = list(sessions.values())
     parsed.rooms = list(rooms.values())
     parsed.people = list(people.values())

@@ -18,12 +18,19 @@ from dataclasses import dataclass, field
 from planner.enums import ImportStatus
 from planner.exceptions import ScheduleMismatch
 from planner.importers.base import ParsedSchedule
-from planner.models import Conference, ImportRun
+from planner.importers.common import normalize_title
+from planner.models import Conference, ImportRun, Paper
 
 # An item a day before or after the conference (a reception on the eve, a tour the day after;
 # or a late-night session whose local date is the next day) is no sign of a wrong file.
 SLACK = dt.timedelta(days=1)
 LISTED = 20
+# A list of papers that enriches a program (Paper Copilot, accepted_papers.yml) has no dates
+# and no conference title to compare: what says it is another conference's is that its titles
+# miss the program's. Compared once both sides hold this many papers; below this share of
+# matches (of the smaller side) the list is taken for another conference's.
+PAPERS_COMPARED = 20
+PAPERS_MATCHED_SHARE = 0.05
 
 # Words that say nothing about which conference a title names.
 _STOPWORDS = frozenset(
@@ -130,6 +137,11 @@ def schedule_mismatch_check(
       conference's dates by more than :data:`SLACK` (each listed as a warning too);
     - the file's own dates (frab ``<conference><start>/<end>``, …), when they do not overlap
       the conference's (with the same slack);
+    - a list of papers that would enrich the program (no dates, no title: Paper Copilot,
+      ``accepted_papers.yml``), when hardly any of its titles is among the program's papers
+      (:data:`PAPERS_MATCHED_SHARE` of the smaller side, both holding at least
+      :data:`PAPERS_COMPARED`): ECCV's list into CVPR. Not once the list's papers were
+      imported from ``source`` (a forced import, or the list came first);
     - the file's own title or acronym, when it shares no word with the conference's name,
       acronym or slug (years, numbers and words like "conference" aside). Checked only on the
       first import of ``source`` into the conference: once a file was accepted, its next
@@ -204,6 +216,8 @@ def schedule_mismatch_check(
     )
     if last is not None and last.force:
         report.confirmed_by = last.pk
+    if parsed.enrich_papers:
+        _compare_papers(report, conference=conference, parsed=parsed, source=source)
     file_words = _words(info.name, info.acronym)
     target_words = _words(conference.name, conference.slug.replace("-", " "))
     if file_words and target_words and not (file_words & target_words) and last is None:
@@ -213,3 +227,31 @@ def schedule_mismatch_check(
             f"{conference.name!r}"
         )
     return report
+
+
+def _compare_papers(
+    report: MismatchReport, *, conference: Conference, parsed: ParsedSchedule, source: str
+) -> None:
+    titles = {normalize_title(p.title) for p in parsed.papers} - {""}
+    if len(titles) < PAPERS_COMPARED:
+        return
+    keys = {p.key for p in parsed.papers}
+    program_titles: set[str] = set()
+    for title, paper_source, external_id in Paper.objects.filter(conference=conference).values_list(
+        "title", "source", "external_id"
+    ):
+        if paper_source == source and external_id in keys:
+            return  # this list was imported before: its next versions are not compared
+        program_titles.add(normalize_title(title))
+    program_titles.discard("")
+    if len(program_titles) < PAPERS_COMPARED:
+        return  # no program to compare with yet: the list is the first papers
+    matched = len(titles & program_titles)
+    report.found["papers"] = len(titles)
+    report.found["papers_matched"] = matched
+    if matched < PAPERS_MATCHED_SHARE * min(len(titles), len(program_titles)):
+        report.findings.append(
+            f"only {matched:,} of its {len(titles):,} paper titles match one of the "
+            f"{len(program_titles):,} papers the conference already has (a list of another "
+            "conference's papers?)"
+        )

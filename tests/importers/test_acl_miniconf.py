@@ -437,3 +437,85 @@ def test_acl_socials_data_alone():
     parsed = parse_schedule(data, ImportOptions(filename="socials_data.json"))
     assert len(parsed.sessions) == 17
     assert {s.kind for s in parsed.sessions} == {SessionKind.SOCIAL}
+
+
+# --- the tolerance rules, in this format too ------------------------------------------------------
+
+
+def _one_block(starts: list[str]) -> bytes:
+    events = {
+        f"e{n}": {
+            "id": f"e{n}",
+            "type": "Oral",
+            "track": f"Topic {n}",
+            "start_time": start,
+            "end_time": "2024-03-19T23:00:00" + start[19:],
+            "room": "Hall",
+            "paper_ids": [],
+        }
+        for n, start in enumerate(starts)
+    }
+    return json.dumps(
+        {"sessions": {"s1": {"name": "Session 1", "events": events}}, "papers": {}, "events": {}}
+    ).encode()
+
+
+@pytest.mark.django_db
+def test_a_skipped_event_keeps_what_an_earlier_import_made_of_it():
+    starts = [f"2024-03-19T{9 + n:02d}:00:00+01:00" for n in range(12)]
+    options = ImportOptions(filename="conference.json", timezone="Europe/Malta")
+    conference = f.ConferenceFactory(timezone="Europe/Malta")
+    schedule_upsert(conference=conference, parsed=acl_miniconf.parse(_one_block(starts), options))
+
+    broken = [*starts[:5], "soon", *starts[6:]]
+    again = schedule_upsert(
+        conference=conference, parsed=acl_miniconf.parse(_one_block(broken), options)
+    )
+
+    assert again.writes == 0
+    assert not Session.objects.get(conference=conference, external_id="e5").cancelled
+
+
+def test_one_malformed_event_is_skipped_more_than_a_tenth_refuses():
+    starts = [f"2024-03-19T{9 + n:02d}:00:00+01:00" for n in range(12)]
+    options = ImportOptions(filename="conference.json", timezone="Europe/Malta")
+
+    parsed = acl_miniconf.parse(_one_block([*starts[:5], "soon", *starts[6:]]), options)
+    assert len(parsed.sessions) == 11
+    assert any("event 'e5'" in w and "was skipped" in w for w in parsed.warnings)
+
+    with pytest.raises(ScheduleFormatError, match="2 of 12 events cannot be read"):
+        acl_miniconf.parse(_one_block(["soon", *starts[1:5], "later", *starts[6:]]), options)
+
+
+def test_lmt_offset_is_read_as_wall_time_in_the_conference_zone():
+    """+00:58 is Europe/Malta's local mean time: a MiniConf script's pytz bug."""
+    parsed = acl_miniconf.parse(
+        _one_block(["2024-03-19T09:00:00+00:58"]),
+        ImportOptions(filename="conference.json", timezone="Europe/Malta"),
+    )
+    assert parsed.sessions[0].start == dt.datetime(2024, 3, 19, 8, tzinfo=dt.UTC)
+    assert any("local mean time of Europe/Malta" in w for w in parsed.warnings)
+
+
+def test_a_calendar_entry_with_a_bad_time_is_skipped():
+    entries = [
+        {
+            "title": f"Oral: Topic {n}",
+            "type": "Paper Sessions",
+            "start": f"Tue, 19 Mar 2024 {8 + n:02d}:00:00 GMT",
+            "end": f"Tue, 19 Mar 2024 {8 + n:02d}:30:00 GMT",
+            "location": ", Room: Hall",
+            "url": f"papers.html#link-x{n}-topic-{n}",
+        }
+        for n in range(12)
+    ]
+    entries[4]["start"] = "Tuesday morning"
+    parsed = acl_miniconf.parse(
+        json.dumps(entries).encode(),
+        ImportOptions(filename="calendar.json", timezone="Europe/Malta"),
+    )
+
+    assert len(parsed.sessions) == 11
+    assert any("this calendar entry was skipped" in w for w in parsed.warnings)
+    assert "topic-4" in parsed.kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from planner.demo import DEMO_SLUG
 from planner.exceptions import ScheduleMismatch
-from planner.models import Conference, ImportRun, Session
+from planner.models import Conference, ImportRun, Paper, Session
 from planner.services.imports import import_run_create, import_run_execute, schedule_import
 from tests import factories as f
 from tests.infra import REAL_DATA
@@ -417,3 +418,67 @@ def test_admin_zone_filled_in_for_another_conference_follows_the_choice(
 
     assert upload("Asia/Kolkata").timezone == ""  # as filled in: the chosen conference's zone
     assert upload("Europe/Rome").timezone == "Europe/Rome"  # typed by hand: kept
+
+
+# --- a list of papers (no dates, no title) -----------------------------------------------------
+
+CVPR_LIST = REAL_DATA / "cvpr-2025-papercopilot" / "cvpr2025.json"
+ECCV_LIST = REAL_DATA / "eccv-2024-papercopilot" / "eccv2024.json"
+
+
+@pytest.fixture
+def cvpr_program():
+    """A CVPR 2025 conference whose program holds 40 of the list's papers, imported under the
+    source the list comes in by too (the CLI's default, "import")."""
+    conference = f.ConferenceFactory(
+        slug="cvpr-2025",
+        name="CVPR 2025",
+        timezone="America/Chicago",
+        start_date=dt.date(2025, 6, 11),
+        end_date=dt.date(2025, 6, 15),
+    )
+    for entry in json.loads(CVPR_LIST.read_text())[:40]:
+        f.PaperFactory(
+            conference=conference,
+            source="import",
+            external_id=entry["title"],
+            title=entry["title"].upper(),
+        )
+    return conference
+
+
+def test_a_paper_list_enriches_its_own_conference(cvpr_program):
+    outcome = schedule_import(
+        conference=cvpr_program, data=CVPR_LIST.read_bytes(), filename="cvpr2025.json"
+    )
+
+    assert outcome.result.counts["paper"]["matched"] == 40
+    assert Paper.objects.filter(conference=cvpr_program).count() == 2872  # none twice
+    again = schedule_import(
+        conference=cvpr_program, data=CVPR_LIST.read_bytes(), filename="cvpr2025.json"
+    )
+    assert again.result.writes == 0
+
+
+def test_another_conferences_paper_list_stops_until_forced(cvpr_program):
+    """ECCV's list into CVPR: no dates to compare, no title; none of its titles is CVPR's."""
+    with pytest.raises(ScheduleMismatch) as caught:
+        schedule_import(conference=cvpr_program, data=ECCV_LIST.read_bytes(), filename="e.json")
+
+    assert caught.value.findings == [
+        "only 0 of its 2,387 paper titles match one of the 40 papers the conference already "
+        "has (a list of another conference's papers?)"
+    ]
+    assert caught.value.found["papers_matched"] == 0
+    assert Paper.objects.filter(conference=cvpr_program).count() == 40
+
+    outcome = schedule_import(
+        conference=cvpr_program, data=ECCV_LIST.read_bytes(), filename="e.json", force=True
+    )
+    assert outcome.result.counts["paper"]["created"] == 2387
+
+
+def test_a_paper_list_into_a_conference_without_papers_is_not_compared(eccv):
+    outcome = schedule_import(conference=eccv, data=ECCV_LIST.read_bytes(), filename="e.json")
+
+    assert outcome.result.counts["paper"]["created"] == 2387

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from planner.management.commands import import_schedule
 from planner.models import Conference, ImportRun, Paper, Poster, Room, Session
 from planner.services.imports import schedule_import
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,8 @@ class Case:
     papers: int = 0
     posters: int = 0
     expect_zone: str = ""
+    # A list of papers cannot say when a conference takes place: it goes into one that exists.
+    existing: bool = False
 
 
 CASES = [
@@ -64,10 +67,14 @@ CASES = [
     Case("acl-2023/conference.json", 408, 8, "America/Toronto", papers=1676, posters=1376),
     Case("acl-2023", 416, 14, "America/Toronto", papers=1676, posters=1376),
     Case("eacl-2024", 120, 23, "Europe/Malta", papers=427, posters=285),
-    # paper lists: papers without sessions
-    Case("cvpr-2025-papercopilot/cvpr2025.json", 0, 0, "America/Chicago", papers=2872),
-    Case("colm-2024/accepted_papers.yml", 0, 0, "America/New_York", papers=299),
-    Case("colm-2024", 0, 0, "America/New_York", papers=299),
+    # paper lists: papers without sessions, into a conference that exists
+    Case("cvpr-2025-papercopilot/cvpr2025.json", 0, 0, "America/Chicago", 2872, existing=True),
+    Case("colm-2024/accepted_papers.yml", 0, 0, "America/New_York", 299, existing=True),
+    Case("colm-2024", 0, 0, "America/New_York", papers=299, existing=True),
+    Case("colm-2024/sponsors.yml", 0, 0, "America/New_York", existing=True),
+    Case("pldi-2021-miniconf/sponsors.yml", 0, 0, "America/New_York", existing=True),
+    Case("eacl-2024/papers.json", 0, 0, "Europe/Malta", papers=427, existing=True),
+    Case("eccv-2024-papercopilot/eccv2024.json", 0, 0, "Europe/Rome", 2387, existing=True),
     # MiniConf socials, Pentabarf xCal, pretalx API dump
     Case("pldi-2021-miniconf/socials.yml", 19, 3, "America/New_York"),
     Case("good-2025/schedule.xcal", 72, 5, "America/New_York"),
@@ -98,6 +105,8 @@ def _import(path: Path, slug: str, *extra: str) -> str:
 def test_real_file_imports_with_readme_counts(case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     extra = ("--timezone", case.zone) if case.zone else ()
+    if case.existing:
+        f.ConferenceFactory(slug="real", timezone=case.zone)
 
     output = _import(REAL / case.path, "real", *extra)
 
@@ -113,11 +122,15 @@ def test_real_file_imports_with_readme_counts(case, settings, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "case", [c for c in CASES if c.sessions], ids=[c.path for c in CASES if c.sessions]
+    "case",
+    [c for c in CASES if c.sessions or c.existing],
+    ids=[c.path for c in CASES if c.sessions or c.existing],
 )
 def test_real_file_reimport_writes_nothing(case, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     extra = ("--timezone", case.zone) if case.zone else ()
+    if case.existing:
+        f.ConferenceFactory(slug="real", timezone=case.zone)
     _import(REAL / case.path, "real", *extra)
     version = Conference.objects.get(slug="real").schedule_version
 

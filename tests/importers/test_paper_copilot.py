@@ -12,7 +12,9 @@ from planner.enums import ImportFormat
 from planner.importers import acl_miniconf, detect_format, paper_copilot, parse_schedule
 from planner.importers.base import ImportOptions, ScheduleFormatError
 from planner.importers.common import normalize_title
-from planner.models import Authorship, Oral, Paper, Person
+from planner.models import Authorship, Conference, Oral, Paper, Person
+from planner.services.imports import schedule_import
+from planner.services.program import Edit, program_edits_record
 from planner.services.schedule_upsert import schedule_upsert
 from tests import factories as f
 from tests.infra import REAL_DATA
@@ -222,10 +224,33 @@ def test_cli_says_how_many_papers_matched(tmp_path, settings):
     assert "3 papers matched the program's by title; 3 of them got links they lacked" in (
         out.getvalue()
     )
+    # The same bytes again, the program unchanged since: not even parsed.
     again = io.StringIO()
     call_command("import_schedule", "eccv", str(ECCV), stdout=again, stderr=io.StringIO())
-    assert "3 papers matched the program's by title; 0 of them got links" in again.getvalue()
+    assert "the same bytes as import run" in again.getvalue()
     assert "no changes" in again.getvalue()
+
+    # An organizer clears a link the list added: the list is read again and puts it back.
+    conference = Conference.objects.get(slug="eccv")
+    ego = Paper.objects.get(conference=conference, external_id="P2")
+    ego.project_url = ""
+    ego.save(update_fields=["project_url"])
+    program_edits_record(
+        conference=conference,
+        edits=[Edit(item=ego, diff={"project_url": ("https://3dego.github.io/", "")})],
+    )
+    edited = io.StringIO()
+    call_command("import_schedule", "eccv", str(ECCV), stdout=edited, stderr=io.StringIO())
+    assert "3 papers matched the program's by title; 1 of them got links" in edited.getvalue()
+    ego.refresh_from_db()
+    assert ego.project_url == "https://3dego.github.io/"
+    assert Paper.objects.filter(conference=conference).count() == 4 + 2387 - 3
+    # Read and compared once more (the skip aside): matched, nothing left to add.
+    outcome = schedule_import(
+        conference=conference, data=ECCV.read_bytes(), filename="eccv2024.json"
+    )
+    assert outcome.result.writes == 0
+    assert outcome.result.counts["paper"]["matched"] == 3
 
 
 @pytest.mark.django_db

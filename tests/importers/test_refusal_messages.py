@@ -17,9 +17,14 @@ from tests.infra import REAL_DATA
 
 CHECKED = (
     "which is none of the formats checked: frab XML (root element <schedule>); schedule JSON "
-    '(an object with "schedule": {"conference": …}); iCalendar (BEGIN:VCALENDAR); MiniConf '
-    "sitedata (papers.csv with UID, title, authors, or a zip or folder holding one); a Boardwalk "
-    "CSV template (or a zip of them). Pass --format (in the API and admin: format) to say which"
+    '(an object with "schedule": {"conference": …}); Pentabarf xCal (<iCalendar> holding '
+    "<vcalendar>); a pretalx REST dump (schedule: {date: {minute: {room: talk}}}, rooms); ACL "
+    "MiniConf (conference.json with sessions → events, or a folder with papers.json and "
+    "calendar.json); a Paper Copilot list (papers with title, author, status, site); iCalendar "
+    "(BEGIN:VCALENDAR); MiniConf YAML (.yml: accepted papers, sponsors, socials); MiniConf "
+    "sitedata (papers.csv with UID, title, authors; a session file: *calendar*.json, a CSV with "
+    "UID, title, start, end; or a zip or folder holding papers.csv); a Boardwalk CSV template "
+    "(or a zip of them). Pass --format (in the API and admin: format) to say which"
 )
 
 
@@ -40,8 +45,8 @@ def refused(data: bytes, filename: str) -> ScheduleFormatError:
         (b"- authors: A, B\n  title: T\n", "a YAML document starting '- authors: A, B'"),
         (b"Day,Slot,Session\n1,2,3\n", "a CSV table whose header is 'Day,Slot,Session'"),
         (
-            b'<?xml version="1.0"?>\n<iCalendar><vcalendar/></iCalendar>',
-            "an XML document whose root element is <iCalendar>",
+            b'<?xml version="1.0"?>\n<rss><channel/></rss>',
+            "an XML document whose root element is <rss>",
         ),
         (b"hello there\n", "text starting 'hello there'"),
     ],

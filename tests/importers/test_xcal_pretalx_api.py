@@ -210,3 +210,88 @@ def test_c3voc_json_is_still_schedule_json():
     data = (GOOD / "schedule.json").read_bytes()
     assert not pretalx_api.sniff(data, "schedule.json")
     assert detect_format(data, "schedule.json") == ImportFormat.SCHEDULE_JSON
+
+
+# --- the tolerance rules, in these formats too ----------------------------------------------------
+
+
+def _xcal_day(bad: dict[int, str]) -> bytes:
+    """Twelve talks, an hour each; ``bad`` replaces the dtstart of some."""
+    return _xcal(
+        "".join(
+            _vevent(f"u{n}", bad.get(n, f"20250317T{8 + n:02d}0000"), f"20250317T{8 + n:02d}3000")
+            for n in range(12)
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_xcal_one_malformed_event_is_skipped_with_a_warning():
+    options = ImportOptions(filename="s.xcal", timezone="America/New_York")
+    parsed = xcal.parse(_xcal_day({3: "tomorrow"}), options)
+
+    assert len(parsed.sessions) == 11
+    assert "u3" not in {s.key for s in parsed.sessions}
+    assert any("<vevent> 4 (uid 'u3')" in w and "was skipped" in w for w in parsed.warnings)
+    assert any("1 of 12 events could not be read" in w for w in parsed.warnings)
+    # Imported whole before, then with the broken event: it is left as it was (not
+    # cancelled), and nothing else changes.
+    conference = f.ConferenceFactory(timezone="America/New_York")
+    schedule_upsert(conference=conference, parsed=xcal.parse(_xcal_day({}), options))
+    again = schedule_upsert(conference=conference, parsed=parsed)
+    assert again.writes == 0
+    assert not Session.objects.get(conference=conference, external_id="u3").cancelled
+    assert (
+        schedule_upsert(
+            conference=conference, parsed=xcal.parse(_xcal_day({3: "x"}), options)
+        ).writes
+        == 0
+    )
+
+
+def test_xcal_more_than_a_tenth_broken_is_refused_with_the_list():
+    with pytest.raises(ScheduleFormatError) as caught:
+        xcal.parse(
+            _xcal_day({3: "tomorrow", 7: "soon"}),
+            ImportOptions(filename="s.xcal", timezone="America/New_York"),
+        )
+    message = str(caught.value)
+    assert "2 of 12 events cannot be read (more than 10%), so the file is refused" in message
+    assert "'soon'" in message  # the other one, listed
+
+
+def test_pretalx_dump_repeated_code_warns_naming_both():
+    twice = _submission("AB", "2025-11-01T09:00:00+01:00", "2025-11-01T14:00:00+01:00")
+    parsed = pretalx_api.parse(
+        _dump({"540": {"1": twice}, "840": {"1": twice}}), ImportOptions(filename="s.json")
+    )
+    assert (
+        "s.json: schedule 2025-11-01 840 room 1 (AB) repeats talk AB (first at "
+        "2025-11-01T09:00:00+01:00 in Hall); kept as a repeat at its own start"
+    ) in parsed.warnings
+
+
+def test_pretalx_dump_one_broken_talk_is_skipped():
+    cells = {
+        str(540 + 30 * n): {
+            "1": _submission(f"T{n}", f"2025-11-01T{9 + n // 2:02d}:{30 * (n % 2):02d}:00+01:00")
+        }
+        for n in range(12)
+    }
+    cells["900"] = {"1": {"code": "", "title": "no code"}}
+    parsed = pretalx_api.parse(_dump(cells), ImportOptions(filename="s.json"))
+
+    assert len(parsed.sessions) == 12
+    assert any("1 of 13 talks could not be read and were skipped" in w for w in parsed.warnings)
+
+
+def test_pretalx_dump_lmt_offset_is_read_as_wall_time_in_the_zone():
+    """+00:09 is Europe/Paris's local mean time (+00:09:21): datetime(..., tzinfo=pytz...)."""
+    talk = _submission("AB", "2025-11-01T09:00:00+00:09")
+    talk["slots"][0]["end"] = "2025-11-01T10:00:00+00:09"
+    parsed = pretalx_api.parse(
+        _dump({"540": {"1": talk}}), ImportOptions(filename="s.json", timezone="Europe/Paris")
+    )
+
+    assert parsed.sessions[0].start == dt.datetime(2025, 11, 1, 8, tzinfo=dt.UTC)
+    assert any("the pytz LMT bug" in w for w in parsed.warnings)

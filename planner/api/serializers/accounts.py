@@ -18,8 +18,18 @@ PASSWORD_MAX_LENGTH = 4096
 EMAIL_MAX_LENGTH = 150
 
 
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField turns a JSON number into text, which the
+    schema (``type: string``) says is invalid input (schemathesis: ``current_password: 0``)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _password_field(help_text: str, *, required: bool = True) -> serializers.CharField:
-    return serializers.CharField(
+    return StrictCharField(
         required=required,
         write_only=True,
         trim_whitespace=False,
@@ -106,7 +116,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 class MeUpdateSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, required=False)
-    display_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    display_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     current_password = _password_field("Required to change the e-mail address.", required=False)
 
 

@@ -146,3 +146,16 @@ def test_me_patch_password_attempts_are_throttled_but_name_edits_are_not(signed_
 
     assert guesses == [400] * limit + [429]
     assert rename.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["current_password", "display_name"])
+@pytest.mark.parametrize("value", [0, 12.5, True, ["x"], {"x": 1}])
+def test_me_patch_text_fields_take_only_strings(signed_in, user, field, value):
+    """The schema says string: a number is not turned into text (schemathesis ST201)."""
+    response = signed_in.patch(reverse("accounts-me"), {field: value}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == ["Not a valid string."]
+    user.refresh_from_db()
+    assert user.first_name == "Ada"
