@@ -7,7 +7,9 @@ from the outcome. A channel never raises for a delivery problem; it answers
 
 - ``SENT``: handed over (push service accepted it, SMTP server took it, row written);
 - ``TRANSIENT``: worth another try later (network, timeouts, 429, 5xx, SMTP 4xx);
-- ``PERMANENT``: will not work by retrying (no subscription, no address, 4xx, SMTP 5xx).
+- ``PERMANENT``: will not work by retrying (no subscription, no address, 4xx, SMTP 5xx);
+- ``DEFERRED``: not tried (the sweep ran out of time): back to pending at once, no attempt
+  counted.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class Outcome(enum.StrEnum):
     SENT = "sent"
     TRANSIENT = "transient"
     PERMANENT = "permanent"
+    DEFERRED = "deferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,10 @@ class Delivery:
     @classmethod
     def permanent(cls, detail: str) -> Delivery:
         return cls(Outcome.PERMANENT, detail)
+
+    @classmethod
+    def deferred(cls, detail: str) -> Delivery:
+        return cls(Outcome.DEFERRED, detail)
 
 
 @dataclass(frozen=True, slots=True)

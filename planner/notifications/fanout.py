@@ -5,7 +5,9 @@ alerts and digests)."""
 from __future__ import annotations
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.mail import get_connection
 
 from planner.enums import Channel
@@ -14,14 +16,24 @@ from planner.notifications import Delivery, Message, email, inapp, push
 
 logger = logging.getLogger(__name__)
 
+OUT_OF_TIME = "not sent: the sweep ran out of time (slow mail server); a later sweep retries"
+
 
 def send_all(
-    entries: list[tuple[int, str, Message, str]],
+    entries: list[tuple[int, str, Message, str]], *, deadline: float | None = None
 ) -> dict[int, Delivery]:
     """Hand ``(key, channel, message, e-mail address)`` entries to their channels: in-app in
     one INSERT, e-mails over one SMTP connection, pushes one request per subscription (the
     subscriptions read in one query; PUSH_CONCURRENCY requests in flight over kept-alive
-    connections, one write-back: planner.notifications.push.deliver_many). Returns each key's Delivery."""
+    connections, one write-back: planner.notifications.push.deliver_many). Returns each key's Delivery.
+
+    Nothing is started after ``deadline`` (``time.monotonic()``; by default half the
+    reconciler's window from now): an e-mail or push not yet sent then is DEFERRED (back to
+    pending, no attempt counted), so a hanging SMTP server or
+    push service cannot keep claimed rows past the reconciler's window (another sweep would
+    take them back and send what this one already sent)."""
+    if deadline is None:
+        deadline = time.monotonic() + settings.REMINDER_STUCK_AFTER_SECONDS / 2
     deliveries: dict[int, Delivery] = {}
     in_app = [(key, message) for key, channel, message, _ in entries if channel == Channel.IN_APP]
     for (key, _), delivery in zip(
@@ -35,6 +47,9 @@ def send_all(
         connection = get_connection(timeout=email.TIMEOUT)
         try:
             for key, message, to in mails:
+                if deadline is not None and time.monotonic() > deadline:
+                    deliveries[key] = Delivery.deferred(OUT_OF_TIME)
+                    continue
                 deliveries[key] = email.deliver(message, to=to, connection=connection)
         finally:
             try:
@@ -49,6 +64,8 @@ def send_all(
         ):
             by_user.setdefault(subscription.user_id, []).append(subscription)
         batch = [(message, by_user.get(message.user_id, [])) for _, message in pushes]
-        for (key, _), delivery in zip(pushes, push.deliver_many(batch), strict=True):
+        for (key, _), delivery in zip(
+            pushes, push.deliver_many(batch, deadline=deadline), strict=True
+        ):
             deliveries[key] = delivery
     return deliveries

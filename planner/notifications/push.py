@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from planner.notifications import Delivery, Message, Outcome
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10.0  # seconds for the push service to answer
+OUT_OF_TIME = "not sent: the sweep ran out of time (slow push service); a later sweep retries"
 TTL = 3600  # the push service may hold the message this long for an offline device
 GONE = frozenset({404, 410})
 
@@ -94,6 +96,7 @@ class Attempt:
     outcome: Outcome
     detail: str
     gone: bool = False
+    tried: bool = True  # False: not sent, the sweep's time ran out (not the service's fault)
 
 
 def new_session() -> requests.Session:
@@ -168,7 +171,9 @@ def record(attempts: list[Attempt]) -> None:
     """Write what the push services said back to the subscriptions (a few UPDATEs)."""
     sent = [a.subscription_id for a in attempts if a.outcome == Outcome.SENT]
     gone = [a.subscription_id for a in attempts if a.gone]
-    failed = [a.subscription_id for a in attempts if a.outcome != Outcome.SENT and not a.gone]
+    failed = [
+        a.subscription_id for a in attempts if a.outcome != Outcome.SENT and not a.gone and a.tried
+    ]
     if sent:
         PushSubscription.objects.filter(pk__in=sent).update(
             last_success_at=timezone.now(), failures=0
@@ -192,12 +197,17 @@ def deliver(message: Message, subscriptions: list[PushSubscription] | None = Non
     return deliver_many([(message, subscriptions)])[0]
 
 
-def deliver_many(batch: list[tuple[Message, list[PushSubscription]]]) -> list[Delivery]:
+def deliver_many(
+    batch: list[tuple[Message, list[PushSubscription]]], *, deadline: float | None = None
+) -> list[Delivery]:
     """:func:`deliver` for a batch of messages, each with its user's subscriptions. The
     requests go out PUSH_CONCURRENCY at a time (threads: a push service answers in tens of
     milliseconds, sequential sends would spend the sweep waiting), each thread with its own
     HTTP session (kept-alive connections to each push service); one :func:`record` writes
-    back what the push services said. Outcomes in order."""
+    back what the push services said. Outcomes in order. A request not started by
+    ``deadline`` (``time.monotonic()``) is not sent: its message is a transient failure, retried
+    by a later sweep (slow push services must not hold claimed rows past the reconciler's
+    window, which would hand them to another sweep while this one still sends)."""
     if not batch:
         return []
     if not configured():
@@ -214,6 +224,8 @@ def deliver_many(batch: list[tuple[Message, list[PushSubscription]]]) -> list[De
             local.session = new_session()
             sessions.append(local.session)
         _, subscription, data, topic = job
+        if deadline is not None and time.monotonic() > deadline:
+            return Attempt(subscription.pk, Outcome.TRANSIENT, OUT_OF_TIME, tried=False)
         return send(subscription, data, topic=topic, session=local.session)
 
     workers = max(1, min(settings.PUSH_CONCURRENCY, len(jobs)))
@@ -240,6 +252,8 @@ def _outcome(message: Message, attempts: list[Attempt]) -> Delivery:
     details = "; ".join(a.detail for a in attempts if a.detail)
     if any(a.outcome == Outcome.SENT for a in attempts):
         return Delivery.sent(details)
+    if any(not a.tried for a in attempts):  # some device not tried yet: all of it again later
+        return Delivery.deferred(OUT_OF_TIME)
     if any(a.outcome == Outcome.TRANSIENT for a in attempts):
         logger.info("push to user %s failed for now: %s", message.user_id, details)
         return Delivery.transient(details)

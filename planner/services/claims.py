@@ -90,9 +90,11 @@ def rows_mark(
     now: dt.datetime,
     error: str = "",
     transient: bool = False,
+    deferred: bool = False,
 ) -> int:
     """Record the outcome of delivering ``rows`` (claimed instances: they carry the claim's
-    token). Returns how many rows changed."""
+    token). ``deferred``: they were not tried (the sweep ran out of time): back to pending
+    at once, the claim not counted as an attempt. Returns how many rows changed."""
     if not rows:
         return 0
     by_token: dict[uuid.UUID | None, list[int]] = defaultdict(list)
@@ -107,6 +109,15 @@ def rows_mark(
             state=ReminderState.SENT, sent_at=now, last_error="", claim_token=None, updated_at=now
         )
     message = error[:2000]
+    if deferred:
+        return claimed.update(
+            state=ReminderState.PENDING,
+            attempts=Greatest(F("attempts") - 1, Value(0)),
+            retry_at=None,
+            last_error=message,
+            claim_token=None,
+            updated_at=now,
+        )
     if not transient:
         return claimed.update(
             state=ReminderState.FAILED, last_error=message, claim_token=None, updated_at=now

@@ -153,10 +153,17 @@ def outbound_claim_due(*, now: dt.datetime, limit: int) -> list[Outbound]:
 
 
 def outbound_mark(
-    *, rows: Sequence[Outbound], now: dt.datetime, error: str = "", transient: bool = False
+    *,
+    rows: Sequence[Outbound],
+    now: dt.datetime,
+    error: str = "",
+    transient: bool = False,
+    deferred: bool = False,
 ) -> int:
     """Record a delivery's outcome (planner.services.claims.rows_mark)."""
-    return claims.rows_mark(Outbound, rows=rows, now=now, error=error, transient=transient)
+    return claims.rows_mark(
+        Outbound, rows=rows, now=now, error=error, transient=transient, deferred=deferred
+    )
 
 
 def outbound_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
@@ -188,7 +195,13 @@ def outbound_deliver(rows: Sequence[Outbound], *, now: dt.datetime) -> list[Deli
         detail = "" if delivery.outcome == Outcome.SENT else (delivery.detail or "failed")
         groups.setdefault((delivery.outcome, detail), []).append(row)
     for (outcome, detail), group in groups.items():
-        outbound_mark(rows=group, now=now, error=detail, transient=outcome == Outcome.TRANSIENT)
+        outbound_mark(
+            rows=group,
+            now=now,
+            error=detail,
+            transient=outcome == Outcome.TRANSIENT,
+            deferred=outcome == Outcome.DEFERRED,
+        )
     return results
 
 

@@ -118,7 +118,11 @@ def _mark(outcomes: list[tuple[Reminder, Delivery]], *, now: dt.datetime) -> Non
         groups.setdefault((delivery.outcome, detail), []).append(reminder)
     for (outcome, detail), reminders in groups.items():
         _rows().reminders_mark(
-            reminders=reminders, now=now, error=detail, transient=outcome == Outcome.TRANSIENT
+            reminders=reminders,
+            now=now,
+            error=detail,
+            transient=outcome == Outcome.TRANSIENT,
+            deferred=outcome == Outcome.DEFERRED,
         )
 
 

@@ -382,9 +382,12 @@ def reminders_mark(
     now: dt.datetime,
     error: str = "",
     transient: bool = False,
+    deferred: bool = False,
 ) -> int:
     """Record the outcome of delivering ``reminders`` (see the module docstring)."""
-    return claims.rows_mark(Reminder, rows=reminders, now=now, error=error, transient=transient)
+    return claims.rows_mark(
+        Reminder, rows=reminders, now=now, error=error, transient=transient, deferred=deferred
+    )
 
 
 def reminders_reconcile(*, now: dt.datetime, stuck_after: dt.timedelta) -> int:
