@@ -205,7 +205,8 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     assert session.room.name in shown[0]["body"]
     assert f"({session.conference.timezone})" in shown[0]["body"]
     assert shown[0]["tag"] == f"reminder-{item.pk}"
-    assert shown[0]["icon"].endswith("/icons/icon.svg")
+    assert shown[0]["icon"].endswith("/icons/icon-192.png")
+    assert shown[0]["badge"].endswith("/icons/badge-96.png")
     assert (
         shown[0]["data"]["url"]
         == payload["url"]
