@@ -23,10 +23,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from conf.env import BASE_DIR
-from planner.badges import BADGE_PATH
 from planner.demo_accounts import DEMO_ACCOUNTS
 from planner.models import Attendee, Booth, Meal, Notification, Oral, Poster, Session
-from planner.services.badges import badge_current
 from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("quality.mjs")
@@ -52,13 +50,7 @@ def screens() -> list[Screen]:
     session = Session.objects.filter(**program).exclude(kind="poster").order_by("id").first()
     booth = Booth.objects.filter(**program).order_by("id").first()
     meal = Meal.objects.filter(**program).order_by("id").first()
-    # Someone else's badge, as a scan opens it; one notification, so the list is not empty.
-    other = (
-        Attendee.objects.filter(**program)
-        .exclude(user__username=DEMO_ACCOUNTS["attendee"][0])
-        .first()
-    )
-    token = badge_current(attendee=other).badge_token
+    # One notification, so the list is not empty.
     attendee = Attendee.objects.get(**program, user__username=DEMO_ACCOUNTS["attendee"][0])
     Notification.objects.get_or_create(
         attendee=attendee,
@@ -91,7 +83,6 @@ def screens() -> list[Screen]:
         Screen("map", f"{conf}/map", ".map-canvas__svg"),
         Screen("me", f"{conf}/me", ".me__qr-button"),
         Screen("notifications", f"{conf}/notifications", ".notification-list"),
-        Screen("badge-link", f"{BADGE_PATH}{token}", ".badge"),
         Screen("not-found", "/no-such-screen", ".notice--error"),
     ]
 
