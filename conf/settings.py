@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -51,14 +52,16 @@ def _secret_key() -> str:
         # Written whole under a temporary name, then linked into place (which fails when the
         # file exists): processes starting at once (gunicorn's workers) all read the first
         # writer's key, never an empty or half-written file.
-        temporary = path.with_name(f"secret_key.{os.getpid()}.tmp")
-        temporary.touch(mode=0o600)
+        # mkstemp: a name no other process (another container's PID 1 on a shared var/)
+        # can share, created 0600 before anything is written to it.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix="secret_key.", suffix=".tmp")
         try:
-            temporary.write_text(secrets.token_urlsafe(50))
+            with os.fdopen(handle, "w") as file:
+                file.write(secrets.token_urlsafe(50))
             with contextlib.suppress(FileExistsError):
                 os.link(temporary, path)
         finally:
-            temporary.unlink()
+            os.unlink(temporary)
     return path.read_text().strip()
 
 

@@ -6,8 +6,9 @@ frontend/public/icons/icon.svg (kept in step by hand: the same planks, sun and h
 
 Writes frontend/public/icons/icon-192.png, icon-512.png (purpose "any"), maskable-512.png
 (the artwork shrunk into the central 80 % safe zone, background to the edges) and
-apple-touch-icon.png (180 px, iOS "Add to Home Screen"). The PNGs are committed; run this
-again after changing the SVG.
+apple-touch-icon.png (180 px, iOS "Add to Home Screen") and badge-96.png (the push
+notification's status-bar badge: Android draws only its alpha, so the planks and sun in white
+on transparent). The PNGs are committed; run this again after changing the SVG.
 """
 
 from __future__ import annotations
@@ -52,12 +53,33 @@ def draw(size: int, *, scale: float = 1.0) -> Image.Image:
     return image.resize((size, size), Image.LANCZOS)
 
 
+def badge(size: int) -> Image.Image:
+    """The monochrome badge: the planks and the sun, white on transparent, filling the square."""
+    big = size * SUPERSAMPLE
+    # The artwork spans x 142–370, y 108–432 of the 512 box: scale that to the badge.
+    top, span = 100, 340
+    unit = big / span
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return ((x - 256) * unit + big / 2, (y - top) * unit)
+
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    for plank in PLANKS:
+        pen.polygon([at(x, y) for x, y in plank], fill="white")
+    cx, cy = at(256, 148)
+    r = 40 * unit
+    pen.ellipse([cx - r, cy - r, cx + r, cy + r], fill="white")
+    return image.resize((size, size), Image.LANCZOS)
+
+
 def main() -> None:
     draw(192).save(ICONS / "icon-192.png", optimize=True)
     draw(512).save(ICONS / "icon-512.png", optimize=True)
     # Maskable: everything that matters inside the circle of radius 40 % (the safe zone).
     draw(512, scale=0.78).save(ICONS / "maskable-512.png", optimize=True)
     draw(180).save(ICONS / "apple-touch-icon.png", optimize=True)
+    badge(96).save(ICONS / "badge-96.png", optimize=True)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,39 @@ def test_production_defaults_can_be_read_back(tmp_path):
     )
 
 
+@pytest.mark.slow
+def test_processes_starting_at_once_share_one_generated_key(tmp_path):
+    """Without SECRET_KEY (make run): gunicorn's workers start together; every one reads the
+    same key, from a 0600 file, and no temporary file is left behind."""
+    import os
+
+    base = {k: v for k, v in os.environ.items() if k not in APP_VARIABLES}
+    env = {**base, "BOARDWALK_VAR_DIR": str(tmp_path / "var"), "BOARDWALK_PRODUCTION": "0"}
+    code = "from django.conf import settings as s; print(s.SECRET_KEY)"
+    starts = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    keys = set()
+    for process in starts:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        keys.add(out.strip().splitlines()[-1])
+
+    stored = tmp_path / "var" / "secret_key"
+    assert keys == {stored.read_text().strip()}
+    assert len(next(iter(keys))) >= 50
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in stored.parent.glob("secret_key*")) == ["secret_key"]
+
+
 def test_development_keeps_its_generated_key_and_plain_http(settings):
     """Without the switch (make run, tests) nothing of the above is forced."""
     assert settings.PRODUCTION is False

@@ -40,7 +40,9 @@ TARGETS = {"performance": 90, "accessibility": 95, "best-practices": 95}
 
 
 def screens(env: dict[str, str]) -> dict[str, str]:
-    """The key screens a visitor opens first: name → path (ids from the seeded demo)."""
+    """The key screens a visitor opens first: name → path (ids from the seeded demo). Signed
+    out: Scan shows its typed fallback until the camera is started (the decoder is not
+    loaded), the hall map draws from the stored program."""
     poster = common.manage(
         env,
         "shell",
@@ -56,6 +58,8 @@ def screens(env: dict[str, str]) -> dict[str, str]:
         "Now & Next": f"{conf}/",
         "Schedule": f"{conf}/schedule",
         "Poster page": f"{conf}/posters/{poster}",
+        "Scan": f"{conf}/scan",
+        "Hall map": f"{conf}/map",
     }
 
 

@@ -6,6 +6,7 @@ import {
   notificationFor,
   openFromNotification,
   parsePush,
+  PUSH_BADGE,
   PUSH_ICON,
   safeAppPath,
   type WindowLike,
@@ -32,7 +33,7 @@ describe("push payload → notification", () => {
     expect(shown.options.body).toBe(SERVER.body);
     expect(shown.options.tag).toBe("reminder-5");
     expect(shown.options.icon).toBe(PUSH_ICON);
-    expect(shown.options.badge).toBe(PUSH_ICON);
+    expect(shown.options.badge).toBe(PUSH_BADGE);
     expect(shown.options.timestamp).toBe(Date.parse(SERVER.when));
     expect(shown.options.data).toEqual({ url: SERVER.url, kind: "reminder", conference: "eccv-demo", when: SERVER.when });
   });

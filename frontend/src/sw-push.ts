@@ -12,8 +12,10 @@
  * nothing at all.
  */
 
-/** Our icon (the only one the build has for now; raster icons are the manifest's business). */
-export const PUSH_ICON = "/icons/icon.svg";
+/** Our icon, as a PNG (Android's notification shade does not draw an SVG icon). */
+export const PUSH_ICON = "/icons/icon-192.png";
+/** The status-bar badge: Android draws only its alpha, so a white silhouette on transparent. */
+export const PUSH_BADGE = "/icons/badge-96.png";
 
 /** The message open pages get when a push arrived (the unread bell listens for it). */
 export const NOTIFICATION_RECEIVED = "notification-received";
@@ -90,7 +92,7 @@ export function notificationFor(payload: Partial<PushPayload>, origin: string): 
     options: {
       body,
       icon: PUSH_ICON,
-      badge: PUSH_ICON,
+      badge: PUSH_BADGE,
       // The same tag replaces an older notification of the same thing instead of stacking it.
       ...(tag ? { tag } : {}),
       // The item's start, so the system can sort by it (where it shows a time at all).

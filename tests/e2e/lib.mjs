@@ -88,6 +88,16 @@ export async function setOffline(run, offline) {
   if (offline) run.offline = true;
   await run.context.setOffline(offline);
   if (!offline) run.offline = false;
+  // Chromium: a CDP session left attached to a tab keeps its navigator.onLine true through
+  // the cut, so the app never sees itself offline. Fail loudly instead of testing the wrong
+  // thing (a tab navigating or closed meanwhile is not a failure).
+  for (const tab of run.context.pages()) {
+    const stuck = await tab
+      .waitForFunction((want) => navigator.onLine === want, !offline, { timeout: 3000, polling: 50 })
+      .then(() => false, (error) => error.name === "TimeoutError");
+    if (stuck)
+      throw new Error(`navigator.onLine stayed ${offline} in ${tab.url()} after setOffline(${offline}): detach CDP sessions (session.detach()) first`);
+  }
 }
 
 /** The pytest's side of the talk: `wait <what>` on stdout, then one line on stdin. */

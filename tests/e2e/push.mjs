@@ -267,10 +267,16 @@ try {
     );
   const deliver = (data) => cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId, data });
 
+  // The bell: the server stores the in-app notification as the push goes out; the page
+  // re-reads the unread count on the worker's message (no reload, no refresher run needed).
+  const unread = () => page.locator(".bell").getAttribute("data-unread").then(Number);
+  const bellBefore = await unread();
+  await link.ask("notification-stored");
   await deliver(JSON.stringify(given.payload));
   const shown = await shownNow(given.payload.tag);
   await page.waitForFunction(() => window.__swMessages.length > 0);
-  steps.delivered = { notifications: shown, messages: await page.evaluate(() => window.__swMessages) };
+  await page.waitForFunction((n) => Number(document.querySelector(".bell")?.dataset.unread) > n, bellBefore, { timeout: 10_000 }).catch(() => null);
+  steps.delivered = { notifications: shown, messages: await page.evaluate(() => window.__swMessages), bell: { before: bellBefore, after: await unread() } };
 
   // Malformed: still a notification (the generic one), never nothing.
   await deliver("this is not JSON {");

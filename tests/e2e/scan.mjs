@@ -190,10 +190,17 @@ try {
     report.steps.board = { count: await page.locator(".scan__choices li").count() };
     await shot("board-choices");
   }
-  // Dana's badge link pasted on this phone (a fresh one: it never scanned her): the server
-  // answers with the meetup the first phone logged, and that one opens.
-  await toScan();
-  await manual(env.BOARDWALK_E2E_BADGE_URL);
+  // Dana's badge link opened on this phone (a fresh one: it never scanned her) as its camera
+  // app would open it, /b/<token>: on to Scan with the link filled in, one tap on Find. The
+  // server answers with the meetup the first phone logged, and that one opens.
+  const badgePath = new URL(env.BOARDWALK_E2E_BADGE_URL).pathname;
+  await page.goto(`${base}${badgePath}`);
+  await page.waitForURL(/\/scan\?code=/);
+  report.steps.badgeLink = {
+    path: new URL(page.url()).pathname,
+    filled: await page.locator("#scan-manual").inputValue(),
+  };
+  await page.locator(".scan__go").click();
   await page.waitForURL(MEETUP);
   await page.waitForFunction(() => document.querySelector("#meetup-contact_name")?.value === "Dana Cohen");
   report.steps.pasted = { id: meetupId(), again: await page.locator(".meetup-scan-again").count() };

@@ -38,7 +38,15 @@ from django.contrib.auth import get_user_model
 from planner.badges import badge_url
 from planner.demo import DEMO_SLUG
 from planner.management.commands.vapid_keys import generate
-from planner.models import Attendee, Meetup, PlanItem, PushSubscription, Reminder, Session
+from planner.models import (
+    Attendee,
+    Meetup,
+    Notification,
+    PlanItem,
+    PushSubscription,
+    Reminder,
+    Session,
+)
 from planner.notifications import push
 from planner.notifications.content import reminder_message
 from planner.services.badges import badge_current, badge_scan
@@ -112,6 +120,15 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     def unsubscribed() -> None:
         saved["unsubscribed"] = PushSubscription.objects.filter(user=user).count()
 
+    def notification_stored() -> None:
+        Notification.objects.create(
+            attendee=attendee,
+            kind="reminder",
+            title=payload["title"],
+            body=payload["body"],
+            url=payload["url"],
+        )
+
     report = run_conversation(
         SCRIPT,
         tmp_path=tmp_path,
@@ -133,6 +150,7 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
             "prefs-saved": prefs_saved,
             "subscribed": subscribed,
             "unsubscribed": unsubscribed,
+            "notification-stored": notification_stored,
         },
         line_timeout=120,
         end_timeout=120,
@@ -205,7 +223,8 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     assert session.room.name in shown[0]["body"]
     assert f"({session.conference.timezone})" in shown[0]["body"]
     assert shown[0]["tag"] == f"reminder-{item.pk}"
-    assert shown[0]["icon"].endswith("/icons/icon.svg")
+    assert shown[0]["icon"].endswith("/icons/icon-192.png")
+    assert shown[0]["badge"].endswith("/icons/badge-96.png")
     assert (
         shown[0]["data"]["url"]
         == payload["url"]
@@ -220,6 +239,9 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
             "conference": DEMO_SLUG,
         }
     ]
+    # The bell re-read the unread count when the worker said a push arrived.
+    bell = steps["delivered"]["bell"]
+    assert bell["after"] == bell["before"] + 1, bell
     malformed = steps["malformed"]
     assert [(n["title"], n["data"]["url"]) for n in malformed] == [("Boardwalk", "/")]
 

@@ -84,6 +84,7 @@ def test_shell_works_offline_and_updates_only_when_asked(browser_tools, tmp_path
     assert any(p.startswith("/assets/index-") and p.endswith(".js") for p in precache)
     assert caches["boardwalk-meta"] == [
         "/icons/apple-touch-icon.png",
+        "/icons/badge-96.png",
         "/icons/icon-192.png",
         "/icons/icon-512.png",
         "/icons/icon.svg",

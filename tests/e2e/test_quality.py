@@ -23,7 +23,8 @@ import pytest
 from django.conf import settings as django_settings
 
 from conf.env import BASE_DIR
-from planner.models import Booth, Meal, Oral, Poster, Session
+from planner.demo_accounts import DEMO_ACCOUNTS
+from planner.models import Attendee, Booth, Meal, Notification, Oral, Poster, Session
 from tests.e2e.harness import run_script, screenshots, seed_demo_attendee
 
 SCRIPT = Path(__file__).with_name("quality.mjs")
@@ -49,6 +50,18 @@ def screens() -> list[Screen]:
     session = Session.objects.filter(**program).exclude(kind="poster").order_by("id").first()
     booth = Booth.objects.filter(**program).order_by("id").first()
     meal = Meal.objects.filter(**program).order_by("id").first()
+    # One notification, so the list is not empty.
+    attendee = Attendee.objects.get(**program, user__username=DEMO_ACCOUNTS["attendee"][0])
+    Notification.objects.get_or_create(
+        attendee=attendee,
+        dedupe_key="quality-screen",
+        defaults={
+            "kind": "reminder",
+            "title": session.title[:200],
+            "body": "Starts in 10 min\nHall B",
+            "url": f"{conf}/sessions/{session.id}",
+        },
+    )
     return [
         Screen("home", "/?pick", ".conference__pick", signedIn=False),
         Screen("signin", "/signin", "#auth-email", signedIn=False),
@@ -66,6 +79,10 @@ def screens() -> list[Screen]:
         Screen("logbook", f"{conf}/logbook", "#logbook-title"),
         Screen("conversation-form", f"{conf}/logbook/conversations/new", "#conversation-with"),
         Screen("meetup-form", f"{conf}/logbook/meetups/new", "#meetup-contact_name"),
+        Screen("scan", f"{conf}/scan", "#scan-title"),
+        Screen("map", f"{conf}/map", ".map-canvas__svg"),
+        Screen("me", f"{conf}/me", ".me__qr-button"),
+        Screen("notifications", f"{conf}/notifications", ".notification-list"),
         Screen("not-found", "/no-such-screen", ".notice--error"),
     ]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -132,6 +133,11 @@ def test_scan_badge_online_offline_and_poster_board(browser_tools, tmp_path, set
     assert steps["again"]["notice"]
     # Her badge link pasted on another phone: the server's meetup from the first scan opens.
     assert steps["pasted"] == {"id": online["id"], "again": 1}
+    # That second phone opened the badge link itself (/b/<token>, as a camera app does): the
+    # Scan screen of its conference, the link filled in.
+    assert steps["badgeLink"]["path"] == f"/conferences/{DEMO_SLUG}/scan"
+    filled = urlsplit(steps["badgeLink"]["filled"])
+    assert (filled.hostname, filled.path) == ("127.0.0.1", urlsplit(badge_url(dana)).path)
     meetups = Meetup.objects.filter(attendee=attendee, other=dana)
     assert [str(m.pk) for m in meetups] == [online["id"]]
     scanned = meetups.get()

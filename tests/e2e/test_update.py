@@ -19,6 +19,7 @@ import hashlib
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -146,7 +147,10 @@ def test_update_while_a_conversation_is_half_typed(browser_tools, tmp_path, sett
     }
     assert applied["restored"]
 
-    assert len(report["deployFetchErrors"]) <= 2  # requests cut by the restart, if any
+    # Requests cut by the restart, if any: about one refresh's worth (the changes, the plan,
+    # and since issue 12 the bell's notifications after each run), not a retry loop.
+    cut = [urlsplit(entry["url"]).path for entry in report["deployFetchErrors"]]
+    assert len(cut) <= 6, cut
     assert report["violations"] == []
     assert report["consoleErrors"] == []
     assert report["pageErrors"] == []

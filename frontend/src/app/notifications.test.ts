@@ -10,6 +10,7 @@ import {
   createNotifications,
   markedRead,
   notificationHref,
+  onPushReceived,
   pageOf,
   PAGE_SIZE,
   type Notification,
@@ -246,5 +247,35 @@ describe("a fetch and a mark at once", () => {
     const state = await fetching;
     expect(state.items.find((n) => n.id === 3)?.read).toBe(true);
     expect(state.unread).toBe(2);
+  });
+});
+
+describe("onPushReceived", () => {
+  function post(target: EventTarget, data: unknown) {
+    const event = new Event("message") as Event & { data: unknown };
+    Object.defineProperty(event, "data", { value: data });
+    target.dispatchEvent(event);
+  }
+
+  it("re-reads on the worker's notification-received for this conference, until stopped", () => {
+    const worker = new EventTarget();
+    let refreshed = 0;
+    const stop = onPushReceived(worker, SLUG, () => refreshed++);
+    post(worker, { type: "notification-received", url: "/x", kind: "reminder", conference: SLUG });
+    expect(refreshed).toBe(1);
+    post(worker, { type: "notification-received", conference: "" }); // no conference: any screen
+    expect(refreshed).toBe(2);
+    post(worker, { type: "notification-received", conference: "other-conf" });
+    post(worker, { type: "something-else", conference: SLUG });
+    post(worker, null);
+    post(worker, "notification-received");
+    expect(refreshed).toBe(2);
+    stop();
+    post(worker, { type: "notification-received", conference: SLUG });
+    expect(refreshed).toBe(2);
+  });
+
+  it("does nothing where there is no service worker", () => {
+    expect(() => onPushReceived(undefined, SLUG, () => undefined)()).not.toThrow();
   });
 });

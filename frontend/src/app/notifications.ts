@@ -17,6 +17,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, type Answer, type ApiClient } from "../api/client";
 import type { components } from "../api/schema";
 import { metaGet, metaSet, type BoardwalkDb } from "../db";
+import { NOTIFICATION_RECEIVED } from "../sw-push";
 import { getDb, getRefresher, onSignedOut } from "./runtime";
 
 export type Notification = components["schemas"]["Notification"];
@@ -316,6 +317,27 @@ function pick(state: NotificationsState): NotificationsCache {
   return { items, unread, count, nextPage, fetchedAt, pendingRead, pendingAll };
 }
 
+/**
+ * Call `refresh` whenever the service worker tells this page a push arrived for `slug` (or
+ * for no conference in particular): `{type: "notification-received", conference, …}` from
+ * sw.ts. Returns the function that stops listening.
+ */
+export function onPushReceived(
+  worker: Pick<EventTarget, "addEventListener" | "removeEventListener"> | undefined,
+  slug: string,
+  refresh: () => void,
+): () => void {
+  if (!worker) return () => undefined;
+  const received = (event: Event) => {
+    const data = (event as MessageEvent).data as { type?: unknown; conference?: unknown } | null;
+    if (!data || data.type !== NOTIFICATION_RECEIVED) return;
+    if (data.conference && data.conference !== slug) return;
+    refresh();
+  };
+  worker.addEventListener("message", received);
+  return () => worker.removeEventListener("message", received);
+}
+
 // --- the page's one store and its hook ----------------------------------------------------------
 
 let storePromise: Promise<NotificationsStore> | null = null;
@@ -331,7 +353,8 @@ export function getNotifications(): Promise<NotificationsStore> {
 
 /**
  * The notifications of `slug` while `enabled` (someone is signed in): read now, again after
- * each refresher run that finished and when the page becomes visible. null until the store exists.
+ * each refresher run that finished, when the page becomes visible and when the service worker
+ * says a push arrived. null until the store exists.
  */
 export function useNotifications(slug: string | null, enabled: boolean): NotificationsState | null {
   const [state, setState] = useState<NotificationsState | null>(null);
@@ -353,6 +376,7 @@ export function useNotifications(slug: string | null, enabled: boolean): Notific
       const visible = () => document.visibilityState === "visible" && void store.refresh(slug);
       document.addEventListener("visibilitychange", visible);
       stops.push(() => document.removeEventListener("visibilitychange", visible));
+      stops.push(onPushReceived(navigator.serviceWorker, slug, () => void store.refresh(slug)));
     });
     return () => {
       gone = true;

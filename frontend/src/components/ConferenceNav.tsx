@@ -16,6 +16,24 @@ export const CONFERENCE_TABS = [
 
 export type TabId = (typeof CONFERENCE_TABS)[number]["id"];
 
+/** Each tab's icon: 24-unit strokes in the label's colour (inline, no icon font). */
+const TAB_ICONS: Record<TabId, string> = {
+  now: "M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18zM12 7v5l3.5 2",
+  schedule: "M5 5h14a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2zM3 10h18M8 3v4M16 3v4",
+  plan: "M12 3.5l2.6 5.3 5.8.8-4.2 4.1 1 5.8-5.2-2.7-5.2 2.7 1-5.8-4.2-4.1 5.8-.8z",
+  scan: "M4 8V5a1 1 0 0 1 1-1h3M16 4h3a1 1 0 0 1 1 1v3M20 16v3a1 1 0 0 1-1 1h-3M8 20H5a1 1 0 0 1-1-1v-3M4 12h16",
+  logbook: "M6 3h12a1 1 0 0 1 1 1v17H7a2 2 0 0 1-2-2V5a2 2 0 0 1 1-2zM5 19a2 2 0 0 1 2-2h12M9 8h6M9 11h4",
+  me: "M12 4a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM4 21a8 8 0 0 1 16 0",
+};
+
+function TabIcon({ id }: { id: TabId }) {
+  return (
+    <svg class="conference-nav__icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+      <path d={TAB_ICONS[id]} />
+    </svg>
+  );
+}
+
 /** The conference whose pages `path` is under, or null (`/conferences/eccv-demo/plan` → eccv-demo). */
 export function conferenceOf(path: string): string | null {
   const match = /^\/conferences\/([^/]+)/.exec(path);
@@ -51,6 +69,7 @@ export function ConferenceNav({ slug }: { slug: string }) {
               href={tabHref(slug, tab.suffix)}
               aria-current={active === tab.id ? "page" : undefined}
             >
+              <TabIcon id={tab.id} />
               <span class="conference-nav__label">
                 {t(tab.label)}
                 {tab.id === "logbook" && pending > 0 && (

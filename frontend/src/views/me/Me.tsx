@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api/client";
 import { fetchBadge, patchSharedFields, type BadgeInfo, type SharedField } from "../../api/me";
 import { getDb, useMe, useOnline } from "../../app/runtime";
+import { InstallButton } from "../../components/InstallButton";
 import { SignOutButton } from "../../components/SignOut";
 import { errorMessage } from "../../i18n/errors";
 import { LanguageSwitch } from "../../i18n/LanguageSwitch";
@@ -18,7 +19,8 @@ import "./me.css";
 /**
  * Me: my badge QR (full screen for others to scan, kept on this device for offline use), what
  * a scan shares, who scanned me, notification settings (Web Push on this device, channels,
- * reminder lead time, quiet hours, digest), language, sign out.
+ * reminder lead time, quiet hours, digest), installing the app (where the browser can), language,
+ * sign out.
  */
 export function Me() {
   const { t } = useTranslation();
@@ -41,6 +43,7 @@ export function Me() {
           <NotificationSettings slug={slug} />
         </>
       )}
+      <InstallButton />
       <section class="me__section" aria-labelledby="me-language">
         <h2 id="me-language">{t("language.label")}</h2>
         <LanguageSwitch />

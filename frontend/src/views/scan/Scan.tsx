@@ -33,12 +33,12 @@ async function describeChoices(slug: string, found: Poster[]): Promise<Choice[]>
 }
 
 /** `/conferences/:slug/scan`: read a badge or a poster board's QR with the camera, or type a
- * board number / paste a link. The camera is asked for only when "Start camera" is pressed,
+ * board number / paste a link (`?code=<link>` fills it in). The camera is asked for only when "Start camera" is pressed,
  * and stopped when leaving the screen or when the page is hidden. */
 export function Scan() {
   const { t } = useTranslation();
   const { params } = useRoute();
-  const { route } = useLocation();
+  const { route, query } = useLocation();
   const slug = params.slug ?? "";
   const me = useMe();
   const version = useProgramVersion(slug);
@@ -47,7 +47,8 @@ export function Scan() {
   const [torch, setTorchOn] = useState<boolean | null>(null); // null: no torch
   const [message, setMessage] = useState<Message | null>(null);
   const [busy, setBusy] = useState(false);
-  const [typed, setTyped] = useState("");
+  // `?code=`: a badge link opened outside the app (/b/<token>), filled in to log with one tap.
+  const [typed, setTyped] = useState(() => query.code ?? "");
   const [choices, setChoices] = useState<Choice[]>([]);
   const video = useRef<HTMLVideoElement>(null);
   const stream = useRef<MediaStream | null>(null);
