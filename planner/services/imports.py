@@ -130,7 +130,8 @@ def schedule_import(
     are warnings either way. Side effects: those of schedule_upsert; on commit, those of
     reminders_sync_for_changes for the changed rows, and schedule-change alerts to the
     attendees whose plan items moved or were cancelled
-    (planner.services.notifications.schedule_change_alerts)."""
+    (planner.services.notifications.schedule_change_alerts), both in the import's own
+    transaction (:func:`_program_change_follow_ups`)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if on_stage:
@@ -161,40 +162,43 @@ def schedule_import(
             )
             if dry_run:
                 raise _DryRun
+            _program_change_follow_ups(conference=conference, result=result)
     except _DryRun:
         conference.refresh_from_db(fields=["schedule_version"])
     except DatabaseError as error:
         # A constraint the parser could not see (e.g. two posters on one board): name it.
         raise ValidationFailed(f"the database refused the schedule: {error}") from error
     timings["write"] = time.perf_counter() - started
-    if not dry_run and result is not None and result.changes:
-        changes = result.changes
-
-        def sync_reminders() -> None:
-            reminders_sync_for_changes(conference=conference, changes=changes)
-
-        # Once the program is committed (at once, unless a caller's transaction holds it):
-        # the plan items on moved, re-roomed, cancelled or restored rows, in bulk. robust:
-        # the import stands even if this fails; the next plan or import write re-syncs. (A
-        # named function, not a partial: Django's robust hook logs the callback's __qualname__.)
-        transaction.on_commit(sync_reminders, robust=True)
     if not dry_run and result is not None:
         _flush_search_index(result)
         _refresh_statistics(result)
-        if result.changed:
-            conference_id, version = conference.pk, result.schedule_version
-
-            def change_alerts() -> None:
-                schedule_change_alerts(conference_id=conference_id, schedule_version=version)
-
-            # After the program is committed (at once when this was the outermost
-            # transaction): one alert per affected attendee, in bulk. robust: a failure is
-            # logged and does not turn a committed import into a failed run. (A named
-            # function, not a partial: Django's robust hook logs the callback's __qualname__.)
-            transaction.on_commit(change_alerts, robust=True)
     if result is None:  # pragma: no cover - schedule_upsert returns or raises
         raise RuntimeError("upsert returned nothing")
     return ImportOutcome(parsed=parsed, result=result, dry_run=dry_run, timings=timings)
+
+
+def _program_change_follow_ups(*, conference: Conference, result: UpsertResult) -> None:
+    """In the import's own transaction, each under a savepoint: the reminders of the plan
+    items on moved, re-roomed, cancelled or restored rows (in bulk), then one schedule-change
+    alert per affected attendee (in-app rows and the push/e-mail Outbound rows). They commit
+    with the program or not at all: written after the commit (on_commit), a worker killed in
+    between left moved items reminding at the old time and the alerts never written (a
+    re-run of the same file sees no changes). A failure of either is logged and rolled back
+    to its savepoint; the import stands (the next plan write or import re-syncs)."""
+    if result.changes:
+        try:
+            with transaction.atomic():
+                reminders_sync_for_changes(conference=conference, changes=result.changes)
+        except Exception:
+            logger.exception("re-syncing reminders after importing into %s failed", conference)
+    if result.changed:
+        try:
+            with transaction.atomic():
+                schedule_change_alerts(
+                    conference_id=conference.pk, schedule_version=result.schedule_version
+                )
+        except Exception:
+            logger.exception("schedule-change alerts for %s failed", conference)
 
 
 BIG_IMPORT_WRITES = 1000

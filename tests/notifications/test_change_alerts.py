@@ -12,7 +12,16 @@ import pytest
 from django.core.management import call_command
 
 from planner.enums import ImportStatus, NotificationKind
-from planner.models import Conference, ImportRun, Notification, Oral, PlanItem, Poster, Session
+from planner.models import (
+    Conference,
+    ImportRun,
+    Notification,
+    Oral,
+    Outbound,
+    PlanItem,
+    Poster,
+    Session,
+)
 from planner.services.notifications import schedule_change_alerts
 from tests.factories import AttendeeFactory
 
@@ -146,6 +155,9 @@ def test_alerts_take_a_fixed_number_of_queries(
             stderr=io.StringIO(),
         )
     conference.refresh_from_db()
+    # The import wrote them in its transaction; measure writing them afresh.
+    Notification.objects.filter(attendee__conference=conference).delete()
+    Outbound.objects.filter(attendee__conference=conference).delete()
 
     # The conference, the changes, the plan items, a count, the notifications, the push rows.
     with django_assert_max_num_queries(6):
@@ -172,3 +184,26 @@ def test_an_alert_failure_does_not_fail_the_committed_import(
     assert run.status == ImportStatus.SUCCEEDED
     assert Session.objects.get(external_id="S-P1").room.name == "Hall B"
     assert "alerts down" in caplog.text
+
+
+def test_the_alerts_commit_with_the_program(tmp_path, settings, django_capture_on_commit_callbacks):
+    """A worker killed right after the import commits (modelled: no on-commit callback ever
+    runs) does not lose the alerts: they are written in the import's transaction (and so is
+    the reminders' re-sync, by the same code path)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _import(_program(tmp_path / "v1"), django_capture_on_commit_callbacks)
+    conference = Conference.objects.get(slug="eccv")
+    poster = Poster.objects.get(board="042")
+    ada = AttendeeFactory(conference=conference)
+    PlanItem.objects.create(attendee=ada, poster=poster)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command(
+            "import_schedule",
+            "eccv",
+            str(_program(tmp_path / "v2", shift=30)),
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+    assert len(_alerts(ada)) == 1
