@@ -77,7 +77,8 @@ class BoardwalkAutoSchema(AutoSchema):
 
 class BoundedFilterExtension(DjangoFilterExtension):
     """django-filter parameters, with the ``min_value``/``max_value`` their form fields
-    enforce (``IdFilter``: 1…bigint) as ``minimum``/``maximum``."""
+    enforce (``IdFilter``: 1…bigint) as ``minimum``/``maximum``, and ``max_length``/
+    ``min_length`` (``q``: at most MAX_QUERY_LENGTH characters) as ``maxLength``/``minLength``."""
 
     priority = 1
 
@@ -87,7 +88,12 @@ class BoundedFilterExtension(DjangoFilterExtension):
         )
         bounds = {
             key: filter_field.extra[name]
-            for key, name in (("minimum", "min_value"), ("maximum", "max_value"))
+            for key, name in (
+                ("minimum", "min_value"),
+                ("maximum", "max_value"),
+                ("maxLength", "max_length"),
+                ("minLength", "min_length"),
+            )
             if filter_field.extra.get(name) is not None
         }
         for parameter in parameters:

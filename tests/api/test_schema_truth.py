@@ -248,3 +248,21 @@ def test_empty_text_filter_is_no_filter(client, conference):
     response = client.get(program("program-paper-list", conference), {"q": ""})
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/v1/conferences/{slug}/papers/", "program-paper-list"),
+        ("/api/v1/conferences/{slug}/posters/", "program-poster-list"),
+    ],
+)
+def test_search_text_length_is_in_the_schema_and_enforced(client, conference, schema, path, name):
+    """The server refuses a ``q`` over MAX_QUERY_LENGTH; the schema says so (schemathesis
+    generated a 210-character ``q`` as schema-valid, and the 400 was a schema lie)."""
+    assert query_parameter(schema, path, "q")["schema"] == {"type": "string", "maxLength": 200}
+
+    assert client.get(program(name, conference), {"q": "ab" * 100}).status_code == 200
+    response = client.get(program(name, conference), {"q": "a" * 201})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["q"]

@@ -51,7 +51,7 @@ from tests.notifications.stack import (
 )
 from tests.redis_server import OwnRedis
 
-ATTENDEES = 200  # x 3 channels = 600 due reminders, 400 of them leave the machine
+ATTENDEES = 400  # x 3 channels = 1,200 due reminders, 800 of them leave the machine
 KILLS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "25"))  # ≥ 20 of them land mid-dispatch
 WHOLE = 0.3  # the share of kills that take the whole worker (a restart costs 1-5 s)
 
@@ -156,11 +156,14 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
                 began = time.monotonic()
                 worker.start()
                 starting += time.monotonic() - began
-            left = Reminder.objects.exclude(state=ReminderState.SENT).count()
-            assert left, f"every reminder was sent after {len(kills)} kills: make ATTENDEES larger"
-            assert trigger.killed.wait(30), (
-                f"no delivery to kill at; rows {_states()}:\n{worker.tail()}"
-            )
+            if not Reminder.objects.exclude(state=ReminderState.SENT).exists():
+                break  # all delivered (a fast machine): enough kills landed? asserted below
+            if not trigger.killed.wait(30):
+                states = _states()
+                assert states == {ReminderState.SENT: len(fleet.reminders)}, (
+                    f"no delivery to kill at; rows {states}:\n{worker.tail()}"
+                )
+                break  # the last rows went out before this run's kill point
             # Rows this run claimed and had not marked when it died: killed mid-dispatch.
             sending = Reminder.objects.filter(
                 state=ReminderState.SENDING, claimed_at__gte=run_started
@@ -192,7 +195,7 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
         f"claims per reminder {dict(Counter(Reminder.objects.values_list('attempts', flat=True)))}"
     )
     mid_dispatch = [k for k in kills if k[4] > 0]
-    assert len(mid_dispatch) >= 20, kills
+    assert len(mid_dispatch) >= 20, f"only {len(mid_dispatch)} kills mid-dispatch: {kills}"
     want_push, want_mail, want_in_app = expected(fleet)
     assert states == {ReminderState.SENT: len(fleet.reminders)}, states
     assert got.push_shown == want_push  # every subscription shows its one reminder, once
