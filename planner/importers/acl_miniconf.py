@@ -68,8 +68,8 @@ from planner.importers.common import (
     absolute_url,
     check_size,
     checked_span,
-    decode_text,
     is_zip,
+    json_document,
     json_list,
     json_object,
     lmt_corrected,
@@ -205,15 +205,7 @@ def _text(value: object) -> str:
 
 
 def _load(data: bytes, name: str) -> Any:
-    text = decode_text(data, name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ScheduleFormatError(
-            f"not valid JSON ({error.msg}, column {error.colno})", file=name, line=error.lineno
-        ) from None
-    except RecursionError:
-        raise ScheduleFormatError("JSON nested too deeply", file=name) from None
+    return json_document(data, name)
 
 
 def _room_kind(name: str) -> str:

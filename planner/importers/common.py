@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import json
 import lzma
 import re
 import unicodedata
@@ -417,6 +418,19 @@ def normalize_title(title: str | None) -> str:
     text = unicodedata.normalize("NFKC", title or "").casefold()
     text = "".join(" " if unicodedata.category(char)[0] in "PSZ" else char for char in text)
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def json_document(data: bytes, file: str) -> object:
+    """``data`` (a file named ``file``) parsed as JSON; ScheduleFormatError naming the line
+    and column when it is not JSON, or when it nests too deeply for the parser."""
+    try:
+        return json.loads(decode_text(data, file))
+    except json.JSONDecodeError as error:
+        raise ScheduleFormatError(
+            f"not valid JSON ({error.msg}, column {error.colno})", file=file, line=error.lineno
+        ) from None
+    except RecursionError:
+        raise ScheduleFormatError("JSON nested too deeply", file=file) from None
 
 
 def json_list(

@@ -33,7 +33,7 @@ from planner.importers.base import (
 from planner.importers.common import (
     absolute_url,
     check_size,
-    decode_text,
+    json_document,
     normalize_name,
     normalize_title,
     person_key,
@@ -91,14 +91,7 @@ def _url(value: object) -> str:
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     check_size(data, options.filename)
     file = options.filename
-    try:
-        document: Any = json.loads(decode_text(data, file))
-    except json.JSONDecodeError as error:
-        raise ScheduleFormatError(
-            f"not valid JSON ({error.msg}, column {error.colno})", file=file, line=error.lineno
-        ) from None
-    except RecursionError:
-        raise ScheduleFormatError("JSON nested too deeply", file=file) from None
+    document: Any = json_document(data, file)
     if not _is_list(document):
         raise ScheduleFormatError(
             "not a Paper Copilot list (a JSON list of papers with title, author, status, site)",

@@ -37,7 +37,7 @@ from planner.importers.base import (
 )
 from planner.importers.common import (
     checked_span,
-    decode_text,
+    json_document,
     json_list,
     json_object,
     lmt_corrected,
@@ -89,14 +89,7 @@ def sniff(data: bytes, filename: str) -> bool:
 
 def parse(data: bytes, options: ImportOptions) -> ParsedSchedule:
     file = options.filename
-    try:
-        document: Any = json.loads(decode_text(data, file))
-    except json.JSONDecodeError as error:
-        raise ScheduleFormatError(
-            f"not valid JSON ({error.msg}, column {error.colno})", file=file, line=error.lineno
-        ) from None
-    except RecursionError:
-        raise ScheduleFormatError("JSON nested too deeply", file=file) from None
+    document: Any = json_document(data, file)
     if not _is_dump(document):
         raise ScheduleFormatError(
             "not a pretalx API dump (needs schedule: {date: {minute: {room: submission}}} "
