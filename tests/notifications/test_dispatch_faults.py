@@ -10,13 +10,20 @@ before the row was marked makes the dispatcher send it again (at-least-once on t
 planner/services/reminder_dispatch.py says why): those repeats are printed, and each must be
 the same message (same tag/Topic, same Message-ID) so the receiver collapses it.
 
+The 1,200 reminders come due in 25 cohorts (16 attendees x 3 channels each), one cohort per
+run, on top of the rows earlier runs left: every run has fresh rows to be killed during, on a
+fast machine too (with all rows due at once, a fast machine delivered everything after 8
+kills). A run whose kill point is never reached ends when everything due is sent; runs go
+on (at most 15 more, on what is left) until 20 kills have landed mid-dispatch, i.e. left rows
+of their own run in ``sending``.
+
 Where the kills land (seeded; BOARDWALK_FAULT_SEED=<n> repeats a run's choices):
-- ``in-flight``: inside the receiver, after it has the k-th new message and before it
+- ``in-flight``: inside the receiver, after it has the k-th new message (k <= 6) and before it
   answers: the worker never learns it was accepted;
-- ``accepted``: 0-20 ms after the receiver answered the k-th new message: the window
+- ``accepted``: 0-20 ms after the receiver answered the k-th new message (k <= 6): the window
   between "accepted" and "row marked sent";
-- ``random``: 0-250 ms after the run's first new delivery: anywhere (claim, in-app insert,
-  SMTP session, mark, the next claim).
+- ``random``: 0-50 ms after the k-th new message, k anywhere in a cohort (<= 24): claim,
+  in-app insert, SMTP session, mark, the next claim.
 The reconciler's wait is REMINDER_STUCK_AFTER_SECONDS=3 in the worker's environment (it is
 another process), and a batch is 10 rows: a kill leaves up to 20 rows (two pool processes) in ``sending``, the
 reconciler gives them back (a dead claim is not a delivery attempt, so kill after kill on the
@@ -29,6 +36,9 @@ ones; the lost sweep is replaced by the next one beat sends).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import operator
 import os
 import random
 import threading
@@ -39,9 +49,10 @@ import pytest
 from django.utils import timezone
 
 from planner.enums import ReminderState
-from planner.models import Reminder
+from planner.models import Reminder, Session
 from tests.notifications.stack import (
     Beat,
+    Fleet,
     Worker,
     expected,
     make_fleet,
@@ -52,7 +63,9 @@ from tests.notifications.stack import (
 from tests.redis_server import OwnRedis
 
 ATTENDEES = 400  # x 3 channels = 1,200 due reminders, 800 of them leave the machine
-KILLS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "25"))  # ≥ 20 of them land mid-dispatch
+COHORTS = int(os.environ.get("BOARDWALK_FAULT_KILLS", "25"))  # one run (and kill) each
+MID_DISPATCH = 20  # kills that must land mid-dispatch
+MAX_RUNS = COHORTS + 15  # more runs (on the rows left) when fewer landed
 WHOLE = 0.3  # the share of kills that take the whole worker (a restart costs 1-5 s)
 
 
@@ -82,16 +95,24 @@ class Trigger:
         self.known: set[str] = set()
         self.plan: tuple[str, int, float] | None = None
         self.new_in_run = 0
-        self.killed = threading.Event()
+        self.fired = threading.Event()  # the run's kill point was reached and the kill done
+        self.killed = False  # ... and it found a process to kill
 
     def arm(self, plan: tuple[str, int, float] | None, *, whole: bool = True) -> None:
         with self.lock:
             self.plan, self.new_in_run, self.whole = plan, 0, whole
-            self.killed.clear()
+            self.fired.clear()
+            self.killed = False
+
+    @property
+    def waiting(self) -> bool:
+        """The run's kill point is not reached yet (no kill pending)."""
+        with self.lock:
+            return self.plan is not None
 
     def _kill(self) -> None:
-        if self.worker.kill9() if self.whole else self.worker.kill9_pool():
-            self.killed.set()
+        self.killed = self.worker.kill9() if self.whole else self.worker.kill9_pool()
+        self.fired.set()
 
     def delivered(self, key: str) -> None:
         with self.lock:
@@ -111,6 +132,27 @@ class Trigger:
             threading.Timer(delay, self._kill).start()
 
 
+def _release(fleet: Fleet) -> None:
+    """Make a cohort's reminders due now: its session starts in 10 minutes (the lead), so
+    each row's time is still the one its plan item asks for."""
+    fire_at = timezone.now() - dt.timedelta(seconds=1)
+    start = fire_at + dt.timedelta(minutes=10)
+    session_ids = {item.session_id for item in fleet.items.values()}
+    Session.objects.filter(pk__in=session_ids).update(
+        start=start, end=start + dt.timedelta(minutes=90)
+    )
+    Reminder.objects.filter(pk__in=fleet.reminders).update(fire_at=fire_at)
+
+
+def _plan(rng: random.Random) -> tuple[str, int, float]:
+    mode = rng.choice(["in-flight", "accepted", "random"])
+    if mode == "in-flight":
+        return (mode, rng.randint(1, 6), 0)
+    if mode == "accepted":
+        return (mode, rng.randint(1, 6), rng.uniform(0, 0.02))
+    return (mode, rng.randint(1, 24), rng.uniform(0, 0.05))
+
+
 @pytest.mark.slow
 @pytest.mark.redis
 @pytest.mark.postgres
@@ -122,8 +164,16 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
     print(f"fault injection seed: {seed} (BOARDWALK_FAULT_SEED={seed} repeats the choices)")
     rng = random.Random(seed)
     began = time.monotonic()
-    fleet = make_fleet(ATTENDEES, push_service)
-    print(f"{len(fleet.reminders)} due reminders made in {time.monotonic() - began:.1f} s")
+    later = timezone.now() + dt.timedelta(days=1)  # not due until released
+    cohorts = [
+        make_fleet(ATTENDEES // COHORTS, push_service, fire_at=later, prefix=f"fault{c}-")
+        for c in range(COHORTS)
+    ]
+    fleet = functools.reduce(operator.or_, cohorts)
+    print(
+        f"{len(fleet.reminders)} reminders in {COHORTS} cohorts made in "
+        f"{time.monotonic() - began:.1f} s"
+    )
     broker = OwnRedis(tmp_path / "redis.log").start()
     env = worker_env(
         tmp_path,
@@ -139,36 +189,53 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
     smtp_server.before_answer = lambda m: trigger.delivered(m["Message-ID"])
     beat = Beat(broker.url, every=0.25)
     kills: list[tuple[str, str, float, int, int]] = []
+    runs = 0
+    waiting = list(cohorts)  # not released yet
+    released: list[int] = []  # reminder pks made due so far
     started = time.monotonic()
     starting = 0.0  # seconds spent starting workers
     try:
         beat.start()
-        for _ in range(KILLS):
-            mode = rng.choice(["in-flight", "accepted", "random"])
-            if mode == "random":
-                plan = (mode, 1, rng.uniform(0, 0.25))
-            else:
-                plan = (mode, rng.randint(1, 6), rng.uniform(0, 0.02) if mode == "accepted" else 0)
+        while runs < MAX_RUNS and (waiting or len([k for k in kills if k[4]]) < MID_DISPATCH):
+            runs += 1
+            plan = _plan(rng)
             whole = rng.random() < WHOLE
             trigger.arm(plan, whole=whole)
             run_started = timezone.now()
+            if waiting:  # each run has fresh rows to be killed during, on any machine
+                cohort = waiting.pop(0)
+                released += cohort.reminders
+                _release(cohort)
             if worker.pid is None:
                 began = time.monotonic()
                 worker.start()
                 starting += time.monotonic() - began
-            if not Reminder.objects.exclude(state=ReminderState.SENT).exists():
-                break  # all delivered (a fast machine): enough kills landed? asserted below
-            if not trigger.killed.wait(30):
-                states = _states()
-                assert states == {ReminderState.SENT: len(fleet.reminders)}, (
-                    f"no delivery to kill at; rows {states}:\n{worker.tail()}"
+            # Until the kill point (then its kill, at most 50 ms later), or until every row
+            # due so far is sent without reaching it.
+            deadline = time.monotonic() + 30
+            while not trigger.fired.wait(0.1):
+                if trigger.waiting and not (
+                    Reminder.objects.filter(pk__in=released)
+                    .exclude(state=ReminderState.SENT)
+                    .exists()
+                ):
+                    break
+                assert time.monotonic() < deadline, (
+                    f"run {runs}: no delivery for 30 s; rows {_states()}:\n{worker.tail()}"
                 )
-                break  # the last rows went out before this run's kill point
+            if not trigger.fired.is_set():
+                trigger.arm(None)  # all sent before this run's kill point: no kill
+                if not waiting:
+                    break  # nothing left to kill during; enough kills landed? asserted below
+                continue
             # Rows this run claimed and had not marked when it died: killed mid-dispatch.
             sending = Reminder.objects.filter(
                 state=ReminderState.SENDING, claimed_at__gte=run_started
             ).count()
-            kills.append((mode, "worker" if whole else "pool", round(plan[2], 3), plan[1], sending))
+            if trigger.killed:
+                kills.append(
+                    (plan[0], "worker" if whole else "pool", round(plan[2], 3), plan[1], sending)
+                )
         killed_at = time.monotonic() - started
         trigger.arm(None)
         if worker.pid is None:
@@ -182,8 +249,8 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
 
     got = seen(fleet, push_service, smtp_server)
     print(
-        f"{len(kills)} kills in {killed_at:.1f} s ({starting:.1f} s starting {worker.starts} "
-        f"workers), then settled at {time.monotonic() - started:.1f} s"
+        f"{runs} runs, {len(kills)} kills in {killed_at:.1f} s ({starting:.1f} s starting "
+        f"{worker.starts} workers), then settled at {time.monotonic() - started:.1f} s"
     )
     print("kills (where, what, delay s, at new message #, rows this run left sending):")
     for kill in kills:
@@ -195,7 +262,9 @@ def test_worker_killed_20_times_during_dispatch_every_reminder_shown_exactly_onc
         f"claims per reminder {dict(Counter(Reminder.objects.values_list('attempts', flat=True)))}"
     )
     mid_dispatch = [k for k in kills if k[4] > 0]
-    assert len(mid_dispatch) >= 20, f"only {len(mid_dispatch)} kills mid-dispatch: {kills}"
+    assert len(mid_dispatch) >= MID_DISPATCH, (
+        f"only {len(mid_dispatch)} kills mid-dispatch in {runs} runs: {kills}"
+    )
     want_push, want_mail, want_in_app = expected(fleet)
     assert states == {ReminderState.SENT: len(fleet.reminders)}, states
     assert got.push_shown == want_push  # every subscription shows its one reminder, once
