@@ -19,7 +19,7 @@ from planner.admin.base import (
 )
 from planner.enums import ReminderState
 from planner.models import Attendee, Conference, PlanItem, Room, ScheduleChange, Session, Track
-from planner.selectors.deliveries import STATES, delivery_counts
+from planner.selectors.deliveries import COLUMNS, delivery_counts
 from planner.services.outbound import outbound_retime
 from planner.services.program import Edit, program_edits_record
 from planner.services.reminders import reminders_sync_for_items
@@ -113,14 +113,16 @@ class ConferenceAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         counts = delivery_counts(conference=obj)
-        head = format_html_join("", "<th scope='col'>{}</th>", ((state.label,) for state in STATES))
+        head = format_html_join("", "<th scope='col'>{}</th>", ((label,) for _, label in COLUMNS))
         body = format_html_join(
             "",
             "<tr><th scope='row'>{}</th>{}</tr>",
             (
                 (
                     label,
-                    format_html_join("", "<td>{}</td>", ((counts.get(label, s),) for s in STATES)),
+                    format_html_join(
+                        "", "<td>{}</td>", ((counts.get(label, key),) for key, _ in COLUMNS)
+                    ),
                 )
                 for label in counts.rows
             ),

@@ -86,6 +86,7 @@ from planner.models import (
     Track,
 )
 from planner.models.accounts import hash_token
+from planner.notifications.content import item_start
 from planner.services.badges import shared_profile
 from planner.services.reminders import reminders_sync_for_items
 
@@ -630,18 +631,6 @@ def _write_attendees(conference: Conference, logins: _Logins, seed: int) -> list
     return [by_user[user.pk] for user, _ in rows]
 
 
-def _start_of(item: PlanItem) -> dt.datetime | None:
-    if item.session_id:
-        return item.session.start
-    if item.oral_id:
-        return item.oral.start
-    if item.poster_id:
-        return item.poster.session.start
-    if item.meal_id:
-        return item.meal.start
-    return None  # booths have opening hours, not a start
-
-
 def _write_plans(conference: Conference, attendees: list[Attendee], ids: _Ids, seed: int) -> int:
     """Plan items for everyone; the demo attendee's cover every kind of target."""
     rng = random.Random(f"{seed}:plans")  # noqa: S311 -- deterministic demo data
@@ -797,7 +786,7 @@ def _write_reminders(demo: Attendee, ids: _Ids) -> int:
     items = list(demo.plan_items.select_related("session", "oral", "poster__session", "meal"))
     wanted: dict[tuple[int, dt.datetime, str], PlanItem] = {}
     for item in items:
-        start = _start_of(item)
+        start = item_start(item)
         if start is None:
             continue
         minutes = (
@@ -1114,7 +1103,7 @@ def _write_notifications(
     ]
     if sent is not None:
         item = sent.plan_item
-        target = item.session or item.oral or item.poster or item.meal
+        target = item.session or item.oral or item.poster or item.meal or item.booth
         rows.append(
             (
                 demo,
@@ -1122,7 +1111,7 @@ def _write_notifications(
                 {
                     "kind": NotificationKind.REMINDER,
                     "title": f"Soon: {target}",
-                    "body": f"Starts at {_start_of(item).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
+                    "body": f"Starts at {item_start(item).astimezone(tz):%H:%M}.",  # type: ignore[union-attr]
                     "url": f"/conferences/{conference.slug}/plan",
                 },
                 None,

@@ -33,6 +33,10 @@ from planner import safe_fetch
 from planner.models import PushSubscription
 from planner.notifications import Delivery, Message, Outcome
 
+# The failure of a push to someone with no subscription: not a fault of the system (they
+# chose push but never allowed it on a device); the admin counts it apart.
+NO_SUBSCRIPTION = "no push subscription"
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 10.0  # seconds for the push service to answer
@@ -243,7 +247,7 @@ def deliver_many(
     for (index, *_), attempt in zip(jobs, attempts, strict=True):
         per_message[index].append(attempt)
     return [
-        _outcome(message, tried) if tried else Delivery.permanent("no push subscription")
+        _outcome(message, tried) if tried else Delivery.permanent(NO_SUBSCRIPTION)
         for (message, _), tried in zip(batch, per_message, strict=True)
     ]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Case, CharField, Count, F, Value, When
 
 from planner.enums import NotificationKind, ReminderState
 from planner.models import Conference, Outbound, Reminder
+from planner.notifications.push import NO_SUBSCRIPTION
 
 STATES = (
     ReminderState.PENDING,
@@ -17,6 +18,20 @@ STATES = (
     ReminderState.FAILED,
     ReminderState.CANCELLED,
 )
+
+# Failed pushes to attendees who chose push but have no subscription (never allowed it on a
+# device, or it expired): counted apart, so "failed" means the system failed.
+NO_DEVICE = "no_device"
+# (key, column heading) in the admin's order.
+COLUMNS = (*((state.value, state.label) for state in STATES), (NO_DEVICE, "No device"))
+
+
+def _bucket() -> Case:
+    return Case(
+        When(state=ReminderState.FAILED, last_error=NO_SUBSCRIPTION, then=Value(NO_DEVICE)),
+        default=F("state"),
+        output_field=CharField(),
+    )
 
 
 @dataclass(frozen=True)
@@ -31,13 +46,14 @@ class DeliveryCounts:
 
 def delivery_counts(*, conference: Conference) -> DeliveryCounts:
     """Reminders (all channels) and push/e-mail alerts and digests of ``conference``, by
-    state. Labels: ``Reminders``, then NotificationKind labels (``Schedule change``,
+    state (COLUMNS: a failed push for want of a subscription is ``no_device``). Labels: ``Reminders``, then NotificationKind labels (``Schedule change``,
     ``Evening digest``)."""
     rows: dict[str, dict[str, int]] = {"Reminders": {}}
     reminders = (
         Reminder.objects.filter(plan_item__attendee__conference=conference)
         .order_by()
-        .values_list("state")
+        .annotate(bucket=_bucket())
+        .values_list("bucket")
         .annotate(n=Count("pk"))
     )
     for state, n in reminders:
@@ -47,7 +63,8 @@ def delivery_counts(*, conference: Conference) -> DeliveryCounts:
     outbound = (
         Outbound.objects.filter(attendee__conference=conference)
         .order_by()
-        .values_list("kind", "state")
+        .annotate(bucket=_bucket())
+        .values_list("kind", "bucket")
         .annotate(n=Count("pk"))
     )
     for kind, state, n in outbound:

@@ -67,6 +67,7 @@ from django.utils import timezone
 
 from planner.enums import Channel, ReminderState
 from planner.models import Attendee, Conference, PlanItem, Reminder
+from planner.notifications.content import item_cancelled, item_start
 from planner.services import claims
 from planner.services.claims import MAX_ATTEMPTS, backoff  # noqa: F401 - part of the contract
 
@@ -101,31 +102,6 @@ class SyncCounts:
     @property
     def writes(self) -> int:
         return self.created + self.moved + self.cancelled + self.revived
-
-
-def item_start(item: PlanItem) -> dt.datetime | None:
-    """When the planned thing starts (a booth: the chosen visit; None without one)."""
-    if item.session_id:
-        return item.session.start
-    if item.oral_id:
-        return item.oral.start
-    if item.poster_id:
-        return item.poster.session.start
-    if item.meal_id:
-        return item.meal.start
-    return item.visit_start
-
-
-def item_cancelled(item: PlanItem) -> bool:
-    if item.session_id:
-        return item.session.cancelled
-    if item.oral_id:
-        return item.oral.cancelled or item.oral.session.cancelled
-    if item.poster_id:
-        return item.poster.cancelled or item.poster.session.cancelled
-    if item.meal_id:
-        return item.meal.cancelled
-    return item.booth.cancelled
 
 
 def attendee_channels(attendee: Attendee) -> list[str]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from planner import health
 from planner.enums import Channel, NotificationKind, ReminderState
 from planner.models import Conference, Outbound
+from planner.notifications.push import NO_SUBSCRIPTION
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -83,11 +84,11 @@ def test_organizer_sees_their_conferences_counts_and_last_dispatch(client, own_c
 
     assert page.status_code == 200
     html = page.content.decode()
-    # Columns: pending, sending (shown even when empty), sent, failed, cancelled.
+    # Columns: pending, sending (shown even when empty), sent, failed, cancelled, no device.
     assert _table(html) == {
-        "Reminders": ["2", "0", "1", "1", "1"],
-        "Schedule change": ["0", "0", "1", "0", "0"],
-        "Evening digest": ["1", "0", "0", "0", "0"],
+        "Reminders": ["2", "0", "1", "1", "1", "0"],
+        "Schedule change": ["0", "0", "1", "0", "0", "0"],
+        "Evening digest": ["1", "0", "0", "0", "0", "0"],
     }
     assert "Last dispatch: Thu 22 Oct 13:20" in html
     # Another conference's page (and so its counts) is not theirs to see.
@@ -297,3 +298,31 @@ def test_correcting_the_conference_zone_retimes_alerts_waiting_for_quiet_hours(c
 
     assert before == dt.datetime(2026, 10, 22, 4, tzinfo=dt.UTC)
     assert Outbound.objects.get().fire_at == now
+
+
+def test_a_push_to_someone_without_a_subscription_is_counted_apart_from_failures(client, own_cache):
+    """Attendees who chose push but never allowed it on a device: their reminders fail for
+    want of a subscription (the dispatcher's NO_SUBSCRIPTION: tests/notifications/
+    test_dispatch.py), which is not the system failing; the admin says "no device"."""
+    conference = f.ConferenceFactory(slug="mine")
+    item = f.PlanItemFactory(attendee=f.AttendeeFactory(conference=conference))
+    fire_at = item.session.start - dt.timedelta(minutes=10)
+    for channel, error in ((Channel.PUSH, NO_SUBSCRIPTION), (Channel.EMAIL, "SMTP 554")):
+        f.ReminderFactory(
+            plan_item=item,
+            channel=channel,
+            fire_at=fire_at,
+            state=ReminderState.FAILED,
+            last_error=error,
+        )
+    _outbound(conference, NotificationKind.SCHEDULE_CHANGE, ReminderState.FAILED)
+    Outbound.objects.update(channel=Channel.PUSH, last_error=NO_SUBSCRIPTION)
+    client.force_login(_organizer(conference))
+
+    page = client.get(reverse("admin:planner_conference_change", args=[conference.pk]))
+
+    html = page.content.decode()
+    assert "<th scope='col'>No device</th>" in html
+    # pending, sending, sent, failed, cancelled, no device
+    assert _table(html)["Reminders"] == ["0", "0", "0", "1", "0", "1"]
+    assert _table(html)["Schedule change"] == ["0", "0", "0", "0", "0", "1"]

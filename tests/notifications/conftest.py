@@ -4,11 +4,9 @@ loopback, and the reminder-row functions the dispatcher calls."""
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import os
 import socket
-import sys
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -33,15 +31,8 @@ def b64url_decode(text: str) -> bytes:
 
 
 @pytest.fixture
-def reminder_rows(monkeypatch):
-    """planner.services.reminders: the real one when this branch has it, else the stand-in."""
-    if importlib.util.find_spec("planner.services.reminders") is None:
-        from tests.notifications import reminder_rows as fake
-
-        monkeypatch.setitem(sys.modules, "planner.services.reminders", fake)
-        import planner.services
-
-        monkeypatch.setattr(planner.services, "reminders", fake, raising=False)
+def reminder_rows():
+    """planner.services.reminders, the module the dispatch tests drive."""
     import planner.services.reminders as rows
 
     return rows

@@ -12,6 +12,7 @@ from django.db import connection
 
 from planner.enums import Channel, NotificationKind, ReminderState
 from planner.models import Notification, PushSubscription, Reminder
+from planner.notifications.push import NO_SUBSCRIPTION
 from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests.factories import ReminderFactory
 from tests.notifications.conftest import Browser, make_poster_plan
@@ -194,7 +195,7 @@ def test_permanent_failure_is_not_retried(reminder_rows, vapid, own_cache):
 
     reminder.refresh_from_db()
     assert reminder.state == ReminderState.FAILED
-    assert reminder.last_error == "no push subscription"
+    assert reminder.last_error == NO_SUBSCRIPTION
 
 
 @pytest.mark.django_db

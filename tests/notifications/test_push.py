@@ -197,7 +197,7 @@ def test_check_endpoint_accepts_a_public_https_url(settings):
 def test_push_without_subscription_or_keys_is_permanent(poster_plan, vapid, settings):
     message = _message(poster_plan)
 
-    assert push.deliver(message).detail == "no push subscription"
+    assert push.deliver(message).detail == push.NO_SUBSCRIPTION
     settings.VAPID_PRIVATE_KEY = ""
     assert push.deliver(message).outcome == Outcome.PERMANENT
 
