@@ -1,7 +1,8 @@
 """Page-number pagination whose ``page_size`` is checked, not silently replaced.
 
-DRF's own class falls back to the default page size for ``page_size=abc``, ``0`` or ``-1``;
-here they answer 400 with the parameter named, and the schema says 1…``max_page_size``."""
+DRF's own class falls back to the default page size for ``page_size=abc``, ``0`` or ``-1``,
+and answers 404 for ``page=abc``; here they answer 400 with the parameter named, and the
+schema says 1…``max_page_size``."""
 
 from __future__ import annotations
 
@@ -30,9 +31,17 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_size_query_param: exc.detail}) from None
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
-        # DRF reads `?page=` as page 1; the schema says an integer from 1.
-        if request.query_params.get(self.page_query_param) == "":
+        # DRF reads `?page=` as page 1 and answers 404 "Invalid page" for `?page=abc` or `0`;
+        # the schema says an integer from 1, so those are the client's mistake: 400 on
+        # `page`. A page past the end stays 404 (it does not exist). `last` is DRF's.
+        raw = request.query_params.get(self.page_query_param)
+        if raw == "":
             raise ValidationError({self.page_query_param: [EMPTY_VALUE]})
+        if raw is not None and raw not in self.last_page_strings:
+            try:
+                serializers.IntegerField(min_value=1).run_validation(raw)
+            except serializers.ValidationError as exc:
+                raise ValidationError({self.page_query_param: exc.detail}) from None
         return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -152,6 +152,25 @@ def test_empty_page_is_400_on_page(client, conference):
     assert response.json()["errors"] == {"page": ["Give a value, or leave the parameter out."]}
 
 
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "1e3"])
+def test_a_page_that_is_not_a_number_from_1_is_400_on_page(client, conference, page):
+    response = client.get(program("program-room-list", conference), {"page": page})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["page"]
+    assert response.json()["errors"]["page"][0]
+
+
+def test_a_page_past_the_end_is_404_and_last_is_the_last(client, conference):
+    RoomFactory.create_batch(3, conference=conference)
+    rooms = program("program-room-list", conference)
+
+    assert client.get(rooms, {"page": "3", "page_size": "2"}).status_code == 404
+    assert client.get(rooms, {"page": "9" * 30}).status_code == 404
+    last = client.get(rooms, {"page": "last", "page_size": "2"})
+    assert (last.status_code, len(last.json()["results"])) == (200, 1)
+
+
 def test_page_size_in_range_is_used(client, conference):
     RoomFactory.create_batch(3, conference=conference)
 

@@ -152,6 +152,14 @@ try {
   await page.locator(".me__scan").first().waitFor();
   steps.me.scans = await page.locator(".me__scan-name").allInnerTexts();
   await shoot(page, shots, "me", { fullPage: true });
+  // The next page of who scanned me.
+  steps.me.moreLabel = await page.locator(".me__scans-more").innerText();
+  await page.locator(".me__scans-more").click();
+  await page.locator(".me__scan").nth(steps.me.scans.length).waitFor();
+  await page.locator(".me__scans-more").waitFor({ state: "detached" });
+  steps.me.scansAfterMore = await page.locator(".me__scan").count();
+  steps.me.distinctAfterMore = new Set(await page.locator(".me__scan").evaluateAll((items) => items.map((l) => l.dataset.scan))).size;
+  steps.me.moreLeft = await page.locator(".me__scans-more").count();
 
   // Full screen: the dialog, the wake lock while it is open, released when it closes.
   // Permissions Playwright has no name for, granted in this context through CDP.

@@ -34,6 +34,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from planner.badges import badge_url
 from planner.demo import DEMO_SLUG
@@ -81,7 +82,19 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     organizer = Attendee.objects.get(user__username="organizer", conference__slug=DEMO_SLUG)
     PushSubscription.objects.filter(user=user).delete()
 
-    # The organizer scanned the attendee's badge at a session.
+    # 55 other attendees scanned the badge an hour ago: "who scanned me" has a second page.
+    others = Attendee.objects.filter(conference__slug=DEMO_SLUG).exclude(
+        pk__in=[attendee.pk, organizer.pk]
+    )[:55]
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    for other in others:
+        badge_scan(
+            scanner=other,
+            scanned_text=badge_url(badge_current(attendee=attendee)),
+            meetup_id=uuid.uuid4(),
+            met_at=an_hour_ago,
+        )
+    # The organizer scanned the attendee's badge at a session, last (so first in the list).
     session = (
         Session.objects.filter(conference__slug=DEMO_SLUG, cancelled=False, room__isnull=False)
         .order_by("start", "id")
@@ -178,6 +191,15 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     assert attendee.shared_fields == ["display_name", "affiliation", "homepage", "orcid"]
     assert me["sharedAfter"] == attendee.shared_fields
     assert "Demo Organizer" in me["scans"]
+    # 50 a page; "Show N more" brings the rest, each once.
+    received = Meetup.objects.filter(scanned=attendee, other=attendee, deleted_at__isnull=True)
+    total = received.count()
+    assert total >= 56
+    assert len(me["scans"]) == 50
+    assert me["moreLabel"] == f"Show {total - 50} more"
+    assert me["scansAfterMore"] == total
+    assert me["distinctAfterMore"] == total
+    assert me["moreLeft"] == 0
 
     full = steps["full"]
     assert full["sameQr"] is True

@@ -77,8 +77,9 @@ export async function patchSharedFields(api: ApiClient, slug: string, fields: Sh
 }
 
 /** Who scanned my badge, newest first (the first page). */
-export async function fetchScansReceived(api: ApiClient, slug: string): Promise<Page<ScanReceived>> {
-  const answer = await api.request<Page<ScanReceived>>("GET", mePaths.scansReceived(slug));
+/** One page (50) of who scanned me, newest first; `next` is null on the last. */
+export async function fetchScansReceived(api: ApiClient, slug: string, page = 1): Promise<Page<ScanReceived>> {
+  const answer = await api.request<Page<ScanReceived>>("GET", mePaths.scansReceived(slug, page));
   return expect(answer, [200], (b) => isRecord(b) && Array.isArray(b.results), "scans/received/");
 }
 

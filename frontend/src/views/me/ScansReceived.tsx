@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
 import { fetchScansReceived, isNetwork, shareBack, type ScanReceived } from "../../api/me";
+import { pageOf } from "../../app/notifications";
 import { getDb, getRefresher, useOnline, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, bundleRow } from "../../db";
 import { errorMessage } from "../../i18n/errors";
@@ -49,6 +50,7 @@ export function ScansReceived({ slug }: { slug: string }) {
   const [zone, setZone] = useState("UTC");
   const [rows, setRows] = useState<Row[] | null>(null);
   const [total, setTotal] = useState(0);
+  const [nextPage, setNextPage] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const fmt = useTimeFormatter(zone);
@@ -84,6 +86,7 @@ export function ScansReceived({ slug }: { slug: string }) {
         if (gone) return;
         setRows(page.results);
         setTotal(page.count);
+        setNextPage(pageOf(page.next));
         setError(null);
       } catch (caught) {
         if (!gone) setError(caught);
@@ -93,6 +96,26 @@ export function ScansReceived({ slug }: { slug: string }) {
       gone = true;
     };
   }, [slug, online]);
+
+  /** The next page, appended (a scan that arrived meanwhile shifts the pages: no repeats). */
+  async function more() {
+    if (nextPage === null) return;
+    setBusy("more");
+    setError(null);
+    try {
+      const page = await fetchScansReceived(api, slug, nextPage);
+      setRows((current) => {
+        const have = new Set((current ?? []).map((row) => row.scan_id));
+        return [...(current ?? []), ...page.results.filter((row) => !have.has(row.scan_id))];
+      });
+      setTotal(page.count);
+      setNextPage(pageOf(page.next));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(null);
+    }
+  }
 
   async function share(scan: Row) {
     setBusy(scan.scan_id);
@@ -157,6 +180,11 @@ export function ScansReceived({ slug }: { slug: string }) {
               );
             })}
           </ul>
+          {nextPage !== null && rows.length < total && (
+            <button type="button" class="button me__scans-more" disabled={!online || busy !== null} onClick={() => void more()}>
+              {busy === "more" ? t("me.scansLoading") : t("me.scansMore", { count: total - rows.length })}
+            </button>
+          )}
         </>
       )}
       <p role="alert" class="me__error">
