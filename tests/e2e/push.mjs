@@ -152,11 +152,16 @@ try {
   await page.locator(".me__scan").first().waitFor();
   steps.me.scans = await page.locator(".me__scan-name").allInnerTexts();
   await shoot(page, shots, "me", { fullPage: true });
-  // The next page of who scanned me.
+  // Who scanned me, page after page until the button goes.
   steps.me.moreLabel = await page.locator(".me__scans-more").innerText();
-  await page.locator(".me__scans-more").click();
-  await page.locator(".me__scan").nth(steps.me.scans.length).waitFor();
-  await page.locator(".me__scans-more").waitFor({ state: "detached" });
+  for (let i = 0; i < 20 && (await page.locator(".me__scans-more").count()); i++) {
+    const before = await page.locator(".me__scan").count();
+    await page.locator(".me__scans-more").click();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll(".me__scan").length > n && !document.querySelector(".me__scans-more[disabled]"),
+      before,
+    );
+  }
   steps.me.scansAfterMore = await page.locator(".me__scan").count();
   steps.me.distinctAfterMore = new Set(await page.locator(".me__scan").evaluateAll((items) => items.map((l) => l.dataset.scan))).size;
   steps.me.moreLeft = await page.locator(".me__scans-more").count();

@@ -82,10 +82,10 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     organizer = Attendee.objects.get(user__username="organizer", conference__slug=DEMO_SLUG)
     PushSubscription.objects.filter(user=user).delete()
 
-    # 55 other attendees scanned the badge an hour ago: "who scanned me" has a second page.
+    # 25 other attendees scanned the badge an hour ago: three pages of "who scanned me".
     others = Attendee.objects.filter(conference__slug=DEMO_SLUG).exclude(
         pk__in=[attendee.pk, organizer.pk]
-    )[:55]
+    )[:25]
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     for other in others:
         badge_scan(
@@ -191,12 +191,12 @@ def test_me_screen_push_opt_in_delivery_and_click(browser_tools, tmp_path, setti
     assert attendee.shared_fields == ["display_name", "affiliation", "homepage", "orcid"]
     assert me["sharedAfter"] == attendee.shared_fields
     assert "Demo Organizer" in me["scans"]
-    # 50 a page; "Show N more" brings the rest, each once.
+    # 10 a page; "Show 10 more" brings the next ones, each once, until all are there.
     received = Meetup.objects.filter(scanned=attendee, other=attendee, deleted_at__isnull=True)
     total = received.count()
-    assert total >= 56
-    assert len(me["scans"]) == 50
-    assert me["moreLabel"] == f"Show {total - 50} more"
+    assert total > 20
+    assert len(me["scans"]) == 10
+    assert me["moreLabel"] == "Show 10 more"
     assert me["scansAfterMore"] == total
     assert me["distinctAfterMore"] == total
     assert me["moreLeft"] == 0

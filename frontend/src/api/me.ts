@@ -20,9 +20,12 @@ export type Meetup = Schemas["Meetup"];
 
 const base = (slug: string) => `/api/v1/conferences/${encodeURIComponent(slug)}`;
 
+/** Who scanned me comes 10 at a time: the Me screen stays short on a phone. */
+export const SCANS_PAGE = 10;
+
 export const mePaths = {
   badge: (slug: string) => `${base(slug)}/badge/`,
-  scansReceived: (slug: string, page = 1) => `${base(slug)}/scans/received/?page=${page}`,
+  scansReceived: (slug: string, page = 1, size = SCANS_PAGE) => `${base(slug)}/scans/received/?page=${page}&page_size=${size}`,
   shareBack: (slug: string, scanId: string) => `${base(slug)}/scans/received/${encodeURIComponent(scanId)}/share-back/`,
   preferences: (slug: string) => `${base(slug)}/preferences/`,
   pushKey: (slug: string) => `${base(slug)}/push/key`,
@@ -77,7 +80,7 @@ export async function patchSharedFields(api: ApiClient, slug: string, fields: Sh
 }
 
 /** Who scanned my badge, newest first (the first page). */
-/** One page (50) of who scanned me, newest first; `next` is null on the last. */
+/** One page (SCANS_PAGE) of who scanned me, newest first; `next` is null on the last. */
 export async function fetchScansReceived(api: ApiClient, slug: string, page = 1): Promise<Page<ScanReceived>> {
   const answer = await api.request<Page<ScanReceived>>("GET", mePaths.scansReceived(slug, page));
   return expect(answer, [200], (b) => isRecord(b) && Array.isArray(b.results), "scans/received/");

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
-import { fetchScansReceived, isNetwork, shareBack, type ScanReceived } from "../../api/me";
+import { SCANS_PAGE, fetchScansReceived, isNetwork, shareBack, type ScanReceived } from "../../api/me";
 import { pageOf } from "../../app/notifications";
 import { getDb, getRefresher, useOnline, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, bundleRow } from "../../db";
@@ -182,7 +182,7 @@ export function ScansReceived({ slug }: { slug: string }) {
           </ul>
           {nextPage !== null && rows.length < total && (
             <button type="button" class="button me__scans-more" disabled={!online || busy !== null} onClick={() => void more()}>
-              {busy === "more" ? t("me.scansLoading") : t("me.scansMore", { count: total - rows.length })}
+              {busy === "more" ? t("me.scansLoading") : t("me.scansMore", { count: Math.min(SCANS_PAGE, total - rows.length) })}
             </button>
           )}
         </>
