@@ -47,13 +47,14 @@ type Row = ScanReceived;
 export function ScansReceived({ slug }: { slug: string }) {
   const { t } = useTranslation();
   const online = useOnline();
-  const [zone, setZone] = useState("UTC");
+  // Null until the stored program says (times are not shown in UTC meanwhile).
+  const [zone, setZone] = useState<string | null>(null);
   const [rows, setRows] = useState<Row[] | null>(null);
   const [total, setTotal] = useState(0);
   const [nextPage, setNextPage] = useState<number | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const fmt = useTimeFormatter(zone);
+  const fmt = useTimeFormatter(zone ?? "UTC");
   const version = useProgramVersion(slug);
 
   // The conference's zone and the places' names come with the stored program.
@@ -61,7 +62,7 @@ export function ScansReceived({ slug }: { slug: string }) {
     if (version == null) return;
     void getDb()
       .then((db) => bundleMetaGet(db, slug))
-      .then((meta) => meta && setZone(meta.conference.timezone));
+      .then((meta) => setZone(meta ? meta.conference.timezone : "UTC"));
   }, [slug, version]);
 
   // Where each scan happened, named from the stored program (again when it changed).
@@ -159,7 +160,7 @@ export function ScansReceived({ slug }: { slug: string }) {
                   {who.orcid && <p class="me__scan-detail">ORCID {who.orcid}</p>}
                   {who.openreview && <p class="me__scan-detail">OpenReview {who.openreview}</p>}
                   <p class="muted me__scan-when">
-                    <time dateTime={scan.scanned_at}>{fmt.labelledDateTime(scan.scanned_at)}</time>
+                    <time dateTime={scan.scanned_at}>{zone !== null && fmt.labelledDateTime(scan.scanned_at)}</time>
                     {places[scan.scan_id]?.label && (
                       <>
                         {" · "}
