@@ -32,6 +32,11 @@ list) and the time blocks next to their parallel sessions; each item is kept onc
 listing with a room wins), blocks that only group parallel sessions are dropped, and a
 warning counts both. Signed video links (``X-Amz-Signature``, expired within days) are not
 kept.
+
+ACL 2023's conference.json writes UTC wall clocks with Toronto's offset for everything outside
+its paper sessions (the opening keynote at "13:00-04:00", 09:00 in Toronto); in a folder with
+socials_data.json (honest UTC) that lists the same socials at the same wall clock, those
+events are read as UTC, with a warning (see :func:`_utc_labelled_local`).
 """
 
 from __future__ import annotations
@@ -233,6 +238,10 @@ class _Job:
         self.signed_videos = 0
         self.covers: set[str] = set()
         self.kept: set[str] = set()  # keys of events skipped as unreadable
+        self.block_type: dict[str, str] = {}  # conference.json event key → its block's type
+        # Socials of conference.json that a UTC socials file retimed: (event key, its wall
+        # clock read as UTC is the UTC file's instant).
+        self.retimed: list[tuple[str, bool]] = []
 
     # --- values ---
     def when(self, value: object, *, file: str, element: str, field: str) -> dt.datetime:
@@ -487,6 +496,7 @@ def _read_conference(job: _Job, document: object, file: str) -> None:
             add(event, name)
             if isinstance(event, dict):
                 seen.add(_key(_text(event.get("id"))))
+                job.block_type[_key(_text(event.get("id")))] = _text(block.get("type"))
     events = json_object(document.get("events"), file=file, field="events")
     for key, event in events.items():
         if _key(_text(key)) in seen:
@@ -717,6 +727,7 @@ def _read_bof(job: _Job, document: object, file: str) -> None:
             repeats += 1
             if (same.start, same.end) != (start, end):
                 retimed.append(f"{same.title!r} {same.start.isoformat()} → {start.isoformat()}")
+                job.retimed.append((same.key, _as_utc(same.start) == start))
                 same.start, same.end = start, end
             same.room = same.room or job.room(room)
             continue
@@ -742,6 +753,47 @@ def _read_bof(job: _Job, document: object, file: str) -> None:
         job.warnings.append(
             f"{file}: {len(retimed)} social(s) listed elsewhere at another time took this "
             f"file's time: {'; '.join(retimed[:3])}"
+        )
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    """The same wall clock read as UTC (``13:00-04:00`` → ``13:00Z``)."""
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _utc_labelled_local(job: _Job, conference_file: str, socials_file: str) -> None:
+    """ACL 2023's conference.json gives the times of everything outside its paper sessions
+    (plenaries, tutorials, workshops, socials, the Findings poster blocks) as UTC wall clocks
+    labelled with Toronto's offset: the welcome keynote at "13:00-04:00", 09:00 in Toronto;
+    socials_data.json, in honest UTC, lists the same socials at the same wall clock.
+
+    When at least three socials a UTC file retimed, and two thirds of them at least, moved by
+    exactly that (same wall clock, the offset dropped; at ACL 2023, 7 of 9: the other two
+    really moved to another day), the other events of conference.json outside the blocks of
+    type "Paper Sessions" are read the same way, with a warning. Without that evidence
+    nothing moves."""
+    same_clock = sum(matches for _, matches in job.retimed)
+    if same_clock < 3 or 3 * same_clock < 2 * len(job.retimed):
+        return
+    done = {key for key, _ in job.retimed}
+    moved: list[SessionData] = []
+    for key, kind in job.block_type.items():
+        session = job.sessions.get(key)
+        if session is None or key in done or kind.casefold() == "paper sessions":
+            continue
+        offset = session.start.utcoffset()
+        if not offset:
+            continue
+        session.start, session.end = _as_utc(session.start), _as_utc(session.end)
+        moved.append(session)
+    if moved:
+        first = min(moved, key=lambda s: s.start)
+        job.warnings.append(
+            f"{conference_file}: gives UTC wall clocks with the local offset outside its paper "
+            f"sessions ({socials_file} lists {same_clock} of the same socials at the same "
+            f"wall clock in UTC); {len(moved)} plenaries, tutorials, workshops, socials and "
+            f"poster blocks were read as UTC, e.g. {first.title!r} at "
+            f"{first.start.isoformat()}"
         )
 
 
@@ -911,6 +963,8 @@ def _read_files(job: _Job, files: dict[str, tuple[str, bytes]]) -> None:
         if base in files:
             name, content = files.pop(base)
             reader(job, _load(content, name), name)
+            if base == "socials_data.json" and job.block_type:
+                _utc_labelled_local(job, f"{job.options.filename}/conference.json", name)
     # Papers name their events; the conference.json order (when given) came first.
     for paper in papers:
         if not isinstance(paper, dict):

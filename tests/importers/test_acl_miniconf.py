@@ -173,6 +173,111 @@ def test_acl_2023_folder_adds_the_socials_once():
     assert any("9 social(s) listed elsewhere at another time" in w for w in parsed.warnings)
 
 
+def test_acl_2023_folder_reads_conference_json_utc_wall_clocks_outside_paper_sessions():
+    """conference.json labels UTC wall clocks with Toronto's -04:00 outside its paper
+    sessions (socials_data.json, in UTC, lists 7 of the same socials at the same wall
+    clock): the keynote, tutorials, workshops and poster blocks land in the morning."""
+    toronto = dt.timezone(dt.timedelta(hours=-4))  # EDT, all of July
+    folder = parse_schedule(folder_zip("acl-2023"), ImportOptions(filename="acl-2023.zip"))
+    alone = parse_schedule(ACL.read_bytes(), ImportOptions(filename="conference.json"))
+
+    def local(parsed, kind):
+        return Counter(
+            s.start.astimezone(toronto).strftime("%H:%M") for s in parsed.sessions if s.kind == kind
+        )
+
+    assert any("7 of the same socials" in w and "83 plenaries" in w for w in folder.warnings)
+    # Tutorials in the four slots of the day, workshops at 09:00, the keynotes from 09:00.
+    assert local(folder, SessionKind.TUTORIAL) == {"09:00": 3, "11:00": 3, "14:00": 3, "16:00": 3}
+    assert local(folder, SessionKind.WORKSHOP)["09:00"] == 25
+    assert min(local(folder, SessionKind.KEYNOTE)) == "09:00"
+    # The Findings poster blocks fall into the paper sessions' slots; nothing after 20:00.
+    assert set(local(folder, SessionKind.POSTER)) == {"09:00", "11:00", "14:00", "16:15"}
+    assert all(s.start.astimezone(toronto).hour < 20 for s in folder.sessions)
+    # The paper sessions keep their (honest) local times: the same instants as alone.
+    papers = {s.key: s.start for s in alone.sessions if s.kind == SessionKind.ORAL}
+    assert {s.key: s.start for s in folder.sessions if s.key in papers} == papers
+    # conference.json alone gives no evidence: its times are taken as written (a 13:00
+    # workshop), nothing said.
+    assert local(alone, SessionKind.WORKSHOP)["13:00"] == 25
+    assert not any("wall clocks" in w for w in alone.warnings)
+
+
+def test_socials_moved_to_other_days_are_no_evidence_of_utc_wall_clocks():
+    """Three socials, two of them really moved (another day): no reading as UTC."""
+
+    def event(key, start, kind="Socials"):
+        return {
+            "id": key,
+            "type": kind,
+            "track": key,
+            "start_time": f"2023-07-10T{start}:00-04:00",
+            "end_time": f"2023-07-10T{start[:2]}:59:00-04:00",
+            "room": "Pier 9",
+            "paper_ids": [],
+        }
+
+    conference = {
+        "sessions": {
+            "s": {
+                "name": "Socials",
+                "type": "Socials",
+                "start_time": "2023-07-10T13:00:00-04:00",
+                "end_time": "2023-07-10T20:00:00-04:00",
+                "events": {
+                    k: event(k, t)
+                    for k, t in (
+                        ("alpha-social", "13:00"),
+                        ("beta-social", "15:00"),
+                        ("gamma-social", "17:00"),
+                    )
+                },
+            },
+            "w": {
+                "name": "Workshops",
+                "type": "Workshops",
+                "start_time": "2023-07-13T13:00:00-04:00",
+                "end_time": "2023-07-13T14:00:00-04:00",
+                "events": {"ws": event("ws", "13:00", "Workshops")},
+            },
+        },
+        "papers": {},
+        "events": {},
+    }
+    socials = [
+        {
+            "id": "a",
+            "name": "alpha-social",
+            "start_time": "2023-07-10T13:00:00+00:00",
+            "end_time": "2023-07-10T13:59:00+00:00",
+            "room": "Pier 9",
+        },
+        {
+            "id": "b",
+            "name": "beta-social",
+            "start_time": "2023-07-12T09:00:00+00:00",
+            "end_time": "2023-07-12T10:00:00+00:00",
+            "room": "Pier 9",
+        },
+        {
+            "id": "c",
+            "name": "gamma-social",
+            "start_time": "2023-07-13T09:00:00+00:00",
+            "end_time": "2023-07-13T10:00:00+00:00",
+            "room": "Pier 9",
+        },
+    ]
+    data = make_zip(
+        {"conference.json": json.dumps(conference), "socials_data.json": json.dumps(socials)}
+    )
+
+    parsed = parse_schedule(data, ImportOptions(filename="acl.zip"))
+
+    workshop = next(s for s in parsed.sessions if s.key == "ws")
+    assert workshop.start == dt.datetime(2023, 7, 10, 17, 0, tzinfo=dt.UTC)  # as written
+    assert not any("wall clocks" in w for w in parsed.warnings)
+
+
 # --- EACL 2024: the build folder ------------------------------------------------------------------
 
 
