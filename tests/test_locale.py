@@ -1,7 +1,8 @@
 """The Korean catalogue of what the server writes attendees (planner/locale/ko): every
 message translated and none fuzzy, the placeholders of each translation the same as its
-English (a missing or misspelt one would fail at render time), and the committed
-django.mo exactly what the django.po compiles to (Django reads only the .mo)."""
+English (a missing or misspelt one would fail at render time), the committed django.mo
+exactly what the django.po compiles to (Django reads only the .mo), and the .po holding
+every message the code marks (`make messages` after a new one)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gettext
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,7 @@ import pytest
 
 from conf.env import BASE_DIR
 from tests.infra import in_ci
+from tests.worker import subprocess_env
 
 MESSAGES = BASE_DIR / "planner" / "locale" / "ko" / "LC_MESSAGES"
 PO = MESSAGES / "django.po"
@@ -101,16 +104,20 @@ def test_every_translation_keeps_the_placeholders_of_its_english():
     assert wrong == []
 
 
-def _msgfmt() -> str:
-    path = shutil.which("msgfmt")
+def _gettext_tool(name: str) -> str:
+    path = shutil.which(name)
     if path is None:
         if in_ci():
             pytest.fail(
-                "msgfmt (GNU gettext) is missing, so the committed django.mo cannot be checked "
-                "against django.po: install gettext (.ci/run does: apt-get install gettext)."
+                f"{name} (GNU gettext) is missing, so the Korean catalogue cannot be checked: "
+                "install gettext (.ci/run does: apt-get install gettext)."
             )
-        pytest.skip("msgfmt (GNU gettext) is not installed: apt-get install gettext")
+        pytest.skip(f"{name} (GNU gettext) is not installed: apt-get install gettext")
     return path
+
+
+def _msgfmt() -> str:
+    return _gettext_tool("msgfmt")
 
 
 def _catalog(path: Path) -> dict:
@@ -140,3 +147,29 @@ def test_the_committed_mo_is_the_compiled_po(tmp_path):
         f"`msgfmt -o {MO.relative_to(BASE_DIR)} {PO.relative_to(BASE_DIR)}` "
         f"(or manage.py compilemessages). Differs: {stale[:10]}"
     )
+
+
+def test_the_catalogue_holds_every_message_the_code_marks(tmp_path):
+    """makemessages over a copy of the app (the real one is left alone) finds exactly the
+    messages of the committed .po."""
+    _gettext_tool("xgettext")
+    copy = tmp_path / "app"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(BASE_DIR / "planner", copy / "planner", ignore=ignore)
+    shutil.copytree(BASE_DIR / "conf", copy / "conf", ignore=ignore)
+    shutil.copy2(BASE_DIR / "manage.py", copy / "manage.py")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "ko", "--no-obsolete"],
+        cwd=copy,
+        env=subprocess_env(tmp_path / "var"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    made = {(e.context, e.msgid, e.plural) for e in read_po(copy / PO.relative_to(BASE_DIR))}
+    committed = {(e.context, e.msgid, e.plural) for e in read_po(PO)}
+    assert made - committed == set(), "marked in the code, missing from django.po: make messages"
+    assert committed - made == set(), "in django.po, no longer in the code: make messages"
