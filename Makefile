@@ -18,13 +18,14 @@ export REDIS_URL ?= redis://127.0.0.1:6379/14
 export TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: help run test deps lock backup restore docker-pins frontend node-check lint format migrate seed clean api-types
+.PHONY: help run test deps lock backup restore docker-pins frontend node-check lint format migrate seed clean api-types messages
 
 help:
 	@echo "make run    install, build, migrate, seed the demo and start web + worker + beat"
 	@echo "make test   lint, migration check, Python suite and frontend tests"
 	@echo "make backup / make restore BACKUP=var/backups/<timestamp> [FORCE=1]   database + media"
 	@echo "make lock   regenerate requirements.lock / requirements-dev.lock after pyproject.toml changes"
+	@echo "make messages   refresh planner/locale/ko's django.po from the code, compile django.mo"
 	@echo "make lint | format | frontend | api-types | migrate | seed | clean"
 
 $(PY):
@@ -71,6 +72,14 @@ frontend: node-check $(NPM_STAMP)
 api-types: deps $(NPM_STAMP)
 	$(PY) manage.py spectacular --format openapi-json --file frontend/src/api/openapi.json
 	cd frontend && npm run --silent gen:api
+
+# What the server writes attendees, in Korean (GNU gettext needed: apt-get install gettext).
+# Both files are committed: translate what makemessages added, then run this again.
+LOCALE_KO := planner/locale/ko/LC_MESSAGES
+messages: deps
+	$(PY) manage.py makemessages -l ko --no-obsolete --add-location file \
+		-i '.venv/*' -i 'frontend/*' -i 'tests/*' -i 'bench/*' -i 'docs/*' -i 'scripts/*' -i 'var/*' -i 'staticfiles/*'
+	msgfmt --check -o $(LOCALE_KO)/django.mo $(LOCALE_KO)/django.po
 
 migrate: deps
 	$(PY) manage.py migrate --noinput

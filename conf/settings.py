@@ -287,6 +287,10 @@ AXES_DISABLE_ACCESS_LOG = True  # no forever-growing log of every successful log
 # --- i18n / time -------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
+# What the server writes an attendee (reminders, alerts, digests, e-mails) is in their
+# Attendee.language, one of these; the catalogue is planner/locale/<code>/LC_MESSAGES.
+LANGUAGES = [("en", "English"), ("ko", "한국어")]
+LOCALE_PATHS = [BASE_DIR / "planner" / "locale"]
 TIME_ZONE = "UTC"  # storage and default rendering; each conference renders in its own zone
 USE_I18N = True
 USE_TZ = True

@@ -62,6 +62,13 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", "In-app"
 
 
+class Language(models.TextChoices):
+    """The languages the server writes an attendee's messages in (settings.LANGUAGES)."""
+
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "한국어"
+
+
 class ReminderState(models.TextChoices):
     PENDING = "pending", "Pending"
     SENDING = "sending", "Sending"

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -48,7 +50,9 @@ def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The signed link in every reminder e-mail. GET asks (link scanners and previews must
     not unsubscribe anyone); POST, from the page's button or a mail provider's one-click
     unsubscribe, turns the attendee's e-mail channel off. A token that does not verify
-    answers 400 and changes nothing."""
+    answers 400 and changes nothing. The page speaks the attendee's language (the one their
+    e-mails are in); for a bad token, whichever of ours the browser prefers."""
+    from planner.notifications.content import attendee_language
     from planner.notifications.email import unsubscribe_attendee_id
     from planner.services.notifications import email_unsubscribe as unsubscribe
 
@@ -59,15 +63,22 @@ def email_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         else None
     )
     if attendee is None:
-        context = {"title": "Link not valid", "state": "invalid"}
-        return render(request, "planner/unsubscribe.html", context, status=400)
+        with attendee_language(translation.get_language_from_request(request)):
+            context = {"title": gettext("Link not valid"), "state": "invalid"}
+            return render(request, "planner/unsubscribe.html", context, status=400)
     conference = attendee.conference.name
-    if request.method == "POST":
-        unsubscribe(attendee_id=attendee.pk)
-        context = {"title": "E-mail turned off", "state": "done", "conference": conference}
+    with attendee_language(attendee.language):
+        if request.method == "POST":
+            unsubscribe(attendee_id=attendee.pk)
+            title = gettext("E-mail turned off")
+            context = {"title": title, "state": "done", "conference": conference}
+            return render(request, "planner/unsubscribe.html", context)
+        context = {
+            "title": gettext("Turn e-mail off?"),
+            "state": "confirm",
+            "conference": conference,
+        }
         return render(request, "planner/unsubscribe.html", context)
-    context = {"title": "Turn e-mail off?", "state": "confirm", "conference": conference}
-    return render(request, "planner/unsubscribe.html", context)
 
 
 @csrf_exempt

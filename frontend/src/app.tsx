@@ -1,6 +1,6 @@
 import { lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
 
-import { useConferenceRefresh, useMe } from "./app/runtime";
+import { useConferenceRefresh, useMe, useServerLanguage } from "./app/runtime";
 import { appScope } from "./app/scope";
 import { conferenceOf, ConferenceNav } from "./components/ConferenceNav";
 import { NotificationBell } from "./components/NotificationBell";
@@ -86,6 +86,7 @@ function Shell() {
   const { path } = useLocation();
   const slug = conferenceOf(path);
   useConferenceRefresh(slug);
+  useServerLanguage(slug);
   return (
       <div class={`shell${slug ? " shell--conference" : ""}`}>
         <header class="shell__header">

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.crypto import salted_hmac
 
-from planner.enums import Channel, ShareableField
+from planner.enums import Channel, Language, ShareableField
 from planner.models.accounts import hash_token
 from planner.models.base import TimestampedModel
 from planner.models.conference import Conference
@@ -94,6 +94,12 @@ class Attendee(TimestampedModel):
         validators=[choice_list_validator(Channel)],
         help_text="Channels for reminders; in-app is always on, whatever this says.",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language of reminders, alerts, digests and e-mails.",
+    )
     # Quiet hours and the digest are wall-clock times in the conference's zone.
     quiet_hours_start = models.TimeField(
         null=True, blank=True, help_text="No push or e-mail reminder from this local time…"
@@ -147,6 +153,9 @@ class Attendee(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=~Q(display_name=""), name="attendee_display_name_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="attendee_language_known"
             ),
             models.CheckConstraint(
                 condition=~Q(badge_salt=""), name="attendee_badge_salt_required"

@@ -53,7 +53,9 @@ class Message:
     """What one attendee is told, already rendered in the conference's zone.
 
     ``lines`` are the body's lines (plain text); ``url`` is a path in the PWA (made absolute
-    with SITE_URL where a link leaves the app: e-mail). ``dedupe_key`` makes the in-app row
+    with SITE_URL where a link leaves the app: e-mail). ``language`` is the attendee's
+    (Attendee.language): what a channel adds (an e-mail's footer, a push's "and 3 more") is
+    written in it. ``dedupe_key`` makes the in-app row
     of a repeated delivery a no-op; ``tag`` lets a browser replace an older push of the same
     thing instead of stacking it."""
 
@@ -69,6 +71,7 @@ class Message:
     tag: str = ""
     when: dt.datetime | None = None  # the item's start (UTC), for e-mail subjects and push
     extra: dict[str, str] = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def body(self) -> str:

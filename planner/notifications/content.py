@@ -1,14 +1,25 @@
-"""What a reminder or a schedule-change alert says, rendered in the conference's zone.
+"""What a reminder or a schedule-change alert says, rendered in the conference's zone and in
+the attendee's language.
 
 Times are local to the conference (never the server's or the reader's zone) and the zone is
 named wherever a time leaves the app (e-mail, push), since a phone may be set to home time.
+
+Words come from Django's translation catalogue (planner/locale): every function here writes
+in the active language, and whoever builds a message for an attendee activates theirs
+(:func:`attendee_language`) around it. Day and month names are ours, not the C library's
+(``%a``/``%b`` follow the process locale, which a worker does not set).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from planner.enums import NotificationKind
+from django.utils import translation
+from django.utils.translation import gettext, ngettext, pgettext
+
+from planner.enums import Language, NotificationKind
 from planner.models import Conference, PlanItem, Reminder
 from planner.notifications import Message
 
@@ -27,24 +38,77 @@ REMINDER_RELATED = (
 PLAN_ITEM_RELATED = tuple(path.removeprefix("plan_item__") for path in REMINDER_RELATED)
 
 
+@contextmanager
+def attendee_language(language: str) -> Iterator[str]:
+    """Write in ``language`` (an Attendee.language) inside the block, English for anything
+    unknown; the language active before comes back after it, also on an exception."""
+    code = language if language in Language.values else Language.ENGLISH
+    with translation.override(code):
+        yield code
+
+
+def weekday_name(day: dt.date) -> str:
+    """``Tue`` / ``화``."""
+    names = (
+        pgettext("weekday", "Mon"),
+        pgettext("weekday", "Tue"),
+        pgettext("weekday", "Wed"),
+        pgettext("weekday", "Thu"),
+        pgettext("weekday", "Fri"),
+        pgettext("weekday", "Sat"),
+        pgettext("weekday", "Sun"),
+    )
+    return names[day.weekday()]
+
+
+def month_name(day: dt.date) -> str:
+    """``Oct`` / ``10월``."""
+    names = (
+        pgettext("month", "Jan"),
+        pgettext("month", "Feb"),
+        pgettext("month", "Mar"),
+        pgettext("month", "Apr"),
+        pgettext("month", "May"),
+        pgettext("month", "Jun"),
+        pgettext("month", "Jul"),
+        pgettext("month", "Aug"),
+        pgettext("month", "Sep"),
+        pgettext("month", "Oct"),
+        pgettext("month", "Nov"),
+        pgettext("month", "Dec"),
+    )
+    return names[day.month - 1]
+
+
+def local_day(day: dt.date) -> str:
+    """``Tue 14 Oct`` / ``10월 14일 (화)``."""
+    return pgettext("date: weekday, day of month, month", "{weekday} {day} {month}").format(
+        weekday=weekday_name(day), day=day.day, month=month_name(day)
+    )
+
+
 def local_clock(conference: Conference, instant: dt.datetime) -> str:
-    """``14:30`` in the conference's zone."""
+    """``14:30`` in the conference's zone (the same in every language)."""
     return f"{conference.local(instant):%H:%M}"
 
 
 def local_moment(conference: Conference, instant: dt.datetime) -> str:
-    """``Tue 14 Oct, 14:30 (Asia/Jerusalem)``: a time that leaves the app names its zone."""
+    """``Tue 14 Oct, 14:30 (Asia/Jerusalem)`` / ``10월 14일 (화) 14:30 (Asia/Jerusalem)``: a
+    time that leaves the app names its zone."""
     local = conference.local(instant)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({conference.timezone})"
+    return pgettext("date and time: day, clock, zone", "{day}, {clock} ({zone})").format(
+        day=local_day(local.date()), clock=f"{local:%H:%M}", zone=conference.timezone
+    )
 
 
 def item_label(item: PlanItem) -> str:
     """How the item is named in a sentence: ``Poster 042``, ``Oral "Title"``, the session's
     or meal's title, the exhibitor."""
     if item.poster_id:
-        return f"Poster {item.poster.board}"
+        return gettext("Poster {board}").format(board=item.poster.board)
     if item.oral_id:
-        return f"Oral “{item.oral.display_title}”" if item.oral.display_title else "Oral"
+        title = item.oral.display_title
+        return gettext("Oral “{title}”").format(title=title) if title else gettext("Oral")
     if item.session_id:
         return item.session.title
     if item.meal_id:
@@ -84,12 +148,15 @@ def item_place(item: PlanItem) -> str:
     """``Hall B``, ``Hall B, board 042``, ``Expo, booth B14``; empty when unknown."""
     if item.poster_id:
         room = item.poster.session.room
-        return ", ".join(p for p in (room.name if room else "", f"board {item.poster.board}") if p)
+        board = gettext("board {board}").format(board=item.poster.board)
+        return ", ".join(p for p in (room.name if room else "", board) if p)
     if item.oral_id:
         room = item.oral.session.room
     elif item.booth_id:
         room = item.booth.room
-        number = f"booth {item.booth.number}" if item.booth.number else ""
+        number = (
+            gettext("booth {number}").format(number=item.booth.number) if item.booth.number else ""
+        )
         return ", ".join(p for p in (room.name if room else "", number) if p)
     else:
         room = getattr(item, item.target_kind).room
@@ -103,8 +170,13 @@ def item_path(item: PlanItem) -> str:
 
 
 def reminder_message(reminder: Reminder) -> Message:
-    """The reminder for one plan item: title is the item, body its local time and place.
-    Needs REMINDER_RELATED selected."""
+    """The reminder for one plan item, in its attendee's language: title is the item, body
+    its local time and place. Needs REMINDER_RELATED selected."""
+    with attendee_language(reminder.plan_item.attendee.language) as language:
+        return _reminder_message(reminder, language)
+
+
+def _reminder_message(reminder: Reminder, language: str) -> Message:
     item = reminder.plan_item
     attendee = item.attendee
     conference = attendee.conference
@@ -115,10 +187,17 @@ def reminder_message(reminder: Reminder) -> Message:
         # delayed reminder says how long is really left, and nothing once it has begun.
         sent = max(reminder.fire_at, reminder.claimed_at or reminder.fire_at)
         minutes = max(0, round((start - sent).total_seconds() / 60))
-        lines.append(
-            f"Starts at {local_moment(conference, start)}"
-            + (f", in {minutes} min" if minutes else "")
-        )
+        moment = local_moment(conference, start)
+        if minutes:
+            lines.append(
+                ngettext(
+                    "Starts at {moment}, in {minutes} min",
+                    "Starts at {moment}, in {minutes} min",
+                    minutes,
+                ).format(moment=moment, minutes=minutes)
+            )
+        else:
+            lines.append(gettext("Starts at {moment}").format(moment=moment))
     place = item_place(item)
     if place:
         lines.append(place)
@@ -142,4 +221,5 @@ def reminder_message(reminder: Reminder) -> Message:
         tag=f"reminder-{item.pk}",
         when=start,
         extra={"place": place},
+        language=language,
     )

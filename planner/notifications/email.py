@@ -1,7 +1,8 @@
 """E-mail channel: Django's mail framework, a text and an HTML part.
 
 Times are the conference's local times with the zone named; the item's room or board is in
-the body. Every mail carries a one-click unsubscribe (RFC 8058): ``List-Unsubscribe`` with a
+the body. The message comes written in the attendee's language; the mail's own words (the
+footer, the link, ``<html lang>``) are rendered in the same one (``Message.language``). Every mail carries a one-click unsubscribe (RFC 8058): ``List-Unsubscribe`` with a
 signed link and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``. The link's view
 (planner.views.email_unsubscribe) turns the attendee's e-mail channel off; the token is a
 ``django.core.signing`` signature of the attendee id under its own salt, so it cannot be
@@ -23,6 +24,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 
 from planner.notifications import Delivery, Message
+from planner.notifications.content import attendee_language
 
 UNSUBSCRIBE_SALT = "planner.notifications.email.unsubscribe"
 TIMEOUT = 20  # seconds for the SMTP server
@@ -63,6 +65,11 @@ def message_id(message: Message) -> str:
 
 
 def build(message: Message, *, to: str) -> EmailMultiAlternatives:
+    with attendee_language(message.language):
+        return _build(message, to=to)
+
+
+def _build(message: Message, *, to: str) -> EmailMultiAlternatives:
     link = unsubscribe_url(message.attendee_id)
     context = {
         "message": message,

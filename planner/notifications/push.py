@@ -27,11 +27,13 @@ import requests
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import ngettext
 from pywebpush import WebPushException, webpush
 
 from planner import safe_fetch
 from planner.models import PushSubscription
 from planner.notifications import Delivery, Message, Outcome
+from planner.notifications.content import attendee_language
 
 # The failure of a push to someone with no subscription: not a fault of the system (they
 # chose push but never allowed it on a device); the admin counts it apart.
@@ -90,7 +92,10 @@ def payload(message: Message) -> dict[str, object]:
     lines = list(message.lines)
     while lines and len(json.dumps(data, ensure_ascii=False).encode()) > PAYLOAD_MAX:
         lines.pop()
-        data["body"] = "\n".join([*lines, f"… and {len(message.lines) - len(lines)} more"])
+        more = len(message.lines) - len(lines)
+        with attendee_language(message.language):
+            tail = ngettext("… and {count} more", "… and {count} more", more).format(count=more)
+        data["body"] = "\n".join([*lines, tail])
     return data
 
 

@@ -32,16 +32,19 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from planner.enums import NotificationKind
 from planner.models import Attendee, Conference, PlanItem
 from planner.notifications import Message, inapp
 from planner.notifications.content import (
     PLAN_ITEM_RELATED,
+    attendee_language,
     item_cancelled,
     item_label,
     item_place,
     item_start,
+    local_day,
 )
 from planner.services.outbound import outbound_write
 
@@ -115,25 +118,47 @@ def _line(item: PlanItem) -> str:
 def digest_message(
     attendee: Attendee, day: dt.date, items: list[PlanItem], *, today: dt.date | None = None
 ) -> Message:
-    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start). ``today``:
-    the local date it is written on (a late digest, after midnight, says "Today")."""
+    """The digest of ``items`` (the attendee's plan on ``day``, sorted by start), in the
+    attendee's language. ``today``: the local date it is written on (a late digest, after
+    midnight, says "Today")."""
+    with attendee_language(attendee.language) as language:
+        return _digest_message(attendee, day, items, today=today, language=language)
+
+
+def _digest_message(
+    attendee: Attendee, day: dt.date, items: list[PlanItem], *, today: dt.date | None, language: str
+) -> Message:
     conference = attendee.conference
     count = len(items)
-    noun = "item" if count == 1 else "items"
+    if today == day:
+        title = ngettext(
+            "Today, {day}: {count} item in your plan",
+            "Today, {day}: {count} items in your plan",
+            count,
+        )
+    else:
+        title = ngettext(
+            "Tomorrow, {day}: {count} item in your plan",
+            "Tomorrow, {day}: {count} items in your plan",
+            count,
+        )
     return Message(
         attendee_id=attendee.pk,
         user_id=attendee.user_id,
         conference_slug=conference.slug,
         conference_name=conference.name,
         kind=NotificationKind.DIGEST,
-        title=f"{'Today' if today == day else 'Tomorrow'}, {day:%a} {day.day} {day:%b}: "
-        f"{count} {noun} in your plan",
-        lines=(*(_line(item) for item in items), f"Times in {conference.timezone}."),
+        title=title.format(day=local_day(day), count=count),
+        lines=(
+            *(_line(item) for item in items),
+            gettext("Times in {zone}.").format(zone=conference.timezone),
+        ),
         url=f"/conferences/{conference.slug}/plan",
         dedupe_key=digest_key(day),
         # Per conference: one person at two conferences gets both (a push Topic replaces).
         tag=f"digest-c{conference.pk}-{day.isoformat()}",
         when=conference.day_bounds(day)[0].astimezone(dt.UTC),
+        language=language,
     )
 
 

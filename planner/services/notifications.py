@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 
 from planner.enums import ChangeAction, Channel, NotificationKind, ReminderState
 from planner.exceptions import NotFound
@@ -29,6 +30,7 @@ from planner.models import (
 from planner.notifications import Message, inapp
 from planner.notifications.content import (
     PLAN_ITEM_RELATED,
+    attendee_language,
     item_cancelled,
     item_label,
     item_room,
@@ -137,17 +139,25 @@ def change_alert_key(schedule_version: int) -> str:
 
 
 def _describe(item: PlanItem, action: str) -> str:
-    """``Poster 042 moved to Hall B, 14:30``, ``Oral “…” cancelled``."""
+    """``Poster 042 moved to Hall B, 14:30``, ``Oral “…” cancelled`` (in the active
+    language)."""
     label = item_label(item)
     conference = item.attendee.conference
     if action == ChangeAction.CANCELLED or item_cancelled(item):
-        return f"{label} cancelled"
-    verb = "is back on" if action == ChangeAction.RESTORED else "moved to"
+        return gettext("{label} cancelled").format(label=label)
     start = item_start(item)
     where = ", ".join(
         part for part in (item_room(item), local_clock(conference, start) if start else "") if part
     )
-    return f"{label} {verb} {where}".rstrip()
+    if action == ChangeAction.RESTORED:
+        if not where:
+            return pgettext("schedule change, no room or time", "{label} is back on").format(
+                label=label
+            )
+        return gettext("{label} is back on {where}").format(label=label, where=where)
+    if not where:
+        return pgettext("schedule change, no room or time", "{label} moved to").format(label=label)
+    return gettext("{label} moved to {where}").format(label=label, where=where)
 
 
 def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> AlertReport:
@@ -192,7 +202,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
         .select_related(*PLAN_ITEM_RELATED)
         .order_by("attendee_id", "id")
     )
-    by_attendee: dict[int, list[str]] = defaultdict(list)
+    by_attendee: dict[int, list[tuple[PlanItem, str]]] = defaultdict(list)
     attendees: dict[int, Attendee] = {}
     for item in items:
         item.attendee.conference = conference
@@ -202,13 +212,22 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
             action = action_for.get(("session", session_id))
         if action is None:
             continue
-        by_attendee[item.attendee_id].append(_describe(item, action))
+        by_attendee[item.attendee_id].append((item, action))
         attendees[item.attendee_id] = item.attendee
     messages = []
     key = change_alert_key(schedule_version)
-    for attendee_id, lines in by_attendee.items():
-        count = len(lines)
-        title = lines[0] if count == 1 else f"{count} items in your plan changed"
+    for attendee_id, changed in by_attendee.items():
+        # Each in their own language: one import alerts English and Korean readers alike.
+        with attendee_language(attendees[attendee_id].language) as language:
+            lines = [_describe(item, action) for item, action in changed]
+            count = len(lines)
+            title = (
+                lines[0]
+                if count == 1
+                else ngettext(
+                    "{count} item in your plan changed", "{count} items in your plan changed", count
+                ).format(count=count)
+            )
         messages.append(
             Message(
                 attendee_id=attendee_id,
@@ -221,6 +240,7 @@ def schedule_change_alerts(*, conference_id: int, schedule_version: int) -> Aler
                 url=f"/conferences/{conference.slug}/plan",
                 dedupe_key=key,
                 tag=f"schedule-c{conference.pk}-v{schedule_version}",  # versions are per conference
+                language=language,
             )
         )
     before = Notification.objects.filter(attendee_id__in=list(by_attendee), dedupe_key=key).count()

@@ -138,6 +138,9 @@ def outbound_message(row: Outbound) -> Message:
         dedupe_key=f"{row.dedupe_key}:attendee-{row.attendee_id}",
         tag=row.tag,
         when=row.when,
+        # Title and lines were written in the attendee's language; the e-mail's own words
+        # (footer, link) follow it too.
+        language=row.attendee.language,
     )
 
 

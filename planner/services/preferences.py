@@ -1,4 +1,5 @@
-"""An attendee's reminder preferences: lead time, channels, quiet hours, evening digest.
+"""An attendee's reminder preferences: lead time, channels, quiet hours, evening digest, and
+the language the server writes their messages in.
 
 They live on Attendee (``reminder_minutes``, ``reminder_channels``, ``quiet_hours_start``,
 ``quiet_hours_end``, ``digest_time``); times are local wall-clock times in the conference's
@@ -14,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from planner.enums import Channel
+from planner.enums import Channel, Language
 from planner.exceptions import ValidationFailed
 from planner.models import Attendee
 from planner.services.outbound import outbound_cancel, outbound_retime
@@ -27,6 +28,7 @@ EDITABLE = (
     "quiet_hours_start",
     "quiet_hours_end",
     "digest_time",
+    "language",
 )
 
 
@@ -42,7 +44,8 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
     """Change some preferences (PATCH): ``reminder_minutes`` (0–1440), ``push`` and
     ``email`` (booleans), ``quiet_hours_start`` / ``quiet_hours_end`` (local times, both or
     neither, not equal; start after end runs past midnight), ``digest_time`` (local, or
-    None for no digest).
+    None for no digest), ``language`` (``en`` or ``ko``: reminders, alerts, digests and
+    e-mails rendered from now on; rows already written stay as they are).
 
     Side effects: saves the attendee (row locked); when the lead, channels or quiet hours
     changed, re-derives all their reminders (:func:`reminders_sync_for_attendee`); a channel
@@ -55,7 +58,13 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
     locked = Attendee.objects.select_for_update().select_related("conference").get(pk=attendee.pk)
     values: dict[str, Any] = {
         name: changes[name]
-        for name in ("reminder_minutes", "quiet_hours_start", "quiet_hours_end", "digest_time")
+        for name in (
+            "reminder_minutes",
+            "quiet_hours_start",
+            "quiet_hours_end",
+            "digest_time",
+            "language",
+        )
         if name in changes
     }
     if "push" in changes or "email" in changes:
@@ -67,6 +76,8 @@ def preferences_update(*, attendee: Attendee, changes: Mapping[str, Any]) -> Att
     minutes = values.get("reminder_minutes", locked.reminder_minutes)
     if not 0 <= minutes <= 1440:
         raise ValidationFailed("Between 0 and 1440 minutes.", field="reminder_minutes")
+    if values.get("language", locked.language) not in Language.values:
+        raise ValidationFailed("English (en) or Korean (ko).", field="language")
     start = values.get("quiet_hours_start", locked.quiet_hours_start)
     end = values.get("quiet_hours_end", locked.quiet_hours_end)
     _check_quiet_hours(start, end)

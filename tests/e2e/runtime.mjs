@@ -286,7 +286,22 @@ try {
   await page.locator('.status-bar__updated[data-state="idle"]').waitFor();
   await shot("now-online-ko");
   report.steps.syncingKo = await syncingShot("status-syncing-ko");
+  // Korean was picked offline: back online, my messages' language follows it to the server.
+  const serverLanguage = () =>
+    page.evaluate(async (slug) => (await (await fetch(`/api/v1/conferences/${slug}/preferences/`)).json()).language, SLUG);
+  await page.waitForFunction(
+    async (slug) => (await (await fetch(`/api/v1/conferences/${slug}/preferences/`)).json()).language === "ko",
+    SLUG,
+    { timeout: 10000, polling: 200 },
+  ).catch(() => undefined);
+  report.steps.serverLanguage = { afterOnline: await serverLanguage() };
   await language(page, "en");
+  await page.waitForFunction(
+    async (slug) => (await (await fetch(`/api/v1/conferences/${slug}/preferences/`)).json()).language === "en",
+    SLUG,
+    { timeout: 10000, polling: 200 },
+  ).catch(() => undefined);
+  report.steps.serverLanguage.afterPick = await serverLanguage();
   report.steps.afterReplay = (await readDb([SLUG, "session", QUEUED])).item;
 
   // 9. Sign out: this account's data leaves the device; the program stays.

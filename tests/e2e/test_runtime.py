@@ -163,6 +163,8 @@ def test_nav_status_live_delta_pull_badge_and_sign_out(browser_tools, tmp_path, 
     assert steps["korean"]["tabs"] == ["지금 · 다음", "프로그램", "내 일정", "스캔", "기록", "나"]
     assert steps["korean"]["updated"].startswith("프로그램 업데이트: ")
     assert steps["syncingKo"] == "프로그램을 업데이트하는 중…"
+    # Korean picked offline reaches the server's preferences once online; English, at once.
+    assert steps["serverLanguage"] == {"afterOnline": "ko", "afterPick": "en"}
     # Back online it was sent, once.
     assert steps["afterReplay"]["synced"] is True
     queued_items = PlanItem.objects.filter(attendee=attendee, session=queued)

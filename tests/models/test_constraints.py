@@ -212,6 +212,7 @@ case("attendee_quiet_hours_both_or_neither")(
     lambda: f.AttendeeFactory(quiet_hours_start=dt.time(22), quiet_hours_end=None)
 )
 case("attendee_display_name_required")(lambda: f.AttendeeFactory(display_name=""))
+case("attendee_language_known")(lambda: f.AttendeeFactory(language="fr"))
 case("attendee_badge_salt_required")(lambda: f.AttendeeFactory(badge_salt=""))
 case("attendee_badge_token_hash_sha256")(
     lambda: f.AttendeeFactory(badge_token_hash="the-raw-token-itself")

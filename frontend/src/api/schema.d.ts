@@ -1681,6 +1681,12 @@ export interface components {
             /** @description A QR code of webcal_url (SVG). */
             readonly qr_svg: string;
         };
+        /**
+         * @description * `en` - English
+         *     * `ko` - 한국어
+         * @enum {string}
+         */
+        LanguageEnum: "en" | "ko";
         LogEntry: components["schemas"]["Conversation"] | components["schemas"]["Meetup"];
         LogEntryWriteRequest: components["schemas"]["ConversationWriteRequest"] | components["schemas"]["MeetupWriteRequest"];
         LoginRequest: {
@@ -2289,6 +2295,13 @@ export interface components {
              * @description Local time of an evening digest of tomorrow's plan; null: none.
              */
             digest_time?: string | null;
+            /**
+             * @description The language of your reminders, alerts, digest and e-mails.
+             *
+             *     * `en` - English
+             *     * `ko` - 한국어
+             */
+            language?: components["schemas"]["LanguageEnum"];
         };
         PersonBrief: {
             readonly id: number;
@@ -2421,33 +2434,41 @@ export interface components {
             readonly status: string;
         };
         /**
-         * @description Reminder preferences at one conference. Times are local wall-clock times (HH:MM) in
-         *     the conference's zone (``timezone``). PATCH changes the fields given.
+         * @description Reminder preferences at one conference, as GET and PATCH answer them: every field is
+         *     always there. Times are local wall-clock times (HH:MM) in the conference's zone
+         *     (``timezone``).
          */
         Preferences: {
             /** @description Default minutes before an item to remind (a plan item may override it). */
-            reminder_minutes?: number;
+            readonly reminder_minutes: number;
             /** @description Reminders by Web Push. */
-            push?: boolean;
+            readonly push: boolean;
             /** @description Reminders by e-mail. */
-            email?: boolean;
+            readonly email: boolean;
             /** @description In-app reminders: always on. */
             readonly in_app: boolean;
             /**
              * Format: time
              * @description No push or e-mail reminder from this local time (with quiet_hours_end; null: none). A reminder that would fire inside quiet hours is skipped, not moved; the in-app one still appears.
              */
-            quiet_hours_start?: string | null;
+            readonly quiet_hours_start: string | null;
             /**
              * Format: time
              * @description …until this local time; before quiet_hours_start means past midnight.
              */
-            quiet_hours_end?: string | null;
+            readonly quiet_hours_end: string | null;
             /**
              * Format: time
              * @description Local time of an evening digest of tomorrow's plan; null: none.
              */
-            digest_time?: string | null;
+            readonly digest_time: string | null;
+            /**
+             * @description The language of your reminders, alerts, digest and e-mails.
+             *
+             *     * `en` - English
+             *     * `ko` - 한국어
+             */
+            readonly language: components["schemas"]["LanguageEnum"];
             /** @description The conference's IANA zone the local times are in. */
             readonly timezone: string;
         };

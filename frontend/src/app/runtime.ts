@@ -12,6 +12,7 @@
  *   const version = useProgramVersion(slug);   // re-read IndexedDB when this changes
  *   const refresh = useRefreshState();          // syncing / error / checkedAt / mine
  *   await signOutHere();                       // server sign-out, then forget my data here
+ *   useServerLanguage(slug);                   // my messages' language follows the switch
  *
  * The refresher (refresher.ts) keeps the open conference current; see app/README.md.
  */
@@ -22,6 +23,8 @@ import { api } from "../api/client";
 import { bundleMetaGet, metaDelete, metaGet, metaSet, openDb, personalClear, type BoardwalkDb, type BundleBody } from "../db";
 import { syncBundle } from "../sync/bundle";
 import { createOutbox, SYNC_TAG, type Outbox, type OutboxState } from "../sync/outbox";
+import { chosenLanguage, languageStorage } from "../i18n";
+import { watchServerLanguage } from "./language";
 import { createRefresher, type Refresher, type RefreshState } from "./refresher";
 import { fetchMe, signOut, type Me } from "./session";
 
@@ -145,6 +148,17 @@ export function useMe(): MeState {
     return () => void meListeners.delete(setValue);
   }, []);
   return value;
+}
+
+/** Signed in inside a conference: the server's language for my messages follows the language
+ * switch (app/language.ts), now, on `online` and on each pick. */
+export function useServerLanguage(slug: string | null): void {
+  const me = useMe();
+  const userId = me ? me.id : null;
+  useEffect(() => {
+    if (!slug || userId === null) return;
+    return watchServerLanguage({ api, slug, userId, storage: languageStorage(), chosen: chosenLanguage, target: window });
+  }, [slug, userId]);
 }
 
 // --- network and outbox ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ import {
   LANGUAGES,
   LANGUAGE_STORAGE_KEY,
   detectLanguage,
+  isLanguage,
   readStored,
   writeStored,
   type KeyValueStorage,
@@ -96,12 +97,32 @@ export function followBrowserLanguages(languages: readonly string[]): Language {
   return startI18n(environment);
 }
 
+const choiceListeners = new Set<(language: Language | null) => void>();
+
+/** Told of every use of the switch (also a pick of the language already shown); returns unsubscribe. */
+export function onLanguageChoice(listener: (language: Language | null) => void): () => void {
+  choiceListeners.add(listener);
+  return () => void choiceListeners.delete(listener);
+}
+
+/** The language picked with the switch and kept; null while the UI follows the browser. */
+export function chosenLanguage(): Language | null {
+  const stored = readStored(environment.storage, LANGUAGE_STORAGE_KEY);
+  return isLanguage(stored) ? stored : null;
+}
+
+/** Where the choice is kept (localStorage in the browser; undefined where there is none). */
+export function languageStorage(): KeyValueStorage | undefined {
+  return environment.storage;
+}
+
 /** The switch: apply and remember the choice; `null` forgets it and follows the browser again. */
 export function setLanguage(language: Language | null): Language {
   writeStored(environment.storage, LANGUAGE_STORAGE_KEY, language);
-  if (language === null) return startI18n(environment);
-  applyLanguage(language);
-  return language;
+  const applied = language === null ? startI18n(environment) : language;
+  if (language !== null) applyLanguage(language);
+  for (const listener of choiceListeners) listener(language);
+  return applied;
 }
 
 if (typeof window !== "undefined") {

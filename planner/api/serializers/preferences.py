@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from planner.api.serializers.fields import JsonBooleanField, JsonStrings
-from planner.enums import Channel
+from planner.enums import Channel, Language
 from planner.models import Attendee
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -41,6 +42,11 @@ class PreferencesSerializer(JsonStrings, serializers.Serializer):
         "…until this local time; before quiet_hours_start means past midnight."
     )
     digest_time = _local_time("Local time of an evening digest of tomorrow's plan; null: none.")
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The language of your reminders, alerts, digest and e-mails.",
+    )
     timezone = serializers.CharField(
         read_only=True, help_text="The conference's IANA zone the local times are in."
     )
@@ -54,6 +60,7 @@ class PreferencesSerializer(JsonStrings, serializers.Serializer):
             "quiet_hours_start",
             "quiet_hours_end",
             "digest_time",
+            "language",
             "timezone",
         ]
 
@@ -68,5 +75,19 @@ class PreferencesSerializer(JsonStrings, serializers.Serializer):
             "quiet_hours_start": attendee.quiet_hours_start,
             "quiet_hours_end": attendee.quiet_hours_end,
             "digest_time": attendee.digest_time,
+            "language": attendee.language,
             "timezone": attendee.conference.timezone,
         }
+
+
+@extend_schema_serializer(component_name="Preferences")
+class PreferencesAnswerSerializer(PreferencesSerializer):
+    """Reminder preferences at one conference, as GET and PATCH answer them: every field is
+    always there. Times are local wall-clock times (HH:MM) in the conference's zone
+    (``timezone``)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields

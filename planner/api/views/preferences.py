@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from planner.api.parsers import JSONParser
-from planner.api.serializers.preferences import PreferencesSerializer
+from planner.api.serializers.preferences import PreferencesAnswerSerializer, PreferencesSerializer
 from planner.api.views.plans import BAD_REQUEST, NOT_AUTHENTICATED, NOT_FOUND, PersonalView
 from planner.services.preferences import preferences_update
 
@@ -18,17 +18,19 @@ class Preferences(PersonalView, APIView):
 
     @extend_schema(
         tags=["preferences"],
-        responses={200: PreferencesSerializer, 403: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: PreferencesAnswerSerializer, 403: NOT_AUTHENTICATED, 404: NOT_FOUND},
     )
     def get(self, request: Request, slug: str) -> Response:
         """Your reminder preferences here (defaults until you change them)."""
-        return Response(PreferencesSerializer(PreferencesSerializer.render(self.attendee())).data)
+        return Response(
+            PreferencesAnswerSerializer(PreferencesSerializer.render(self.attendee())).data
+        )
 
     @extend_schema(
         tags=["preferences"],
         request=PreferencesSerializer,
         responses={
-            200: PreferencesSerializer,
+            200: PreferencesAnswerSerializer,
             400: BAD_REQUEST,
             403: NOT_AUTHENTICATED,
             404: NOT_FOUND,
@@ -40,4 +42,4 @@ class Preferences(PersonalView, APIView):
         incoming = PreferencesSerializer(data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         attendee = preferences_update(attendee=self.attendee(), changes=incoming.validated_data)
-        return Response(PreferencesSerializer(PreferencesSerializer.render(attendee)).data)
+        return Response(PreferencesAnswerSerializer(PreferencesSerializer.render(attendee)).data)

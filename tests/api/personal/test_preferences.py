@@ -20,6 +20,7 @@ DEFAULTS = {
     "quiet_hours_start": None,
     "quiet_hours_end": None,
     "digest_time": None,
+    "language": "en",
     "timezone": "Asia/Jerusalem",
 }
 
@@ -95,6 +96,12 @@ def test_patch_moves_adds_and_cancels_pending_reminders(api, conference):
         ({"reminder_minutes": -1}, "reminder_minutes"),
         ({"push": "yes"}, "push"),
         ({"email": None}, "email"),
+        ({"language": "fr"}, "language"),
+        ({"language": "KO"}, "language"),
+        ({"language": ""}, "language"),
+        ({"language": None}, "language"),
+        ({"language": 1}, "language"),
+        ({"language": ["ko"]}, "language"),
     ],
 )
 def test_bad_preferences_answer_400_naming_the_field_and_change_nothing(
@@ -105,6 +112,35 @@ def test_bad_preferences_answer_400_naming_the_field_and_change_nothing(
     assert response.status_code == 400
     assert list(response.json()["errors"]) == [field]
     assert api.get(_prefs(conference)).json() == DEFAULTS
+
+
+def test_language_round_trips_and_leaves_the_reminders_alone(api, conference, attendee):
+    session = SessionFactory(conference=conference, start=local(DAY1, 10))
+    with time_machine.travel(local(DAY1, 7), tick=False):
+        api.put(
+            url("personal-plan-item", conference, kind="session", target_id=session.pk),
+            {"status": "going"},
+            format="json",
+        )
+        before = sorted(Reminder.objects.values_list("pk", "fire_at", "state"))
+
+        korean = api.patch(_prefs(conference), {"language": "ko"}, format="json")
+
+    assert korean.status_code == 200, korean.json()
+    assert korean.json() == {**DEFAULTS, "language": "ko"}
+    assert api.get(_prefs(conference)).json() == {**DEFAULTS, "language": "ko"}
+    attendee.refresh_from_db()
+    assert attendee.language == "ko"
+    assert sorted(Reminder.objects.values_list("pk", "fire_at", "state")) == before
+    english = api.patch(_prefs(conference), {"language": "en"}, format="json")
+    assert english.json() == DEFAULTS
+
+
+def test_a_bad_language_says_which_are_known(api, conference):
+    response = api.patch(_prefs(conference), {"language": "fr"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"language": ['"fr" is not a valid choice.']}
 
 
 def test_clearing_the_quiet_hours_takes_both_ends(api, conference):

@@ -11,6 +11,7 @@ const SERVER: Preferences = {
   quiet_hours_start: null,
   quiet_hours_end: null,
   digest_time: "20:00",
+  language: "en",
   timezone: "Asia/Seoul",
 };
 
