@@ -39,7 +39,8 @@ class Pagination(PageNumberPagination):
             raise ValidationError({self.page_query_param: [EMPTY_VALUE]})
         if raw is not None and raw not in self.last_page_strings:
             try:
-                serializers.IntegerField(min_value=1).run_validation(raw)
+                # The checked number, not the raw text: Django's paginator refuses "2.0".
+                return serializers.IntegerField(min_value=1).run_validation(raw)
             except serializers.ValidationError as exc:
                 raise ValidationError({self.page_query_param: exc.detail}) from None
         return super().get_page_number(request, paginator)

@@ -727,7 +727,11 @@ def _read_bof(job: _Job, document: object, file: str) -> None:
             repeats += 1
             if (same.start, same.end) != (start, end):
                 retimed.append(f"{same.title!r} {same.start.isoformat()} → {start.isoformat()}")
-                job.retimed.append((same.key, _as_utc(same.start) == start))
+                # Evidence only when the start moved: at a zero offset (UTC, Lisbon in
+                # winter) the wall clock read as UTC is the same instant, so a social that
+                # only ends later would count.
+                moved_clock = start != same.start and _as_utc(same.start) == start
+                job.retimed.append((same.key, moved_clock))
                 same.start, same.end = start, end
             same.room = same.room or job.room(room)
             continue

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from planner.enums import Channel, NotificationKind, ReminderState
+from planner.enums import Channel, Language, NotificationKind, ReminderState
 from planner.models.attendee import Attendee
 from planner.models.base import TimestampedModel, choices_check
 from planner.models.plans import PlanItem
@@ -101,6 +101,9 @@ class Outbound(Deliverable):
     tag = models.CharField(max_length=100, blank=True)
     # What the message is about (a digest: the local day's start), for push payloads.
     when = models.DateTimeField(null=True, blank=True)
+    # The language title and lines were written in: what a channel adds when it sends (an
+    # e-mail's footer, a push's "and 3 more") follows it, not what the attendee picks later.
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
 
     class Meta:
         ordering = ["fire_at"]
@@ -113,6 +116,7 @@ class Outbound(Deliverable):
             ),
             models.CheckConstraint(condition=~Q(dedupe_key=""), name="outbound_dedupe_required"),
             choices_check("kind", NotificationKind, "outbound_kind_valid"),
+            choices_check("language", Language, "outbound_language_valid"),
             *delivery_constraints("outbound"),
         ]
         indexes = [

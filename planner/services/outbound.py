@@ -81,6 +81,7 @@ def outbound_rows(
                     url=message.url[:500],
                     tag=message.tag[:100],
                     when=message.when,
+                    language=message.language,
                     fire_at=fire_at,
                 )
             )
@@ -138,9 +139,9 @@ def outbound_message(row: Outbound) -> Message:
         dedupe_key=f"{row.dedupe_key}:attendee-{row.attendee_id}",
         tag=row.tag,
         when=row.when,
-        # Title and lines were written in the attendee's language; the e-mail's own words
-        # (footer, link) follow it too.
-        language=row.attendee.language,
+        # The language title and lines were written in (the attendee may have picked another
+        # since): the e-mail's own words (footer, link) and a push's "and N more" follow it.
+        language=row.language,
     )
 
 

@@ -171,6 +171,19 @@ def test_a_page_past_the_end_is_404_and_last_is_the_last(client, conference):
     assert (last.status_code, len(last.json()["results"])) == (200, 1)
 
 
+def test_a_page_number_written_as_a_whole_decimal_is_that_page(client, conference):
+    """``page=2.0`` passes the check (an integer, as ``page_size=2.0`` does), so it is page
+    2, not a 404 "Invalid page." for a page that exists."""
+    RoomFactory.create_batch(3, conference=conference)
+    rooms = program("program-room-list", conference)
+
+    second = client.get(rooms, {"page": "2.0", "page_size": "2"})
+
+    expected = client.get(rooms, {"page": "2", "page_size": "2"}).json()["results"]
+    assert second.status_code == 200, second.json()
+    assert second.json()["results"] == expected
+
+
 def test_page_size_in_range_is_used(client, conference):
     RoomFactory.create_batch(3, conference=conference)
 

@@ -624,3 +624,58 @@ def test_a_calendar_entry_with_a_bad_time_is_skipped():
     assert len(parsed.sessions) == 11
     assert any("this calendar entry was skipped" in w for w in parsed.warnings)
     assert "topic-4" in parsed.kept
+
+
+def test_socials_that_only_end_later_are_no_evidence_of_utc_wall_clocks():
+    """Lisbon in late October: summer time (+01:00) ends on the 29th. Three evening socials
+    after it (+00:00, honest) end later in socials_data.json, at the same start: their start
+    did not move, so they say nothing of conference.json's offsets, and the workshop on the
+    28th stays at 09:00 local (08:00 UTC), not read as 09:00 UTC."""
+
+    def event(key, day, start, end, offset, kind="Socials"):
+        return {
+            "id": key,
+            "type": kind,
+            "track": key,
+            "start_time": f"2023-10-{day}T{start}:00{offset}",
+            "end_time": f"2023-10-{day}T{end}:00{offset}",
+            "room": "Sala 1",
+            "paper_ids": [],
+        }
+
+    evenings = (("alpha-social", 29), ("beta-social", 30), ("gamma-social", 31))
+    conference = {
+        "sessions": {
+            "s": {
+                "name": "Socials",
+                "type": "Socials",
+                "events": {k: event(k, d, "19:00", "21:00", "+00:00") for k, d in evenings},
+            },
+            "w": {
+                "name": "Workshops",
+                "type": "Workshops",
+                "events": {"ws": event("ws", 28, "09:00", "12:00", "+01:00", "Workshops")},
+            },
+        },
+        "papers": {},
+        "events": {},
+    }
+    socials = [
+        {
+            "id": key,
+            "name": key,
+            "start_time": f"2023-10-{day}T19:00:00+00:00",
+            "end_time": f"2023-10-{day}T22:00:00+00:00",  # an hour longer
+            "room": "Sala 1",
+        }
+        for key, day in evenings
+    ]
+    data = make_zip(
+        {"conference.json": json.dumps(conference), "socials_data.json": json.dumps(socials)}
+    )
+
+    parsed = parse_schedule(data, ImportOptions(filename="acl.zip"))
+
+    workshop = next(s for s in parsed.sessions if s.key == "ws")
+    assert workshop.start == dt.datetime(2023, 10, 28, 8, 0, tzinfo=dt.UTC)  # as written
+    assert not any("wall clocks" in w for w in parsed.warnings)

@@ -405,6 +405,7 @@ def _():
 case("outbound_not_in_app")(lambda: _outbound(channel="in_app"))
 case("outbound_dedupe_required")(lambda: _outbound(dedupe_key=""))
 case("outbound_kind_valid")(lambda: _outbound(kind="spam"))
+case("outbound_language_valid")(lambda: _outbound(language="fr"))
 case("outbound_channel_valid")(lambda: _outbound(channel="pigeon"))
 case("outbound_state_valid")(lambda: _outbound(state="lost"))
 case("outbound_sent_has_time")(lambda: _outbound(state="sent", sent_at=None))

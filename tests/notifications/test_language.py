@@ -316,3 +316,30 @@ def test_a_bad_unsubscribe_link_answers_in_the_browsers_language(client):
     assert korean.status_code == english.status_code == 400
     assert "<h1>유효하지 않은 링크</h1>" in korean.content.decode()
     assert "<h1>Link not valid</h1>" in english.content.decode()
+
+
+def test_a_korean_digest_sent_after_a_switch_to_english_stays_korean_throughout(
+    program, smtp_server
+):
+    """The digest's rows are written (in Korean) at 20:00 and sent later; the reader picks
+    English in between. The mail must not be Korean above the line and English below it:
+    its own words follow the language its text was written in."""
+    conference, keynote, poster, *_ = program
+    ada = _attendee(conference, channels=(Channel.EMAIL, Channel.IN_APP), email="ada@example.org")
+    ada.language = Language.KOREAN
+    ada.save(update_fields=["language"])
+    _plan(ada, sessions=[keynote], posters=[poster])
+    digests_send_due(now=utc(24, 18, 0))
+    ada.language = Language.ENGLISH
+    ada.save(update_fields=["language"])
+
+    reminders_dispatch_due(now=utc(24, 18, 0) + dt.timedelta(seconds=20))
+
+    [mail] = smtp_server.messages
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert mail["Subject"].strip() == "[IROS 2026] 내일 10월 25일 (일): 내 일정 2개"
+    assert "Boardwalk에서 보내는 IROS 2026 알림입니다." in text
+    assert "이메일 끄기: " in text
+    assert '<html lang="ko">' in html
+    assert translation.get_language() == "en"

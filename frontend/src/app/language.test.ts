@@ -151,15 +151,53 @@ describe("watchServerLanguage", () => {
     server.online = true;
     target.online();
     await settle();
-    setLanguage("en"); // the same again: nothing to send
+    setLanguage("en"); // the same again: sent too (another device may have changed it)
     await settle();
     stop();
     setLanguage("ko"); // stopped: no longer watched
     await settle();
 
-    expect(results).toEqual(["unchosen", "sent", "offline", "sent", "same"]);
-    expect(server.patches).toEqual([{ language: "ko" }, { language: "en" }]);
+    expect(results).toEqual(["unchosen", "sent", "offline", "sent", "sent"]);
+    expect(server.patches).toEqual([{ language: "ko" }, { language: "en" }, { language: "en" }]);
     expect(server.language).toBe("en");
+  });
+
+  it("sends a pick of the language it last sent when another device changed the server's since", async () => {
+    // This phone sent Korean; a laptop then picked English. Mail comes in English, so on the
+    // phone I pick 한국어 again: the latest pick anywhere wins, so the server must have it.
+    const { server, deps } = setup("ko");
+    await syncServerLanguage(deps);
+    server.language = "en"; // the laptop's pick
+    const target = new Target();
+    const results: LanguageSync[] = [];
+    const stop = watchServerLanguage({ ...deps, target, onResult: (r) => results.push(r) });
+    await settle();
+
+    setLanguage("ko");
+    await settle();
+    stop();
+
+    expect(results).toEqual(["same", "sent"]);
+    expect(server.language).toBe("ko");
+  });
+
+  it("sends such a pick made offline once back online", async () => {
+    const { server, deps } = setup("ko");
+    await syncServerLanguage(deps);
+    server.language = "en"; // another device
+    server.online = false;
+    const target = new Target();
+    const stop = watchServerLanguage({ ...deps, target });
+    await settle();
+
+    setLanguage("ko");
+    await settle();
+    server.online = true;
+    target.online();
+    await settle();
+    stop();
+
+    expect(server.language).toBe("ko");
   });
 
   it("sends on start a choice made before signing in", async () => {

@@ -9,7 +9,9 @@
  * preferences `{language}`) whenever the two differ: when I pick a language, when the app
  * starts, and when the network comes back, so a choice made offline reaches the server when
  * next online. A pick on another device is not undone here: this device sends only its own
- * new choices (the latest pick anywhere wins).
+ * choices (the latest pick anywhere wins). A pick forgets the server's value seen here, so it
+ * is sent even when it is the language this device sent last (another device may have
+ * changed the server's since: picking it again is how I get it back).
  *
  *   const stop = watchServerLanguage({ api, slug, userId, storage, chosen: chosenLanguage, target: window });
  */
@@ -87,8 +89,12 @@ export function watchServerLanguage(deps: WatchLanguageDeps): () => void {
     });
   };
   deps.target.addEventListener("online", run);
-  // Every pick, even of the language already shown: the choice itself may be new.
-  const unsubscribe = onLanguageChoice(run);
+  // Every pick, even of the language already shown: the choice itself may be new, and the
+  // server's may have changed elsewhere since this device last saw it (sent until it lands).
+  const unsubscribe = onLanguageChoice(() => {
+    writeStored(deps.storage, serverLanguageKey(deps.userId, deps.slug), null);
+    run();
+  });
   run();
   return () => {
     stopped = true;

@@ -2,11 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 
 import { api } from "../../api/client";
 import { SCANS_PAGE, fetchScansReceived, isNetwork, shareBack, type ScanReceived } from "../../api/me";
-import { pageOf } from "../../app/notifications";
 import { getDb, getRefresher, useOnline, useProgramVersion } from "../../app/runtime";
 import { bundleMetaGet, bundleRow } from "../../db";
 import { errorMessage } from "../../i18n/errors";
 import { useTimeFormatter, useTranslation } from "../../i18n/hooks";
+import { EMPTY_SCANS, firstPage, morePage } from "./scans";
 
 interface Place {
   href: string;
@@ -49,9 +49,8 @@ export function ScansReceived({ slug }: { slug: string }) {
   const online = useOnline();
   // Null until the stored program says (times are not shown in UTC meanwhile).
   const [zone, setZone] = useState<string | null>(null);
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [nextPage, setNextPage] = useState<number | null>(null);
+  const [list, setList] = useState(EMPTY_SCANS);
+  const { rows, total, nextPage } = list;
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const fmt = useTimeFormatter(zone ?? "UTC");
@@ -85,9 +84,7 @@ export function ScansReceived({ slug }: { slug: string }) {
       try {
         const page = await fetchScansReceived(api, slug);
         if (gone) return;
-        setRows(page.results);
-        setTotal(page.count);
-        setNextPage(pageOf(page.next));
+        setList((current) => firstPage(current, page));
         setError(null);
       } catch (caught) {
         if (!gone) setError(caught);
@@ -98,19 +95,16 @@ export function ScansReceived({ slug }: { slug: string }) {
     };
   }, [slug, online]);
 
-  /** The next page, appended (a scan that arrived meanwhile shifts the pages: no repeats). */
+  /** The next page, appended (a scan that arrived meanwhile shifts the pages: no repeats);
+   * dropped when the list was read again meanwhile (reconnected, another conference). */
   async function more() {
     if (nextPage === null) return;
+    const asked = list.generation;
     setBusy("more");
     setError(null);
     try {
       const page = await fetchScansReceived(api, slug, nextPage);
-      setRows((current) => {
-        const have = new Set((current ?? []).map((row) => row.scan_id));
-        return [...(current ?? []), ...page.results.filter((row) => !have.has(row.scan_id))];
-      });
-      setTotal(page.count);
-      setNextPage(pageOf(page.next));
+      setList((current) => morePage(current, asked, page));
     } catch (caught) {
       setError(caught);
     } finally {
@@ -123,7 +117,10 @@ export function ScansReceived({ slug }: { slug: string }) {
     setError(null);
     try {
       await shareBack(api, slug, scan.scan_id, crypto.randomUUID());
-      setRows((current) => current?.map((row) => (row.scan_id === scan.scan_id ? { ...row, shared_back: true } : row)) ?? null);
+      setList((current) => ({
+        ...current,
+        rows: current.rows?.map((row) => (row.scan_id === scan.scan_id ? { ...row, shared_back: true } : row)) ?? null,
+      }));
       // The new meetup is the server's: bring it into the logbook here now.
       void getRefresher().then((refresher) => refresher.refresh(slug, { program: false, mine: true }));
     } catch (caught) {
