@@ -58,7 +58,7 @@ export function ScansReceived({ slug }: { slug: string }) {
 
   // The conference's zone and the places' names come with the stored program.
   useEffect(() => {
-    if (version == null) return;
+    if (version === undefined) return; // still reading; null: no program stored (UTC then)
     void getDb()
       .then((db) => bundleMetaGet(db, slug))
       .then((meta) => setZone(meta ? meta.conference.timezone : "UTC"));
