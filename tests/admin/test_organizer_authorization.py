@@ -128,6 +128,7 @@ def test_superuser_may_add_an_attendee_for_support(client):
             "shared_fields": '["display_name"]',
             "reminder_minutes": "10",
             "reminder_channels": '["push"]',
+            "language": "en",
         },
     )
 

@@ -48,6 +48,7 @@ def test_superuser_changing_an_attendees_lead_moves_their_reminders(client, plan
                 "shared_fields": '["display_name"]',
                 "reminder_minutes": "25",
                 "reminder_channels": '["in_app"]',
+                "language": "en",
             },
         )
 
