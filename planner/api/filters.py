@@ -218,9 +218,12 @@ class SessionFilter(ConferenceFilterSet):
 
 
 class PaperFilter(ConferenceFilterSet):
+    # strip=False: the form field would trim first and measure what is left, taking a
+    # value the schema's maxLength refuses; the search splits on whitespace anyway.
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
+        strip=False,
         validators=[_max_terms],
         help_text=(
             "Search title, abstract, keywords and author names; every word must match. "
@@ -266,7 +269,7 @@ class PosterFilter(ConferenceFilterSet):
         help_text="Posters of papers with an author whose name contains this.",
     )
     q = django_filters.CharFilter(
-        method="filter_q", max_length=MAX_QUERY_LENGTH, help_text="Title contains."
+        method="filter_q", max_length=MAX_QUERY_LENGTH, strip=False, help_text="Title contains."
     )
     cancelled = StrictBooleanFilter(help_text=_CANCELLED_HELP)
 

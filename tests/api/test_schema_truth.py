@@ -298,3 +298,32 @@ def test_search_text_length_is_in_the_schema_and_enforced(client, conference, sc
     response = client.get(program(name, conference), {"q": "a" * 201})
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["q"]
+
+
+# --- maxLength counts what is sent ----------------------------------------------------------
+
+
+def test_a_name_over_max_length_with_spaces_around_is_400_not_trimmed_to_fit(client):
+    """DRF trims before it measures: 4 spaces and 148 characters (152 > 150) were taken as a
+    148-character name; the schema's maxLength (150) says 400 (schemathesis, PATCH /me)."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="who")
+    api = APIClient()
+    api.force_authenticate(user)
+
+    response = api.patch("/api/v1/me", {"display_name": "    " + "x" * 148}, format="json")
+    fits = api.patch("/api/v1/me", {"display_name": "  " + "y" * 148}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["display_name"]
+    assert "150" in response.json()["errors"]["display_name"][0]
+    assert fits.status_code == 200
+    assert fits.json()["display_name"] == "y" * 148  # within the limit: trimmed as before
+
+
+def test_a_search_text_over_max_length_with_spaces_around_is_400(client, conference):
+    response = client.get(program("program-paper-list", conference), {"q": "     " + "a" * 198})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["q"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from planner.api.schema import ErrorSerializer as SharedErrorSerializer
+from planner.api.serializers.fields import JsonStrings
 from planner.models.accounts import ApiToken
 from planner.services.accounts import email_normalize
 
@@ -62,7 +63,7 @@ class CsrfTokenSerializer(serializers.Serializer):
     )
 
 
-class SignupSerializer(serializers.Serializer):
+class SignupSerializer(JsonStrings, serializers.Serializer):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     password = _password_field("Checked with the server's password validators.")
     display_name = serializers.CharField(
@@ -78,18 +79,18 @@ class SignupSerializer(serializers.Serializer):
         return attrs
 
 
-class LoginSerializer(serializers.Serializer):
+class LoginSerializer(JsonStrings, serializers.Serializer):
     email = serializers.CharField(
         max_length=254, help_text="The account's e-mail address (a username also works)."
     )
     password = _password_field("The account's password.")
 
 
-class PasswordResetSerializer(serializers.Serializer):
+class PasswordResetSerializer(JsonStrings, serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
-class PasswordResetConfirmSerializer(serializers.Serializer):
+class PasswordResetConfirmSerializer(JsonStrings, serializers.Serializer):
     uid = serializers.CharField(max_length=64, help_text="`uidb64` from the reset link.")
     token = serializers.CharField(max_length=64, help_text="`token` from the reset link.")
     new_password = _password_field("Checked with the server's password validators.")
@@ -114,7 +115,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeUpdateSerializer(serializers.Serializer):
+class MeUpdateSerializer(JsonStrings, serializers.Serializer):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH, required=False)
     display_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     current_password = _password_field("Required to change the e-mail address.", required=False)
@@ -127,7 +128,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(JsonStrings, serializers.Serializer):
     # Unique per user: the service checks it (the user is not input).
     name = serializers.CharField(
         max_length=ApiToken._meta.get_field("name").max_length,

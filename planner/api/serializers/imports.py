@@ -1,14 +1,14 @@
 from rest_framework import serializers
 
 from planner import safe_fetch
-from planner.api.serializers.fields import JsonBooleanField
+from planner.api.serializers.fields import JsonBooleanField, JsonStrings
 from planner.enums import ImportFormat
 from planner.importers.base import MAX_IMPORT_BYTES
 from planner.models import ImportRun
 from planner.timezones import canonical_zone
 
 
-class ImportRequestSerializer(serializers.Serializer):
+class ImportRequestSerializer(JsonStrings, serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The schedule file (multipart upload).")
     url = serializers.URLField(
         required=False,

@@ -8,6 +8,7 @@ import binascii
 from cryptography.hazmat.primitives.asymmetric import ec
 from rest_framework import serializers
 
+from planner.api.serializers.fields import JsonStrings
 from planner.api.serializers.query import QuerySerializer
 from planner.models import Notification, PushSubscription
 from planner.notifications import push
@@ -63,7 +64,7 @@ class PushKeysSerializer(serializers.Serializer):
         return value.rstrip("=")
 
 
-class PushSubscriptionWriteSerializer(serializers.Serializer):
+class PushSubscriptionWriteSerializer(JsonStrings, serializers.Serializer):
     """What ``PushSubscription.toJSON()`` gives in the browser."""
 
     endpoint = serializers.URLField(max_length=1000, help_text="The push service's URL.")

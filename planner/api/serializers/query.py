@@ -10,6 +10,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from planner.api.serializers.fields import too_long_errors
+
 EMPTY_VALUE = "Give a value, or leave the parameter out."
 
 
@@ -19,7 +21,7 @@ def blank_allowed(field: serializers.Field) -> bool:
 
 class QuerySerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors = {
+        errors = too_long_errors(self.fields, self.initial_data) | {
             name: [EMPTY_VALUE]
             for name, field in self.fields.items()
             if self.initial_data.get(name) == "" and not blank_allowed(field)
