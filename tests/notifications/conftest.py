@@ -135,6 +135,21 @@ class PushService:
         self.server.server_close()
 
 
+def subscribe(user, push_service: PushService, path: str) -> Browser:
+    """A push subscription of ``user`` at ``push_service``'s ``path``; the browser holding
+    its keys (to decrypt what arrives there)."""
+    from planner.models import PushSubscription
+
+    browser = Browser()
+    PushSubscription.objects.create(
+        user=user,
+        endpoint=push_service.url(path),
+        p256dh=browser.p256dh,
+        auth=browser.auth_b64,
+    )
+    return browser
+
+
 @pytest.fixture
 def push_service(settings):
     service = PushService()

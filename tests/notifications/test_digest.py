@@ -14,11 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from planner.enums import Channel, NotificationKind, ReminderState, SessionKind
-from planner.models import Attendee, Notification, Outbound, PushSubscription
+from planner.models import Attendee, Notification, Outbound
 from planner.services.digest import LATE_AFTER, digests_send_due
 from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests import factories as f
-from tests.notifications.conftest import Browser
+from tests.notifications.conftest import subscribe
 from tests.notifications.test_outbound_alerts import _shape, assert_fixed
 
 pytestmark = pytest.mark.django_db
@@ -192,13 +192,7 @@ def test_digest_goes_out_on_push_and_email(program, vapid, push_service, smtp_se
         email="ada@example.org",
     )
     _plan(ada, sessions=[keynote], posters=[poster])
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=ada.user,
-        endpoint=push_service.url("/push/ada"),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
+    browser = subscribe(ada.user, push_service, "/push/ada")
 
     digests_send_due(now=utc(24, 18, 0))
     report = reminders_dispatch_due(now=utc(24, 18, 0) + dt.timedelta(seconds=20))
@@ -251,13 +245,7 @@ def test_one_persons_digests_of_two_conferences_do_not_replace_each_other(
     )
     _plan(ada, sessions=[keynote])
     _plan(ada_there, sessions=[workshop])
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=ada.user,
-        endpoint=push_service.url("/push/ada"),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
+    browser = subscribe(ada.user, push_service, "/push/ada")
 
     digests_send_due(now=utc(24, 18, 0))
     reminders_dispatch_due(now=utc(24, 18, 1))

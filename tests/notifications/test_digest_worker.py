@@ -13,11 +13,11 @@ from celery import Celery
 from django.utils import timezone
 
 from planner.enums import Channel, NotificationKind, ReminderState, SessionKind
-from planner.models import Notification, Outbound, PushSubscription
+from planner.models import Notification, Outbound
 from tests import factories as f
 from tests.infra import redis_url_for_tests
 from tests.live_server import database_url
-from tests.notifications.conftest import Browser
+from tests.notifications.conftest import subscribe
 from tests.worker import celery_worker, subprocess_env
 
 # A zone where it is daytime now, so "a minute ago" is still today (runs at any hour).
@@ -65,13 +65,7 @@ def test_digest_goes_from_beat_task_to_a_decrypted_push(tmp_path, vapid, push_se
         reminder_channels=[Channel.PUSH, Channel.IN_APP],
     )
     f.PlanItemFactory(attendee=attendee, session=session)
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=attendee.user,
-        endpoint=push_service.url("/push/live"),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
+    browser = subscribe(attendee.user, push_service, "/push/live")
     public, private = vapid
     broker = redis_url_for_tests()
     client = Celery("boardwalk-test-client", broker=broker, backend=broker, set_as_current=False)

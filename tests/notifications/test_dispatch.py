@@ -11,11 +11,11 @@ import time_machine
 from django.db import connection
 
 from planner.enums import Channel, NotificationKind, ReminderState
-from planner.models import Notification, PushSubscription, Reminder
+from planner.models import Notification, Reminder
 from planner.notifications.push import NO_SUBSCRIPTION
 from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests.factories import ReminderFactory
-from tests.notifications.conftest import Browser, make_poster_plan
+from tests.notifications.conftest import Browser, make_poster_plan, subscribe
 
 
 def _due(plan, channel, *, now):
@@ -24,15 +24,8 @@ def _due(plan, channel, *, now):
     )
 
 
-def _subscribe(plan, service, path):
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=plan.attendee.user,
-        endpoint=service.url(path),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
-    return browser
+def _subscribe(plan, service, path) -> Browser:
+    return subscribe(plan.attendee.user, service, path)
 
 
 @pytest.mark.django_db

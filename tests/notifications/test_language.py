@@ -18,7 +18,6 @@ from planner.models import (
     Oral,
     PlanItem,
     Poster,
-    PushSubscription,
     Session,
 )
 from planner.notifications import Message, email, push
@@ -31,7 +30,7 @@ from planner.notifications.content import (
 from planner.services.digest import digests_send_due
 from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests import factories as f
-from tests.notifications.conftest import Browser, make_poster_plan
+from tests.notifications.conftest import make_poster_plan, subscribe
 from tests.notifications.test_change_alerts import _alerts, _import, _program
 from tests.notifications.test_digest import _attendee, _digests, _plan, program, utc
 from tests.notifications.test_dispatch import _due, _subscribe
@@ -243,13 +242,7 @@ def test_a_digest_in_korean_beside_an_english_one_on_every_channel(
     bob = _attendee(conference)
     _plan(ada, sessions=[keynote], posters=[poster])
     _plan(bob, sessions=[keynote], posters=[poster])
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=ada.user,
-        endpoint=push_service.url("/push/ada"),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
+    browser = subscribe(ada.user, push_service, "/push/ada")
 
     digests_send_due(now=utc(24, 18, 0))
     reminders_dispatch_due(now=utc(24, 18, 0) + dt.timedelta(seconds=20))

@@ -24,7 +24,6 @@ from planner.models import (
     Outbound,
     PlanItem,
     Poster,
-    PushSubscription,
 )
 from planner.services.notifications import email_unsubscribe, schedule_change_alerts
 from planner.services.outbound import outbound_dispatch_due, quiet_hours_end
@@ -32,7 +31,7 @@ from planner.services.preferences import preferences_update
 from planner.services.reminder_dispatch import reminders_dispatch_due
 from tests import factories as f
 from tests.factories import AttendeeFactory, UserFactory
-from tests.notifications.conftest import Browser
+from tests.notifications.conftest import Browser, subscribe
 from tests.notifications.test_change_alerts import _import, _program
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +53,7 @@ def _attendee(conference, *, email="ada@example.org", channels=None) -> Attendee
 
 
 def _subscribe(attendee, push_service, path) -> Browser:
-    browser = Browser()
-    PushSubscription.objects.create(
-        user=attendee.user,
-        endpoint=push_service.url(path),
-        p256dh=browser.p256dh,
-        auth=browser.auth_b64,
-    )
-    return browser
+    return subscribe(attendee.user, push_service, path)
 
 
 def _planned_poster(tmp_path, capture, settings, **attendee) -> tuple[Conference, Attendee]:
